@@ -1,0 +1,109 @@
+# Tsunagari Referral Hub — the two commands are `make run` and `make test`.
+# Everything a fresh machine needs is installed from here: Debian packages (apt),
+# Python packages (pip, cached in ~/.cache/pip) and Neo4j's jars (Maven, cached in ~/.m2).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEVSERVICES := $(PY) -m referral_hub.devservices
+
+NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
+NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
+
+.PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
+        run test lint format schema lock clean
+
+help:
+	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
+	@echo "make test   set everything up and run the test suite against real services"
+	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
+	@echo "make lint   ruff check and format check;  make schema  re-export schema/schema.graphql"
+
+## --- setup -------------------------------------------------------------------------------
+deps: system-deps venv neo4j-jars
+
+# apt only for what is missing, so a warm machine skips it entirely.
+system-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || command -v java >/dev/null \
+	  || missing="$$missing openjdk-17-jdk-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/constraints.txt
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements/constraints.txt -e '.[dev]'
+	touch $@
+
+neo4j-jars: $(NEO4J_STAMP)
+
+$(NEO4J_STAMP): $(NEO4J_SRC)
+	cd deploy/neo4j && mvn -q -B package -DskipTests
+	touch $@
+
+## --- services ----------------------------------------------------------------------------
+services: deps
+	$(DEVSERVICES) start neo4j redis
+
+stop:
+	-$(DEVSERVICES) stop --profile dev
+
+stop-test:
+	-$(DEVSERVICES) stop --profile test
+
+migrate: services
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py graph_migrate
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+worker: services
+	$(DEVSERVICES) start worker
+
+## --- the two commands --------------------------------------------------------------------
+run: demo worker
+	@echo ""
+	@echo "  Tsunagari Referral Hub is up:"
+	@echo "    GraphiQL   http://$(HOST):$(PORT)/graphql"
+	@echo "    health     http://$(HOST):$(PORT)/healthz"
+	@echo "    try        { health { neo4j { version edition } redis celery } }"
+	@echo "  Ctrl-C stops the web server; 'make stop' stops Neo4j, Redis and the worker."
+	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: deps lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## --- code quality ------------------------------------------------------------------------
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schema: venv
+	$(PY) manage.py graphql_schema --schema schema.schema.schema --out schema/schema.graphql
+
+lock: venv
+	{ head -2 requirements/constraints.txt; $(PY) -m pip freeze --exclude-editable; } > requirements/constraints.tmp
+	mv requirements/constraints.tmp requirements/constraints.txt
+
+clean: stop stop-test
+	rm -rf .data deploy/neo4j/target $(VENV)

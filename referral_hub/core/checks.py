@@ -1,0 +1,21 @@
+"""System checks that stop an unsafe production configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def secret_key_is_not_the_dev_key(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if settings.DEV_SECRET_KEY == settings.SECRET_KEY:
+        return [
+            Error(
+                "DJANGO_SECRET_KEY is the public development key.",
+                hint="Set DJANGO_SECRET_KEY to a long random value in production.",
+                id="hub.E001",
+            )
+        ]
+    return []

@@ -1,0 +1,50 @@
+"""Domain errors that may be shown to a client, with a stable code each.
+
+Services raise these; the GraphQL layer translates them into mutation payload
+errors or top-level errors with `extensions.code`. Anything that is not a
+`PublicError` is treated as internal and never shown to a client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    INVALID = "INVALID"
+    UNKNOWN_KIND = "UNKNOWN_KIND"
+    INVALID_AREA_CODE = "INVALID_AREA_CODE"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_PAGE_SIZE = "INVALID_PAGE_SIZE"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    GRAPH_UNAVAILABLE = "GRAPH_UNAVAILABLE"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str | None
+    code: ErrorCode
+    message: str
+
+
+class PublicError(Exception):
+    """An error whose code and message are safe to show to the caller."""
+
+    def __init__(self, code: ErrorCode, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class ValidationFailed(PublicError):
+    """Input was rejected before anything was written."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        assert errors, "ValidationFailed needs at least one error"
+        first = errors[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.errors = errors

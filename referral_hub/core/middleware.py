@@ -1,0 +1,26 @@
+"""Request ids: every response carries one, and error logs name it so a client can quote it."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    header = "X-Request-ID"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get(self.header, "")
+        # A proxy's id is kept when it looks like one; anything else could poison logs.
+        request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response[self.header] = request.request_id
+        return response

@@ -1,0 +1,79 @@
+"""CLI: `python -m referral_hub.devservices start|stop|status [service ...] [--profile]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from referral_hub.devservices import celery_worker, neo4j, process, redis
+from referral_hub.devservices.process import ServiceError
+from referral_hub.devservices.profiles import Profile, profile
+
+SERVICES = ("neo4j", "redis", "worker")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m referral_hub.devservices")
+    parser.add_argument("action", choices=("start", "stop", "status", "fetch"))
+    parser.add_argument("services", nargs="*", metavar="service", help=", ".join(SERVICES))
+    parser.add_argument("--profile", default="dev", choices=("dev", "test"))
+    args = parser.parse_args(argv)
+    unknown = set(args.services) - set(SERVICES)
+    if unknown:
+        parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
+    chosen = args.services or list(SERVICES)
+    selected = profile(args.profile)
+    try:
+        if args.action == "fetch":
+            neo4j.ensure_jars()
+            print("neo4j: jars ready in", neo4j.LIB_DIR)
+        elif args.action == "start":
+            _start(selected, chosen)
+        elif args.action == "stop":
+            # Stop in reverse: the worker first, so it does not log connection errors.
+            for name in reversed(SERVICES):
+                if name in chosen:
+                    stopped = _instance_module(name).stop(_instance(selected, name))
+                    print(f"{name}: {'stopped' if stopped else 'was not running'}")
+        else:
+            for name in chosen:
+                pid = process.read_pid(_instance(selected, name).pid_file)
+                print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}")
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _start(selected: Profile, chosen: list[str]) -> None:
+    if "neo4j" in chosen:
+        if selected.external_neo4j_uri:
+            print(f"neo4j: using {selected.external_neo4j_uri} (nothing started)")
+        else:
+            started = neo4j.start(selected.neo4j)
+            print(f"neo4j: {'started' if started else 'already running'} at {selected.neo4j.uri}")
+    if "redis" in chosen:
+        if selected.external_redis_url:
+            print("redis: using the configured REDIS_URL (nothing started)")
+        else:
+            started = redis.start(selected.redis)
+            print(f"redis: {'started' if started else 'already running'} at {selected.redis.url}")
+    if "worker" in chosen:
+        os.environ.update(selected.env())
+        started = celery_worker.start(selected.worker, env=selected.env())
+        print(
+            f"worker: {'started' if started else 'already running'}, log {selected.worker.log_file}"
+        )
+
+
+def _instance(selected: Profile, name: str):  # type: ignore[no-untyped-def]
+    return {"neo4j": selected.neo4j, "redis": selected.redis, "worker": selected.worker}[name]
+
+
+def _instance_module(name: str):  # type: ignore[no-untyped-def]
+    return {"neo4j": neo4j, "redis": redis, "worker": celery_worker}[name]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

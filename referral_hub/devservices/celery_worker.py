@@ -1,0 +1,73 @@
+"""A Celery worker process (and, later, beat) for development and tests."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from referral_hub.devservices import process
+
+QUEUES = "default,notifications,maintenance"
+
+
+@dataclass(frozen=True)
+class WorkerInstance:
+    data_dir: Path
+    name: str = "hub"
+    concurrency: int = 2
+
+    @property
+    def pid_file(self) -> Path:
+        return self.data_dir / f"celery-{self.name}.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / f"celery-{self.name}.log"
+
+
+def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.0) -> bool:
+    if process.read_pid(instance.pid_file) is not None:
+        return False
+    instance.data_dir.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "referral_hub",
+        "worker",
+        "--loglevel",
+        "INFO",
+        "--queues",
+        QUEUES,
+        "--concurrency",
+        str(instance.concurrency),
+        "--hostname",
+        f"{instance.name}@%h",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    pid = process.spawn(
+        command, log_file=instance.log_file, pid_file=instance.pid_file, env={**os.environ, **env}
+    )
+    process.wait_until(
+        lambda: _answers_ping(instance),
+        pid=pid,
+        timeout=timeout,
+        what="Celery worker",
+        log_file=instance.log_file,
+    )
+    return True
+
+
+def _answers_ping(instance: WorkerInstance) -> bool:
+    from referral_hub.celery import app
+
+    replies = app.control.ping(timeout=0.5)
+    return any(name.startswith(f"{instance.name}@") for reply in replies for name in reply)
+
+
+def stop(instance: WorkerInstance) -> bool:
+    return process.terminate(instance.pid_file, timeout=30.0)

@@ -1,0 +1,88 @@
+"""Where each profile's services live: `dev` for make run, `test` for pytest, side by side."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from referral_hub.devservices.celery_worker import WorkerInstance
+from referral_hub.devservices.neo4j import ROOT, Neo4jInstance
+from referral_hub.devservices.redis import RedisInstance
+
+DEFAULT_PASSWORD = "tsunagari-dev-password"  # noqa: S105 - documented development default
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    neo4j: Neo4jInstance
+    redis: RedisInstance
+    worker: WorkerInstance
+    external_neo4j_uri: str | None
+    external_redis_url: str | None
+
+    @property
+    def neo4j_uri(self) -> str:
+        return self.external_neo4j_uri or self.neo4j.uri
+
+    @property
+    def redis_url(self) -> str:
+        return self.external_redis_url or self.redis.url
+
+    def env(self) -> dict[str, str]:
+        """Environment for processes that should talk to this profile's services."""
+        return {
+            "NEO4J_URI": self.neo4j_uri,
+            "NEO4J_USER": os.environ.get("NEO4J_USER", "neo4j"),
+            "NEO4J_PASSWORD": self.neo4j.password,
+            "REDIS_URL": self.redis_url,
+            "CELERY_BROKER_URL": self.redis_url,
+            "CELERY_RESULT_BACKEND": self.redis_url,
+        }
+
+
+def profile(name: str) -> Profile:
+    data = Path(os.environ.get("HUB_DATA_DIR", ROOT / ".data"))
+    password = os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD)
+    if name == "dev":
+        return Profile(
+            name="dev",
+            neo4j=Neo4jInstance(
+                data_dir=data / "dev" / "neo4j",
+                port=int(os.environ.get("NEO4J_BOLT_PORT", "7687")),
+                password=password,
+                heap=os.environ.get("NEO4J_HEAP", "2g"),
+                pagecache=os.environ.get("NEO4J_PAGECACHE", "1g"),
+            ),
+            redis=RedisInstance(
+                data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))
+            ),
+            worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev"),
+            external_neo4j_uri=os.environ.get("NEO4J_URI") or None,
+            external_redis_url=os.environ.get("REDIS_URL") or None,
+        )
+    if name == "test":
+        # Tests empty the graph between tests, so they never fall back to NEO4J_URI: an
+        # external server is used only when named explicitly in TEST_NEO4J_URI.
+        return Profile(
+            name="test",
+            neo4j=Neo4jInstance(
+                data_dir=data / "test" / "neo4j",
+                port=int(os.environ.get("TEST_NEO4J_BOLT_PORT", "7688")),
+                password=os.environ.get("TEST_NEO4J_PASSWORD", password),
+                heap=os.environ.get("TEST_NEO4J_HEAP", "1g"),
+                pagecache=os.environ.get("TEST_NEO4J_PAGECACHE", "256m"),
+            ),
+            redis=RedisInstance(
+                data_dir=data / "test" / "redis",
+                port=int(os.environ.get("TEST_REDIS_PORT", "6380")),
+                persistent=False,
+            ),
+            worker=WorkerInstance(
+                data_dir=data / "test" / "celery", name="hub-test", concurrency=2
+            ),
+            external_neo4j_uri=os.environ.get("TEST_NEO4J_URI") or None,
+            external_redis_url=os.environ.get("TEST_REDIS_URL") or None,
+        )
+    raise ValueError(f"unknown profile {name!r}; use dev or test")

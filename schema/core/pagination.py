@@ -1,0 +1,65 @@
+"""Relay cursor pagination helpers: opaque keyset cursors and page-size limits."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+import graphene
+from django.conf import settings
+
+from referral_hub.core.errors import ErrorCode, PublicError
+
+
+def encode_cursor(key: list[Any]) -> str:
+    raw = json.dumps(key, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def decode_cursor(cursor: str | None, *, size: int) -> list[Any] | None:
+    """The keyset tuple inside a cursor, or PublicError(INVALID_CURSOR) for anything else."""
+    if cursor is None:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError):
+        key = None
+    if not isinstance(key, list) or len(key) != size or not all(isinstance(k, str) for k in key):
+        raise PublicError(
+            ErrorCode.INVALID_CURSOR, "after is not a cursor from this API.", field="after"
+        )
+    return key
+
+
+def page_size(first: int | None) -> int:
+    limit = settings.GRAPHQL_PAGE_SIZE_MAX
+    if first is None:
+        return settings.GRAPHQL_PAGE_SIZE_DEFAULT
+    if not 1 <= first <= limit:
+        raise PublicError(
+            ErrorCode.INVALID_PAGE_SIZE, f"first must be between 1 and {limit}.", field="first"
+        )
+    return first
+
+
+def connection(
+    connection_type: type[graphene.relay.Connection],
+    items: list[Any],
+    *,
+    has_next: bool,
+    had_cursor: bool,
+    key: Any,
+) -> graphene.relay.Connection:
+    """Build a Relay connection from one page of items and a function giving each item's key."""
+    edges = [connection_type.Edge(node=item, cursor=encode_cursor(key(item))) for item in items]
+    return connection_type(
+        edges=edges,
+        page_info=graphene.relay.PageInfo(
+            has_next_page=has_next,
+            has_previous_page=had_cursor,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from referral_hub.core import health
+
+
+class Neo4jHealth(graphene.ObjectType):
+    reachable = graphene.Boolean(required=True)
+    version = graphene.String(description="Server version, e.g. 5.26.30.")
+    edition = graphene.String(description="community or enterprise.")
+
+
+class Health(graphene.ObjectType):
+    ok = graphene.Boolean(required=True, description="Neo4j and Redis both answer.")
+    neo4j = graphene.Field(Neo4jHealth, required=True)
+    redis = graphene.Boolean(required=True, description="The Celery broker answers a PING.")
+    celery = graphene.Boolean(required=True, description="At least one worker answers a ping.")
+
+    @staticmethod
+    def resolve_ok(root: health.Health, info: graphene.ResolveInfo) -> bool:
+        return root.ok
+
+    @staticmethod
+    def resolve_neo4j(root: health.Health, info: graphene.ResolveInfo) -> health.Neo4jHealth:
+        return root.neo4j
+
+
+class HealthQueries(graphene.ObjectType):
+    health = graphene.Field(graphene.NonNull(Health))
+
+    @staticmethod
+    def resolve_health(root: Any, info: graphene.ResolveInfo) -> health.Health:
+        # Celery is asked only when the client selected the field: its ping waits a second.
+        selected = {
+            sel.name.value
+            for node in info.field_nodes
+            for sel in (node.selection_set.selections if node.selection_set else [])
+            if hasattr(sel, "name")
+        }
+        return health.check_all(include_celery="celery" in selected)

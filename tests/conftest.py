@@ -1,0 +1,109 @@
+"""Real services for the test session: Neo4j and Redis start once, the graph is emptied per test.
+
+Services are started from the `test` profile (ports 7688 and 6380, data in .data/test)
+so a developer's `make run` data is never touched. Set KEEP_TEST_SERVICES=1 to leave
+them running after the session, which makes the next run start in seconds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from graph import driver, migrate, session
+from referral_hub.devservices import celery_worker, neo4j, redis
+from referral_hub.devservices.profiles import Profile, profile
+
+KEEP = os.environ.get("KEEP_TEST_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session")
+def test_profile() -> Profile:
+    return profile("test")
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(test_profile: Profile) -> Iterator[str]:
+    started = False
+    if not test_profile.external_neo4j_uri:
+        started = neo4j.start(test_profile.neo4j)
+    driver.close()  # whatever was opened before now points at the test server
+    migrate.migrate()
+    yield test_profile.neo4j_uri
+    driver.close()
+    if started and not KEEP:
+        neo4j.stop(test_profile.neo4j)
+
+
+@pytest.fixture(scope="session")
+def redis_server(test_profile: Profile) -> Iterator[str]:
+    started = False
+    if not test_profile.external_redis_url:
+        started = redis.start(test_profile.redis)
+    yield test_profile.redis_url
+    if started and not KEEP:
+        redis.stop(test_profile.redis)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(
+    neo4j_server: str, redis_server: str, test_profile: Profile
+) -> Iterator[Any]:
+    """A real worker in its own process, reading the same test settings as this session."""
+    celery_worker.stop(test_profile.worker)  # never reuse a worker running older code
+    celery_worker.start(
+        test_profile.worker,
+        env={**test_profile.env(), "DJANGO_SETTINGS_MODULE": "referral_hub.test_settings"},
+    )
+    yield test_profile.worker
+    celery_worker.stop(test_profile.worker)
+
+
+_WIPE = """
+MATCH (n) WHERE NOT n:GraphMigration
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
+"""
+
+
+@pytest.fixture
+def graph_db(neo4j_server: str) -> None:
+    """An empty graph (schema and migration ledger kept) for one test."""
+    session.autocommit(_WIPE)
+
+
+_COUNTS = """
+CALL () { MATCH (n) WHERE NOT n:GraphMigration RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+RETURN nodes, relationships
+"""
+
+
+def graph_counts() -> tuple[int, int]:
+    """(nodes, relationships) outside the migration ledger: proves a failure wrote nothing."""
+    row = session.read(lambda tx: tx.single(_COUNTS))
+    assert row is not None
+    return row["nodes"], row["relationships"]
+
+
+@pytest.fixture
+def gql(graph_db: None) -> Any:
+    """POST a GraphQL document to /graphql the way a client does; returns the parsed body."""
+    client = Client()
+
+    def execute(
+        query: str, variables: dict[str, Any] | None = None, expect_status: int | None = 200
+    ) -> dict[str, Any]:
+        response = client.post(
+            "/graphql",
+            {"query": query, "variables": variables or {}},
+            content_type="application/json",
+        )
+        if expect_status is not None:
+            assert response.status_code == expect_status, response.content
+        return response.json()
+
+    return execute
