@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
-from django.views.generic import RedirectView
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 
 from referral_hub.core.views import HubGraphQLView, healthz
 

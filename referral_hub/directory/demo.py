@@ -29,7 +29,11 @@ _TOWN_ORGANISATIONS: list[tuple[OrganisationKind, str, str]] = [
     ),
     (OrganisationKind.PLACE, "{area}中央図書館", "学習スペースとティーンズコーナー。"),
     (OrganisationKind.PLACE, "ふれあいサロン{area}", "高齢者と子どもの多世代交流サロン。"),
-    (OrganisationKind.NPO, "NPO法人 {area}まなびの森", "不登校の子どもの学習支援とフリースクール。"),
+    (
+        OrganisationKind.NPO,
+        "NPO法人 {area}まなびの森",
+        "不登校の子どもの学習支援とフリースクール。",
+    ),
     (OrganisationKind.NPO, "NPO法人 {area}こもれび", "ひとり親家庭の相談と食料支援。"),
     (OrganisationKind.HEALTH, "{area}保健センター", "母子保健と思春期相談。"),
     (OrganisationKind.MUNICIPALITY, "{area}役所 子ども家庭課", "自治体の子ども家庭支援部門。"),
