@@ -28,3 +28,18 @@ class MigrationChecksumMismatch(MigrationError):
             f"has {actual[:12]}…; applied migrations must never change — add a new "
             f"V####__*.cypher file instead"
         )
+
+
+class MissingReferences(GraphError):
+    """A write named nodes that do not exist; raised inside the transaction, so nothing is kept.
+
+    `missing` maps the input field to the ids or codes that were not found.
+    """
+
+    def __init__(self, missing: dict[str, list[str]]) -> None:
+        self.missing = missing
+        super().__init__(f"not found: {missing}")
+
+
+class NotFound(GraphError):
+    """The node an update or read names does not exist."""

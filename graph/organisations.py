@@ -1,122 +1,216 @@
-"""Repository for `(:Organisation)` nodes: create, fetch by id and keyset-paginated listing."""
+"""Repository for `(:Organisation)` and `PARTNERS_WITH`: writes, reads by id, listing."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, LiteralString
-from uuid import UUID
 
 from graph import session
+from graph.errors import MissingReferences, NotFound
+from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
+from graph.projections import ORGANISATION
 from graph.records import plain
 
-# Map projection shared by every read, so all callers get the same snake_case shape.
-_PROJECTION: LiteralString = """
-o {
-  .id, .name, .kind, .description, .website, .email, .phone,
-  area_code: o.areaCode,
-  active: coalesce(o.active, true),
-  created_at: o.createdAt,
-  updated_at: o.updatedAt
-}"""
+_BY_IDS: LiteralString = (
+    "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + ORGANISATION + " AS organisation"
+)
+
+# The area is linked when the graph knows it; the service layer already refused unknown codes.
+_LINK_AREA: LiteralString = """
+WITH n
+OPTIONAL MATCH (n)-[old:BASED_IN]->(:Area)
+DELETE old
+WITH DISTINCT n
+OPTIONAL MATCH (a:Area {code: n.areaCode})
+FOREACH (_ IN CASE WHEN a IS NULL THEN [] ELSE [1] END | MERGE (n)-[:BASED_IN]->(a))
+RETURN n.id AS id
+"""
 
 _CREATE: LiteralString = (
     """
-CREATE (o:Organisation {
+CREATE (n:Organisation {
   id: $id, name: $name, kind: $kind, description: $description, areaCode: $area_code,
   website: $website, email: $email, phone: $phone, active: true,
   createdAt: datetime(), updatedAt: datetime()
 })
-RETURN """
-    + _PROJECTION
-    + " AS organisation"
+"""
+    + _LINK_AREA
 )
 
-_GET_MANY: LiteralString = (
+_UPDATE: LiteralString = (
     """
-UNWIND $ids AS id
-MATCH (o:Organisation {id: id})
-RETURN """
-    + _PROJECTION
-    + " AS organisation"
+MATCH (n:Organisation {id: $id})
+SET n += $properties, n.updatedAt = datetime()
+"""
+    + _LINK_AREA
 )
 
-_LIST: LiteralString = (
-    """
-MATCH (o:Organisation)
-WHERE coalesce(o.active, true)
-  AND ($kind IS NULL OR o.kind = $kind)
-  AND ($area_code IS NULL OR o.areaCode = $area_code)
-  AND ($after_name IS NULL OR o.name > $after_name
-       OR (o.name = $after_name AND o.id > $after_id))
-WITH o ORDER BY o.name, o.id LIMIT $limit
-RETURN """
-    + _PROJECTION
-    + " AS organisation"
-)
+_PARTNERS_EXIST: LiteralString = """
+RETURN [x IN [$a, $b] WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing
+"""
 
-_COUNT: LiteralString = "MATCH (o:Organisation) RETURN count(o) AS n"
+# One relationship per pair whichever way it was added: stored from the smaller id.
+_ADD_PARTNERSHIP: LiteralString = """
+MATCH (a:Organisation {id: $a}), (b:Organisation {id: $b})
+WITH CASE WHEN a.id < b.id THEN a ELSE b END AS x, CASE WHEN a.id < b.id THEN b ELSE a END AS y
+OPTIONAL MATCH (x)-[old:PARTNERS_WITH]-(y)
+DELETE old
+MERGE (x)-[p:PARTNERS_WITH]->(y)
+SET p.since = CASE WHEN $since IS NULL THEN date() ELSE date($since) END,
+    p.sharesData = $shares_data
+RETURN p.since AS since
+"""
+
+_REMOVE_PARTNERSHIP: LiteralString = """
+MATCH (:Organisation {id: $a})-[p:PARTNERS_WITH]-(:Organisation {id: $b})
+DELETE p
+RETURN count(p) AS removed
+"""
+
+UPDATABLE: dict[str, str] = {
+    "name": "name",
+    "kind": "kind",
+    "description": "description",
+    "area_code": "areaCode",
+    "website": "website",
+    "email": "email",
+    "phone": "phone",
+    "active": "active",
+}
 
 
-@dataclass(frozen=True)
-class OrganisationPage:
-    items: list[dict[str, Any]]
-    has_next: bool
-
-
-def organisation_create(
-    *,
-    organisation_id: UUID,
-    name: str,
-    kind: str,
-    description: str | None,
-    area_code: str | None,
-    website: str | None,
-    email: str | None,
-    phone: str | None,
-) -> dict[str, Any]:
+def organisation_create(*, organisation_id: str, fields: dict[str, Any]) -> dict[str, Any]:
     params = {
-        "id": str(organisation_id),
-        "name": name,
-        "kind": kind,
-        "description": description,
-        "area_code": area_code,
-        "website": website,
-        "email": email,
-        "phone": phone,
+        key: fields.get(key)
+        for key in ("name", "kind", "description", "area_code", "website", "email", "phone")
     }
-    row = session.write(lambda tx: tx.single(_CREATE, **params))
-    assert row is not None
-    return plain(row["organisation"])
+    session.write(lambda tx: tx.single(_CREATE, id=organisation_id, **params))
+    return organisations_by_ids([organisation_id])[organisation_id]
+
+
+def organisation_update(*, organisation_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    properties = {UPDATABLE[key]: value for key, value in fields.items()}
+
+    def work(tx: session.Tx) -> None:
+        if tx.single(_UPDATE, id=organisation_id, properties=properties) is None:
+            raise NotFound(organisation_id)
+
+    session.write(work)
+    return organisations_by_ids([organisation_id])[organisation_id]
 
 
 def organisations_by_ids(ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Batch fetch for DataLoaders: one round trip whatever the number of ids."""
-    rows = session.read(lambda tx: tx.rows(_GET_MANY, ids=list(ids)))
+    """Batch fetch: one round trip whatever the number of ids."""
+    rows = session.read(lambda tx: tx.rows(_BY_IDS, ids=list(ids)))
     return {row["organisation"]["id"]: plain(row["organisation"]) for row in rows}
 
 
-def organisation_list(
+def partnership_add(
+    *, organisation_id: str, partner_id: str, since: str | None, shares_data: bool
+) -> None:
+    def work(tx: session.Tx) -> None:
+        row = tx.single(_PARTNERS_EXIST, a=organisation_id, b=partner_id)
+        if row and row["missing"]:
+            raise MissingReferences(
+                {
+                    "organisationId" if organisation_id in row["missing"] else "partnerId": row[
+                        "missing"
+                    ]
+                }
+            )
+        tx.run(
+            _ADD_PARTNERSHIP, a=organisation_id, b=partner_id, since=since, shares_data=shares_data
+        ).consume()
+
+    session.write(work)
+
+
+def partnership_remove(*, organisation_id: str, partner_id: str) -> bool:
+    row = session.write(lambda tx: tx.single(_REMOVE_PARTNERSHIP, a=organisation_id, b=partner_id))
+    return bool(row and row["removed"])
+
+
+# --- listing --------------------------------------------------------------------------------
+
+_ENTRY_SEARCH: LiteralString = """
+CALL db.index.fulltext.queryNodes('organisation_text', $search) YIELD node AS n, score
+WITH n, score
+"""
+_ENTRY_PARTNER: LiteralString = """
+MATCH (:Organisation {id: $partner_of})-[:PARTNERS_WITH]-(n:Organisation)
+WITH DISTINCT n, 0.0 AS score
+"""
+_ENTRY_AREA: LiteralString = """
+MATCH (n:Organisation) WHERE n.areaCode IN $area_codes
+WITH n, 0.0 AS score
+"""
+_ENTRY_KINDS: LiteralString = """
+MATCH (n:Organisation) WHERE n.kind IN $kinds
+WITH n, 0.0 AS score
+"""
+_ENTRY_ALL: LiteralString = "MATCH (n:Organisation)\nWITH n, 0.0 AS score\n"
+
+_ACTIVE: LiteralString = "WHERE coalesce(n.active, true)\n"
+_F_KINDS: LiteralString = "AND n.kind IN $kinds\n"
+_F_AREA: LiteralString = "AND n.areaCode IN $area_codes\n"
+_F_PARTNER: LiteralString = (
+    "AND EXISTS { MATCH (:Organisation {id: $partner_of})-[:PARTNERS_WITH]-(n) }\n"
+)
+_SORT_KEYS: dict[str, LiteralString] = {
+    "NAME": "WITH n, score, n.name AS sortKey\n",
+    "RELEVANCE": "WITH n, score, score AS sortKey\n",
+    "RECENTLY_UPDATED": "WITH n, score, n.updatedAt.epochMillis AS sortKey\n",
+}
+_DESCENDING = {"RELEVANCE", "RECENTLY_UPDATED"}
+_RETURN: LiteralString = "RETURN " + ORGANISATION + " AS organisation, sortKey\n"
+
+
+def list_statement(
     *,
-    kind: str | None = None,
-    area_code: str | None = None,
-    first: int,
-    after: tuple[str, str] | None = None,
-) -> OrganisationPage:
-    """Ordered by (name, id); `after` is the (name, id) of the last row already seen."""
-    after_name, after_id = after if after is not None else (None, None)
-    rows = session.read(
-        lambda tx: tx.rows(
-            _LIST,
-            kind=kind,
-            area_code=area_code,
-            after_name=after_name,
-            after_id=after_id,
-            limit=first + 1,
-        )
-    )
-    items = [plain(row["organisation"]) for row in rows]
-    return OrganisationPage(items=items[:first], has_next=len(items) > first)
+    sort: str,
+    search: str | None = None,
+    kinds: Sequence[str] = (),
+    area_codes: Sequence[str] | None = None,
+    partner_of: str | None = None,
+) -> tuple[LiteralString, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    filters: list[LiteralString] = [_ACTIVE]
+    if search is not None:
+        entry, params["search"] = _ENTRY_SEARCH, search
+    elif partner_of is not None:
+        entry = _ENTRY_PARTNER
+    elif area_codes is not None:
+        entry = _ENTRY_AREA
+    elif kinds:
+        entry = _ENTRY_KINDS
+    else:
+        entry = _ENTRY_ALL
+    if partner_of is not None:
+        params["partner_of"] = partner_of
+        if entry is not _ENTRY_PARTNER:
+            filters.append(_F_PARTNER)
+    if area_codes is not None:
+        params["area_codes"] = list(area_codes)
+        if entry is not _ENTRY_AREA:
+            filters.append(_F_AREA)
+    if kinds:
+        params["kinds"] = list(kinds)
+        if entry is not _ENTRY_KINDS:
+            filters.append(_F_KINDS)
+    page = PAGE_DESC if sort in _DESCENDING else PAGE_ASC
+    query: LiteralString = entry + "".join(filters) + _SORT_KEYS[sort] + page + _RETURN
+    return query, params
+
+
+def organisation_list(*, page: PageRequest, **criteria: Any) -> Page:
+    query, params = list_statement(**criteria)
+    rows = session.read(lambda tx: tx.rows(query, **params, **page.params()))
+    for row in rows:
+        row["organisation"] = plain(row["organisation"])
+    return page_from(rows, page, key="organisation")
+
+
+_COUNT: LiteralString = "MATCH (o:Organisation) RETURN count(o) AS n"
 
 
 def organisation_count() -> int:

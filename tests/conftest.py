@@ -15,8 +15,10 @@ import pytest
 from django.test import Client
 
 from graph import driver, migrate, session
+from graph import reference as reference_repo
 from referral_hub.devservices import celery_worker, neo4j, redis
 from referral_hub.devservices.profiles import Profile, profile
+from referral_hub.directory import reference_data, selectors
 
 KEEP = os.environ.get("KEEP_TEST_SERVICES") == "1"
 
@@ -33,6 +35,7 @@ def neo4j_server(test_profile: Profile) -> Iterator[str]:
         started = neo4j.start(test_profile.neo4j)
     driver.close()  # whatever was opened before now points at the test server
     migrate.migrate()
+    reference_data.sync(force=True)
     yield test_profile.neo4j_uri
     driver.close()
     if started and not KEEP:
@@ -63,8 +66,9 @@ def celery_worker_process(
     celery_worker.stop(test_profile.worker)
 
 
+# Areas are read-only reference data and stay; tags are re-synced because imports add some.
 _WIPE = """
-MATCH (n) WHERE NOT n:GraphMigration
+MATCH (n) WHERE NOT n:GraphMigration AND NOT n:Area
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 """
 
@@ -73,6 +77,8 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 def graph_db(neo4j_server: str) -> None:
     """An empty graph (schema and migration ledger kept) for one test."""
     session.autocommit(_WIPE)
+    reference_repo.tags_sync(reference_data.tag_rows()[0], checksum="test")
+    selectors.known_tags.forget()
 
 
 _COUNTS = """

@@ -1,4 +1,4 @@
-"""Pure rules for directory entries: kinds, input normalisation and validation.
+"""Pure rules for the directory: kinds, modes, area codes, input specs, search and sorting.
 
 No I/O here, so every rule is unit-tested without a database.
 """
@@ -6,13 +6,22 @@ No I/O here, so every rule is unit-tested without a database.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from referral_hub.core.errors import ErrorCode, FieldError
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError
+from referral_hub.core.validation import (
+    Boolean,
+    Choice,
+    Integer,
+    Spec,
+    Text,
+    TextList,
+    clean,
+    normalise_text,
+)
 
 
 class OrganisationKind(StrEnum):
@@ -25,16 +34,46 @@ class OrganisationKind(StrEnum):
     HEALTH = "HEALTH"
 
 
+class ServiceMode(StrEnum):
+    EXCHANGE = "EXCHANGE"  # 交流型: open to all, no label, anonymous
+    SUPPORT = "SUPPORT"  # 支援型: careful help, but labelled
+
+
+class CapacityStatus(StrEnum):
+    AVAILABLE = "AVAILABLE"
+    WAITLIST = "WAITLIST"
+    FULL = "FULL"
+
+
+class TagKind(StrEnum):
+    NEED = "NEED"
+    INTEREST = "INTEREST"
+    POPULATION = "POPULATION"
+
+
+class AreaKind(StrEnum):
+    PREFECTURE = "PREFECTURE"
+    DESIGNATED_CITY = "DESIGNATED_CITY"
+    CITY = "CITY"
+    SPECIAL_WARD = "SPECIAL_WARD"
+    WARD = "WARD"
+    TOWN = "TOWN"
+    VILLAGE = "VILLAGE"
+
+
 NAME_MAX = 200
 DESCRIPTION_MAX = 2000
-WEBSITE_MAX = 500
-EMAIL_MAX = 254
-PHONE_MAX = 30
+SEARCH_MAX = 100
+NEAR_KM_MAX = 200.0
+TAG_FILTER_MAX = 20
 
 _AREA_CODE = re.compile(r"^\d{6}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ()]*$")
 _WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_TAG_CODE = re.compile(r"^[a-z0-9_:.-]{1,64}$")
 
 
 def jis_check_digit(five_digits: str) -> int:
@@ -48,92 +87,273 @@ def is_valid_area_code(code: str) -> bool:
     return bool(_AREA_CODE.match(code)) and jis_check_digit(code[:5]) == int(code[5])
 
 
-def normalise_text(value: str) -> str:
-    """NFKC folds full-width ASCII and half-width kana, so search and duplicates agree."""
-    return unicodedata.normalize("NFKC", value).strip()
+def with_check_digit(five_digits: str) -> str:
+    return f"{five_digits}{jis_check_digit(five_digits)}"
 
 
-@dataclass(frozen=True)
-class OrganisationDraft:
-    name: str
-    kind: OrganisationKind
-    description: str | None
-    area_code: str | None
-    website: str | None
-    email: str | None
-    phone: str | None
+def prefecture_code_of(area_code: str) -> str:
+    """The six-digit code of the prefecture an area lies in (130001 for any Tokyo code)."""
+    return with_check_digit(area_code[:2] + "000")
+
+
+_AREA_CODE_MESSAGE = "must be a six-digit JIS X 0402 code with a valid check digit."
+
+ORGANISATION_SPECS: dict[str, Spec] = {
+    "name": Text(NAME_MAX, required=True),
+    "kind": Choice(OrganisationKind, required=True, code=ErrorCode.UNKNOWN_KIND),
+    "description": Text(DESCRIPTION_MAX),
+    "areaCode": Text(
+        6,
+        check=is_valid_area_code,
+        check_code=ErrorCode.INVALID_AREA_CODE,
+        pattern_message=_AREA_CODE_MESSAGE,
+    ),
+    "website": Text(500, pattern=_WEBSITE, pattern_message="must be an http(s) URL."),
+    "email": Text(254, pattern=_EMAIL, pattern_message="is not an e-mail address."),
+    "phone": Text(30, pattern=_PHONE, pattern_message="may hold digits, spaces, + - ( ) only."),
+}
+
+SERVICE_SPECS: dict[str, Spec] = {
+    "name": Text(NAME_MAX, required=True),
+    "description": Text(DESCRIPTION_MAX),
+    "mode": Choice(ServiceMode, required=True),
+    "ageMin": Integer(0, 120),
+    "ageMax": Integer(0, 120),
+    "languages": TextList(max_items=10, item_max_len=12, item_pattern=_LANGUAGE),
+    "schedule": Text(500),
+    "acceptsReferrals": Boolean(),
+    "responseTargetHours": Integer(1, 24 * 30),
+    "capacityStatus": Choice(CapacityStatus),
+    "tagCodes": TextList(max_items=30, item_max_len=64, item_pattern=_TAG_CODE),
+    "locationIds": TextList(max_items=50, item_max_len=36),
+}
+
+LOCATION_SPECS: dict[str, Spec] = {
+    "name": Text(NAME_MAX, required=True),
+    "address": Text(300),
+    "postalCode": Text(8, pattern=_POSTAL_CODE, pattern_message="must look like 154-0017."),
+    "areaCode": Text(
+        6,
+        required=True,
+        check=is_valid_area_code,
+        check_code=ErrorCode.INVALID_AREA_CODE,
+        pattern_message=_AREA_CODE_MESSAGE,
+    ),
+}
+
+SERVICE_DEFAULTS: dict[str, Any] = {
+    "description": None,
+    "ageMin": None,
+    "ageMax": None,
+    "languages": ["ja"],
+    "schedule": None,
+    "acceptsReferrals": True,
+    "responseTargetHours": 72,
+    "capacityStatus": CapacityStatus.AVAILABLE,
+    "tagCodes": [],
+    "locationIds": [],
+}
 
 
 def clean_organisation(
-    data: Mapping[str, Any],
-) -> tuple[OrganisationDraft | None, list[FieldError]]:
-    """Normalise and validate organisation input; returns the draft or every problem found."""
-    errors: list[FieldError] = []
+    data: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], list[FieldError]]:
+    return clean(data, ORGANISATION_SPECS, partial=partial)
 
-    def text(field: str, limit: int, *, required: bool = False) -> str | None:
-        raw = data.get(field)
-        value = normalise_text(raw) if isinstance(raw, str) else None
-        if not value:
-            if required:
-                errors.append(FieldError(field, ErrorCode.REQUIRED, f"{field} is required."))
-            return None
-        if len(value) > limit:
+
+def clean_service(
+    data: Mapping[str, Any], *, partial: bool = False, current: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """`current` holds the stored ages so a partial update is checked against them."""
+    values, errors = clean(data, SERVICE_SPECS, partial=partial)
+    if not partial:
+        values = {**SERVICE_DEFAULTS, **values}
+    age_min = values.get("ageMin", (current or {}).get("age_min"))
+    age_max = values.get("ageMax", (current or {}).get("age_max"))
+    if age_min is not None and age_max is not None and age_min > age_max:
+        errors.append(FieldError("ageMax", ErrorCode.OUT_OF_RANGE, "ageMax must be ≥ ageMin."))
+    return values, errors
+
+
+def clean_location(
+    data: Mapping[str, Any], *, partial: bool = False
+) -> tuple[dict[str, Any], list[FieldError]]:
+    values, errors = clean(data, LOCATION_SPECS, partial=partial)
+    errors += coordinate_errors(
+        data.get("latitude"),
+        data.get("longitude"),
+        required=False,
+        partial=partial,
+        present=data.keys(),
+    )
+    if not any(e.field in ("latitude", "longitude") for e in errors):
+        for field in ("latitude", "longitude"):
+            if field in data:
+                values[field] = None if data[field] is None else float(data[field])
+    return values, errors
+
+
+def coordinate_errors(
+    latitude: Any,
+    longitude: Any,
+    *,
+    required: bool,
+    partial: bool = False,
+    present: Any = ("latitude", "longitude"),
+) -> list[FieldError]:
+    """Both or neither; latitude in [-90, 90], longitude in [-180, 180]."""
+    if partial and "latitude" not in present and "longitude" not in present:
+        return []
+    if latitude is None and longitude is None:
+        if required:
+            return [
+                FieldError("latitude", ErrorCode.REQUIRED, "latitude and longitude are required.")
+            ]
+        return []
+    errors = []
+    for field, value, limit in (("latitude", latitude, 90.0), ("longitude", longitude, 180.0)):
+        if value is None:
             errors.append(
                 FieldError(
-                    field, ErrorCode.TOO_LONG, f"{field} must be at most {limit} characters."
+                    field, ErrorCode.INVALID_COORDINATES, "latitude and longitude go together."
                 )
             )
-        return value
-
-    name = text("name", NAME_MAX, required=True)
-    description = text("description", DESCRIPTION_MAX)
-    website = text("website", WEBSITE_MAX)
-    email = text("email", EMAIL_MAX)
-    phone = text("phone", PHONE_MAX)
-    raw_area = data.get("areaCode")
-    area_code = normalise_text(raw_area) or None if isinstance(raw_area, str) else None
-
-    kind_raw = data.get("kind")
-    kind: OrganisationKind | None = None
-    if kind_raw in (None, ""):
-        errors.append(FieldError("kind", ErrorCode.REQUIRED, "kind is required."))
-    else:
-        try:
-            kind = OrganisationKind(str(kind_raw))
-        except ValueError:
-            allowed = ", ".join(k.value for k in OrganisationKind)
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value != value:
             errors.append(
-                FieldError("kind", ErrorCode.UNKNOWN_KIND, f"kind must be one of {allowed}.")
+                FieldError(field, ErrorCode.INVALID_COORDINATES, f"{field} must be a number.")
             )
-
-    if area_code is not None and not is_valid_area_code(area_code):
-        errors.append(
-            FieldError(
-                "areaCode",
-                ErrorCode.INVALID_AREA_CODE,
-                "areaCode must be a six-digit JIS X 0402 code with a valid check digit.",
+        elif not -limit <= value <= limit:
+            errors.append(
+                FieldError(
+                    field,
+                    ErrorCode.INVALID_COORDINATES,
+                    f"{field} must be between -{limit:g} and {limit:g}.",
+                )
             )
-        )
-    if website is not None and not _WEBSITE.match(website):
-        errors.append(FieldError("website", ErrorCode.INVALID, "website must be an http(s) URL."))
-    if email is not None and not _EMAIL.match(email):
-        errors.append(FieldError("email", ErrorCode.INVALID, "email is not an e-mail address."))
-    if phone is not None and not _PHONE.match(phone):
-        errors.append(
-            FieldError("phone", ErrorCode.INVALID, "phone may hold digits, spaces, + - ( ) only.")
-        )
+    return errors
 
-    if errors or name is None or kind is None:
-        return None, errors
-    return (
-        OrganisationDraft(
-            name=name,
-            kind=kind,
-            description=description,
-            area_code=area_code,
-            website=website,
-            email=email,
-            phone=phone,
-        ),
-        [],
-    )
+
+# --- search ---------------------------------------------------------------------------------
+
+
+class ServiceSort(StrEnum):
+    NAME = "NAME"
+    DISTANCE = "DISTANCE"
+    RELEVANCE = "RELEVANCE"
+    RECENTLY_UPDATED = "RECENTLY_UPDATED"
+
+
+class OrganisationSort(StrEnum):
+    NAME = "NAME"
+    RELEVANCE = "RELEVANCE"
+    RECENTLY_UPDATED = "RECENTLY_UPDATED"
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    km: float
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    area_code: str | None = None
+    tags_any: tuple[str, ...] = ()
+    tags_all: tuple[str, ...] = ()
+    mode: ServiceMode | None = None
+    accepts_referrals: bool | None = None
+    capacity_statuses: tuple[CapacityStatus, ...] = ()
+    organisation_kinds: tuple[OrganisationKind, ...] = ()
+    organisation_id: str | None = None
+    age: int | None = None
+    search: str | None = None
+    near: Near | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationFilter:
+    kinds: tuple[OrganisationKind, ...] = ()
+    area_code: str | None = None
+    search: str | None = None
+    partner_of: str | None = None
+
+
+def near_from(data: Mapping[str, Any] | None) -> Near | None:
+    """Validate a `near: {lat, lon, km}` argument; raises PublicError with its own code."""
+    if data is None:
+        return None
+    errors = coordinate_errors(data.get("lat"), data.get("lon"), required=True)
+    if errors:
+        first = errors[0]
+        raise PublicError(
+            first.code,
+            first.message.replace("latitude", "lat").replace("longitude", "lon"),
+            field="near",
+        )
+    km = data.get("km")
+    if not isinstance(km, int | float) or isinstance(km, bool) or not 0 < km <= NEAR_KM_MAX:
+        raise PublicError(
+            ErrorCode.INVALID_RADIUS,
+            f"near.km must be more than 0 and at most {NEAR_KM_MAX:g}.",
+            field="near",
+        )
+    return Near(latitude=float(data["lat"]), longitude=float(data["lon"]), km=float(km))
+
+
+def checked_area_code(code: str | None, *, field: str = "areaCode") -> str | None:
+    if code is None:
+        return None
+    code = normalise_text(code)
+    if not is_valid_area_code(code):
+        raise PublicError(ErrorCode.INVALID_AREA_CODE, f"{field} {_AREA_CODE_MESSAGE}", field=field)
+    return code
+
+
+def checked_tags(codes: list[str] | None, *, field: str) -> tuple[str, ...]:
+    if not codes:
+        return ()
+    if len(codes) > TAG_FILTER_MAX:
+        raise PublicError(
+            ErrorCode.TOO_LONG, f"{field} takes at most {TAG_FILTER_MAX} tags.", field=field
+        )
+    cleaned = tuple(dict.fromkeys(normalise_text(code) for code in codes))
+    for code in cleaned:
+        if not _TAG_CODE.match(code):
+            raise PublicError(ErrorCode.UNKNOWN_TAG, f"{field}: no tag {code!r}.", field=field)
+    return cleaned
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def fulltext_query(text: str | None) -> str | None:
+    """Turn free text into a safe Lucene query: every word a quoted phrase, all required.
+
+    With the CJK analyser a quoted word matches its bigrams in order, so 子ども食堂
+    finds 「みんなの子ども食堂」 but not a text that merely has 子 and 食 somewhere.
+    """
+    if text is None:
+        return None
+    text = normalise_text(text)
+    if not text:
+        return None
+    if len(text) > SEARCH_MAX:
+        raise PublicError(
+            ErrorCode.INVALID_SEARCH,
+            f"search must be at most {SEARCH_MAX} characters.",
+            field="search",
+        )
+    words = [_LUCENE_SPECIAL.sub(r"\\\1", word) for word in text.split()]
+    return " AND ".join(f'"{word}"' for word in words)
+
+
+def check_sort(sort: ServiceSort | OrganisationSort, *, has_near: bool, has_search: bool) -> None:
+    if sort == "DISTANCE" and not has_near:
+        raise PublicError(
+            ErrorCode.INVALID_SORT, "sort DISTANCE needs a near filter.", field="sort"
+        )
+    if sort == "RELEVANCE" and not has_search:
+        raise PublicError(
+            ErrorCode.INVALID_SORT, "sort RELEVANCE needs a search text.", field="sort"
+        )

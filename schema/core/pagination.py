@@ -10,6 +10,7 @@ from typing import Any
 import graphene
 from django.conf import settings
 
+from graph.listing import Page, PageRequest
 from referral_hub.core.errors import ErrorCode, PublicError
 
 
@@ -18,19 +19,36 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
-def decode_cursor(cursor: str | None, *, size: int) -> list[Any] | None:
-    """The keyset tuple inside a cursor, or PublicError(INVALID_CURSOR) for anything else."""
+def decode_cursor(cursor: str | None, *, sort: str) -> tuple[Any, str] | None:
+    """(sort key, id) from a cursor made for the same sort, or PublicError(INVALID_CURSOR)."""
     if cursor is None:
         return None
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError):
         key = None
-    if not isinstance(key, list) or len(key) != size or not all(isinstance(k, str) for k in key):
+    if (
+        not isinstance(key, list)
+        or len(key) != 3
+        or key[0] != sort
+        or not isinstance(key[1], str | int | float)
+        or isinstance(key[1], bool)
+        or not isinstance(key[2], str)
+    ):
         raise PublicError(
-            ErrorCode.INVALID_CURSOR, "after is not a cursor from this API.", field="after"
+            ErrorCode.INVALID_CURSOR,
+            "after is not a cursor from this API for this sort.",
+            field="after",
         )
-    return key
+    return key[1], key[2]
+
+
+def page_request(first: int | None, after: str | None, *, sort: str) -> PageRequest:
+    size = page_size(first)
+    cursor = decode_cursor(after, sort=sort)
+    if cursor is None:
+        return PageRequest(first=size)
+    return PageRequest(first=size, after_key=cursor[0], after_id=cursor[1])
 
 
 def page_size(first: int | None) -> int:
@@ -42,6 +60,18 @@ def page_size(first: int | None) -> int:
             ErrorCode.INVALID_PAGE_SIZE, f"first must be between 1 and {limit}.", field="first"
         )
     return first
+
+
+def connection_from(
+    connection_type: type[graphene.relay.Connection], page: Page, *, request: PageRequest, sort: str
+) -> graphene.relay.Connection:
+    return connection(
+        connection_type,
+        page.items,
+        has_next=page.has_next,
+        had_cursor=request.after_id is not None,
+        key=lambda item: [sort, item["sort_key"], item["id"]],
+    )
 
 
 def connection(

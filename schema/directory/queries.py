@@ -5,62 +5,166 @@ from typing import Any
 
 import graphene
 
+from graph import locations as location_repo
 from graph import organisations as organisation_repo
+from graph import services as service_repo
 from referral_hub.core.errors import ErrorCode, PublicError
-from referral_hub.directory.rules import is_valid_area_code
-from schema.core.pagination import connection, decode_cursor, page_size
-from schema.directory.enums import OrganisationKindEnum
-from schema.directory.types import Organisation, OrganisationConnection
+from referral_hub.directory import selectors
+from referral_hub.directory.rules import (
+    CapacityStatus,
+    OrganisationFilter,
+    OrganisationKind,
+    ServiceFilter,
+    ServiceMode,
+    checked_area_code,
+    checked_tags,
+    near_from,
+)
+from schema.core.pagination import connection_from, page_request
+from schema.directory.enums import OrganisationSortEnum, ServiceSortEnum, TagKindEnum
+from schema.directory.inputs import OrganisationFilterInput, ServiceFilterInput
+from schema.directory.types import (
+    AreaWithParent,
+    Location,
+    Organisation,
+    OrganisationConnection,
+    Service,
+    ServiceConnection,
+    Tag,
+)
+
+
+def _uuid(value: str | None, field: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise PublicError(ErrorCode.INVALID, f"{field} is not a UUID.", field=field) from None
+
+
+def _value(enum_member: Any) -> Any:
+    return getattr(enum_member, "value", enum_member)
+
+
+def _service_filter(data: dict[str, Any]) -> ServiceFilter:
+    age = data.get("age")
+    if age is not None and not 0 <= age <= 120:
+        raise PublicError(ErrorCode.OUT_OF_RANGE, "age must be between 0 and 120.", field="age")
+    return ServiceFilter(
+        area_code=checked_area_code(data.get("area_code")),
+        tags_any=checked_tags(data.get("tags_any"), field="tagsAny"),
+        tags_all=checked_tags(data.get("tags_all"), field="tagsAll"),
+        mode=ServiceMode(_value(data["mode"])) if data.get("mode") else None,
+        accepts_referrals=data.get("accepts_referrals"),
+        capacity_statuses=tuple(
+            CapacityStatus(_value(s)) for s in data.get("capacity_status") or ()
+        ),
+        organisation_kinds=tuple(
+            OrganisationKind(_value(k)) for k in data.get("organisation_kind") or ()
+        ),
+        organisation_id=_uuid(data.get("organisation_id"), "organisationId"),
+        age=age,
+        search=data.get("search"),
+        near=near_from(data.get("near")),
+    )
+
+
+def _organisation_filter(data: dict[str, Any]) -> OrganisationFilter:
+    return OrganisationFilter(
+        kinds=tuple(OrganisationKind(_value(k)) for k in data.get("kind") or ()),
+        area_code=checked_area_code(data.get("area_code")),
+        search=data.get("search"),
+        partner_of=_uuid(data.get("partner_of"), "partnerOf"),
+    )
 
 
 class DirectoryQueries(graphene.ObjectType):
-    organisation = graphene.Field(
-        Organisation, id=graphene.ID(required=True), description="One organisation by id."
-    )
+    organisation = graphene.Field(Organisation, id=graphene.ID(required=True))
     organisations = graphene.Field(
         graphene.NonNull(OrganisationConnection),
-        kind=OrganisationKindEnum(),
-        area_code=graphene.String(),
+        filter=OrganisationFilterInput(),
+        sort=OrganisationSortEnum(default_value="NAME"),
         first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
         after=graphene.String(description="endCursor of the previous page."),
-        description="Active organisations ordered by name, filtered by kind and area.",
+        description="Active organisations; filters compose (all must hold).",
     )
+    service = graphene.Field(Service, id=graphene.ID(required=True))
+    services = graphene.Field(
+        graphene.NonNull(ServiceConnection),
+        filter=ServiceFilterInput(),
+        sort=ServiceSortEnum(default_value="NAME"),
+        first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
+        after=graphene.String(description="endCursor of the previous page."),
+        description="Directory search over active services; filters compose (all must hold).",
+    )
+    location = graphene.Field(Location, id=graphene.ID(required=True))
+    tags = graphene.List(graphene.NonNull(Tag), required=True, kind=TagKindEnum())
+    areas = graphene.List(
+        graphene.NonNull(AreaWithParent),
+        required=True,
+        parent_code=graphene.String(),
+        description="Prefectures, or the areas directly below parentCode.",
+    )
+    area = graphene.Field(AreaWithParent, code=graphene.String(required=True))
 
     @staticmethod
     def resolve_organisation(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
-        try:
-            key = str(uuid.UUID(id))
-        except ValueError:
-            raise PublicError(ErrorCode.INVALID, "id is not a UUID.", field="id") from None
+        key = _uuid(id, "id")
         return organisation_repo.organisations_by_ids([key]).get(key)
 
     @staticmethod
     def resolve_organisations(
         root: Any,
         info: graphene.ResolveInfo,
-        kind: str | None = None,
-        area_code: str | None = None,
+        sort: Any = "NAME",
+        filter: dict | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> OrganisationConnection:
-        size = page_size(first)
-        cursor = decode_cursor(after, size=2)
-        if area_code is not None and not is_valid_area_code(area_code):
-            raise PublicError(
-                ErrorCode.INVALID_AREA_CODE,
-                "areaCode must be a six-digit JIS X 0402 code with a valid check digit.",
-                field="areaCode",
-            )
-        page = organisation_repo.organisation_list(
-            kind=kind.value if hasattr(kind, "value") else kind,
-            area_code=area_code,
-            first=size,
-            after=(cursor[0], cursor[1]) if cursor else None,
+        sort = _value(sort) or "NAME"
+        request = page_request(first, after, sort=sort)
+        page = selectors.organisation_list(
+            criteria=_organisation_filter(filter or {}), sort=sort, page=request
         )
-        return connection(
-            OrganisationConnection,
-            page.items,
-            has_next=page.has_next,
-            had_cursor=cursor is not None,
-            key=lambda item: [item["name"], item["id"]],
+        return connection_from(OrganisationConnection, page, request=request, sort=sort)
+
+    @staticmethod
+    def resolve_service(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
+        key = _uuid(id, "id")
+        return service_repo.services_by_ids([key]).get(key)
+
+    @staticmethod
+    def resolve_services(
+        root: Any,
+        info: graphene.ResolveInfo,
+        sort: Any = "NAME",
+        filter: dict | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ServiceConnection:
+        sort = _value(sort) or "NAME"
+        request = page_request(first, after, sort=sort)
+        page = selectors.service_search(
+            criteria=_service_filter(filter or {}), sort=sort, page=request
         )
+        return connection_from(ServiceConnection, page, request=request, sort=sort)
+
+    @staticmethod
+    def resolve_location(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
+        key = _uuid(id, "id")
+        return location_repo.locations_by_ids([key]).get(key)
+
+    @staticmethod
+    def resolve_tags(root: Any, info: graphene.ResolveInfo, kind: Any = None) -> list[dict]:
+        return selectors.tags(kind=_value(kind))
+
+    @staticmethod
+    def resolve_areas(
+        root: Any, info: graphene.ResolveInfo, parent_code: str | None = None
+    ) -> list[dict]:
+        return selectors.areas(parent_code=checked_area_code(parent_code, field="parentCode"))
+
+    @staticmethod
+    def resolve_area(root: Any, info: graphene.ResolveInfo, code: str) -> dict | None:
+        return selectors.area(checked_area_code(code, field="code") or "")

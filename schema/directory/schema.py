@@ -1,11 +1,36 @@
 import graphene
 
-from schema.directory.mutations.organisation_create import OrganisationCreate
+from schema.directory.mutations.location import LocationCreate, LocationDeactivate, LocationUpdate
+from schema.directory.mutations.organisation import (
+    OrganisationCreate,
+    OrganisationDeactivate,
+    OrganisationUpdate,
+)
+from schema.directory.mutations.partnership import PartnershipAdd, PartnershipRemove
+from schema.directory.mutations.service import (
+    ServiceCapacityUpdate,
+    ServiceCreate,
+    ServiceDeactivate,
+    ServiceTagsSet,
+    ServiceUpdate,
+)
 from schema.directory.queries import DirectoryQueries
 
 
 class DirectoryMutations(graphene.ObjectType):
     create_organisation = OrganisationCreate.Field()
+    update_organisation = OrganisationUpdate.Field()
+    deactivate_organisation = OrganisationDeactivate.Field()
+    create_location = LocationCreate.Field()
+    update_location = LocationUpdate.Field()
+    deactivate_location = LocationDeactivate.Field()
+    create_service = ServiceCreate.Field()
+    update_service = ServiceUpdate.Field()
+    deactivate_service = ServiceDeactivate.Field()
+    set_service_tags = ServiceTagsSet.Field()
+    update_service_capacity = ServiceCapacityUpdate.Field()
+    add_partnership = PartnershipAdd.Field()
+    remove_partnership = PartnershipRemove.Field()
 
 
 __all__ = ("DirectoryMutations", "DirectoryQueries")

@@ -1,7 +1,82 @@
+"""Directory object types. Nested neighbours are summaries, so every list is one statement."""
+
 import graphene
 
 from schema.core.errors import Error, ErrorCodeEnum
-from schema.directory.enums import OrganisationKindEnum
+from schema.directory.enums import (
+    AreaKindEnum,
+    CapacityStatusEnum,
+    OrganisationKindEnum,
+    ServiceModeEnum,
+    TagKindEnum,
+)
+
+
+class Area(graphene.ObjectType):
+    """A prefecture, city, ward, town or village by its JIS X 0402 code."""
+
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    name_kana = graphene.String()
+    name_en = graphene.String()
+    kind = graphene.Field(AreaKindEnum, required=True)
+    prefecture_code = graphene.String(required=True, description="Two digits, e.g. 13.")
+
+
+class AreaWithParent(Area):
+    parent_code = graphene.String()
+
+
+class Tag(graphene.ObjectType):
+    code = graphene.String(required=True)
+    kind = graphene.Field(TagKindEnum, required=True)
+    label_ja = graphene.String(required=True)
+    label_en = graphene.String(required=True)
+    stigma_sensitive = graphene.Boolean(
+        required=True,
+        description="A need for which an open, exchange-type place should be offered first.",
+    )
+    description = graphene.String()
+
+
+class OrganisationSummary(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    kind = graphene.Field(OrganisationKindEnum, required=True)
+    area_code = graphene.String()
+
+
+class Partnership(graphene.ObjectType):
+    organisation = graphene.Field(OrganisationSummary, required=True)
+    since = graphene.Date()
+    shares_data = graphene.Boolean(required=True)
+
+
+class ServiceSummary(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    mode = graphene.Field(ServiceModeEnum, required=True)
+    accepts_referrals = graphene.Boolean(required=True)
+    capacity_status = graphene.Field(CapacityStatusEnum, required=True)
+    tags = graphene.List(graphene.NonNull(Tag), required=True)
+
+
+class LocationBase(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    address = graphene.String()
+    postal_code = graphene.String()
+    area_code = graphene.String(required=True)
+    latitude = graphene.Float()
+    longitude = graphene.Float()
+    active = graphene.Boolean(required=True)
+    area = graphene.Field(Area)
+
+
+class Location(LocationBase):
+    """Where a service happens; a service may be offered at several locations."""
+
+    organisation = graphene.Field(OrganisationSummary, description="Who keeps this entry.")
 
 
 class Organisation(graphene.ObjectType):
@@ -12,17 +87,53 @@ class Organisation(graphene.ObjectType):
     kind = graphene.Field(OrganisationKindEnum, required=True)
     description = graphene.String()
     area_code = graphene.String(description="JIS X 0402 municipality code (six digits).")
+    area = graphene.Field(Area)
     website = graphene.String()
     email = graphene.String()
     phone = graphene.String()
     active = graphene.Boolean(required=True)
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
+    services = graphene.List(graphene.NonNull(ServiceSummary), required=True)
+    partners = graphene.List(graphene.NonNull(Partnership), required=True)
+
+
+class Service(graphene.ObjectType):
+    """Something an organisation offers: a meal, a study group, a consultation."""
+
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    description = graphene.String()
+    mode = graphene.Field(ServiceModeEnum, required=True)
+    age_min = graphene.Int()
+    age_max = graphene.Int()
+    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
+    schedule = graphene.String()
+    accepts_referrals = graphene.Boolean(required=True)
+    response_target_hours = graphene.Int(required=True)
+    capacity_status = graphene.Field(CapacityStatusEnum, required=True)
+    capacity_updated_at = graphene.DateTime()
+    active = graphene.Boolean(required=True)
+    created_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    organisation = graphene.Field(OrganisationSummary, required=True)
+    locations = graphene.List(graphene.NonNull(LocationBase), required=True)
+    tags = graphene.List(graphene.NonNull(Tag), required=True)
+    distance_km = graphene.Float(description="Distance to the nearest location (with near).")
+
+    @staticmethod
+    def resolve_languages(root: dict, info: graphene.ResolveInfo) -> list[str]:
+        return root.get("languages") or []
 
 
 class OrganisationConnection(graphene.relay.Connection):
     class Meta:
         node = Organisation
+
+
+class ServiceConnection(graphene.relay.Connection):
+    class Meta:
+        node = Service
 
 
 class DirectoryError(graphene.ObjectType):

@@ -19,8 +19,8 @@ query Get($id: ID!) { organisation(id: $id) { id name kind areaCode } }
 """
 
 LIST = """
-query List($kind: OrganisationKind, $areaCode: String, $first: Int, $after: String) {
-  organisations(kind: $kind, areaCode: $areaCode, first: $first, after: $after) {
+query List($kind: [OrganisationKind!], $areaCode: String, $first: Int, $after: String) {
+  organisations(filter: {kind: $kind, areaCode: $areaCode}, first: $first, after: $after) {
     edges { cursor node { id name kind areaCode } }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
@@ -98,7 +98,7 @@ def test_list_filters_by_kind_and_area_in_name_order(gql):
     create(gql, name="c 他区の居場所", areaCode="131105")
     create(gql, name="d 学校", kind="SCHOOL", areaCode="131121")
 
-    body = gql(LIST, {"kind": "PLACE", "areaCode": "131121"})
+    body = gql(LIST, {"kind": ["PLACE"], "areaCode": "131121"})
 
     names = [edge["node"]["name"] for edge in body["data"]["organisations"]["edges"]]
     assert names == ["a 子ども食堂", "b 図書館"]
@@ -144,6 +144,7 @@ def test_a_list_costs_one_round_trip_whatever_its_size(gql):
         ({"after": "garbage!"}, "INVALID_CURSOR", "after"),
         ({"after": "WzFd"}, "INVALID_CURSOR", "after"),  # base64 of [1]: valid JSON, wrong shape
         ({"areaCode": "999999"}, "INVALID_AREA_CODE", "areaCode"),
+        ({"areaCode": "139998"}, "UNKNOWN_AREA", "areaCode"),  # checks, but no such area
     ],
 )
 def test_bad_list_arguments_are_typed_errors(gql, variables, code, field):

@@ -6,10 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from graph import migrate
 from graph.errors import GraphError
+from referral_hub.directory import reference_data
 
 
 class Command(BaseCommand):
-    help = "Apply pending Neo4j schema migrations from graph/migrations (idempotent)."
+    help = (
+        "Apply pending Neo4j schema migrations from graph/migrations, then sync the shipped "
+        "reference data (areas, tags). Both are idempotent."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -29,10 +33,14 @@ class Command(BaseCommand):
                 self.stdout.write("graph schema is up to date")
                 return
             applied = migrate.migrate()
+            synced = reference_data.sync()
         except GraphError as exc:
             raise CommandError(str(exc)) from exc
         for name in applied:
             self.stdout.write(f"applied {name}")
+        for name, rows in synced.items():
+            if rows:
+                self.stdout.write(f"reference data: {rows} {name} synced")
         self.stdout.write(
             self.style.SUCCESS(f"graph schema up to date ({len(applied)} applied now)")
         )

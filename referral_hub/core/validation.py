@@ -1,0 +1,153 @@
+"""A small declarative input cleaner: field specs in, normalised values and FieldErrors out.
+
+Pure functions only. Absent keys are left out of the result, so the same specs serve
+create (where `required` applies) and partial update (where absent means unchanged and
+an explicit None clears an optional field).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from referral_hub.core.errors import ErrorCode, FieldError
+
+
+def normalise_text(value: str) -> str:
+    """NFKC folds full-width ASCII and half-width kana, so search and duplicates agree."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+@dataclass(frozen=True)
+class Text:
+    max_len: int
+    required: bool = False
+    pattern: re.Pattern[str] | None = None
+    pattern_message: str = "has an invalid format."
+    check: Callable[[str], bool] | None = None
+    check_code: ErrorCode = ErrorCode.INVALID
+
+
+@dataclass(frozen=True)
+class Integer:
+    minimum: int
+    maximum: int
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Number:
+    minimum: float
+    maximum: float
+    required: bool = False
+    code: ErrorCode = ErrorCode.INVALID
+
+
+@dataclass(frozen=True)
+class Boolean:
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    enum: type[StrEnum]
+    required: bool = False
+    code: ErrorCode = ErrorCode.INVALID
+
+
+@dataclass(frozen=True)
+class TextList:
+    max_items: int
+    item_max_len: int
+    item_pattern: re.Pattern[str] | None = None
+    required: bool = False
+
+
+Spec = Text | Integer | Number | Boolean | Choice | TextList
+
+
+def clean(
+    data: Mapping[str, Any], specs: Mapping[str, Spec], *, partial: bool = False
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Validate `data` against `specs`; unknown keys are ignored (the schema already typed them)."""
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for field, spec in specs.items():
+        present = field in data
+        raw = data.get(field)
+        if isinstance(raw, str) and isinstance(spec, Text | Choice):
+            raw = normalise_text(raw) or None
+        if raw is None or (isinstance(raw, list) and not raw and spec.required):
+            if spec.required and not partial:
+                errors.append(FieldError(field, ErrorCode.REQUIRED, f"{field} is required."))
+            elif spec.required and present:
+                errors.append(FieldError(field, ErrorCode.REQUIRED, f"{field} cannot be cleared."))
+            elif present:
+                values[field] = [] if isinstance(spec, TextList) else None
+            continue
+        error = _check(field, spec, raw)
+        if isinstance(error, FieldError):
+            errors.append(error)
+        else:
+            values[field] = error
+    return values, errors
+
+
+def _check(field: str, spec: Spec, raw: Any) -> Any:
+    """The cleaned value, or a FieldError."""
+    if isinstance(spec, Text):
+        value = str(raw)
+        if len(value) > spec.max_len:
+            return FieldError(
+                field, ErrorCode.TOO_LONG, f"{field} must be at most {spec.max_len} characters."
+            )
+        if spec.pattern is not None and not spec.pattern.match(value):
+            return FieldError(field, ErrorCode.INVALID, f"{field} {spec.pattern_message}")
+        if spec.check is not None and not spec.check(value):
+            return FieldError(field, spec.check_code, f"{field} {spec.pattern_message}")
+        return value
+    if isinstance(spec, Integer):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            return FieldError(field, ErrorCode.INVALID, f"{field} must be a whole number.")
+        if not spec.minimum <= raw <= spec.maximum:
+            return FieldError(
+                field,
+                ErrorCode.OUT_OF_RANGE,
+                f"{field} must be between {spec.minimum} and {spec.maximum}.",
+            )
+        return raw
+    if isinstance(spec, Number):
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
+            return FieldError(field, spec.code, f"{field} must be a number.")
+        if not spec.minimum <= float(raw) <= spec.maximum:
+            return FieldError(
+                field, spec.code, f"{field} must be between {spec.minimum} and {spec.maximum}."
+            )
+        return float(raw)
+    if isinstance(spec, Boolean):
+        if not isinstance(raw, bool):
+            return FieldError(field, ErrorCode.INVALID, f"{field} must be true or false.")
+        return raw
+    if isinstance(spec, Choice):
+        try:
+            return spec.enum(getattr(raw, "value", raw))
+        except ValueError:
+            allowed = ", ".join(member.value for member in spec.enum)
+            return FieldError(field, spec.code, f"{field} must be one of {allowed}.")
+    items = [normalise_text(str(item)) for item in raw]
+    if len(items) > spec.max_items:
+        return FieldError(
+            field, ErrorCode.TOO_LONG, f"{field} takes at most {spec.max_items} items."
+        )
+    for item in items:
+        if (
+            not item
+            or len(item) > spec.item_max_len
+            or (spec.item_pattern is not None and not spec.item_pattern.match(item))
+        ):
+            return FieldError(field, ErrorCode.INVALID, f"{field} has an invalid item: {item!r}.")
+    return list(dict.fromkeys(items))  # de-duplicated, order kept

@@ -1,0 +1,128 @@
+"""Directory reads: turn validated filter arguments into repository criteria and run them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from threading import Lock
+from typing import Any
+
+from graph import organisations as organisation_repo
+from graph import services as service_repo
+from graph import tags as tag_repo
+from graph.listing import Page, PageRequest
+from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.directory import reference_data
+from referral_hub.directory.rules import (
+    OrganisationFilter,
+    ServiceFilter,
+    check_sort,
+    fulltext_query,
+)
+
+
+class _TagCodes:
+    """Known tag codes, cached per process so a search costs no extra round trip.
+
+    Tags change rarely (reference sync, HSDS import); an unknown code refreshes the
+    cache once before it is refused, so a new tag is seen at once.
+    """
+
+    ttl_seconds = 300.0
+
+    def __init__(self) -> None:
+        self._codes: frozenset[str] = frozenset()
+        self._loaded_at = float("-inf")
+        self._lock = Lock()
+
+    def forget(self) -> None:
+        with self._lock:
+            self._codes, self._loaded_at = frozenset(), float("-inf")
+
+    def unknown(self, codes: Sequence[str]) -> list[str]:
+        stale = time.monotonic() - self._loaded_at > self.ttl_seconds
+        if stale or not set(codes) <= self._codes:
+            with self._lock:
+                self._codes = frozenset(tag_repo.tag_codes())
+                self._loaded_at = time.monotonic()
+        return [code for code in codes if code not in self._codes]
+
+
+known_tags = _TagCodes()
+
+
+def area_codes_for(code: str | None) -> list[str] | None:
+    if code is None:
+        return None
+    if code not in reference_data.known_area_codes():
+        raise PublicError(
+            ErrorCode.UNKNOWN_AREA, f"areaCode {code} is not a known area.", field="areaCode"
+        )
+    return reference_data.area_codes_within(code)
+
+
+def _check_tags(codes: Sequence[str], field: str) -> None:
+    unknown = known_tags.unknown(codes)
+    if unknown:
+        raise PublicError(
+            ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag(s) {', '.join(unknown)}.", field=field
+        )
+
+
+def service_search(*, criteria: ServiceFilter, sort: str, page: PageRequest) -> Page:
+    check_sort(sort, has_near=criteria.near is not None, has_search=bool(criteria.search))
+    _check_tags(criteria.tags_all, "tagsAll")
+    _check_tags(criteria.tags_any, "tagsAny")
+    near = criteria.near
+    return service_repo.service_search(
+        page=page,
+        sort=sort,
+        search=fulltext_query(criteria.search),
+        near=(near.latitude, near.longitude, near.km) if near else None,
+        area_codes=area_codes_for(criteria.area_code),
+        tags_all=criteria.tags_all,
+        tags_any=criteria.tags_any,
+        mode=criteria.mode.value if criteria.mode else None,
+        accepts_referrals=criteria.accepts_referrals,
+        capacity_statuses=[s.value for s in criteria.capacity_statuses],
+        organisation_kinds=[k.value for k in criteria.organisation_kinds],
+        organisation_id=criteria.organisation_id,
+        age=criteria.age,
+    )
+
+
+def organisation_list(*, criteria: OrganisationFilter, sort: str, page: PageRequest) -> Page:
+    check_sort(sort, has_near=False, has_search=bool(criteria.search))
+    return organisation_repo.organisation_list(
+        page=page,
+        sort=sort,
+        search=fulltext_query(criteria.search),
+        kinds=[k.value for k in criteria.kinds],
+        area_codes=area_codes_for(criteria.area_code),
+        partner_of=criteria.partner_of,
+    )
+
+
+def tags(*, kind: str | None = None) -> list[dict[str, Any]]:
+    return tag_repo.tag_list(kind=kind)
+
+
+def _area(row: reference_data.AreaRow) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "name": row.name,
+        "name_kana": row.name_kana,
+        "name_en": row.name_en,
+        "kind": row.kind.value,
+        "prefecture_code": row.prefecture_code,
+        "parent_code": row.parent_code,
+    }
+
+
+def areas(*, parent_code: str | None) -> list[dict[str, Any]]:
+    """Prefectures when no parent is given, else the areas directly below it (shipped data)."""
+    return [_area(row) for row in reference_data.area_rows()[0] if row.parent_code == parent_code]
+
+
+def area(code: str) -> dict[str, Any] | None:
+    return next((_area(row) for row in reference_data.area_rows()[0] if row.code == code), None)

@@ -1,0 +1,45 @@
+"""createLocation, updateLocation, deactivateLocation."""
+
+from typing import Any
+
+import graphene
+
+from referral_hub.directory import services
+from schema.core.mutations import camel_input
+from schema.directory.inputs import LocationCreateInput, LocationUpdateInput
+from schema.directory.mutations.base import DirectoryMutation
+from schema.directory.types import Location
+
+
+class LocationCreate(DirectoryMutation):
+    class Arguments:
+        input = LocationCreateInput(required=True)
+
+    location = graphene.Field(Location)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
+        return {"location": services.location_create(data=camel_input(input))}
+
+
+class LocationUpdate(DirectoryMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = LocationUpdateInput(required=True)
+
+    location = graphene.Field(Location)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
+        return {"location": services.location_update(location_id=id, data=camel_input(input))}
+
+
+class LocationDeactivate(DirectoryMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    location = graphene.Field(Location)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
+        return {"location": services.location_deactivate(location_id=id)}

@@ -1,0 +1,61 @@
+"""addPartnership, removePartnership: PARTNERS_WITH between two organisations (undirected)."""
+
+from typing import Any
+
+import graphene
+
+from graph import organisations as organisation_repo
+from referral_hub.directory import services
+from schema.directory.mutations.base import DirectoryMutation
+from schema.directory.types import Organisation
+
+
+class PartnershipAdd(DirectoryMutation):
+    """Record (or update) a partnership; `since` defaults to today."""
+
+    class Arguments:
+        organisation_id = graphene.ID(required=True)
+        partner_id = graphene.ID(required=True)
+        since = graphene.Date()
+        shares_data = graphene.Boolean(default_value=False)
+
+    organisation = graphene.Field(Organisation)
+
+    @classmethod
+    def perform(
+        cls,
+        info: graphene.ResolveInfo,
+        organisation_id: str,
+        partner_id: str,
+        since: Any = None,
+        shares_data: bool = False,
+    ) -> dict[str, Any]:
+        services.partnership_add(
+            organisation_id=organisation_id,
+            partner_id=partner_id,
+            since=since.isoformat() if since else None,
+            shares_data=shares_data,
+        )
+        return {
+            "organisation": organisation_repo.organisations_by_ids([organisation_id]).get(
+                organisation_id
+            )
+        }
+
+
+class PartnershipRemove(DirectoryMutation):
+    class Arguments:
+        organisation_id = graphene.ID(required=True)
+        partner_id = graphene.ID(required=True)
+
+    removed = graphene.Boolean(required=True)
+
+    @classmethod
+    def perform(
+        cls, info: graphene.ResolveInfo, organisation_id: str, partner_id: str
+    ) -> dict[str, Any]:
+        return {
+            "removed": services.partnership_remove(
+                organisation_id=organisation_id, partner_id=partner_id
+            )
+        }

@@ -1,0 +1,78 @@
+"""createService, updateService, deactivateService, setServiceTags, updateServiceCapacity."""
+
+from typing import Any
+
+import graphene
+
+from referral_hub.directory import services
+from schema.core.mutations import camel_input
+from schema.directory.enums import CapacityStatusEnum
+from schema.directory.inputs import ServiceCreateInput, ServiceUpdateInput
+from schema.directory.mutations.base import DirectoryMutation
+from schema.directory.types import Service
+
+
+class ServiceCreate(DirectoryMutation):
+    class Arguments:
+        input = ServiceCreateInput(required=True)
+
+    service = graphene.Field(Service)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
+        return {"service": services.service_create(data=camel_input(input))}
+
+
+class ServiceUpdate(DirectoryMutation):
+    """tagCodes and locationIds, when given, replace the whole set."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = ServiceUpdateInput(required=True)
+
+    service = graphene.Field(Service)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
+        return {"service": services.service_update(service_id=id, data=camel_input(input))}
+
+
+class ServiceDeactivate(DirectoryMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    service = graphene.Field(Service)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
+        return {"service": services.service_deactivate(service_id=id)}
+
+
+class ServiceTagsSet(DirectoryMutation):
+    """Replace the tags a service addresses."""
+
+    class Arguments:
+        service_id = graphene.ID(required=True)
+        tag_codes = graphene.List(graphene.NonNull(graphene.String), required=True)
+
+    service = graphene.Field(Service)
+
+    @classmethod
+    def perform(
+        cls, info: graphene.ResolveInfo, service_id: str, tag_codes: list[str]
+    ) -> dict[str, Any]:
+        return {"service": services.service_set_tags(service_id=service_id, tag_codes=tag_codes)}
+
+
+class ServiceCapacityUpdate(DirectoryMutation):
+    """Say whether a service has room now; the time of the update is kept."""
+
+    class Arguments:
+        service_id = graphene.ID(required=True)
+        status = CapacityStatusEnum(required=True)
+
+    service = graphene.Field(Service)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, service_id: str, status: Any) -> dict[str, Any]:
+        return {"service": services.service_update_capacity(service_id=service_id, status=status)}

@@ -1,0 +1,109 @@
+"""A small hand-built network in Kawasaki and Setagaya whose search answers are known."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from referral_hub.directory import services
+
+KAWASAKI_KU = "141313"  # 川崎市川崎区 (a ward of 川崎市 141305, in 神奈川県 140007)
+NAKAHARA_KU = "141330"  # 川崎市中原区
+SETAGAYA = "131121"
+
+
+@dataclass
+class Network:
+    ids: dict[str, str]
+
+    def __getitem__(self, key: str) -> str:
+        return self.ids[key]
+
+
+def _org(name: str, kind: str, area: str) -> str:
+    return services.organisation_create(data={"name": name, "kind": kind, "areaCode": area})["id"]
+
+
+def _loc(org: str, name: str, area: str, lat: float, lon: float) -> str:
+    return services.location_create(
+        data={
+            "organisationId": org,
+            "name": name,
+            "areaCode": area,
+            "latitude": lat,
+            "longitude": lon,
+        }
+    )["id"]
+
+
+def _svc(org: str, loc: str, name: str, mode: str, tags: list[str], **extra: object) -> str:
+    return services.service_create(
+        data={
+            "organisationId": org,
+            "name": name,
+            "mode": mode,
+            "tagCodes": tags,
+            "locationIds": [loc],
+            **extra,
+        }
+    )["id"]
+
+
+def build() -> Network:
+    ids: dict[str, str] = {}
+    ids["school"] = _org("川崎市立桜中学校", "SCHOOL", KAWASAKI_KU)
+    ids["cafe_org"] = _org("みんなの子ども食堂", "PLACE", KAWASAKI_KU)
+    ids["npo"] = _org("NPO法人まなびの森", "NPO", NAKAHARA_KU)
+    ids["welfare"] = _org("世田谷区福祉事務所", "WELFARE_OFFICE", SETAGAYA)
+
+    # Kawasaki station is about 35.531, 139.697; Musashi-Kosugi about 35.576, 139.659.
+    cafe_loc = _loc(ids["cafe_org"], "川崎駅前会場", KAWASAKI_KU, 35.5310, 139.6970)
+    npo_loc = _loc(ids["npo"], "武蔵小杉教室", NAKAHARA_KU, 35.5760, 139.6590)
+    welfare_loc = _loc(ids["welfare"], "世田谷区役所", SETAGAYA, 35.6466, 139.6533)
+
+    ids["cafe"] = _svc(
+        ids["cafe_org"],
+        cafe_loc,
+        "みんなの子ども食堂",
+        "EXCHANGE",
+        ["meal_provision", "eating_alone", "cooking"],
+        description="毎週水曜の夕食。誰でも来られる交流型の居場所。",
+    )
+    ids["study"] = _svc(
+        ids["npo"],
+        npo_loc,
+        "学習支援教室",
+        "SUPPORT",
+        ["study_support", "school_non_attendance"],
+        ageMin=9,
+        ageMax=18,
+        capacityStatus="WAITLIST",
+        description="不登校の中学生の学習支援。",
+    )
+    ids["freeschool"] = _svc(
+        ids["npo"],
+        npo_loc,
+        "フリースクール",
+        "SUPPORT",
+        ["school_non_attendance"],
+        ageMin=10,
+        ageMax=15,
+        capacityStatus="FULL",
+        description="日中の学びの場。",
+    )
+    ids["consult"] = _svc(
+        ids["welfare"],
+        welfare_loc,
+        "子ども家庭相談",
+        "SUPPORT",
+        ["child_poverty", "parenting_support"],
+        responseTargetHours=24,
+    )
+    ids["counsellor"] = _svc(
+        ids["school"],
+        cafe_loc,
+        "スクールカウンセラー相談",
+        "SUPPORT",
+        ["school_non_attendance", "mental_health"],
+        acceptsReferrals=False,
+    )
+    return Network(ids)
