@@ -73,23 +73,28 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
 """
 
 
-@pytest.fixture
-def graph_db(neo4j_server: str) -> None:
-    """An empty graph (schema and migration ledger kept) for one test."""
+def wipe_graph() -> None:
+    """Delete everything but the schema, the migration ledger and the areas."""
     session.autocommit(_WIPE)
-    reference_repo.tags_sync(reference_data.tag_rows()[0], checksum="test")
     selectors.known_tags.forget()
 
 
+@pytest.fixture
+def graph_db(neo4j_server: str) -> None:
+    """An empty directory with the starter tags, for one test."""
+    wipe_graph()
+    reference_repo.tags_sync(reference_data.tag_rows()[0], checksum="test")
+
+
 _COUNTS = """
-CALL () { MATCH (n) WHERE NOT n:GraphMigration RETURN count(n) AS nodes }
-CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+CALL () { MATCH (n) WHERE NOT n:GraphMigration AND NOT n:Area RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() WHERE NOT r:PART_OF RETURN count(r) AS relationships }
 RETURN nodes, relationships
 """
 
 
 def graph_counts() -> tuple[int, int]:
-    """(nodes, relationships) outside the migration ledger: proves a failure wrote nothing."""
+    """(nodes, relationships) besides the ledger and the areas: proves a failure wrote nothing."""
     row = session.read(lambda tx: tx.single(_COUNTS))
     assert row is not None
     return row["nodes"], row["relationships"]

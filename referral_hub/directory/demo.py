@@ -434,6 +434,8 @@ def municipality_batch(area: AreaRow, *, seed: int, prefecture_name: str) -> Bat
                 "kind": _KIND_OF[role].value,
                 "area_code": area.code,
                 "description": _SERVICES[role][0].name,
+                "website": None,
+                "email": None,
                 "phone": f"0{rng.randint(3, 99)}-"
                 f"{rng.randint(100, 9999)}-{rng.randint(1000, 9999)}",
             }
@@ -464,7 +466,7 @@ def municipality_batch(area: AreaRow, *, seed: int, prefecture_name: str) -> Bat
                 {
                     "id": str(uuid.uuid5(ident, f"service:{s_index}")),
                     "organisation_id": org_id,
-                    "location_id": loc_id,
+                    "location_ids": [loc_id],
                     "name": f"{template.name}（{name}）" if role != "cafeteria" else name,
                     "description": f"{template.name}。毎週{day}曜日に開催。",
                     "mode": template.mode.value,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from graph import demo as demo_repo
+from graph import bulk
 from referral_hub.core.progress import Progress
 from referral_hub.directory.demo import Batch, Scale, areas_for, batches
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _flush(batch: Batch, totals: dict[str, int]) -> None:
-        demo_repo.write_batch(
+        bulk.write_batch(
             organisations=batch.organisations,
             locations=batch.locations,
             services=batch.services,

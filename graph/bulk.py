@@ -1,0 +1,117 @@
+"""Batched, idempotent upserts (MERGE on application ids) for demo loads and HSDS imports.
+
+Rows use snake_case keys. `upsert` runs inside a caller's transaction, so an import can
+put a whole file in one transaction and a demo load can commit per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, LiteralString
+
+from graph import session
+
+_TAGS: LiteralString = """
+UNWIND $rows AS row
+MERGE (t:Tag {code: row.code})
+SET t.kind = row.kind, t.labelJa = row.label_ja, t.labelEn = row.label_en,
+    t.stigmaSensitive = row.stigma_sensitive, t.description = row.description
+"""
+
+_ORGANISATIONS: LiteralString = """
+UNWIND $rows AS row
+MERGE (o:Organisation {id: row.id})
+ON CREATE SET o.createdAt = datetime()
+SET o.name = row.name, o.kind = row.kind, o.description = row.description,
+    o.areaCode = row.area_code, o.website = row.website, o.email = row.email,
+    o.phone = row.phone, o.active = coalesce(row.active, true), o.updatedAt = datetime()
+WITH o, row
+OPTIONAL MATCH (o)-[old:BASED_IN]->(:Area)
+DELETE old
+WITH DISTINCT o, row
+MATCH (a:Area {code: row.area_code})
+MERGE (o)-[:BASED_IN]->(a)
+"""
+
+_LOCATIONS: LiteralString = """
+UNWIND $rows AS row
+MATCH (o:Organisation {id: row.organisation_id})
+MERGE (l:Location {id: row.id})
+ON CREATE SET l.createdAt = datetime()
+SET l.name = row.name, l.address = row.address, l.postalCode = row.postal_code,
+    l.areaCode = row.area_code, l.active = coalesce(row.active, true), l.updatedAt = datetime(),
+    l.point = CASE WHEN row.latitude IS NULL THEN null
+                   ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+MERGE (o)-[:HAS_LOCATION]->(l)
+WITH l, row
+OPTIONAL MATCH (l)-[old:IN]->(:Area)
+DELETE old
+WITH DISTINCT l, row
+MATCH (a:Area {code: row.area_code})
+MERGE (l)-[:IN]->(a)
+"""
+
+_SERVICES: LiteralString = """
+UNWIND $rows AS row
+MATCH (o:Organisation {id: row.organisation_id})
+MERGE (s:Service {id: row.id})
+ON CREATE SET s.createdAt = datetime(), s.capacityUpdatedAt = datetime()
+SET s.name = row.name, s.description = row.description, s.mode = row.mode,
+    s.ageMin = row.age_min, s.ageMax = row.age_max, s.languages = row.languages,
+    s.schedule = row.schedule, s.acceptsReferrals = row.accepts_referrals,
+    s.responseTargetHours = row.response_target_hours, s.capacityStatus = row.capacity_status,
+    s.active = coalesce(row.active, true), s.updatedAt = datetime()
+MERGE (o)-[:PROVIDES]->(s)
+WITH s, row
+CALL (s, row) {
+  OPTIONAL MATCH (s)-[old:AT|ADDRESSES]->()
+  DELETE old
+}
+CALL (s, row) {
+  UNWIND row.location_ids AS location_id
+  MATCH (l:Location {id: location_id})
+  MERGE (s)-[:AT]->(l)
+}
+CALL (s, row) {
+  UNWIND row.tags AS code
+  MATCH (t:Tag {code: code})
+  MERGE (s)-[:ADDRESSES]->(t)
+}
+"""
+
+# Stored from the smaller id to the larger, as partnership_add does.
+_PARTNERSHIPS: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Organisation {id: row.a}), (b:Organisation {id: row.b})
+WITH CASE WHEN a.id < b.id THEN a ELSE b END AS x, CASE WHEN a.id < b.id THEN b ELSE a END AS y,
+     row
+MERGE (x)-[p:PARTNERS_WITH]->(y)
+SET p.since = CASE WHEN row.since IS NULL THEN null ELSE date(row.since) END,
+    p.sharesData = coalesce(row.shares_data, false)
+"""
+
+
+def upsert(
+    tx: session.Tx,
+    *,
+    tags: Sequence[dict[str, Any]] = (),
+    organisations: Sequence[dict[str, Any]] = (),
+    locations: Sequence[dict[str, Any]] = (),
+    services: Sequence[dict[str, Any]] = (),
+    partnerships: Sequence[dict[str, Any]] = (),
+    chunk: int = 5000,
+) -> None:
+    for query, rows in (
+        (_TAGS, tags),
+        (_ORGANISATIONS, organisations),
+        (_LOCATIONS, locations),
+        (_SERVICES, services),
+        (_PARTNERSHIPS, partnerships),
+    ):
+        for start in range(0, len(rows), chunk):
+            tx.run(query, rows=list(rows[start : start + chunk])).consume()
+
+
+def write_batch(**rows: Sequence[dict[str, Any]]) -> None:
+    """One transaction for the given rows."""
+    session.write(lambda tx: upsert(tx, **rows))

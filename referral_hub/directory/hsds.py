@@ -1,0 +1,706 @@
+"""Open Referral HSDS 3.0 interchange for the directory: pure mapping both ways.
+
+The directory maps one-to-one onto HSDS tables: Organisation → organization,
+Service → service, Location → location (+ address), service–location links →
+service_at_location, Tag → taxonomy_term, and tags on services → attribute. What
+HSDS has no column for (organisation kind, JIS area code, service mode, capacity,
+response target, partnerships, English tag labels) travels as `attribute` rows
+pointing at taxonomy terms of our own `tsunagari:*` taxonomies, which is how HSDS
+expects extensions. Every id we make is a UUID5 of what it names, so exporting the
+same directory twice gives the same file, and importing it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from referral_hub.directory.rules import (
+    CapacityStatus,
+    OrganisationKind,
+    ServiceMode,
+    TagKind,
+    is_valid_area_code,
+)
+
+_NS = uuid.UUID("0c7d0f4e-8d43-4c52-9a55-3b0f9c8d2e61")
+
+TABLES: dict[str, list[str]] = {
+    "organization": [
+        "id",
+        "name",
+        "alternate_name",
+        "description",
+        "email",
+        "website",
+        "uri",
+        "parent_organization_id",
+    ],
+    "service": [
+        "id",
+        "organization_id",
+        "program_id",
+        "name",
+        "alternate_name",
+        "description",
+        "url",
+        "email",
+        "status",
+        "minimum_age",
+        "maximum_age",
+    ],
+    "location": [
+        "id",
+        "location_type",
+        "organization_id",
+        "name",
+        "alternate_name",
+        "description",
+        "latitude",
+        "longitude",
+    ],
+    "address": [
+        "id",
+        "location_id",
+        "attention",
+        "address_1",
+        "address_2",
+        "city",
+        "region",
+        "state_province",
+        "postal_code",
+        "country",
+        "address_type",
+    ],
+    "phone": [
+        "id",
+        "organization_id",
+        "location_id",
+        "service_id",
+        "number",
+        "type",
+        "description",
+    ],
+    "service_at_location": ["id", "service_id", "location_id", "description"],
+    "taxonomy_term": [
+        "id",
+        "code",
+        "name",
+        "description",
+        "parent_id",
+        "taxonomy",
+        "language",
+        "term_uri",
+    ],
+    "attribute": [
+        "id",
+        "link_id",
+        "link_type",
+        "link_entity",
+        "taxonomy_term_id",
+        "value",
+        "label",
+    ],
+}
+_INTEGERS = {"minimum_age", "maximum_age"}
+_FLOATS = {"latitude", "longitude"}
+
+# Our extension taxonomies. Enumerated ones have a term per value; the others a single
+# term whose attribute carries a value.
+_ENUMS: dict[str, type] = {
+    "organisation_kind": OrganisationKind,
+    "service_mode": ServiceMode,
+    "capacity_status": CapacityStatus,
+}
+_VALUES = (
+    "area_code",
+    "accepts_referrals",
+    "response_target_hours",
+    "schedule",
+    "languages",
+    "partner",
+    "label_en",
+    "stigma_sensitive",
+    "active",
+)
+_TAG_TAXONOMY = "tsunagari:tag:"
+
+
+def _id(*parts: object) -> str:
+    return str(uuid.uuid5(_NS, ":".join(str(p) for p in parts)))
+
+
+def _term(code: str) -> dict[str, Any]:
+    taxonomy = "tsunagari:" + code.split(":")[0]
+    return {
+        "id": _id("term", code),
+        "code": f"tsunagari:{code}",
+        "name": code,
+        "description": None,
+        "parent_id": None,
+        "taxonomy": taxonomy,
+        "language": "en",
+        "term_uri": None,
+    }
+
+
+EXTENSION_TERMS: dict[str, dict[str, Any]] = {
+    **{
+        f"{name}:{member.value}": _term(f"{name}:{member.value}")
+        for name, enum in _ENUMS.items()
+        for member in enum
+    },  # type: ignore[attr-defined]
+    **{name: _term(name) for name in _VALUES},
+}
+_EXTENSION_BY_ID = {term["id"]: code for code, term in EXTENSION_TERMS.items()}
+
+
+def tag_term_id(code: str) -> str:
+    return _id("tag", code)
+
+
+# --- export -----------------------------------------------------------------------------------
+
+
+def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Directory rows (graph/snapshot.py) → HSDS tables, every table sorted by id."""
+    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    used_terms: dict[str, dict[str, Any]] = {}
+
+    def attribute(
+        entity: str, link_id: str, term: str | dict[str, Any], value: str | None = None
+    ) -> None:
+        term_row = EXTENSION_TERMS[term] if isinstance(term, str) else term
+        used_terms[term_row["id"]] = term_row
+        tables["attribute"].append(
+            {
+                "id": _id("attribute", entity, link_id, term_row["id"], value),
+                "link_id": link_id,
+                "link_type": None,
+                "link_entity": entity,
+                "taxonomy_term_id": term_row["id"],
+                "value": value,
+                "label": None,
+            }
+        )
+
+    for tag in snapshot["tags"]:
+        term = {
+            "id": tag_term_id(tag["code"]),
+            "code": tag["code"],
+            "name": tag["label_ja"],
+            "description": tag["description"],
+            "parent_id": None,
+            "taxonomy": _TAG_TAXONOMY + tag["kind"],
+            "language": "ja",
+            "term_uri": None,
+        }
+        used_terms[term["id"]] = term
+        attribute("taxonomy_term", term["id"], "label_en", tag["label_en"])
+        attribute("taxonomy_term", term["id"], "stigma_sensitive", _flag(tag["stigma_sensitive"]))
+
+    for org in snapshot["organisations"]:
+        tables["organization"].append(
+            _row(
+                "organization",
+                {
+                    "id": org["id"],
+                    "name": org["name"],
+                    "description": org["description"],
+                    "email": org["email"],
+                    "website": org["website"],
+                },
+            )
+        )
+        attribute("organization", org["id"], f"organisation_kind:{org['kind']}")
+        if org["area_code"]:
+            attribute("organization", org["id"], "area_code", org["area_code"])
+        if not org["active"]:
+            attribute("organization", org["id"], "active", "false")
+        if org["phone"]:
+            tables["phone"].append(
+                _row(
+                    "phone",
+                    {
+                        "id": _id("phone", org["id"]),
+                        "organization_id": org["id"],
+                        "number": org["phone"],
+                        "type": "voice",
+                    },
+                )
+            )
+
+    for partnership in snapshot["partnerships"]:
+        attribute(
+            "organization",
+            partnership["a"],
+            "partner",
+            json.dumps(
+                {
+                    "partner": partnership["b"],
+                    "since": partnership["since"],
+                    "sharesData": partnership["shares_data"],
+                },
+                sort_keys=True,
+            ),
+        )
+
+    for loc in snapshot["locations"]:
+        tables["location"].append(
+            _row(
+                "location",
+                {
+                    "id": loc["id"],
+                    "location_type": "physical",
+                    "organization_id": loc["organisation_id"],
+                    "name": loc["name"],
+                    "latitude": loc["latitude"],
+                    "longitude": loc["longitude"],
+                },
+            )
+        )
+        if loc["address"] or loc["postal_code"]:
+            tables["address"].append(
+                _row(
+                    "address",
+                    {
+                        "id": _id("address", loc["id"]),
+                        "location_id": loc["id"],
+                        "address_1": loc["address"],
+                        "postal_code": loc["postal_code"],
+                        "country": "JP",
+                        "address_type": "physical",
+                    },
+                )
+            )
+        attribute("location", loc["id"], "area_code", loc["area_code"])
+        if not loc["active"]:
+            attribute("location", loc["id"], "active", "false")
+
+    for svc in snapshot["services"]:
+        tables["service"].append(
+            _row(
+                "service",
+                {
+                    "id": svc["id"],
+                    "organization_id": svc["organisation_id"],
+                    "name": svc["name"],
+                    "description": svc["description"],
+                    "status": "active" if svc["active"] else "inactive",
+                    "minimum_age": svc["age_min"],
+                    "maximum_age": svc["age_max"],
+                },
+            )
+        )
+        attribute("service", svc["id"], f"service_mode:{svc['mode']}")
+        attribute("service", svc["id"], f"capacity_status:{svc['capacity_status']}")
+        attribute("service", svc["id"], "accepts_referrals", _flag(svc["accepts_referrals"]))
+        attribute("service", svc["id"], "response_target_hours", str(svc["response_target_hours"]))
+        attribute("service", svc["id"], "languages", ",".join(svc["languages"] or []))
+        if svc["schedule"]:
+            attribute("service", svc["id"], "schedule", svc["schedule"])
+        for code in svc["tags"]:
+            attribute("service", svc["id"], used_terms[tag_term_id(code)])
+        for location_id in svc["location_ids"]:
+            tables["service_at_location"].append(
+                _row(
+                    "service_at_location",
+                    {
+                        "id": _id("service_at_location", svc["id"], location_id),
+                        "service_id": svc["id"],
+                        "location_id": location_id,
+                    },
+                )
+            )
+
+    tables["taxonomy_term"] = list(used_terms.values())
+    return {name: sorted(rows, key=lambda row: row["id"]) for name, rows in tables.items()}
+
+
+def _row(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {column: values.get(column) for column in TABLES[table]}
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def write(tables: Mapping[str, list[dict[str, Any]]], path: Path) -> None:
+    """A `.json` path gets one JSON document; any other path a folder of `<table>.csv`."""
+    if path.suffix == ".json":
+        path.write_text(
+            json.dumps(tables, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    for name, columns in TABLES.items():
+        with (path / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in tables.get(name, []):
+                writer.writerow({c: "" if row.get(c) is None else row[c] for c in columns})
+
+
+class HsdsFileError(ValueError):
+    """The file is not an HSDS export at all (not JSON, missing tables, wrong shape)."""
+
+
+def read(path: Path) -> dict[str, list[dict[str, Any]]]:
+    if path.is_dir():
+        tables: dict[str, list[dict[str, Any]]] = {}
+        for name in TABLES:
+            file = path / f"{name}.csv"
+            if file.exists():
+                with file.open(encoding="utf-8-sig", newline="") as handle:
+                    tables[name] = [_typed(row) for row in csv.DictReader(handle)]
+        if not tables:
+            raise HsdsFileError(f"{path}: no HSDS tables ({', '.join(TABLES)}) as CSV files")
+        return tables
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HsdsFileError(f"{path}: not a readable JSON file ({exc})") from exc
+    if not isinstance(document, dict) or not any(name in document for name in TABLES):
+        raise HsdsFileError(f"{path}: expected an object with HSDS tables ({', '.join(TABLES)})")
+    for name, rows in document.items():
+        if name in TABLES and not (
+            isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+        ):
+            raise HsdsFileError(f"{path}: table {name} must be a list of objects")
+    return {name: document.get(name, []) for name in TABLES if name in document}
+
+
+def _typed(row: Mapping[str, str | None]) -> dict[str, Any]:
+    """CSV cells are text: empty means null; ages are integers and coordinates floats."""
+    typed: dict[str, Any] = {}
+    for column, text in row.items():
+        value: Any = None if text in (None, "") else text
+        if value is not None and column in _INTEGERS | _FLOATS:
+            # Left as text when it does not parse: validation names the record.
+            with contextlib.suppress(ValueError):
+                value = int(value) if column in _INTEGERS else float(value)
+        typed[column] = value
+    return typed
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    record_id: str | None
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.table} row {self.row} (id {self.record_id or '?'}): {self.message}"
+
+
+@dataclass
+class Extension:
+    """What a record's attributes say in our own taxonomies."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    partners: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    organisations: list[dict[str, Any]] = field(default_factory=list)
+    locations: list[dict[str, Any]] = field(default_factory=list)
+    services: list[dict[str, Any]] = field(default_factory=list)
+    partnerships: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: len(getattr(self, name))
+            for name in ("tags", "organisations", "locations", "services", "partnerships")
+        }
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def plan_import(
+    tables: Mapping[str, list[dict[str, Any]]],
+    *,
+    known_area_codes: Iterable[str],
+    existing: Mapping[str, set[str]] | None = None,
+) -> ImportPlan:
+    """Validate every record and turn the valid ones into upsert rows.
+
+    A record that refers to an invalid record is itself invalid (a service of a bad
+    organisation, say), so `--skip-invalid` never writes a dangling half.
+    `existing` holds ids already in the graph that records may refer to.
+    """
+    existing = existing or {}
+    areas = frozenset(known_area_codes)
+    plan = ImportPlan()
+
+    def bad(table: str, index: int, record: Mapping[str, Any], message: str) -> None:
+        plan.problems.append(Problem(table, _text(record.get("id")), index + 1, message))
+
+    def rows(table: str) -> list[tuple[int, dict[str, Any]]]:
+        result = []
+        seen: set[str] = set()
+        for index, record in enumerate(tables.get(table, [])):
+            if not _is_uuid(record.get("id")):
+                bad(table, index, record, "id must be a UUID")
+            elif str(record["id"]) in seen:
+                bad(table, index, record, "id appears twice in this file")
+            else:
+                seen.add(str(record["id"]))
+                result.append((index, record))
+        return result
+
+    terms = {str(r["id"]): (i, r) for i, r in rows("taxonomy_term")}
+    attributes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+    for index, record in rows("attribute"):
+        term_id = str(record.get("taxonomy_term_id"))
+        if term_id not in terms and term_id not in _EXTENSION_BY_ID:
+            bad("attribute", index, record, f"taxonomy_term_id {term_id} is not in the file")
+            continue
+        key = (str(record.get("link_entity")), str(record.get("link_id")))
+        attributes.setdefault(key, []).append((index, record))
+
+    def extension(entity: str, link_id: str) -> Extension:
+        found = Extension()
+        for _, record in attributes.get((entity, link_id), []):
+            term_id = str(record["taxonomy_term_id"])
+            code = _EXTENSION_BY_ID.get(term_id)
+            if code is None:
+                found.tags.append(str(terms[term_id][1].get("code")))
+            elif ":" in code:
+                name, member = code.split(":", 1)
+                found.values[name] = member
+            elif code == "partner":
+                found.partners.append(record.get("value"))
+            else:
+                found.values[code] = record.get("value")
+        return found
+
+    tag_codes: set[str] = set(existing.get("tags", set()))
+    for term_id, (index, record) in terms.items():
+        if term_id in _EXTENSION_BY_ID:
+            continue
+        taxonomy = str(record.get("taxonomy") or "")
+        kind = (
+            taxonomy.removeprefix(_TAG_TAXONOMY)
+            if taxonomy.startswith(_TAG_TAXONOMY)
+            else TagKind.NEED.value
+        )
+        code, name = record.get("code"), _text(record.get("name"))
+        if kind not in TagKind.__members__:
+            bad("taxonomy_term", index, record, f"taxonomy {taxonomy} names no tag kind")
+        elif not isinstance(code, str) or not code or len(code) > 64 or not name:
+            bad("taxonomy_term", index, record, "code and name are required")
+        else:
+            values = extension("taxonomy_term", term_id).values
+            plan.tags.append(
+                {
+                    "code": code,
+                    "kind": kind,
+                    "label_ja": name,
+                    "label_en": values.get("label_en") or name,
+                    "stigma_sensitive": values.get("stigma_sensitive") == "true",
+                    "description": _text(record.get("description")),
+                }
+            )
+            tag_codes.add(code)
+
+    phones = {str(r.get("organization_id")): r.get("number") for _, r in rows("phone")}
+    organisations: set[str] = set(existing.get("organisations", set()))
+    partner_candidates: list[tuple[int, dict[str, Any], Any]] = []
+    for index, record in rows("organization"):
+        org_id = str(record["id"])
+        found = extension("organization", org_id)
+        values = found.values
+        name = _text(record.get("name"))
+        area = values.get("area_code")
+        kind = values.get("organisation_kind")
+        if not name or len(name) > 200:
+            bad("organization", index, record, "name is required (at most 200 characters)")
+            continue
+        if area is not None and (not is_valid_area_code(area) or area not in areas):
+            bad("organization", index, record, f"area code {area} is not a known JIS area")
+            continue
+        if kind is None:
+            plan.warnings.append(
+                Problem(
+                    "organization",
+                    org_id,
+                    index + 1,
+                    "no tsunagari:organisation_kind attribute; taken as NPO",
+                )
+            )
+            kind = OrganisationKind.NPO.value
+        plan.organisations.append(
+            {
+                "id": org_id,
+                "name": name,
+                "kind": kind,
+                "description": _text(record.get("description")),
+                "area_code": area,
+                "website": _text(record.get("website")),
+                "email": _text(record.get("email")),
+                "phone": phones.get(org_id),
+                "active": values.get("active") != "false",
+            }
+        )
+        organisations.add(org_id)
+        partner_candidates += [(index, record, value) for value in found.partners]
+
+    for index, record, value in partner_candidates:
+        partnership = _partner(value)
+        if partnership is None or partnership["b"] not in organisations:
+            bad(
+                "organization",
+                index,
+                record,
+                f"partner attribute {value!r} names no valid organization",
+            )
+        else:
+            plan.partnerships.append({"a": str(record["id"]), **partnership})
+
+    addresses = {str(r.get("location_id")): r for _, r in rows("address")}
+    locations: set[str] = set(existing.get("locations", set()))
+    for index, record in rows("location"):
+        loc_id, owner = str(record["id"]), str(record.get("organization_id"))
+        values = extension("location", loc_id).values
+        area = values.get("area_code")
+        lat, lon = record.get("latitude"), record.get("longitude")
+        if owner not in organisations:
+            bad("location", index, record, f"organization_id {owner} is not a valid organization")
+        elif not _text(record.get("name")):
+            bad("location", index, record, "name is required")
+        elif area is None or not is_valid_area_code(area) or area not in areas:
+            bad("location", index, record, f"area code {area} is not a known JIS area")
+        elif (lat is None) != (lon is None) or (
+            lat is not None
+            and not (
+                isinstance(lat, int | float)
+                and isinstance(lon, int | float)
+                and -90 <= lat <= 90
+                and -180 <= lon <= 180
+            )
+        ):
+            bad("location", index, record, "latitude/longitude are out of range or incomplete")
+        else:
+            address = addresses.get(loc_id, {})
+            plan.locations.append(
+                {
+                    "id": loc_id,
+                    "organisation_id": owner,
+                    "name": _text(record["name"]),
+                    "address": _text(address.get("address_1")),
+                    "postal_code": _text(address.get("postal_code")),
+                    "area_code": area,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "active": values.get("active") != "false",
+                }
+            )
+            locations.add(loc_id)
+
+    links: dict[str, list[str]] = {}
+    for index, record in rows("service_at_location"):
+        if str(record.get("location_id")) not in locations:
+            bad("service_at_location", index, record, "location_id is not a valid location")
+        else:
+            links.setdefault(str(record.get("service_id")), []).append(str(record["location_id"]))
+
+    for index, record in rows("service"):
+        svc_id, owner = str(record["id"]), str(record.get("organization_id"))
+        found = extension("service", svc_id)
+        values, tags = found.values, found.tags
+        problem = _service_problem(record, values, owner in organisations, tags, tag_codes)
+        if problem:
+            bad("service", index, record, problem)
+            continue
+        plan.services.append(
+            {
+                "id": svc_id,
+                "organisation_id": owner,
+                "name": _text(record["name"]),
+                "description": _text(record.get("description")),
+                "mode": values.get("service_mode", ServiceMode.SUPPORT.value),
+                "age_min": record.get("minimum_age"),
+                "age_max": record.get("maximum_age"),
+                "languages": [x for x in (values.get("languages") or "ja").split(",") if x],
+                "schedule": values.get("schedule"),
+                "accepts_referrals": values.get("accepts_referrals", "true") == "true",
+                "response_target_hours": int(values.get("response_target_hours") or 72),
+                "capacity_status": values.get("capacity_status", CapacityStatus.AVAILABLE.value),
+                "active": record.get("status", "active") == "active",
+                "location_ids": sorted(links.get(svc_id, [])),
+                "tags": sorted(set(tags)),
+            }
+        )
+    return plan
+
+
+def _service_problem(
+    record: Mapping[str, Any],
+    values: Mapping[str, Any],
+    owner_ok: bool,
+    tags: list[str],
+    tag_codes: set[str],
+) -> str | None:
+    if not owner_ok:
+        return f"organization_id {record.get('organization_id')} is not a valid organization"
+    if not _text(record.get("name")):
+        return "name is required"
+    for column in ("minimum_age", "maximum_age"):
+        age = record.get(column)
+        if age is not None and (not isinstance(age, int) or not 0 <= age <= 120):
+            return f"{column} must be a whole number from 0 to 120"
+    hours = values.get("response_target_hours")
+    if hours is not None and (not str(hours).isdigit() or not 1 <= int(hours) <= 720):
+        return "response_target_hours must be 1 to 720"
+    unknown = sorted(set(tags) - tag_codes)
+    if unknown:
+        return f"unknown taxonomy terms: {', '.join(unknown)}"
+    return None
+
+
+def _partner(value: Any) -> dict[str, Any] | None:
+    try:
+        data = json.loads(value)
+        since = data.get("since")
+        if since is not None:
+            date.fromisoformat(since)
+        return {
+            "b": str(data["partner"]),
+            "since": since,
+            "shares_data": bool(data.get("sharesData")),
+        }
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,68 @@
+"""HSDS import and export against the graph (the mapping itself is in hsds.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from graph import bulk, session
+from graph import snapshot as snapshot_repo
+from referral_hub.directory import hsds, reference_data, selectors
+
+
+class ImportRefused(Exception):
+    """The file had invalid records and --skip-invalid was not given: nothing was written."""
+
+    def __init__(self, plan: hsds.ImportPlan) -> None:
+        self.plan = plan
+        super().__init__(f"{len(plan.problems)} invalid record(s); nothing was imported")
+
+
+def hsds_export(*, path: Path) -> dict[str, int]:
+    tables = hsds.to_hsds(snapshot_repo.directory_snapshot())
+    hsds.write(tables, path)
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def hsds_import(
+    *,
+    path: Path,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> hsds.ImportPlan:
+    """Validate the whole file first; then write all valid records in ONE transaction.
+
+    Raises hsds.HsdsFileError for a file that is not HSDS at all, and ImportRefused when
+    records are invalid and skip_invalid is off. Re-importing the same file is a no-op.
+    """
+    tables = hsds.read(path)
+    ids = {
+        table: [str(r.get("id")) for r in tables.get(table, [])]
+        for table in ("organization", "location")
+    }
+    existing = snapshot_repo.existing(
+        organisations=ids["organization"],
+        locations=ids["location"],
+        tags=[str(r.get("code")) for r in tables.get("taxonomy_term", [])],
+    )
+    plan = hsds.plan_import(
+        tables, known_area_codes=reference_data.known_area_codes(), existing=existing
+    )
+    if plan.problems and not skip_invalid:
+        raise ImportRefused(plan)
+    if dry_run:
+        return plan
+    total = sum(plan.counts().values())
+
+    def work(tx: session.Tx) -> None:
+        done = 0
+        for name, rows in plan.counts().items():
+            bulk.upsert(tx, **{name: getattr(plan, name)})
+            done += rows
+            if on_progress:
+                on_progress(done, total)
+
+    session.write(work)
+    selectors.known_tags.forget()
+    return plan
