@@ -17,12 +17,13 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test lint format schema lock clean
+        run test bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
 	@echo "make test   set everything up and run the test suite against real services"
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
+	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
 	@echo "make lint   ruff check and format check;  make schema  re-export schema/schema.graphql"
 
 ## --- setup -------------------------------------------------------------------------------
@@ -89,6 +90,11 @@ run: demo worker
 test: deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
+bench: deps
+	$(DEVSERVICES) start neo4j --profile bench
+	env $$($(DEVSERVICES) env --profile bench) $(PY) manage.py bench $(BENCH_ARGS)
+
 ## --- code quality ------------------------------------------------------------------------
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -106,4 +112,5 @@ lock: venv
 	mv requirements/constraints.tmp requirements/constraints.txt
 
 clean: stop stop-test
+	-$(DEVSERVICES) stop --profile bench
 	rm -rf .data deploy/neo4j/target $(VENV)

@@ -206,6 +206,14 @@ MATCH (l:Location) WHERE point.distance(l.point, point($center)) <= $meters
 MATCH (n:Service)-[:AT]->(l)
 WITH DISTINCT n, 0.0 AS score
 """
+# With an area too, the nearby location itself must lie in the area: checked on the row
+# we already hold instead of expanding every candidate's locations again.
+_ENTRY_NEAR_IN_AREA: LiteralString = """
+MATCH (l:Location) WHERE point.distance(l.point, point($center)) <= $meters
+  AND l.areaCode IN $area_codes
+MATCH (n:Service)-[:AT]->(l)
+WITH DISTINCT n, 0.0 AS score
+"""
 _ENTRY_AREA: LiteralString = """
 MATCH (l:Location) WHERE l.areaCode IN $area_codes
 MATCH (n:Service)-[:AT]->(l)
@@ -225,11 +233,13 @@ _ACTIVE: LiteralString = "WHERE coalesce(n.active, true)\n"
 _F_AREA: LiteralString = (
     "AND EXISTS { MATCH (n)-[:AT]->(fl:Location) WHERE fl.areaCode IN $area_codes }\n"
 )
+# Tag checks expand from the service (a handful of tags) rather than from the tag, whose
+# degree can be in the tens of thousands at national scale.
 _F_TAGS_ALL: LiteralString = (
-    "AND all(code IN $tags_all WHERE EXISTS { MATCH (n)-[:ADDRESSES]->(:Tag {code: code}) })\n"
+    "AND all(code IN $tags_all WHERE code IN [(n)-[:ADDRESSES]->(ft:Tag) | ft.code])\n"
 )
 _F_TAGS_ANY: LiteralString = (
-    "AND EXISTS { MATCH (n)-[:ADDRESSES]->(ft:Tag) WHERE ft.code IN $tags_any }\n"
+    "AND any(code IN [(n)-[:ADDRESSES]->(ft:Tag) | ft.code] WHERE code IN $tags_any)\n"
 )
 _F_MODE: LiteralString = "AND n.mode = $mode\n"
 _F_ACCEPTS: LiteralString = "AND n.acceptsReferrals = $accepts_referrals\n"
@@ -291,7 +301,7 @@ def search_statement(
     if search is not None:
         entry, params["search"] = _ENTRY_SEARCH, search
     elif near is not None:
-        entry = _ENTRY_NEAR
+        entry = _ENTRY_NEAR if area_codes is None else _ENTRY_NEAR_IN_AREA
     elif area_codes is not None:
         entry = _ENTRY_AREA
     elif tags_all or tags_any:
@@ -306,7 +316,7 @@ def search_statement(
         params["meters"] = km * 1000.0
     if area_codes is not None:
         params["area_codes"] = list(area_codes)
-        if entry is not _ENTRY_AREA:
+        if entry is not _ENTRY_AREA and entry is not _ENTRY_NEAR_IN_AREA:
             filters.append(_F_AREA)
     if tags_all:
         params["tags_all"] = list(tags_all)

@@ -15,9 +15,9 @@ SERVICES = ("neo4j", "redis", "worker")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m referral_hub.devservices")
-    parser.add_argument("action", choices=("start", "stop", "status", "fetch"))
+    parser.add_argument("action", choices=("start", "stop", "status", "fetch", "env"))
     parser.add_argument("services", nargs="*", metavar="service", help=", ".join(SERVICES))
-    parser.add_argument("--profile", default="dev", choices=("dev", "test"))
+    parser.add_argument("--profile", default="dev", choices=("dev", "test", "bench"))
     args = parser.parse_args(argv)
     unknown = set(args.services) - set(SERVICES)
     if unknown:
@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.services or list(SERVICES)
     selected = profile(args.profile)
     try:
-        if args.action == "fetch":
+        if args.action == "env":
+            # KEY=value lines for `env $(python -m referral_hub.devservices env ...) cmd`.
+            for key, value in selected.env().items():
+                print(f"{key}={value}")
+        elif args.action == "fetch":
             neo4j.ensure_jars()
             print("neo4j: jars ready in", neo4j.LIB_DIR)
         elif args.action == "start":

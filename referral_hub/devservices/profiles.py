@@ -85,4 +85,24 @@ def profile(name: str) -> Profile:
             external_neo4j_uri=os.environ.get("TEST_NEO4J_URI") or None,
             external_redis_url=os.environ.get("TEST_REDIS_URL") or None,
         )
-    raise ValueError(f"unknown profile {name!r}; use dev or test")
+    if name == "bench":
+        # Its own server, so benchmark data never mixes with the demo or the tests.
+        return Profile(
+            name="bench",
+            neo4j=Neo4jInstance(
+                data_dir=data / "bench" / "neo4j",
+                port=int(os.environ.get("BENCH_NEO4J_BOLT_PORT", "7689")),
+                password=password,
+                heap=os.environ.get("BENCH_NEO4J_HEAP", "4g"),
+                pagecache=os.environ.get("BENCH_NEO4J_PAGECACHE", "2g"),
+            ),
+            redis=RedisInstance(
+                data_dir=data / "bench" / "redis",
+                port=int(os.environ.get("BENCH_REDIS_PORT", "6381")),
+                persistent=False,
+            ),
+            worker=WorkerInstance(data_dir=data / "bench" / "celery", name="hub-bench"),
+            external_neo4j_uri=os.environ.get("BENCH_NEO4J_URI") or None,
+            external_redis_url=None,
+        )
+    raise ValueError(f"unknown profile {name!r}; use dev, test or bench")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from graph import organisations as organisation_repo
+from referral_hub.benchmarks import directory
+from referral_hub.benchmarks.timing import table
+from referral_hub.directory.demo import Scale
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmarks (make bench): seeds the demo network into the configured Neo4j if it is "
+        "not there, then prints p50/p99 latency through /graphql and as raw Cypher."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--count", type=int, default=300, help="measured requests per row")
+        parser.add_argument("--warmup", type=int, default=50)
+
+    def handle(self, *args: Any, count: int, warmup: int, **options: Any) -> None:
+        call_command("graph_migrate", stdout=StringIO())
+        if organisation_repo.organisation_count() < 5000:
+            self.stdout.write("seeding the prefecture demo network (it contains the city one)…")
+            call_command("seed_demo", scale=Scale.PREFECTURE.value, stdout=self.stdout)
+        samples = list(
+            directory.run(scales=[Scale.CITY, Scale.PREFECTURE], count=count, warmup=warmup)
+        )
+        self.stdout.write("")
+        self.stdout.write(table(samples))
