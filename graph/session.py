@@ -88,6 +88,24 @@ def _execute(work: Callable[[Tx], T], access_mode: str) -> T:
         raise GraphUnavailable(str(exc)) from exc
 
 
+def write_once(work: Callable[[Tx], T]) -> T:
+    """One explicit write transaction, never retried.
+
+    For bulk work (a whole HSDS file): a managed transaction would silently start the
+    whole file again after a transient error such as running out of transaction memory.
+    """
+    try:
+        with (
+            driver.get_driver().session(database=driver.database()) as neo_session,
+            neo_session.begin_transaction() as tx,
+        ):
+            result = work(Tx(tx))  # type: ignore[arg-type]
+            tx.commit()
+            return result
+    except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+        raise GraphUnavailable(str(exc)) from exc
+
+
 def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
     """One statement in its own implicit transaction: schema commands need this."""
     trips = _counter.get()

@@ -44,6 +44,8 @@ class Neo4jInstance:
     user: str = "neo4j"
     heap: str = "2g"
     pagecache: str = "512m"
+    # Memory all open transactions may hold; it lives on the heap, so keep it below `heap`.
+    tx_memory: str = "1g"
 
     @property
     def uri(self) -> str:
@@ -122,6 +124,7 @@ def start(instance: Neo4jInstance, *, timeout: float = 180.0) -> bool:
         "NEO4J_BOLT_PORT": str(instance.port),
         "NEO4J_PASSWORD": instance.password,
         "NEO4J_PAGECACHE": instance.pagecache,
+        "NEO4J_TX_MEMORY": instance.tx_memory,
         "NEO4J_READY_FILE": str(instance.ready_file),
     }
     instance.ready_file.unlink(missing_ok=True)

@@ -52,8 +52,9 @@ def profile(name: str) -> Profile:
                 data_dir=data / "dev" / "neo4j",
                 port=int(os.environ.get("NEO4J_BOLT_PORT", "7687")),
                 password=password,
-                heap=os.environ.get("NEO4J_HEAP", "2g"),
-                pagecache=os.environ.get("NEO4J_PAGECACHE", "1g"),
+                heap=os.environ.get("NEO4J_HEAP", "6g"),
+                pagecache=os.environ.get("NEO4J_PAGECACHE", "2g"),
+                tx_memory=os.environ.get("NEO4J_TX_MEMORY", "4g"),
             ),
             redis=RedisInstance(
                 data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))

@@ -108,6 +108,30 @@ _PREFECTURE_CENTRES = {
     "47": (26.21, 127.68),
 }
 
+# Designated cities' halls, so searches near a real station find the city's places.
+_CITY_CENTRES = {
+    "札幌市": (43.062, 141.354),
+    "仙台市": (38.268, 140.872),
+    "さいたま市": (35.861, 139.646),
+    "千葉市": (35.607, 140.106),
+    "横浜市": (35.444, 139.638),
+    "川崎市": (35.531, 139.703),
+    "相模原市": (35.571, 139.373),
+    "新潟市": (37.916, 139.036),
+    "静岡市": (34.975, 138.383),
+    "浜松市": (34.711, 137.726),
+    "名古屋市": (35.181, 136.906),
+    "京都市": (35.011, 135.768),
+    "大阪市": (34.694, 135.502),
+    "堺市": (34.573, 135.483),
+    "神戸市": (34.690, 135.196),
+    "岡山市": (34.655, 133.919),
+    "広島市": (34.385, 132.455),
+    "北九州市": (33.883, 130.875),
+    "福岡市": (33.590, 130.402),
+    "熊本市": (32.803, 130.708),
+}
+
 _SCHOOL_STEMS = [
     "桜",
     "東",
@@ -365,19 +389,20 @@ def _stable(*parts: object) -> random.Random:
     return random.Random(int.from_bytes(digest[:8], "big"))  # noqa: S311 - demo data
 
 
-def _centre(area: AreaRow, seed: int) -> tuple[float, float]:
-    lat, lon = _PREFECTURE_CENTRES[area.prefecture_code]
-    spread = 1.4 if area.prefecture_code == "01" else 0.35
-    if area.kind in (AreaKind.WARD, AreaKind.SPECIAL_WARD):
-        spread = 0.08
-    rng = _stable(
-        "centre", seed, area.parent_code or area.code if area.kind == AreaKind.WARD else area.code
-    )
-    base = (lat + rng.uniform(-spread, spread), lon + rng.uniform(-spread, spread) * 1.2)
-    if area.kind == AreaKind.WARD:  # wards cluster around their city's centre
+def _centre(area: AreaRow, seed: int, city_name: str | None) -> tuple[float, float]:
+    """A stable point for the area: wards around their city's hall, the rest near the capital."""
+    if area.kind == AreaKind.WARD and city_name in _CITY_CENTRES:
+        lat, lon = _CITY_CENTRES[city_name]
         ward = _stable("ward", seed, area.code)
-        return base[0] + ward.uniform(-0.06, 0.06), base[1] + ward.uniform(-0.07, 0.07)
-    return base
+        return lat + ward.uniform(-0.05, 0.05), lon + ward.uniform(-0.06, 0.06)
+    lat, lon = _PREFECTURE_CENTRES[area.prefecture_code]
+    spread = (
+        0.08
+        if area.kind == AreaKind.SPECIAL_WARD
+        else (1.4 if area.prefecture_code == "01" else 0.35)
+    )
+    rng = _stable("centre", seed, area.code)
+    return lat + rng.uniform(-spread, spread), lon + rng.uniform(-spread, spread) * 1.2
 
 
 def _numbered(stems: list[str], index: int) -> str:
@@ -391,10 +416,13 @@ def _count(rng: random.Random, population: int, per: int, minimum: int = 0) -> i
     return max(minimum, round(population / per * rng.uniform(0.8, 1.2)))
 
 
-def municipality_batch(area: AreaRow, *, seed: int, prefecture_name: str) -> Batch:
+def municipality_batch(
+    area: AreaRow, *, seed: int, prefecture_name: str, city_name: str | None = None
+) -> Batch:
     rng = _stable("area", seed, area.code)
     population = _POPULATION[area.kind]
-    centre = _centre(area, seed)
+    centre = _centre(area, seed, city_name)
+    local = area.name.removeprefix(city_name or "")  # 川崎市川崎区 → 川崎区
     batch = Batch()
     municipal = "区" if area.kind in (AreaKind.WARD, AreaKind.SPECIAL_WARD) else "市"
     office = (
@@ -415,12 +443,14 @@ def municipality_batch(area: AreaRow, *, seed: int, prefecture_name: str) -> Bat
         stem = "中央" if i == 0 else _numbered(_SCHOOL_STEMS, i)
         plan.append(("library", f"{area.name}立{stem}図書館"))
     for i in range(_count(rng, population, _RESIDENTS_PER["cafeteria"])):
-        plan.append(("cafeteria", f"{_numbered(_PLACE_STEMS, i)}こども食堂"))
+        plan.append(("cafeteria", f"{local}{_numbered(_PLACE_STEMS, i)}こども食堂"))
     for i in range(_count(rng, population, _RESIDENTS_PER["salon"])):
-        plan.append(("salon", f"ふれあいサロン{_numbered(_PLACE_STEMS, i + 3)}"))
+        plan.append(("salon", f"{local}ふれあいサロン{_numbered(_PLACE_STEMS, i + 3)}"))
     for i in range(_count(rng, population, _RESIDENTS_PER["npo"])):
-        suffix = _NPO_SUFFIXES[i % len(_NPO_SUFFIXES)]
-        plan.append(("npo", f"NPO法人{area.name}{_numbered(_NPO_STEMS, i)}{suffix}"))
+        # 12 stems x 6 suffixes give 72 distinct names before any needs a number.
+        stem = _NPO_STEMS[i % len(_NPO_STEMS)]
+        suffix = _numbered(_NPO_SUFFIXES, i // len(_NPO_STEMS))
+        plan.append(("npo", f"NPO法人{stem}{suffix}（{local}）"))
 
     for index, (role, name) in enumerate(plan):
         ident = uuid.uuid5(_NAMESPACE, f"{seed}:{area.code}:{index}")
@@ -515,5 +545,11 @@ def batches(scale: Scale, *, seed: int) -> Iterator[Batch]:
     prefectures = {
         r.prefecture_code: r.name for r in area_rows()[0] if r.kind == AreaKind.PREFECTURE
     }
+    cities = {r.code: r.name for r in area_rows()[0] if r.kind == AreaKind.DESIGNATED_CITY}
     for area in areas_for(scale):
-        yield municipality_batch(area, seed=seed, prefecture_name=prefectures[area.prefecture_code])
+        yield municipality_batch(
+            area,
+            seed=seed,
+            prefecture_name=prefectures[area.prefecture_code],
+            city_name=cities.get(area.parent_code or ""),
+        )

@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from neo4j.exceptions import Neo4jError
+
 from graph import bulk, session
 from graph import snapshot as snapshot_repo
 from referral_hub.directory import hsds, reference_data, selectors
+
+
+class ImportFailed(Exception):
+    """The server refused the write (e.g. the file needs more transaction memory than it
+    allows); the transaction was rolled back, so nothing was imported."""
 
 
 class ImportRefused(Exception):
@@ -63,6 +70,9 @@ def hsds_import(
             if on_progress:
                 on_progress(done, total)
 
-    session.write(work)
+    try:
+        session.write_once(work)
+    except Neo4jError as exc:
+        raise ImportFailed(str(exc)) from exc
     selectors.known_tags.forget()
     return plan

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from referral_hub.core.progress import Progress
 from referral_hub.directory.hsds import HsdsFileError
-from referral_hub.directory.interchange import ImportRefused, hsds_import
+from referral_hub.directory.interchange import ImportFailed, ImportRefused, hsds_import
 
 
 class Command(BaseCommand):
@@ -44,6 +44,8 @@ class Command(BaseCommand):
             )
         except HsdsFileError as exc:
             raise CommandError(f"INVALID_HSDS: {exc}") from exc
+        except ImportFailed as exc:
+            raise CommandError(f"import rolled back, nothing was written: {exc}") from exc
         except ImportRefused as exc:
             for problem in exc.plan.problems:
                 self.stderr.write(f"invalid: {problem}")
