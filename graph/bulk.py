@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
+from graph.audit import AuditRecord
 
 _TAGS: LiteralString = """
 UNWIND $rows AS row
@@ -112,6 +114,11 @@ def upsert(
             tx.run(query, rows=list(rows[start : start + chunk])).consume()
 
 
-def write_batch(**rows: Sequence[dict[str, Any]]) -> None:
-    """One transaction for the given rows."""
-    session.write(lambda tx: upsert(tx, **rows))
+def write_batch(*, audit: AuditRecord, **rows: Sequence[dict[str, Any]]) -> None:
+    """One transaction for the given rows and the audit event that records them."""
+
+    def work(tx: session.Tx) -> None:
+        upsert(tx, **rows)
+        audit_log.append(tx, audit)
+
+    session.write(work)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
+from graph.audit import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.projections import LOCATION_NODE
 from graph.records import plain
@@ -58,7 +60,7 @@ UPDATABLE: dict[str, str] = {
 
 
 def location_create(
-    *, location_id: str, organisation_id: str, fields: dict[str, Any]
+    *, location_id: str, organisation_id: str, fields: dict[str, Any], audit: AuditRecord
 ) -> dict[str, Any]:
     params = {
         key: fields.get(key)
@@ -68,12 +70,15 @@ def location_create(
     def work(tx: session.Tx) -> None:
         if tx.single(_CREATE, id=location_id, organisation_id=organisation_id, **params) is None:
             raise MissingReferences({"organisationId": [organisation_id]})
+        audit_log.append(tx, audit)
 
     session.write(work)
     return locations_by_ids([location_id])[location_id]
 
 
-def location_update(*, location_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def location_update(
+    *, location_id: str, fields: dict[str, Any], audit: AuditRecord
+) -> dict[str, Any]:
     properties = {UPDATABLE[k]: v for k, v in fields.items() if k in UPDATABLE}
     point_given = "latitude" in fields or "longitude" in fields
 
@@ -88,6 +93,7 @@ def location_update(*, location_id: str, fields: dict[str, Any]) -> dict[str, An
         )
         if row is None:
             raise NotFound(location_id)
+        audit_log.append(tx, audit)
 
     session.write(work)
     return locations_by_ids([location_id])[location_id]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
+from graph.audit import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
 from graph.projections import ORGANISATION
@@ -79,21 +81,31 @@ UPDATABLE: dict[str, str] = {
 }
 
 
-def organisation_create(*, organisation_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def organisation_create(
+    *, organisation_id: str, fields: dict[str, Any], audit: AuditRecord
+) -> dict[str, Any]:
     params = {
         key: fields.get(key)
         for key in ("name", "kind", "description", "area_code", "website", "email", "phone")
     }
-    session.write(lambda tx: tx.single(_CREATE, id=organisation_id, **params))
+
+    def work(tx: session.Tx) -> None:
+        tx.single(_CREATE, id=organisation_id, **params)
+        audit_log.append(tx, audit)
+
+    session.write(work)
     return organisations_by_ids([organisation_id])[organisation_id]
 
 
-def organisation_update(*, organisation_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def organisation_update(
+    *, organisation_id: str, fields: dict[str, Any], audit: AuditRecord
+) -> dict[str, Any]:
     properties = {UPDATABLE[key]: value for key, value in fields.items()}
 
     def work(tx: session.Tx) -> None:
         if tx.single(_UPDATE, id=organisation_id, properties=properties) is None:
             raise NotFound(organisation_id)
+        audit_log.append(tx, audit)
 
     session.write(work)
     return organisations_by_ids([organisation_id])[organisation_id]
@@ -106,7 +118,12 @@ def organisations_by_ids(ids: Sequence[str]) -> dict[str, dict[str, Any]]:
 
 
 def partnership_add(
-    *, organisation_id: str, partner_id: str, since: str | None, shares_data: bool
+    *,
+    organisation_id: str,
+    partner_id: str,
+    since: str | None,
+    shares_data: bool,
+    audit: AuditRecord,
 ) -> None:
     def work(tx: session.Tx) -> None:
         row = tx.single(_PARTNERS_EXIST, a=organisation_id, b=partner_id)
@@ -118,6 +135,7 @@ def partnership_add(
                     ]
                 }
             )
+        audit_log.append(tx, audit)
         tx.run(
             _ADD_PARTNERSHIP, a=organisation_id, b=partner_id, since=since, shares_data=shares_data
         ).consume()
@@ -125,9 +143,31 @@ def partnership_add(
     session.write(work)
 
 
-def partnership_remove(*, organisation_id: str, partner_id: str) -> bool:
-    row = session.write(lambda tx: tx.single(_REMOVE_PARTNERSHIP, a=organisation_id, b=partner_id))
-    return bool(row and row["removed"])
+def partnership_remove(*, organisation_id: str, partner_id: str, audit: AuditRecord) -> bool:
+    def work(tx: session.Tx) -> bool:
+        row = tx.single(_REMOVE_PARTNERSHIP, a=organisation_id, b=partner_id)
+        audit_log.append(tx, audit)
+        return bool(row and row["removed"])
+
+    return session.write(work)
+
+
+_SERVICE_OWNER: LiteralString = (
+    "MATCH (o:Organisation)-[:PROVIDES]->(:Service {id: $id}) RETURN o.id AS owner"
+)
+_LOCATION_OWNER: LiteralString = (
+    "MATCH (o:Organisation)-[:HAS_LOCATION]->(:Location {id: $id}) RETURN o.id AS owner"
+)
+
+
+def service_owner(service_id: str) -> str | None:
+    row = session.read(lambda tx: tx.single(_SERVICE_OWNER, id=service_id))
+    return None if row is None else row["owner"]
+
+
+def location_owner(location_id: str) -> str | None:
+    row = session.read(lambda tx: tx.single(_LOCATION_OWNER, id=location_id))
+    return None if row is None else row["owner"]
 
 
 # --- listing --------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
+from graph.audit import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
 from graph.projections import SERVICE
@@ -127,6 +129,7 @@ def service_create(
     fields: dict[str, Any],
     tag_codes: Sequence[str],
     location_ids: Sequence[str],
+    audit: AuditRecord,
 ) -> dict[str, Any]:
     def work(tx: session.Tx) -> str:
         _check_references(
@@ -141,6 +144,7 @@ def service_create(
             **fields,
         )
         assert row is not None
+        audit_log.append(tx, audit)
         return row["id"]
 
     return _get_required(session.write(work))
@@ -157,6 +161,7 @@ def service_update(
     *,
     service_id: str,
     fields: dict[str, Any],
+    audit: AuditRecord,
     tag_codes: Sequence[str] | None = None,
     location_ids: Sequence[str] | None = None,
 ) -> dict[str, Any]:
@@ -177,6 +182,7 @@ def service_update(
             tx.run(_SET_TAGS, id=service_id, tag_codes=list(tag_codes)).consume()
         if location_ids is not None:
             tx.run(_SET_LOCATIONS, id=service_id, location_ids=list(location_ids)).consume()
+        audit_log.append(tx, audit)
         return row["id"]
 
     return _get_required(session.write(work))

@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "graphene_django",
+    "django.contrib.admin",
     "referral_hub.core",
+    "referral_hub.accounts",
 ]
 
 MIDDLEWARE = [
@@ -112,9 +114,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- GraphQL ---------------------------------------------------------------------------
-GRAPHENE = {"SCHEMA": "schema.schema.schema", "ATOMIC_MUTATIONS": False}
+GRAPHENE = {
+    "SCHEMA": "schema.schema.schema",
+    "ATOMIC_MUTATIONS": False,
+    "MIDDLEWARE": ["schema.core.permissions.PermissionMiddleware"],
+}
 GRAPHQL_PAGE_SIZE_DEFAULT = 20
 GRAPHQL_PAGE_SIZE_MAX = 100
+# Request limits (see schema/core/limits.py); each refusal has its own error code.
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
+GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "20"))
+GRAPHQL_MAX_OPERATIONS = int(os.environ.get("GRAPHQL_MAX_OPERATIONS", "3"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "5000"))
+GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(64 * 1024)))
+# Introspection is for development; production clients use the checked-in SDL.
+GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 LOGGING = {
     "version": 1,

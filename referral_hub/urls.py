@@ -1,14 +1,20 @@
 from django.conf import settings
+from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 
+from referral_hub.accounts.views import LoginView, LogoutView, choose_organisation
 from referral_hub.core.views import HubGraphQLView, healthz
 
 urlpatterns = [
-    # Until session login exists (identity issue) the API is token-less and so has no
-    # cookie to protect; CSRF is switched back on for session-authenticated POSTs there.
+    # The view checks CSRF itself, only for cookie-authenticated requests (bearer tokens
+    # are not sent by browsers on their own, so they need none).
     path("graphql", csrf_exempt(HubGraphQLView.as_view(graphiql=settings.DEBUG))),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("accounts/organisation/", choose_organisation, name="choose-organisation"),
+    path("admin/", admin.site.urls),
     path("healthz", healthz),
     path("", RedirectView.as_view(url="/graphql", permanent=False)),
 ]

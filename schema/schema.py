@@ -2,15 +2,17 @@
 
 import graphene
 
+from schema.accounts.schema import AccountMutations, AccountQueries
+from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
 
 
-class Query(DirectoryQueries, HealthQueries, graphene.ObjectType):
+class Query(DirectoryQueries, AccountQueries, AuditQueries, HealthQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(DirectoryMutations, graphene.ObjectType):
+class Mutation(DirectoryMutations, AccountMutations, graphene.ObjectType):
     pass
 
 

@@ -12,10 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from graph import driver, migrate, session
 from graph import reference as reference_repo
+from referral_hub.accounts import tokens
+from referral_hub.accounts.models import ApiToken, Membership
+from referral_hub.accounts.roles import Role
 from referral_hub.devservices import celery_worker, neo4j, redis
 from referral_hub.devservices.profiles import Profile, profile
 from referral_hub.directory import reference_data, selectors
@@ -100,21 +104,58 @@ def graph_counts() -> tuple[int, int]:
     return row["nodes"], row["relationships"]
 
 
-@pytest.fixture
-def gql(graph_db: None) -> Any:
-    """POST a GraphQL document to /graphql the way a client does; returns the parsed body."""
-    client = Client()
+_DIRECTORY_COUNTS = """
+CALL () { MATCH (n) WHERE NOT n:GraphMigration AND NOT n:Area AND NOT n:AuditEvent
+            AND NOT n:AuditChain RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() WHERE NOT r:PART_OF RETURN count(r) AS relationships }
+RETURN nodes, relationships
+"""
 
-    def execute(
-        query: str, variables: dict[str, Any] | None = None, expect_status: int | None = 200
+
+def directory_counts() -> tuple[int, int]:
+    """Like graph_counts, without the audit log, which grows with every successful action."""
+    row = session.read(lambda tx: tx.single(_DIRECTORY_COUNTS))
+    assert row is not None
+    return row["nodes"], row["relationships"]
+
+
+class GraphQLClient:
+    """POSTs GraphQL documents to /graphql the way an agency's system does."""
+
+    def __init__(self, token: str | None = None, organisation_id: str | None = None) -> None:
+        self.client = Client()
+        self.headers: dict[str, str] = {}
+        if token is not None:
+            self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        if organisation_id is not None:
+            self.headers["HTTP_X_ORGANISATION_ID"] = organisation_id
+
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, expect_status: int | None = 200
     ) -> dict[str, Any]:
-        response = client.post(
+        response = self.client.post(
             "/graphql",
             {"query": query, "variables": variables or {}},
             content_type="application/json",
+            **self.headers,
         )
         if expect_status is not None:
             assert response.status_code == expect_status, response.content
         return response.json()
 
-    return execute
+
+def member(username: str, organisation_id: str | None, *roles: Role) -> GraphQLClient:
+    """A user with these roles in one organisation, calling with a personal token."""
+    user = get_user_model().objects.create_user(username=username)
+    for role in roles:
+        Membership.objects.create(user=user, organisation_id=organisation_id, role=role.value)
+    token, _ = tokens.issue(user=user, name="test", kind=ApiToken.Kind.PERSONAL)
+    return GraphQLClient(token, organisation_id)
+
+
+@pytest.fixture
+def gql(graph_db: None, db: None) -> GraphQLClient:
+    """A client signed in as a system administrator (roles are tested in tests/accounts)."""
+    admin = get_user_model().objects.create_superuser(username="admin", password=None)
+    token, _ = tokens.issue(user=admin, name="test", kind=ApiToken.Kind.PERSONAL)
+    return GraphQLClient(token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from referral_hub.accounts.actor import SYSTEM
 from referral_hub.directory import services
 
 KAWASAKI_KU = "141313"  # 川崎市川崎区 (a ward of 川崎市 141305, in 神奈川県 140007)
@@ -20,23 +21,27 @@ class Network:
 
 
 def _org(name: str, kind: str, area: str) -> str:
-    return services.organisation_create(data={"name": name, "kind": kind, "areaCode": area})["id"]
+    return services.organisation_create(
+        actor=SYSTEM, data={"name": name, "kind": kind, "areaCode": area}
+    )["id"]
 
 
 def _loc(org: str, name: str, area: str, lat: float, lon: float) -> str:
     return services.location_create(
+        actor=SYSTEM,
         data={
             "organisationId": org,
             "name": name,
             "areaCode": area,
             "latitude": lat,
             "longitude": lon,
-        }
+        },
     )["id"]
 
 
 def _svc(org: str, loc: str, name: str, mode: str, tags: list[str], **extra: object) -> str:
     return services.service_create(
+        actor=SYSTEM,
         data={
             "organisationId": org,
             "name": name,
@@ -44,7 +49,7 @@ def _svc(org: str, loc: str, name: str, mode: str, tags: list[str], **extra: obj
             "tagCodes": tags,
             "locationIds": [loc],
             **extra,
-        }
+        },
     )["id"]
 
 

@@ -6,20 +6,81 @@ import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.http import require_GET
 from graphene_django.views import GraphQLView
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    NoSchemaIntrospectionCustomRule,
+    ValidationRule,
+    specified_rules,
+)
 
 from graph.errors import GraphUnavailable
+from referral_hub.accounts.authentication import uses_bearer_token
 from referral_hub.core import health
 from referral_hub.core.errors import ErrorCode, PublicError
+from schema.core.limits import limits_rule
 
 log = logging.getLogger("referral_hub.graphql")
 
 
+def _error_response(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
+    )
+
+
+def _validation_rules() -> list[type[ValidationRule]]:
+    rules = [
+        *specified_rules,
+        limits_rule(
+            max_depth=settings.GRAPHQL_MAX_DEPTH,
+            max_aliases=settings.GRAPHQL_MAX_ALIASES,
+            max_operations=settings.GRAPHQL_MAX_OPERATIONS,
+            max_cost=settings.GRAPHQL_MAX_COST,
+            page_max=settings.GRAPHQL_PAGE_SIZE_MAX,
+        ),
+    ]
+    if not settings.GRAPHQL_INTROSPECTION:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return rules
+
+
 class HubGraphQLView(GraphQLView):
-    """GraphQL endpoint whose errors always carry a code and never an internal message."""
+    """GraphQL endpoint whose errors always carry a code and never an internal message.
+
+    It also bounds each request (body size, depth, aliases, operations, cost) and checks
+    CSRF for cookie-authenticated POSTs; bearer-token requests carry no ambient
+    credential, so they need no CSRF token.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validation_rules = _validation_rules()
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > settings.GRAPHQL_MAX_BODY_BYTES:
+            return _error_response(
+                413,
+                "REQUEST_TOO_LARGE",
+                f"Requests are limited to {settings.GRAPHQL_MAX_BODY_BYTES} bytes.",
+            )
+        if (
+            request.method == "POST"
+            and not uses_bearer_token(request)
+            and request.user.is_authenticated
+        ):
+            refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            if refusal is not None:
+                return _error_response(
+                    403, "CSRF_FAILED", "Cookie-authenticated requests need the CSRF token."
+                )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest) -> HttpRequest:
         return request
@@ -70,7 +131,9 @@ _VARIABLE_PATH = re.compile(r"got invalid value .* at '(?P<path>[\w.\[\]]+)'")
 def _document_error(error: GraphQLError) -> dict[str, Any]:
     formatted = error.formatted
     extensions = formatted.setdefault("extensions", {})
-    if isinstance(error, GraphQLSyntaxError):
+    if "code" in extensions:
+        pass  # our own validation rules name their code (QUERY_TOO_DEEP, …)
+    elif isinstance(error, GraphQLSyntaxError):
         extensions["code"] = "GRAPHQL_PARSE_FAILED"
     elif error.original_error is not None:
         # A variable that does not fit its type, e.g. an enum value the schema does not have.

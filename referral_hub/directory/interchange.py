@@ -7,8 +7,11 @@ from pathlib import Path
 
 from neo4j.exceptions import Neo4jError
 
+from graph import audit as audit_log
 from graph import bulk, session
 from graph import snapshot as snapshot_repo
+from referral_hub.accounts.actor import SYSTEM
+from referral_hub.core.audit import audit_record
 from referral_hub.directory import hsds, reference_data, selectors
 
 
@@ -69,6 +72,7 @@ def hsds_import(
             done += rows
             if on_progress:
                 on_progress(done, total)
+        audit_log.append(tx, audit_record(SYSTEM, "DIRECTORY_IMPORT", "HsdsFile", path.name))
 
     try:
         session.write_once(work)

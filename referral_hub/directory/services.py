@@ -16,7 +16,10 @@ from graph import locations as location_repo
 from graph import organisations as organisation_repo
 from graph import services as service_repo
 from graph.errors import MissingReferences, NotFound
-from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import audit_record
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import (
     CapacityStatus,
@@ -86,36 +89,74 @@ def _graph_references(entity_field: str = "id") -> Iterator[None]:
         ) from exc
 
 
+def _require_member(actor: Actor, organisation_id: str | None, *roles: Role) -> None:
+    """Object-level rule: act only for your own organisation, with one of `roles`."""
+    if not (actor.acts_for(organisation_id) and actor.has_role(*roles)):
+        raise PublicError(
+            ErrorCode.FORBIDDEN, "Only that organisation's own administrators may change it."
+        )
+
+
+def _owner(lookup: Any, record_id: str, field: str = "id") -> str:
+    owner = lookup(record_id)
+    if owner is None:
+        raise ValidationFailed(
+            [FieldError(field, ErrorCode.NOT_FOUND, f"{field}: no such record.")]
+        )
+    return owner
+
+
 # --- organisations ------------------------------------------------------------------------
 
 
-def organisation_create(*, data: Mapping[str, Any]) -> dict[str, Any]:
+def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     values, errors = clean_organisation(data)
     _raise_if(errors + _known_area(values))
+    key = str(uuid.uuid4())
     return organisation_repo.organisation_create(
-        organisation_id=str(uuid.uuid4()), fields=_snake(values)
+        organisation_id=key,
+        fields=_snake(values),
+        audit=audit_record(actor, "ORGANISATION_CREATE", "Organisation", key),
     )
 
 
-def organisation_update(*, organisation_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def organisation_update(
+    *, actor: Actor, organisation_id: str, data: Mapping[str, Any]
+) -> dict[str, Any]:
     key = _checked_id(organisation_id, "id")
+    _require_member(actor, key, Role.ORG_ADMIN)
     values, errors = clean_organisation(data, partial=True)
     _raise_if(errors + _known_area(values))
     with _graph_references():
-        return organisation_repo.organisation_update(organisation_id=key, fields=_snake(values))
+        return organisation_repo.organisation_update(
+            organisation_id=key,
+            fields=_snake(values),
+            audit=audit_record(actor, "ORGANISATION_UPDATE", "Organisation", key),
+        )
 
 
-def organisation_deactivate(*, organisation_id: str) -> dict[str, Any]:
+def organisation_deactivate(*, actor: Actor, organisation_id: str) -> dict[str, Any]:
     key = _checked_id(organisation_id, "id")
+    _require_member(actor, key, Role.ORG_ADMIN)
     with _graph_references():
-        return organisation_repo.organisation_update(organisation_id=key, fields={"active": False})
+        return organisation_repo.organisation_update(
+            organisation_id=key,
+            fields={"active": False},
+            audit=audit_record(actor, "ORGANISATION_DEACTIVATE", "Organisation", key),
+        )
 
 
 def partnership_add(
-    *, organisation_id: str, partner_id: str, since: str | None = None, shares_data: bool = False
+    *,
+    actor: Actor,
+    organisation_id: str,
+    partner_id: str,
+    since: str | None = None,
+    shares_data: bool = False,
 ) -> None:
     a = _checked_id(organisation_id, "organisationId")
     b = _checked_id(partner_id, "partnerId")
+    _require_member(actor, a, Role.ORG_ADMIN)
     if a == b:
         raise ValidationFailed(
             [
@@ -128,64 +169,106 @@ def partnership_add(
         )
     with _graph_references():
         organisation_repo.partnership_add(
-            organisation_id=a, partner_id=b, since=since, shares_data=shares_data
+            organisation_id=a,
+            partner_id=b,
+            since=since,
+            shares_data=shares_data,
+            audit=audit_record(actor, "PARTNERSHIP_ADD", "Organisation", b),
         )
 
 
-def partnership_remove(*, organisation_id: str, partner_id: str) -> bool:
+def partnership_remove(*, actor: Actor, organisation_id: str, partner_id: str) -> bool:
     a = _checked_id(organisation_id, "organisationId")
     b = _checked_id(partner_id, "partnerId")
-    return organisation_repo.partnership_remove(organisation_id=a, partner_id=b)
+    _require_member(actor, a, Role.ORG_ADMIN)
+    return organisation_repo.partnership_remove(
+        organisation_id=a,
+        partner_id=b,
+        audit=audit_record(actor, "PARTNERSHIP_REMOVE", "Organisation", b),
+    )
 
 
 # --- locations ----------------------------------------------------------------------------
 
 
-def location_create(*, data: Mapping[str, Any]) -> dict[str, Any]:
+def location_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     organisation_id = _checked_id(data.get("organisationId"), "organisationId")
+    _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_location(data)
     _raise_if(errors + _known_area(values))
+    key = str(uuid.uuid4())
     with _graph_references():
         return location_repo.location_create(
-            location_id=str(uuid.uuid4()), organisation_id=organisation_id, fields=_snake(values)
+            location_id=key,
+            organisation_id=organisation_id,
+            fields=_snake(values),
+            audit=audit_record(actor, "LOCATION_CREATE", "Location", key),
         )
 
 
-def location_update(*, location_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def location_update(
+    *,
+    actor: Actor,
+    location_id: str,
+    data: Mapping[str, Any],
+    action: str = "LOCATION_UPDATE",
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     key = _checked_id(location_id, "id")
+    _require_member(actor, _owner(organisation_repo.location_owner, key), Role.ORG_ADMIN)
     values, errors = clean_location(data, partial=True)
     _raise_if(errors + _known_area(values))
     with _graph_references():
-        return location_repo.location_update(location_id=key, fields=_snake(values))
+        return location_repo.location_update(
+            location_id=key,
+            fields={**_snake(values), **(extra or {})},
+            audit=audit_record(actor, action, "Location", key),
+        )
 
 
-def location_deactivate(*, location_id: str) -> dict[str, Any]:
-    key = _checked_id(location_id, "id")
-    with _graph_references():
-        return location_repo.location_update(location_id=key, fields={"active": False})
+def location_deactivate(*, actor: Actor, location_id: str) -> dict[str, Any]:
+    return location_update(
+        actor=actor,
+        location_id=location_id,
+        data={},
+        action="LOCATION_DEACTIVATE",
+        extra={"active": False},
+    )
 
 
 # --- services -----------------------------------------------------------------------------
 
 
-def service_create(*, data: Mapping[str, Any]) -> dict[str, Any]:
+def service_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
     organisation_id = _checked_id(data.get("organisationId"), "organisationId")
+    _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_service(data)
     _raise_if(errors)
     location_ids = [_checked_id(x, "locationIds") for x in values.pop("locationIds")]
     tag_codes = values.pop("tagCodes")
+    key = str(uuid.uuid4())
     with _graph_references():
         return service_repo.service_create(
-            service_id=str(uuid.uuid4()),
+            service_id=key,
             organisation_id=organisation_id,
             fields=_snake(values),
             tag_codes=tag_codes,
             location_ids=location_ids,
+            audit=audit_record(actor, "SERVICE_CREATE", "Service", key),
         )
 
 
-def service_update(*, service_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def _service_change(
+    actor: Actor,
+    service_id: str,
+    data: Mapping[str, Any],
+    *,
+    action: str,
+    roles: tuple[Role, ...] = (Role.ORG_ADMIN,),
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     key = _checked_id(service_id, "id")
+    _require_member(actor, _owner(organisation_repo.service_owner, key), *roles)
     with _graph_references():
         current = service_repo.service_current(key)
     values, errors = clean_service(data, partial=True, current=current)
@@ -196,19 +279,36 @@ def service_update(*, service_id: str, data: Mapping[str, Any]) -> dict[str, Any
     tag_codes = values.pop("tagCodes", None)
     with _graph_references():
         return service_repo.service_update(
-            service_id=key, fields=_snake(values), tag_codes=tag_codes, location_ids=location_ids
+            service_id=key,
+            fields={**_snake(values), **(extra or {})},
+            tag_codes=tag_codes,
+            location_ids=location_ids,
+            audit=audit_record(actor, action, "Service", key),
         )
 
 
-def service_deactivate(*, service_id: str) -> dict[str, Any]:
-    key = _checked_id(service_id, "id")
-    with _graph_references():
-        return service_repo.service_update(service_id=key, fields={"active": False})
+def service_update(*, actor: Actor, service_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    return _service_change(actor, service_id, data, action="SERVICE_UPDATE")
 
 
-def service_set_tags(*, service_id: str, tag_codes: list[str]) -> dict[str, Any]:
-    return service_update(service_id=service_id, data={"tagCodes": tag_codes})
+def service_deactivate(*, actor: Actor, service_id: str) -> dict[str, Any]:
+    return _service_change(
+        actor, service_id, {}, action="SERVICE_DEACTIVATE", extra={"active": False}
+    )
 
 
-def service_update_capacity(*, service_id: str, status: CapacityStatus | str) -> dict[str, Any]:
-    return service_update(service_id=service_id, data={"capacityStatus": status})
+def service_set_tags(*, actor: Actor, service_id: str, tag_codes: list[str]) -> dict[str, Any]:
+    return _service_change(actor, service_id, {"tagCodes": tag_codes}, action="SERVICE_SET_TAGS")
+
+
+def service_update_capacity(
+    *, actor: Actor, service_id: str, status: CapacityStatus | str
+) -> dict[str, Any]:
+    """Caseworkers see the waiting list first-hand, so they may say when a service is full."""
+    return _service_change(
+        actor,
+        service_id,
+        {"capacityStatus": status},
+        action="SERVICE_CAPACITY_UPDATE",
+        roles=(Role.ORG_ADMIN, Role.CASEWORKER),
+    )

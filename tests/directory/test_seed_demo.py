@@ -5,16 +5,16 @@ from io import StringIO
 from django.core.management import call_command
 
 from graph import session
-from tests.conftest import graph_counts
+from tests.conftest import directory_counts
 
 
 def test_town_scale_loads_idempotently(graph_db):
     out = StringIO()
     call_command("seed_demo", scale="town", seed=1, stdout=out, stderr=StringIO())
-    first = graph_counts()
+    first = directory_counts()
     call_command("seed_demo", scale="town", seed=1, stdout=StringIO(), stderr=StringIO())
 
-    assert graph_counts() == first
+    assert directory_counts() == first
     assert "demo network 'town'" in out.getvalue()
     row = session.read(
         lambda tx: tx.single("""

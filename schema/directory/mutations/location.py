@@ -6,6 +6,7 @@ import graphene
 
 from referral_hub.directory import services
 from schema.core.mutations import camel_input
+from schema.core.permissions import require_actor
 from schema.directory.inputs import LocationCreateInput, LocationUpdateInput
 from schema.directory.mutations.base import DirectoryMutation
 from schema.directory.types import Location
@@ -19,7 +20,9 @@ class LocationCreate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        return {"location": services.location_create(data=camel_input(input))}
+        return {
+            "location": services.location_create(actor=require_actor(info), data=camel_input(input))
+        }
 
 
 class LocationUpdate(DirectoryMutation):
@@ -31,7 +34,11 @@ class LocationUpdate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
-        return {"location": services.location_update(location_id=id, data=camel_input(input))}
+        return {
+            "location": services.location_update(
+                actor=require_actor(info), location_id=id, data=camel_input(input)
+            )
+        }
 
 
 class LocationDeactivate(DirectoryMutation):
@@ -42,4 +49,4 @@ class LocationDeactivate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        return {"location": services.location_deactivate(location_id=id)}
+        return {"location": services.location_deactivate(actor=require_actor(info), location_id=id)}

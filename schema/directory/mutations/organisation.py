@@ -6,6 +6,7 @@ import graphene
 
 from referral_hub.directory import services
 from schema.core.mutations import camel_input
+from schema.core.permissions import require_actor
 from schema.directory.inputs import OrganisationCreateInput, OrganisationUpdateInput
 from schema.directory.mutations.base import DirectoryMutation
 from schema.directory.types import Organisation
@@ -21,7 +22,11 @@ class OrganisationCreate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        return {"organisation": services.organisation_create(data=camel_input(input))}
+        return {
+            "organisation": services.organisation_create(
+                actor=require_actor(info), data=camel_input(input)
+            )
+        }
 
 
 class OrganisationUpdate(DirectoryMutation):
@@ -37,7 +42,7 @@ class OrganisationUpdate(DirectoryMutation):
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
         return {
             "organisation": services.organisation_update(
-                organisation_id=id, data=camel_input(input)
+                actor=require_actor(info), organisation_id=id, data=camel_input(input)
             )
         }
 
@@ -52,4 +57,8 @@ class OrganisationDeactivate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        return {"organisation": services.organisation_deactivate(organisation_id=id)}
+        return {
+            "organisation": services.organisation_deactivate(
+                actor=require_actor(info), organisation_id=id
+            )
+        }

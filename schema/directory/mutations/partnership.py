@@ -6,6 +6,7 @@ import graphene
 
 from graph import organisations as organisation_repo
 from referral_hub.directory import services
+from schema.core.permissions import require_actor
 from schema.directory.mutations.base import DirectoryMutation
 from schema.directory.types import Organisation
 
@@ -31,6 +32,7 @@ class PartnershipAdd(DirectoryMutation):
         shares_data: bool = False,
     ) -> dict[str, Any]:
         services.partnership_add(
+            actor=require_actor(info),
             organisation_id=organisation_id,
             partner_id=partner_id,
             since=since.isoformat() if since else None,
@@ -56,6 +58,6 @@ class PartnershipRemove(DirectoryMutation):
     ) -> dict[str, Any]:
         return {
             "removed": services.partnership_remove(
-                organisation_id=organisation_id, partner_id=partner_id
+                actor=require_actor(info), organisation_id=organisation_id, partner_id=partner_id
             )
         }

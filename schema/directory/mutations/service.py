@@ -6,6 +6,7 @@ import graphene
 
 from referral_hub.directory import services
 from schema.core.mutations import camel_input
+from schema.core.permissions import require_actor
 from schema.directory.enums import CapacityStatusEnum
 from schema.directory.inputs import ServiceCreateInput, ServiceUpdateInput
 from schema.directory.mutations.base import DirectoryMutation
@@ -20,7 +21,9 @@ class ServiceCreate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        return {"service": services.service_create(data=camel_input(input))}
+        return {
+            "service": services.service_create(actor=require_actor(info), data=camel_input(input))
+        }
 
 
 class ServiceUpdate(DirectoryMutation):
@@ -34,7 +37,11 @@ class ServiceUpdate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
-        return {"service": services.service_update(service_id=id, data=camel_input(input))}
+        return {
+            "service": services.service_update(
+                actor=require_actor(info), service_id=id, data=camel_input(input)
+            )
+        }
 
 
 class ServiceDeactivate(DirectoryMutation):
@@ -45,7 +52,7 @@ class ServiceDeactivate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        return {"service": services.service_deactivate(service_id=id)}
+        return {"service": services.service_deactivate(actor=require_actor(info), service_id=id)}
 
 
 class ServiceTagsSet(DirectoryMutation):
@@ -61,7 +68,11 @@ class ServiceTagsSet(DirectoryMutation):
     def perform(
         cls, info: graphene.ResolveInfo, service_id: str, tag_codes: list[str]
     ) -> dict[str, Any]:
-        return {"service": services.service_set_tags(service_id=service_id, tag_codes=tag_codes)}
+        return {
+            "service": services.service_set_tags(
+                actor=require_actor(info), service_id=service_id, tag_codes=tag_codes
+            )
+        }
 
 
 class ServiceCapacityUpdate(DirectoryMutation):
@@ -75,4 +86,8 @@ class ServiceCapacityUpdate(DirectoryMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, service_id: str, status: Any) -> dict[str, Any]:
-        return {"service": services.service_update_capacity(service_id=service_id, status=status)}
+        return {
+            "service": services.service_update_capacity(
+                actor=require_actor(info), service_id=service_id, status=status
+            )
+        }

@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from graph import bulk
+from referral_hub.accounts.actor import SYSTEM
+from referral_hub.core.audit import audit_record
 from referral_hub.core.progress import Progress
 from referral_hub.directory.demo import Batch, Scale, areas_for, batches
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
     @staticmethod
     def _flush(batch: Batch, totals: dict[str, int]) -> None:
         bulk.write_batch(
+            audit=audit_record(SYSTEM, "DEMO_SEED", "Directory", None),
             organisations=batch.organisations,
             locations=batch.locations,
             services=batch.services,

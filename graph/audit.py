@@ -1,0 +1,253 @@
+"""The audit log: hash-chained `(:AuditEvent)` nodes written in the caller's transaction.
+
+An action and its audit event commit or roll back together because `append` runs in
+the same transaction as the action. Events form chains (one per subject for personal
+data, one per acting organisation otherwise; see README) so concurrent writers only
+wait for each other when they extend the same chain: the first statement takes the
+chain head's write lock, which is held until the transaction ends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any, LiteralString
+
+from graph import session
+from graph.listing import PAGE_DESC, Page, PageRequest, page_from
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What happened, by whom, under what basis. Every field goes into the hash."""
+
+    chain: str
+    action: str
+    target_type: str
+    target_id: str | None
+    actor_user: str
+    actor_user_id: int | None
+    actor_organisation: str | None
+    actor_role: str | None
+    purpose: str | None = None
+    legal_basis: str | None = None
+    statutory: bool = False
+    request_id: str | None = None
+    client_address: str | None = None
+    outcome: str = "OK"
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of every stored field except the hash itself.
+
+    Null fields are left out: Neo4j does not store null properties, so a field read
+    back is either present with a value or absent.
+    """
+    canonical = json.dumps(
+        {k: v for k, v in fields.items() if k != "hash" and v is not None},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_LOCK_HEAD: LiteralString = """
+MERGE (c:AuditChain {key: $chain})
+ON CREATE SET c.seq = 0, c.head = $genesis
+SET c.lockedAt = datetime()
+WITH c
+OPTIONAL MATCH (o:Organisation {id: $organisation})
+RETURN c.seq AS seq, c.head AS head, o.areaCode AS area_code
+"""
+
+_APPEND: LiteralString = """
+MATCH (c:AuditChain {key: $chain})
+CREATE (e:AuditEvent)
+SET e = $fields
+SET c.seq = $fields.seq, c.head = $fields.hash
+"""
+
+
+def append(tx: session.Tx, record: AuditRecord) -> dict[str, Any]:
+    """Add one event to its chain inside `tx`; returns the stored fields."""
+    head = tx.single(
+        _LOCK_HEAD, chain=record.chain, genesis=GENESIS, organisation=record.actor_organisation
+    )
+    assert head is not None
+    seq = int(head["seq"]) + 1
+    fields: dict[str, Any] = {
+        **{_camel(k): v for k, v in asdict(record).items()},
+        "id": str(uuid.uuid4()),
+        "seq": seq,
+        "chainSeq": f"{record.chain}#{seq}",
+        "prevHash": head["head"],
+        "areaCode": head["area_code"],
+        "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+    }
+    fields["hash"] = event_hash(fields)
+    tx.run(_APPEND, chain=record.chain, fields=fields).consume()
+    return fields
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def record_and_return(record: AuditRecord) -> dict[str, Any]:
+    """An audit event on its own (for actions with no graph write of their own)."""
+    return session.write(lambda tx: append(tx, record))
+
+
+# --- verification ---------------------------------------------------------------------------
+
+_CHAINS: LiteralString = (
+    "MATCH (c:AuditChain) RETURN c.key AS key, c.seq AS seq, c.head AS head ORDER BY key"
+)
+_CHAIN_EVENTS: LiteralString = """
+MATCH (e:AuditEvent {chain: $chain})
+RETURN properties(e) AS event
+ORDER BY e.seq
+"""
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    chain: str
+    seq: int
+    event_id: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"chain {self.chain} breaks at seq {self.seq} (event {self.event_id}): {self.reason}"
+
+
+def verify_chain(
+    chain: str, head_seq: int, head_hash: str, events: Sequence[dict[str, Any]]
+) -> BrokenLink | None:
+    """The first broken link of one chain, or None. Pure: unit-testable without a graph."""
+    previous = GENESIS
+    for expected_seq, event in enumerate(events, start=1):
+        if event.get("seq") != expected_seq:
+            return BrokenLink(
+                chain,
+                expected_seq,
+                event.get("id"),
+                f"sequence jumps to {event.get('seq')} (an event is missing)",
+            )
+        if event.get("prevHash") != previous:
+            return BrokenLink(
+                chain,
+                expected_seq,
+                event.get("id"),
+                "prevHash does not match the previous event's hash",
+            )
+        if event_hash(event) != event.get("hash"):
+            return BrokenLink(
+                chain,
+                expected_seq,
+                event.get("id"),
+                "content does not match its hash (edited after it was written)",
+            )
+        previous = event["hash"]
+    if head_seq != len(events) or head_hash != previous:
+        return BrokenLink(
+            chain,
+            len(events) + 1,
+            None,
+            f"chain head says seq {head_seq} but {len(events)} events follow it "
+            "(events were deleted or the head was altered)",
+        )
+    return None
+
+
+def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
+    """(chain, events checked, first broken link or None) for every chain."""
+    chains = session.read(lambda tx: tx.rows(_CHAINS))
+    for chain in chains:
+        events = session.read(
+            lambda tx, key=chain["key"]: [row["event"] for row in tx.rows(_CHAIN_EVENTS, chain=key)]
+        )
+        yield (
+            chain["key"],
+            len(events),
+            verify_chain(chain["key"], chain["seq"], chain["head"], events),
+        )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_LIST: LiteralString = (
+    """
+MATCH (n:AuditEvent)
+WHERE ($area_codes IS NULL OR n.areaCode IN $area_codes)
+  AND ($action IS NULL OR n.action = $action)
+  AND ($target_type IS NULL OR n.targetType = $target_type)
+  AND ($target_id IS NULL OR n.targetId = $target_id)
+  AND ($organisation IS NULL OR n.actorOrganisation = $organisation)
+  AND ($since IS NULL OR n.at >= $since)
+  AND ($until IS NULL OR n.at < $until)
+WITH n, n.at AS sortKey
+"""
+    + PAGE_DESC
+    + "RETURN properties(n) AS event, sortKey\n"
+)
+
+
+def audit_list(
+    *,
+    page: PageRequest,
+    reader: AuditRecord,
+    area_codes: Sequence[str] | None,
+    action: str | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    organisation: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> Page:
+    """A page of events, newest first; the read itself is audited in the same transaction."""
+
+    def work(tx: session.Tx) -> list[dict[str, Any]]:
+        rows = tx.rows(
+            _LIST,
+            area_codes=None if area_codes is None else list(area_codes),
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            organisation=organisation,
+            since=since,
+            until=until,
+            **page.params(),
+        )
+        append(tx, reader)
+        return rows
+
+    return page_from(session.write(work), page, key="event")
+
+
+_ALL: LiteralString = """
+MATCH (e:AuditEvent)
+WHERE $area_codes IS NULL OR e.areaCode IN $area_codes
+RETURN properties(e) AS event
+ORDER BY e.at, e.chain, e.seq
+"""
+
+
+def audit_export(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> list[dict[str, Any]]:
+    def work(tx: session.Tx) -> list[dict[str, Any]]:
+        rows = [
+            row["event"]
+            for row in tx.rows(_ALL, area_codes=None if area_codes is None else list(area_codes))
+        ]
+        append(tx, reader)
+        return rows
+
+    return session.write(work)

@@ -1,0 +1,92 @@
+"""Turn a request into an Actor: bearer token or session, and the organisation acted for."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+
+from referral_hub.accounts import tokens
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.models import ApiToken, Membership
+from referral_hub.accounts.roles import Role
+from referral_hub.core.errors import ErrorCode, PublicError
+
+ORGANISATION_HEADER = "X-Organisation-Id"
+SESSION_ORGANISATION = "organisation_id"
+
+
+def client_address(request: HttpRequest) -> str | None:
+    # Behind a proxy the deployment sets a trusted header; REMOTE_ADDR is the safe default.
+    return request.META.get("REMOTE_ADDR")
+
+
+def uses_bearer_token(request: HttpRequest) -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def actor_for(request: HttpRequest) -> Actor | None:
+    """The request's Actor, or None when it carries no credentials at all.
+
+    Raises PublicError(UNAUTHENTICATED) for a bad token and FORBIDDEN for an
+    organisation the user is not a member of.
+    """
+    request_id = getattr(request, "request_id", None)
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _, raw = header.partition(" ")
+        if scheme != "Bearer" or not raw:
+            raise PublicError(ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token>'.")
+        try:
+            token = tokens.authenticate(raw.strip())
+        except tokens.TokenError as exc:
+            raise PublicError(ErrorCode.UNAUTHENTICATED, str(exc)) from None
+        if token.kind == ApiToken.Kind.ORGANISATION:
+            return Actor(
+                username=f"token:{token.name}",
+                user_id=token.user_id,
+                organisation_id=str(token.organisation_id),
+                roles=frozenset({Role(token.role)}),
+                token_id=token.pk,
+                request_id=request_id,
+                client_address=client_address(request),
+                machine=True,
+            )
+        user = token.user
+        token_id: int | None = token.pk
+    elif getattr(request, "user", None) is not None and request.user.is_authenticated:
+        user, token_id = request.user, None
+    else:
+        return None
+
+    chosen = request.headers.get(ORGANISATION_HEADER) or (
+        request.session.get(SESSION_ORGANISATION) if hasattr(request, "session") else None
+    )
+    memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    global_admin = user.is_superuser or any(role == Role.SYSTEM_ADMIN for _, role in memberships)
+    organisations = {str(org) for org, _ in memberships}
+    if chosen is None and len(organisations) == 1:
+        chosen = next(iter(organisations))
+    if chosen is not None:
+        try:
+            chosen = str(uuid.UUID(str(chosen)))
+        except ValueError:
+            raise PublicError(
+                ErrorCode.INVALID,
+                f"{ORGANISATION_HEADER} is not a UUID.",
+                field=ORGANISATION_HEADER,
+            ) from None
+        if chosen not in organisations and not global_admin:
+            raise PublicError(ErrorCode.FORBIDDEN, "You are not a member of that organisation.")
+    roles = {Role(role) for org, role in memberships if str(org) == chosen}
+    if global_admin:
+        roles.add(Role.SYSTEM_ADMIN)
+    return Actor(
+        username=user.get_username(),
+        user_id=user.pk,
+        organisation_id=chosen,
+        roles=frozenset(roles),
+        token_id=token_id,
+        request_id=request_id,
+        client_address=client_address(request),
+    )

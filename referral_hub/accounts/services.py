@@ -1,0 +1,102 @@
+"""Account actions: issue and revoke API tokens. Each is audited in Neo4j.
+
+The token row lives in Django's database and its audit event in Neo4j; the audit event
+is written inside the SQL transaction before it commits, so a failed audit write
+rolls the token back (an action is never left unaudited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from graph import audit as audit_log
+from referral_hub.accounts import tokens
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.models import ApiToken
+from referral_hub.accounts.roles import Role
+from referral_hub.core import ratelimit
+from referral_hub.core.audit import audit_record
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+
+# Machine tokens act for an agency's system; administration stays with people.
+MACHINE_ROLES = (Role.COUNSELLOR, Role.CASEWORKER, Role.COORDINATOR)
+
+
+def token_issue(
+    *, actor: Actor, name: str, kind: str, role: str | None = None, days: int = tokens.DEFAULT_DAYS
+) -> tuple[str, ApiToken]:
+    if actor.user_id is None or actor.machine:
+        raise PublicError(ErrorCode.FORBIDDEN, "Only a person can issue tokens.")
+    ratelimit.hit("token-issue", str(actor.user_id), limit=10, window_seconds=3600)
+    errors = []
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        errors.append(FieldError("name", ErrorCode.REQUIRED, "name is required (up to 100)."))
+    if not 1 <= days <= tokens.MAX_DAYS:
+        errors.append(
+            FieldError("days", ErrorCode.OUT_OF_RANGE, f"days must be 1 to {tokens.MAX_DAYS}.")
+        )
+    machine_role: Role | None = None
+    if kind == ApiToken.Kind.ORGANISATION:
+        if actor.organisation_id is None or not actor.has_role(Role.ORG_ADMIN):
+            raise PublicError(
+                ErrorCode.FORBIDDEN,
+                "Organisation tokens are issued by that organisation's ORG_ADMIN.",
+            )
+        if role not in {r.value for r in MACHINE_ROLES}:
+            errors.append(
+                FieldError(
+                    "role",
+                    ErrorCode.INVALID,
+                    "role must be one of " + ", ".join(r.value for r in MACHINE_ROLES) + ".",
+                )
+            )
+        else:
+            machine_role = Role(role)
+    if errors:
+        raise ValidationFailed(errors)
+    user = get_user_model().objects.get(pk=actor.user_id)
+    with transaction.atomic():
+        token, record = tokens.issue(
+            user=user,
+            name=name,
+            kind=kind,
+            days=days,
+            role=machine_role,
+            organisation_id=actor.organisation_id if machine_role else None,
+        )
+        audit_log.record_and_return(
+            audit_record(actor, "API_TOKEN_ISSUE", "ApiToken", str(record.pk))
+        )
+    return token, record
+
+
+def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
+    record = ApiToken.objects.filter(pk=token_id).first()
+    own = record is not None and record.user_id == actor.user_id and not actor.machine
+    org_admin = (
+        record is not None
+        and record.kind == ApiToken.Kind.ORGANISATION
+        and actor.acts_for(str(record.organisation_id))
+        and actor.has_role(Role.ORG_ADMIN)
+    )
+    if record is None or not (own or org_admin or actor.is_system_admin):
+        # The same answer for "no such token" and "not yours": ids of others' tokens stay secret.
+        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such token.")])
+    with transaction.atomic():
+        revoked = tokens.revoke(token_id=record.pk)
+        audit_log.record_and_return(
+            audit_record(actor, "API_TOKEN_REVOKE", "ApiToken", str(record.pk))
+        )
+    return revoked
+
+
+def tokens_visible_to(actor: Actor) -> Any:
+    """Your own tokens, and for an ORG_ADMIN also the organisation's machine tokens."""
+    query = ApiToken.objects.filter(user_id=actor.user_id)
+    if actor.organisation_id and actor.has_role(Role.ORG_ADMIN):
+        query = query | ApiToken.objects.filter(organisation_id=actor.organisation_id)
+    return query.order_by("-created_at")

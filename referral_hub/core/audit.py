@@ -1,0 +1,57 @@
+"""Build audit records from the acting Actor; the graph writes them in the action's transaction."""
+
+from __future__ import annotations
+
+from graph.audit import AuditRecord
+from referral_hub.accounts.actor import Actor
+
+
+def organisation_chain(actor: Actor) -> str:
+    """Directory and account actions chain per acting organisation (see README: audit log)."""
+    return f"org:{actor.organisation_id or 'system'}"
+
+
+def audit_record(
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: str | None,
+    *,
+    chain: str | None = None,
+    purpose: str | None = None,
+    legal_basis: str | None = None,
+    statutory: bool = False,
+) -> AuditRecord:
+    return AuditRecord(
+        chain=chain or organisation_chain(actor),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_user=actor.username,
+        actor_user_id=actor.user_id,
+        actor_organisation=actor.organisation_id,
+        actor_role=actor.primary_role,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        statutory=statutory,
+        request_id=actor.request_id,
+        client_address=actor.client_address,
+    )
+
+
+def auditor_area_codes(actor: Actor) -> list[str] | None:
+    """The areas an auditor may read: its organisation's area and everything below it.
+
+    None (every area) for SYSTEM_ADMIN; an empty list when the organisation has no area,
+    so such an auditor sees nothing rather than everything.
+    """
+    if actor.is_system_admin:
+        return None
+    from graph import organisations as organisation_repo
+    from referral_hub.directory import reference_data
+
+    organisation = organisation_repo.organisations_by_ids([actor.organisation_id or ""]).get(
+        actor.organisation_id or ""
+    )
+    area = (organisation or {}).get("area_code")
+    return reference_data.area_codes_within(area) if area else []

@@ -1,0 +1,106 @@
+"""auditEvents: the hash-chained access log, for auditors of an area. Reading it is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from graph import audit as audit_repo
+from referral_hub.core.audit import audit_record, auditor_area_codes
+from schema.core.pagination import connection_from, page_request
+from schema.core.permissions import require_actor
+
+
+class AuditEvent(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    chain = graphene.String(required=True)
+    seq = graphene.Int(required=True)
+    at = graphene.String(required=True, description="UTC, ISO 8601 with microseconds.")
+    action = graphene.String(required=True)
+    target_type = graphene.String(required=True)
+    target_id = graphene.String()
+    actor_user = graphene.String(required=True)
+    actor_organisation = graphene.ID()
+    actor_role = graphene.String()
+    purpose = graphene.String()
+    legal_basis = graphene.String()
+    statutory = graphene.Boolean(required=True)
+    request_id = graphene.String()
+    client_address = graphene.String()
+    area_code = graphene.String()
+    prev_hash = graphene.String(required=True)
+    hash = graphene.String(required=True)
+
+
+for _field in (
+    "target_type",
+    "target_id",
+    "actor_user",
+    "actor_organisation",
+    "actor_role",
+    "legal_basis",
+    "request_id",
+    "client_address",
+    "area_code",
+    "prev_hash",
+):
+    head, *rest = _field.split("_")
+    camel = head + "".join(part.title() for part in rest)
+    setattr(
+        AuditEvent, f"resolve_{_field}", staticmethod(lambda root, info, _key=camel: root.get(_key))
+    )
+
+
+class AuditEventConnection(graphene.relay.Connection):
+    class Meta:
+        node = AuditEvent
+
+
+class AuditFilterInput(graphene.InputObjectType):
+    action = graphene.String()
+    target_type = graphene.String()
+    target_id = graphene.String()
+    organisation_id = graphene.ID(description="Events of actors of this organisation.")
+    since = graphene.DateTime()
+    until = graphene.DateTime()
+
+
+class AuditQueries(graphene.ObjectType):
+    audit_events = graphene.Field(
+        graphene.NonNull(AuditEventConnection),
+        filter=AuditFilterInput(),
+        first=graphene.Int(),
+        after=graphene.String(),
+        description="Newest first, limited to the auditor's area. The read is itself audited.",
+    )
+
+    @staticmethod
+    def resolve_audit_events(
+        root: Any,
+        info: graphene.ResolveInfo,
+        filter: dict | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
+        actor = require_actor(info)
+        criteria = filter or {}
+        request = page_request(first, after, sort="AT")
+        page = audit_repo.audit_list(
+            page=request,
+            reader=audit_record(actor, "AUDIT_LOG_READ", "AuditLog", None),
+            area_codes=auditor_area_codes(actor),
+            action=criteria.get("action"),
+            target_type=criteria.get("target_type"),
+            target_id=criteria.get("target_id"),
+            organisation=criteria.get("organisation_id"),
+            since=_iso(criteria.get("since")),
+            until=_iso(criteria.get("until")),
+        )
+        return connection_from(AuditEventConnection, page, request=request, sort="AT")
+
+
+def _iso(value: Any) -> str | None:
+    from datetime import UTC
+
+    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")

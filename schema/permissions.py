@@ -1,0 +1,53 @@
+"""Who may call each root operation. The README's permission table is generated from this."""
+
+from __future__ import annotations
+
+from referral_hub.accounts.roles import Role
+from schema.core.permissions import PUBLIC, SIGNED_IN, Permission, roles
+
+OWN = "own organisation"
+
+DECLARED: dict[str, Permission] = {
+    # health
+    "Query.health": PUBLIC,
+    # the directory is shared knowledge of the network: any member may read it
+    "Query.organisation": SIGNED_IN,
+    "Query.organisations": SIGNED_IN,
+    "Query.service": SIGNED_IN,
+    "Query.services": SIGNED_IN,
+    "Query.location": SIGNED_IN,
+    "Query.tags": SIGNED_IN,
+    "Query.areas": SIGNED_IN,
+    "Query.area": SIGNED_IN,
+    # accounts
+    "Query.me": SIGNED_IN,
+    "Query.apiTokens": SIGNED_IN,
+    # audit
+    "Query.auditEvents": roles(Role.AUDITOR, scope="its area"),
+    # directory writes: municipal coordinators admit organisations; each keeps its own entry
+    "Mutation.createOrganisation": roles(Role.COORDINATOR),
+    "Mutation.updateOrganisation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.deactivateOrganisation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.createLocation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.updateLocation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.deactivateLocation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.createService": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.updateService": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.deactivateService": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.setServiceTags": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.updateServiceCapacity": roles(Role.ORG_ADMIN, Role.CASEWORKER, scope=OWN),
+    "Mutation.addPartnership": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.removePartnership": roles(Role.ORG_ADMIN, scope=OWN),
+    # tokens: personal ones for yourself; organisation (machine) tokens by its ORG_ADMIN
+    "Mutation.issueApiToken": Permission(scope="personal: yourself; organisation: ORG_ADMIN, own"),
+    "Mutation.revokeApiToken": Permission(scope="your own tokens; ORG_ADMIN: own organisation's"),
+}
+
+
+def markdown_table() -> str:
+    """The README's permission table (SYSTEM_ADMIN may do everything and is not listed)."""
+    lines = ["| operation | who may call it |", "|---|---|"]
+    for key in sorted(DECLARED, key=lambda k: (not k.startswith("Query"), k)):
+        kind, name = key.split(".")
+        lines.append(f"| {kind.lower()} `{name}` | {DECLARED[key].describe()} |")
+    return "\n".join(lines)
