@@ -71,6 +71,15 @@ def celery_worker_process(
 
 
 # Areas are read-only reference data and stay; tags are re-synced because imports add some.
+@pytest.fixture
+def redis_db(redis_server: str) -> str:
+    """An empty Redis database: rate-limit counters from earlier tests do not leak in."""
+    import redis as redis_client
+
+    redis_client.Redis.from_url(redis_server).flushdb()
+    return redis_server
+
+
 _WIPE = """
 MATCH (n) WHERE NOT n:GraphMigration AND NOT n:Area
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS

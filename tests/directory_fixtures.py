@@ -61,9 +61,13 @@ def build() -> Network:
     ids["welfare"] = _org("世田谷区福祉事務所", "WELFARE_OFFICE", SETAGAYA)
 
     # Kawasaki station is about 35.531, 139.697; Musashi-Kosugi about 35.576, 139.659.
-    cafe_loc = _loc(ids["cafe_org"], "川崎駅前会場", KAWASAKI_KU, 35.5310, 139.6970)
-    npo_loc = _loc(ids["npo"], "武蔵小杉教室", NAKAHARA_KU, 35.5760, 139.6590)
-    welfare_loc = _loc(ids["welfare"], "世田谷区役所", SETAGAYA, 35.6466, 139.6533)
+    ids["cafe_loc"] = cafe_loc = _loc(
+        ids["cafe_org"], "川崎駅前会場", KAWASAKI_KU, 35.5310, 139.6970
+    )
+    ids["npo_loc"] = npo_loc = _loc(ids["npo"], "武蔵小杉教室", NAKAHARA_KU, 35.5760, 139.6590)
+    ids["welfare_loc"] = welfare_loc = _loc(
+        ids["welfare"], "世田谷区役所", SETAGAYA, 35.6466, 139.6533
+    )
 
     ids["cafe"] = _svc(
         ids["cafe_org"],
@@ -112,3 +116,7 @@ def build() -> Network:
         acceptsReferrals=False,
     )
     return Network(ids)
+
+
+def build_auditor_org(name: str, area: str) -> str:
+    return _org(name, "MUNICIPALITY", area)

@@ -20,7 +20,9 @@ class AccountError(graphene.ObjectType):
     code = graphene.Field(ErrorCodeEnum, required=True)
 
 
-ApiTokenKind = graphene.Enum.from_enum(ApiTokenModel.Kind, description="Whose token it is.")
+ApiTokenKind = graphene.Enum.from_enum(
+    ApiTokenModel.Kind, name="ApiTokenKind", description="Whose token it is."
+)
 
 
 class Me(graphene.ObjectType):

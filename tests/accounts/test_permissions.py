@@ -1,0 +1,206 @@
+"""Declared permissions: complete, enforced for every role, and documented from the code."""
+
+from pathlib import Path
+
+import pytest
+
+from referral_hub.accounts.roles import Role
+from schema.permissions import DECLARED, markdown_table
+from schema.schema import schema
+from tests import directory_fixtures
+from tests.conftest import GraphQLClient, member
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# One small document per root operation; {name} placeholders are ids from the network.
+OPERATIONS = {
+    "Query.health": ("{ health { ok } }", {}),
+    "Query.organisation": ("query($id: ID!) { organisation(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.organisations": ("{ organisations(first: 1) { edges { node { id } } } }", {}),
+    "Query.service": ("query($id: ID!) { service(id: $id) { id } }", {"id": "{study}"}),
+    "Query.services": ("{ services(first: 1) { edges { node { id } } } }", {}),
+    "Query.location": ("query($id: ID!) { location(id: $id) { id } }", {"id": "{npo_loc}"}),
+    "Query.tags": ("{ tags { code } }", {}),
+    "Query.areas": ("{ areas { code } }", {}),
+    "Query.area": ('{ area(code: "131121") { code } }', {}),
+    "Query.me": ("{ me { username roles } }", {}),
+    "Query.apiTokens": ("{ apiTokens { id } }", {}),
+    "Query.auditEvents": ("{ auditEvents(first: 1) { edges { node { id } } } }", {}),
+    "Mutation.createOrganisation": (
+        'mutation { createOrganisation(input: {name: "新しい居場所", kind: PLACE}) '
+        "{ errors { code } } }",
+        {},
+    ),
+    "Mutation.updateOrganisation": (
+        'mutation($id: ID!) { updateOrganisation(id: $id, input: {phone: "044-000-0000"}) '
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.deactivateOrganisation": (
+        "mutation($id: ID!) { deactivateOrganisation(id: $id) { errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.createLocation": (
+        'mutation($o: ID!) { createLocation(input: {organisationId: $o, name: "分室", '
+        'areaCode: "141330"}) { errors { code } } }',
+        {"o": "{npo}"},
+    ),
+    "Mutation.updateLocation": (
+        'mutation($id: ID!) { updateLocation(id: $id, input: {address: "中原区"}) '
+        "{ errors { code } } }",
+        {"id": "{npo_loc}"},
+    ),
+    "Mutation.deactivateLocation": (
+        "mutation($id: ID!) { deactivateLocation(id: $id) { errors { code } } }",
+        {"id": "{npo_loc}"},
+    ),
+    "Mutation.createService": (
+        'mutation($o: ID!) { createService(input: {organisationId: $o, name: "読書会", '
+        "mode: EXCHANGE}) { errors { code } } }",
+        {"o": "{npo}"},
+    ),
+    "Mutation.updateService": (
+        'mutation($id: ID!) { updateService(id: $id, input: {schedule: "毎週土曜"}) '
+        "{ errors { code } } }",
+        {"id": "{study}"},
+    ),
+    "Mutation.deactivateService": (
+        "mutation($id: ID!) { deactivateService(id: $id) { errors { code } } }",
+        {"id": "{study}"},
+    ),
+    "Mutation.setServiceTags": (
+        'mutation($id: ID!) { setServiceTags(serviceId: $id, tagCodes: ["reading"]) '
+        "{ errors { code } } }",
+        {"id": "{study}"},
+    ),
+    "Mutation.updateServiceCapacity": (
+        "mutation($id: ID!) { updateServiceCapacity(serviceId: $id, status: FULL) "
+        "{ errors { code } } }",
+        {"id": "{study}"},
+    ),
+    "Mutation.addPartnership": (
+        "mutation($a: ID!, $b: ID!) { addPartnership(organisationId: $a, partnerId: $b) "
+        "{ errors { code } } }",
+        {"a": "{npo}", "b": "{school}"},
+    ),
+    "Mutation.removePartnership": (
+        "mutation($a: ID!, $b: ID!) { removePartnership(organisationId: $a, partnerId: $b) "
+        "{ errors { code } } }",
+        {"a": "{npo}", "b": "{school}"},
+    ),
+    "Mutation.issueApiToken": (
+        'mutation { issueApiToken(name: "ci", kind: PERSONAL) { errors { code } } }',
+        {},
+    ),
+    "Mutation.revokeApiToken": (
+        'mutation { revokeApiToken(id: "999999") { errors { code } } }',
+        {},
+    ),
+}
+
+
+def _root_fields() -> set[str]:
+    graphql_schema = schema.graphql_schema
+    return {
+        f"{kind.name}.{name}"
+        for kind in (graphql_schema.query_type, graphql_schema.mutation_type)
+        for name in kind.fields
+    }
+
+
+def test_every_root_field_declares_who_may_call_it():
+    assert _root_fields() - set(DECLARED) == set(), "declare them in schema/permissions.py"
+    assert set(DECLARED) - _root_fields() == set(), "declared operations that do not exist"
+
+
+def test_every_operation_is_in_the_role_matrix():
+    assert set(OPERATIONS) == set(DECLARED)
+
+
+def test_readme_permission_table_is_generated_from_the_declarations():
+    assert markdown_table() in README.read_text(encoding="utf-8"), (
+        "README.md is stale: paste the output of `python manage.py permissions_table`"
+    )
+
+
+def _fill(variables, network):
+    return {k: network[v.strip("{}")] if v.startswith("{") else v for k, v in variables.items()}
+
+
+def _code(body):
+    errors = body.get("errors") or []
+    return errors[0]["extensions"]["code"] if errors else None
+
+
+@pytest.fixture
+def network(graph_db, db, redis_db):
+    return directory_fixtures.build()
+
+
+def test_the_role_by_operation_matrix(network):
+    """Each role, acting for the NPO, on every operation: allowed or refused as declared."""
+    callers = {None: GraphQLClient()}
+    for role in Role:
+        callers[role] = member(f"user-{role.value.lower()}", network["npo"], role)
+    for key, (document, variables) in OPERATIONS.items():
+        permission = DECLARED[key]
+        for role, call in callers.items():
+            code = _code(call(document, _fill(variables, network), expect_status=None))
+            if permission.public:
+                expected_refusal = None
+            elif role is None:
+                expected_refusal = "UNAUTHENTICATED"
+            elif permission.roles is None or role in permission.roles or role == Role.SYSTEM_ADMIN:
+                expected_refusal = None
+            else:
+                expected_refusal = "FORBIDDEN"
+            refused = code if code in ("UNAUTHENTICATED", "FORBIDDEN") else None
+            assert refused == expected_refusal, (key, role, code)
+
+
+def test_an_org_admin_changes_only_its_own_organisation(network):
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    own = (
+        'mutation($id: ID!) { updateOrganisation(id: $id, input: {phone: "044-1"}) '
+        "{ organisation { phone } errors { code } } }"
+    )
+    assert admin(own, {"id": network["npo"]})["data"]["updateOrganisation"]["organisation"] == {
+        "phone": "044-1"
+    }
+    for other in ("school", "welfare"):
+        assert _code(admin(own, {"id": network[other]})) == "FORBIDDEN"
+    consult = network["consult"]  # the welfare office's service
+    capacity = (
+        "mutation($id: ID!) { updateServiceCapacity(serviceId: $id, status: FULL) "
+        "{ errors { code } } }"
+    )
+    assert _code(admin(capacity, {"id": consult})) == "FORBIDDEN"
+    assert (
+        admin(capacity, {"id": network["study"]})["data"]["updateServiceCapacity"]["errors"] == []
+    )
+
+
+def test_a_caseworker_updates_capacity_but_not_the_entry(network):
+    caseworker = member("npo-caseworker", network["npo"], Role.CASEWORKER)
+    capacity = (
+        "mutation($id: ID!) { updateServiceCapacity(serviceId: $id, status: FULL) "
+        "{ service { capacityStatus } errors { code } } }"
+    )
+    body = caseworker(capacity, {"id": network["study"]})
+    assert body["data"]["updateServiceCapacity"]["service"] == {"capacityStatus": "FULL"}
+    assert _code(caseworker(capacity, {"id": network["consult"]})) == "FORBIDDEN"
+    update = 'mutation($id: ID!) { updateService(id: $id, input: {name: "x"}) { errors { code } } }'
+    assert _code(caseworker(update, {"id": network["study"]})) == "FORBIDDEN"
+
+
+def test_acting_for_an_organisation_you_do_not_belong_to_is_forbidden(network):
+    user = member("npo-counsellor", network["npo"], Role.COUNSELLOR)
+    intruder = GraphQLClient(
+        user.headers["HTTP_AUTHORIZATION"].removeprefix("Bearer "),
+        organisation_id=network["welfare"],
+    )
+    assert _code(intruder("{ me { username } }")) == "FORBIDDEN"
+    assert user("{ me { organisationId roles } }")["data"]["me"] == {
+        "organisationId": network["npo"],
+        "roles": ["COUNSELLOR"],
+    }

@@ -1,0 +1,180 @@
+"""The audit log: written with the action, hash-chained, verifiable, readable by area."""
+
+import csv
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from graph import audit as audit_log
+from graph import session
+from referral_hub.accounts.roles import Role
+from tests import directory_fixtures
+from tests.conftest import member
+
+UPDATE = (
+    "mutation($id: ID!, $p: String) { updateOrganisation(id: $id, input: {phone: $p}) "
+    "{ errors { code } } }"
+)
+EVENTS = """
+query($f: AuditFilterInput) {
+  auditEvents(filter: $f, first: 50) {
+    edges { node { action targetType targetId actorUser actorOrganisation actorRole areaCode
+                   requestId chain seq } }
+  }
+}"""
+
+
+def events(**match):
+    rows = session.read(
+        lambda tx: tx.rows("MATCH (e:AuditEvent) RETURN properties(e) AS e ORDER BY e.at")
+    )
+    return [r["e"] for r in rows if all(r["e"].get(k) == v for k, v in match.items())]
+
+
+@pytest.fixture
+def network(graph_db, db, redis_db):
+    return directory_fixtures.build()
+
+
+def test_a_successful_action_has_exactly_one_event_with_who_and_why(network):
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    before = len(events())
+    assert (
+        admin(UPDATE, {"id": network["npo"], "p": "044-000"})["data"]["updateOrganisation"][
+            "errors"
+        ]
+        == []
+    )
+    new = events()[before:]
+    assert len(new) == 1
+    event = new[0]
+    assert (event["action"], event["targetType"], event["targetId"]) == (
+        "ORGANISATION_UPDATE",
+        "Organisation",
+        network["npo"],
+    )
+    assert (event["actorUser"], event["actorOrganisation"], event["actorRole"]) == (
+        "npo-admin",
+        network["npo"],
+        "ORG_ADMIN",
+    )
+    assert event["areaCode"] == "141330"
+    assert event["chain"] == f"org:{network['npo']}"
+    assert len(event["requestId"]) == 32
+
+
+def test_a_failed_action_leaves_no_event(network):
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    before = len(events())
+    body = admin(UPDATE, {"id": network["npo"], "p": "not a phone"})
+    assert body["data"]["updateOrganisation"]["errors"] == [{"code": "INVALID"}]
+    forbidden = admin(UPDATE, {"id": network["welfare"], "p": "044"})
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert len(events()) == before
+
+
+def test_a_write_that_fails_inside_the_transaction_rolls_back_its_event(network):
+    """The unknown tag is found inside the write transaction, after the check ran."""
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    before = len(events())
+    body = admin(
+        'mutation($o: ID!) { createService(input: {organisationId: $o, name: "x", '
+        'mode: SUPPORT, tagCodes: ["nope"]}) { errors { code } } }',
+        {"o": network["npo"]},
+    )
+    assert body["data"]["createService"]["errors"] == [{"code": "UNKNOWN_TAG"}]
+    assert len(events()) == before
+
+
+def test_chains_verify_and_an_edited_event_is_found_at_its_link(network):
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    for phone in ("044-1", "044-2", "044-3"):
+        admin(UPDATE, {"id": network["npo"], "p": phone})
+    out = StringIO()
+    call_command("verify_audit", stdout=out, stderr=StringIO())
+    assert "audit log intact" in out.getvalue()
+
+    chain = f"org:{network['npo']}"
+    victim = events(chain=chain, seq=2)[0]
+    session.write(
+        lambda tx: tx.run(
+            "MATCH (e:AuditEvent {id: $id}) SET e.actorUser = 'someone-else'", id=victim["id"]
+        ).consume()
+    )
+    errors = StringIO()
+    with pytest.raises(CommandError, match="1 of"):
+        call_command("verify_audit", stdout=StringIO(), stderr=errors)
+    assert f"chain {chain} breaks at seq 2 (event {victim['id']})" in errors.getvalue()
+    assert "edited after it was written" in errors.getvalue()
+
+
+def test_a_deleted_event_breaks_the_chain(network):
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    for phone in ("044-1", "044-2", "044-3"):
+        admin(UPDATE, {"id": network["npo"], "p": phone})
+    chain = f"org:{network['npo']}"
+    session.write(
+        lambda tx: tx.run(
+            "MATCH (e:AuditEvent {chain: $chain, seq: 2}) DELETE e", chain=chain
+        ).consume()
+    )
+    broken = {c: link for c, _, link in audit_log.verify_all()}[chain]
+    assert broken is not None
+    assert broken.seq == 2
+    assert "missing" in broken.reason
+
+
+def test_verify_chain_is_pure():
+    assert audit_log.verify_chain("c", 0, audit_log.GENESIS, []) is None
+    link = audit_log.verify_chain("c", 1, "x" * 64, [])
+    assert link is not None
+    assert "head says seq 1" in link.reason
+
+
+def test_auditors_read_their_area_only_and_the_read_is_audited(network):
+    kawasaki = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
+    setagaya = directory_fixtures.build_auditor_org("世田谷区 監査室", "131121")
+    member("npo-admin", network["npo"], Role.ORG_ADMIN)(
+        UPDATE, {"id": network["npo"], "p": "044-1"}
+    )
+    member("w-admin", network["welfare"], Role.ORG_ADMIN)(
+        UPDATE, {"id": network["welfare"], "p": "03-1"}
+    )
+    k_auditor = member("k-auditor", kawasaki, Role.AUDITOR)
+    s_auditor = member("s-auditor", setagaya, Role.AUDITOR)
+
+    seen_k = [
+        e["node"]
+        for e in k_auditor(EVENTS, {"f": {"action": "ORGANISATION_UPDATE"}})["data"]["auditEvents"][
+            "edges"
+        ]
+    ]
+    seen_s = [
+        e["node"]
+        for e in s_auditor(EVENTS, {"f": {"action": "ORGANISATION_UPDATE"}})["data"]["auditEvents"][
+            "edges"
+        ]
+    ]
+    assert [e["targetId"] for e in seen_k] == [network["npo"]]  # 中原区 is in 川崎市
+    assert [e["targetId"] for e in seen_s] == [network["welfare"]]
+
+    reads = events(action="AUDIT_LOG_READ")
+    assert {e["actorUser"] for e in reads} == {"k-auditor", "s-auditor"}
+
+
+def test_export_for_the_regulator(network, tmp_path):
+    member("npo-admin", network["npo"], Role.ORG_ADMIN)(UPDATE, {"id": network["npo"], "p": "1"})
+    call_command("export_audit", str(tmp_path / "log.jsonl"), stdout=StringIO())
+    lines = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert any(e["action"] == "ORGANISATION_UPDATE" for e in lines)
+    assert all(len(e["hash"]) == 64 for e in lines)
+
+    call_command(
+        "export_audit", str(tmp_path / "log.csv"), format="csv", area="141305", stdout=StringIO()
+    )
+    rows = list(csv.DictReader((tmp_path / "log.csv").open(encoding="utf-8")))
+    assert {row["areaCode"] for row in rows} <= {"141330", "141313", "141305", ""}
+    assert any(row["action"] == "ORGANISATION_UPDATE" for row in rows)
+    assert events(action="AUDIT_LOG_EXPORT")
