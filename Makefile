@@ -72,6 +72,7 @@ migrate: services
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo_users
 
 worker: services
 	$(DEVSERVICES) start worker
@@ -82,6 +83,7 @@ run: demo worker
 	@echo "  Tsunagari Referral Hub is up:"
 	@echo "    GraphiQL   http://$(HOST):$(PORT)/graphql"
 	@echo "    health     http://$(HOST):$(PORT)/healthz"
+	@echo "    sign in    http://$(HOST):$(PORT)/accounts/login/  (demo users above, password tsunagari-demo)"
 	@echo "    try        { health { neo4j { version edition } redis celery } }"
 	@echo "  Ctrl-C stops the web server; 'make stop' stops Neo4j, Redis and the worker."
 	@echo ""

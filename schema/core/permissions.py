@@ -73,7 +73,9 @@ class PermissionMiddleware:
     def resolve(
         self, next_: Callable[..., Any], root: Any, info: graphene.ResolveInfo, **arguments: Any
     ) -> Any:
-        if info.path.prev is None:  # a root field of Query or Mutation
+        # Root fields of Query and Mutation; introspection (__schema, __type, __typename) is
+        # governed by GRAPHQL_INTROSPECTION in the validation rules instead.
+        if info.path.prev is None and not info.field_name.startswith("__"):
             self.check(info)
         return next_(root, info, **arguments)
 
@@ -83,7 +85,7 @@ class PermissionMiddleware:
         if permission is None:
             log.error("no permission declared for %s; refusing it", key)
             raise PublicError(ErrorCode.FORBIDDEN, "This operation is not available.")
-        if permission.public or info.field_name == "__typename":
+        if permission.public:
             return
         actor = require_actor(info)
         if not permission.allows(actor):

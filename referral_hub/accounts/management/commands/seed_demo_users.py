@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from referral_hub.accounts.models import Membership
+from referral_hub.accounts.roles import Role
+from referral_hub.directory.demo import Scale, batches
+
+DEMO_PASSWORD = "tsunagari-demo"  # noqa: S105 - development demo only; refused unless DEBUG
+
+# Who plays which part in 川崎市川崎区 of the city demo network (first organisation of a kind).
+_CAST = [
+    ("counsellor", "SCHOOL", Role.COUNSELLOR),
+    ("caseworker", "WELFARE_OFFICE", Role.CASEWORKER),
+    ("npo-admin", "NPO", Role.ORG_ADMIN),
+    ("coordinator", "MUNICIPALITY", Role.COORDINATOR),
+    ("auditor", "MUNICIPALITY", Role.AUDITOR),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo users for the city demo network (development only: needs DJANGO_DEBUG)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("demo users have a public password; run with DJANGO_DEBUG=1")
+        first = next(batches(Scale.CITY, seed=1))
+        by_kind: dict[str, dict[str, Any]] = {}
+        for organisation in first.organisations:
+            by_kind.setdefault(organisation["kind"], organisation)
+        users = get_user_model().objects
+        admin = users.filter(username="admin").first() or users.create_superuser(
+            username="admin", password=DEMO_PASSWORD
+        )
+        self.stdout.write(f"  admin        SYSTEM_ADMIN  (password {DEMO_PASSWORD})")
+        del admin
+        for username, kind, role in _CAST:
+            user = users.filter(username=username).first() or users.create_user(
+                username=username, password=DEMO_PASSWORD
+            )
+            organisation = by_kind[kind]
+            Membership.objects.get_or_create(
+                user=user, organisation_id=organisation["id"], role=role.value
+            )
+            self.stdout.write(f"  {username:<12} {role.value:<13} {organisation['name']}")

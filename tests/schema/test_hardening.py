@@ -1,0 +1,124 @@
+"""Each request limit answers with its own code, before any resolver or database work."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from graph.session import count_round_trips
+
+DEEP = "{ services { edges { node { locations { area { code } } } } } }"  # depth 6
+
+
+def code(body):
+    return body["errors"][0]["extensions"]["code"]
+
+
+def test_depth_limit(gql, settings):
+    settings.GRAPHQL_MAX_DEPTH = 5
+    with count_round_trips() as trips:
+        body = gql(DEEP, expect_status=400)
+    assert code(body) == "QUERY_TOO_DEEP"
+    assert trips.count == 0
+    settings.GRAPHQL_MAX_DEPTH = 6
+    assert "errors" not in gql(DEEP)
+
+
+def test_depth_counts_through_fragments(gql, settings):
+    settings.GRAPHQL_MAX_DEPTH = 5
+    body = gql(
+        "{ services { edges { node { ...Deep } } } } "
+        "fragment Deep on Service { locations { area { code } } }",
+        expect_status=400,
+    )
+    assert code(body) == "QUERY_TOO_DEEP"
+
+
+def test_alias_limit(gql, settings):
+    settings.GRAPHQL_MAX_ALIASES = 3
+    query = "{ " + " ".join(f"a{i}: tags {{ code }}" for i in range(4)) + " }"
+    assert code(gql(query, expect_status=400)) == "TOO_MANY_ALIASES"
+
+
+def test_operations_per_request(gql, settings):
+    settings.GRAPHQL_MAX_OPERATIONS = 2
+    query = " ".join(f"query Q{i} {{ tags {{ code }} }}" for i in range(3))
+    assert code(gql(query, expect_status=400)) == "TOO_MANY_OPERATIONS"
+
+
+def test_cost_limit_prices_pages(gql, settings):
+    settings.GRAPHQL_MAX_COST = 500
+    cheap = "{ services(first: 5) { edges { node { id name tags { code } } } } }"
+    costly = "{ services(first: 100) { edges { node { id name tags { code } } } } }"
+    assert "errors" not in gql(cheap)
+    assert code(gql(costly, expect_status=400)) == "QUERY_TOO_COSTLY"
+    # A page size given as a variable is priced at the maximum page.
+    by_variable = (
+        "query($n: Int) { services(first: $n) { edges { node { id name tags { code } } } } }"
+    )
+    assert code(gql(by_variable, {"n": 1}, expect_status=400)) == "QUERY_TOO_COSTLY"
+
+
+def test_introspection_is_off_unless_enabled(gql, settings):
+    settings.GRAPHQL_INTROSPECTION = False
+    body = gql("{ __schema { types { name } } }", expect_status=400)
+    assert code(body) == "GRAPHQL_VALIDATION_FAILED"
+    assert "introspection" in body["errors"][0]["message"].lower()
+    settings.GRAPHQL_INTROSPECTION = True
+    assert gql("{ __schema { queryType { name } } }")["data"]["__schema"]["queryType"] == {
+        "name": "Query"
+    }
+
+
+def test_request_size_limit(gql, settings):
+    settings.GRAPHQL_MAX_BODY_BYTES = 200
+    body = gql("{ tags { code } }" + " " * 300, expect_status=413)
+    assert code(body) == "REQUEST_TOO_LARGE"
+
+
+@pytest.fixture
+def session_client(graph_db, db):
+    user = get_user_model().objects.create_superuser(username="web", password="pw-1234567")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def test_cookie_authenticated_posts_need_the_csrf_token(session_client):
+    query = {"query": "{ me { username } }"}
+    refused = session_client.post("/graphql", query, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["extensions"]["code"] == "CSRF_FAILED"
+
+    session_client.get("/accounts/login/")  # sets the csrftoken cookie
+    token = session_client.cookies["csrftoken"].value
+    allowed = session_client.post(
+        "/graphql", query, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert allowed.status_code == 200
+    assert allowed.json()["data"]["me"]["username"] == "web"
+
+
+def test_bearer_token_requests_need_no_csrf_token(gql):
+    assert gql("{ me { username } }")["data"]["me"]["username"] == "admin"
+
+
+def test_login_is_rate_limited(db, redis_db):
+    get_user_model().objects.create_user(username="kana", password="correct-horse-1")
+    client = Client()
+    statuses = [
+        client.post("/accounts/login/", {"username": "kana", "password": "wrong"}).status_code
+        for _ in range(6)
+    ]
+    assert statuses[:5] == [200] * 5  # the form again, with an error
+    assert statuses[5] == 429
+    # Even the right password waits out the window: a guesser learns nothing.
+    right = client.post("/accounts/login/", {"username": "kana", "password": "correct-horse-1"})
+    assert right.status_code == 429
+
+
+def test_login_works(db, redis_db):
+    get_user_model().objects.create_user(username="kana", password="correct-horse-1")
+    response = Client().post(
+        "/accounts/login/", {"username": "kana", "password": "correct-horse-1"}
+    )
+    assert response.status_code == 302
