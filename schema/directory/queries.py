@@ -79,6 +79,22 @@ def _organisation_filter(data: dict[str, Any]) -> OrganisationFilter:
     )
 
 
+def _connection(
+    connection_type: type[graphene.relay.Connection],
+    select: Any,
+    make_filter: Any,
+    sort: Any = "NAME",
+    filter: dict | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Any:
+    """One keyset page of a directory list: check the arguments, run one statement, wrap it."""
+    sort = _value(sort) or "NAME"
+    request = page_request(first, after, sort=sort)
+    page = select(criteria=make_filter(filter or {}), sort=sort, page=request)
+    return connection_from(connection_type, page, request=request, sort=sort)
+
+
 class DirectoryQueries(graphene.ObjectType):
     organisation = graphene.Field(Organisation, id=graphene.ID(required=True))
     organisations = graphene.Field(
@@ -114,20 +130,10 @@ class DirectoryQueries(graphene.ObjectType):
         return organisation_repo.organisations_by_ids([key]).get(key)
 
     @staticmethod
-    def resolve_organisations(
-        root: Any,
-        info: graphene.ResolveInfo,
-        sort: Any = "NAME",
-        filter: dict | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> OrganisationConnection:
-        sort = _value(sort) or "NAME"
-        request = page_request(first, after, sort=sort)
-        page = selectors.organisation_list(
-            criteria=_organisation_filter(filter or {}), sort=sort, page=request
+    def resolve_organisations(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
+        return _connection(
+            OrganisationConnection, selectors.organisation_list, _organisation_filter, **arguments
         )
-        return connection_from(OrganisationConnection, page, request=request, sort=sort)
 
     @staticmethod
     def resolve_service(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
@@ -135,20 +141,10 @@ class DirectoryQueries(graphene.ObjectType):
         return service_repo.services_by_ids([key]).get(key)
 
     @staticmethod
-    def resolve_services(
-        root: Any,
-        info: graphene.ResolveInfo,
-        sort: Any = "NAME",
-        filter: dict | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> ServiceConnection:
-        sort = _value(sort) or "NAME"
-        request = page_request(first, after, sort=sort)
-        page = selectors.service_search(
-            criteria=_service_filter(filter or {}), sort=sort, page=request
+    def resolve_services(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
+        return _connection(
+            ServiceConnection, selectors.service_search, _service_filter, **arguments
         )
-        return connection_from(ServiceConnection, page, request=request, sort=sort)
 
     @staticmethod
     def resolve_location(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
