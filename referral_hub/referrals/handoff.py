@@ -1,0 +1,184 @@
+"""The handoff state machine of a referral, as one declarative table (see DESIGN.md).
+
+(state, action, side) → next state. Everything not in the table is refused with
+INVALID_TRANSITION. Sender actions belong to the sending organisation, receiver
+actions to the receiving one, SYSTEM actions to the service itself (consent
+withdrawal). Reminders and escalations are events, not states. Each transition
+names the version it saw; a stale one is a CONFLICT, so two caseworkers pressing
+"accept" at once give one success and one conflict. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+
+
+class State(StrEnum):
+    DRAFT = "DRAFT"
+    SENT = "SENT"
+    RECEIVED = "RECEIVED"
+    ACCEPTED = "ACCEPTED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    DECLINED = "DECLINED"
+    CANCELLED = "CANCELLED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class Action(StrEnum):
+    SEND = "SEND"
+    ACKNOWLEDGE = "ACKNOWLEDGE"
+    ACCEPT = "ACCEPT"
+    START = "START"
+    COMPLETE = "COMPLETE"
+    DECLINE = "DECLINE"
+    CANCEL = "CANCEL"
+    WITHDRAW = "WITHDRAW"
+
+
+class Side(StrEnum):
+    SENDER = "SENDER"
+    RECEIVER = "RECEIVER"
+    SYSTEM = "SYSTEM"
+
+
+class DeclineReason(StrEnum):
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    NO_CAPACITY = "NO_CAPACITY"
+    SERVICE_NOT_PROVIDED = "SERVICE_NOT_PROVIDED"
+    ALREADY_ENROLLED = "ALREADY_ENROLLED"
+    COULD_NOT_CONTACT = "COULD_NOT_CONTACT"
+    OTHER = "OTHER"
+
+
+class Outcome(StrEnum):
+    CONNECTED = "CONNECTED"
+    CLIENT_DECLINED = "CLIENT_DECLINED"
+    COULD_NOT_CONTACT = "COULD_NOT_CONTACT"
+    OTHER = "OTHER"
+
+
+OPEN_STATES = frozenset(
+    {State.DRAFT, State.SENT, State.RECEIVED, State.ACCEPTED, State.IN_PROGRESS}
+)
+CLOSED_STATES = frozenset(State) - OPEN_STATES
+
+TRANSITIONS: dict[tuple[State, Action, Side], State] = {
+    (State.DRAFT, Action.SEND, Side.SENDER): State.SENT,
+    (State.SENT, Action.ACKNOWLEDGE, Side.RECEIVER): State.RECEIVED,
+    (State.RECEIVED, Action.ACCEPT, Side.RECEIVER): State.ACCEPTED,
+    (State.ACCEPTED, Action.START, Side.RECEIVER): State.IN_PROGRESS,
+    (State.IN_PROGRESS, Action.COMPLETE, Side.RECEIVER): State.COMPLETED,
+    (State.SENT, Action.DECLINE, Side.RECEIVER): State.DECLINED,
+    (State.RECEIVED, Action.DECLINE, Side.RECEIVER): State.DECLINED,
+    **{(state, Action.CANCEL, Side.SENDER): State.CANCELLED for state in OPEN_STATES},
+    **{(state, Action.WITHDRAW, Side.SYSTEM): State.WITHDRAWN for state in OPEN_STATES},
+}
+
+# HL7 FHIR R4 Task.status for each state, for the FHIR export.
+FHIR_TASK_STATUS: dict[State, str] = {
+    State.DRAFT: "draft",
+    State.SENT: "requested",
+    State.RECEIVED: "received",
+    State.ACCEPTED: "accepted",
+    State.IN_PROGRESS: "in-progress",
+    State.COMPLETED: "completed",
+    State.DECLINED: "rejected",
+    State.CANCELLED: "cancelled",
+    State.WITHDRAWN: "cancelled",  # statusReason says the consent was withdrawn
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    from_state: State
+    to_state: State
+    action: Action
+    side: Side
+    version: int  # the referral's version after this transition
+    reason: DeclineReason | None = None
+    outcome: Outcome | None = None
+    note: str | None = None
+
+
+NOTE_MAX = 2000
+
+
+def transition(
+    *,
+    state: State,
+    version: int,
+    action: Action,
+    side: Side,
+    version_seen: int,
+    reason: DeclineReason | None = None,
+    outcome: Outcome | None = None,
+    note: str | None = None,
+) -> Transition:
+    """Check one step and describe it; raises PublicError / ValidationFailed otherwise."""
+    target = TRANSITIONS.get((state, action, side))
+    if target is None:
+        raise PublicError(
+            ErrorCode.INVALID_TRANSITION,
+            f"{side.value.lower()} cannot {action.value} a {state.value} referral.",
+            field="action",
+        )
+    if version_seen != version:
+        raise PublicError(
+            ErrorCode.CONFLICT,
+            f"The referral changed (version {version}, you saw {version_seen}); "
+            "reload it and try again.",
+            field="version",
+        )
+    errors: list[FieldError] = []
+    if action == Action.DECLINE:
+        if reason is None:
+            errors.append(FieldError("reason", ErrorCode.REQUIRED, "A decline needs a reason."))
+        elif reason == DeclineReason.OTHER and not (note or "").strip():
+            errors.append(
+                FieldError(
+                    "note", ErrorCode.REQUIRED, "Say why in the note when the reason is OTHER."
+                )
+            )
+    elif reason is not None:
+        errors.append(FieldError("reason", ErrorCode.INVALID, "Only a decline takes a reason."))
+    if action == Action.COMPLETE:
+        if outcome is None:
+            errors.append(
+                FieldError(
+                    "outcome", ErrorCode.REQUIRED, "Completing a referral needs its outcome."
+                )
+            )
+        elif outcome == Outcome.OTHER and not (note or "").strip():
+            errors.append(
+                FieldError(
+                    "note",
+                    ErrorCode.REQUIRED,
+                    "Say what happened in the note when the outcome is OTHER.",
+                )
+            )
+    elif outcome is not None:
+        errors.append(FieldError("outcome", ErrorCode.INVALID, "Only completion takes an outcome."))
+    if note is not None and len(note) > NOTE_MAX:
+        errors.append(
+            FieldError("note", ErrorCode.TOO_LONG, f"note must be at most {NOTE_MAX} characters.")
+        )
+    if errors:
+        raise ValidationFailed(errors)
+    return Transition(
+        from_state=state,
+        to_state=target,
+        action=action,
+        side=side,
+        version=version + 1,
+        reason=reason,
+        outcome=outcome,
+        note=note,
+    )
+
+
+def is_open(state: State) -> bool:
+    return state in OPEN_STATES

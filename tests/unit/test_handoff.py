@@ -1,0 +1,159 @@
+"""The handoff table, checked exhaustively: every (state, action, side) outside it is refused."""
+
+import itertools
+
+import pytest
+
+from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
+from referral_hub.referrals.handoff import (
+    CLOSED_STATES,
+    FHIR_TASK_STATUS,
+    OPEN_STATES,
+    TRANSITIONS,
+    Action,
+    DeclineReason,
+    Outcome,
+    Side,
+    State,
+    transition,
+)
+
+EXPECTED = {
+    (State.DRAFT, Action.SEND, Side.SENDER): State.SENT,
+    (State.SENT, Action.ACKNOWLEDGE, Side.RECEIVER): State.RECEIVED,
+    (State.RECEIVED, Action.ACCEPT, Side.RECEIVER): State.ACCEPTED,
+    (State.ACCEPTED, Action.START, Side.RECEIVER): State.IN_PROGRESS,
+    (State.IN_PROGRESS, Action.COMPLETE, Side.RECEIVER): State.COMPLETED,
+    (State.SENT, Action.DECLINE, Side.RECEIVER): State.DECLINED,
+    (State.RECEIVED, Action.DECLINE, Side.RECEIVER): State.DECLINED,
+    **{
+        (s, Action.CANCEL, Side.SENDER): State.CANCELLED
+        for s in (State.DRAFT, State.SENT, State.RECEIVED, State.ACCEPTED, State.IN_PROGRESS)
+    },
+    **{
+        (s, Action.WITHDRAW, Side.SYSTEM): State.WITHDRAWN
+        for s in (State.DRAFT, State.SENT, State.RECEIVED, State.ACCEPTED, State.IN_PROGRESS)
+    },
+}
+
+
+def _extras(action):
+    if action == Action.DECLINE:
+        return {"reason": DeclineReason.NO_CAPACITY}
+    if action == Action.COMPLETE:
+        return {"outcome": Outcome.CONNECTED}
+    return {}
+
+
+def test_the_table_is_exactly_the_design():
+    assert TRANSITIONS == EXPECTED
+
+
+@pytest.mark.parametrize(("state", "action", "side"), list(itertools.product(State, Action, Side)))
+def test_every_pair_outside_the_table_is_refused(state, action, side):
+    step = dict(state=state, version=3, action=action, side=side, version_seen=3, **_extras(action))
+    if (state, action, side) in EXPECTED:
+        result = transition(**step)
+        assert result.to_state == EXPECTED[(state, action, side)]
+        assert result.version == 4
+    else:
+        with pytest.raises(PublicError) as refused:
+            transition(**step)
+        assert refused.value.code is ErrorCode.INVALID_TRANSITION
+
+
+def test_closed_states_are_final_and_every_state_is_reachable():
+    assert not any(state in CLOSED_STATES for state, _, _ in TRANSITIONS)
+    reached, frontier = {State.DRAFT}, [State.DRAFT]
+    while frontier:
+        current = frontier.pop()
+        for (state, _, _), target in TRANSITIONS.items():
+            if state == current and target not in reached:
+                reached.add(target)
+                frontier.append(target)
+    assert reached == set(State)
+    assert set(State) == OPEN_STATES | CLOSED_STATES
+
+
+def test_a_stale_version_is_a_conflict():
+    with pytest.raises(PublicError) as refused:
+        transition(
+            state=State.RECEIVED,
+            version=5,
+            action=Action.ACCEPT,
+            side=Side.RECEIVER,
+            version_seen=4,
+        )
+    assert refused.value.code is ErrorCode.CONFLICT
+
+
+@pytest.mark.parametrize(
+    ("action", "extra", "field", "code"),
+    [
+        (Action.DECLINE, {}, "reason", ErrorCode.REQUIRED),
+        (Action.DECLINE, {"reason": DeclineReason.OTHER}, "note", ErrorCode.REQUIRED),
+        (Action.DECLINE, {"reason": DeclineReason.OTHER, "note": " "}, "note", ErrorCode.REQUIRED),
+        (Action.ACCEPT, {"reason": DeclineReason.NOT_ELIGIBLE}, "reason", ErrorCode.INVALID),
+        (Action.ACCEPT, {"note": "x" * 2001}, "note", ErrorCode.TOO_LONG),
+    ],
+)
+def test_decline_needs_a_reason(action, extra, field, code):
+    with pytest.raises(ValidationFailed) as refused:
+        transition(
+            state=State.RECEIVED,
+            version=1,
+            action=action,
+            side=Side.RECEIVER,
+            version_seen=1,
+            **extra,
+        )
+    assert [(e.field, e.code) for e in refused.value.errors] == [(field, code)]
+
+
+def test_completion_needs_an_outcome():
+    with pytest.raises(ValidationFailed) as refused:
+        transition(
+            state=State.IN_PROGRESS,
+            version=1,
+            action=Action.COMPLETE,
+            side=Side.RECEIVER,
+            version_seen=1,
+        )
+    assert refused.value.errors[0].field == "outcome"
+    with pytest.raises(ValidationFailed):
+        transition(
+            state=State.IN_PROGRESS,
+            version=1,
+            action=Action.COMPLETE,
+            side=Side.RECEIVER,
+            version_seen=1,
+            outcome=Outcome.OTHER,
+        )
+    done = transition(
+        state=State.IN_PROGRESS,
+        version=1,
+        action=Action.COMPLETE,
+        side=Side.RECEIVER,
+        version_seen=1,
+        outcome=Outcome.OTHER,
+        note="家族が転居した",
+    )
+    assert done.to_state is State.COMPLETED
+
+
+def test_every_state_maps_to_a_fhir_task_status():
+    assert set(FHIR_TASK_STATUS) == set(State)
+    assert set(FHIR_TASK_STATUS.values()) <= {
+        "draft",
+        "requested",
+        "received",
+        "accepted",
+        "rejected",
+        "ready",
+        "cancelled",
+        "in-progress",
+        "on-hold",
+        "failed",
+        "completed",
+        "entered-in-error",
+    }
