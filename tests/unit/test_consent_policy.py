@@ -1,0 +1,126 @@
+from datetime import date
+
+import pytest
+
+from referral_hub.consent.policy import (
+    Consent,
+    ConsentState,
+    DataCategory,
+    GivenBy,
+    Method,
+    Purpose,
+    Recipient,
+    consent_errors,
+    effective_state,
+    permits,
+    possibly_minor,
+)
+from referral_hub.core.errors import ErrorCode
+
+TODAY = date(2026, 11, 28)
+WELFARE = Recipient("welfare-1", "WELFARE_OFFICE", "141313")
+NPO = Recipient("npo-1", "NPO", "141330")
+
+
+def consent(**changes):
+    base = dict(
+        state=ConsentState.ACTIVE,
+        purposes=frozenset({Purpose.REFERRAL}),
+        categories=frozenset({DataCategory.CONTACT, DataCategory.SCHOOL_ATTENDANCE}),
+        organisation_ids=frozenset({"welfare-1"}),
+        organisation_kinds=frozenset(),
+        kind_area_codes=frozenset(),
+        valid_from=date(2026, 4, 1),
+        valid_until=date(2027, 3, 31),
+    )
+    return Consent(**{**base, **changes})
+
+
+def decide(
+    c, recipient=WELFARE, purpose=Purpose.REFERRAL, categories=(DataCategory.CONTACT,), today=TODAY
+):
+    return permits(c, recipient, purpose=purpose, categories=categories, today=today)
+
+
+def test_a_named_organisation_for_a_covered_purpose_and_categories():
+    assert decide(consent()).allowed
+    assert not decide(consent(), recipient=NPO).allowed
+
+
+def test_kinds_are_permitted_only_inside_the_area():
+    by_kind = consent(
+        organisation_ids=frozenset(),
+        organisation_kinds=frozenset({"NPO"}),
+        kind_area_codes=frozenset({"141305", "141313", "141330"}),
+    )
+    assert decide(by_kind, recipient=NPO).allowed
+    assert not decide(by_kind, recipient=Recipient("npo-2", "NPO", "131121")).allowed
+    assert not decide(by_kind, recipient=WELFARE).allowed
+
+
+@pytest.mark.parametrize(
+    ("changes", "kwargs", "reason"),
+    [
+        ({"state": ConsentState.WITHDRAWN}, {}, "WITHDRAWN"),
+        ({"valid_until": date(2026, 11, 27)}, {}, "EXPIRED"),
+        ({"valid_from": date(2026, 12, 1)}, {}, "not valid yet"),
+        ({}, {"purpose": Purpose.STATISTICS}, "purpose STATISTICS"),
+        ({}, {"categories": (DataCategory.CONTACT, DataCategory.HEALTH)}, "categories HEALTH"),
+    ],
+)
+def test_refusals_say_why(changes, kwargs, reason):
+    decision = decide(consent(**changes), **kwargs)
+    assert not decision.allowed
+    assert reason in decision.reason
+
+
+def test_expiry_is_effective_on_the_day_after_the_end():
+    c = consent(valid_until=TODAY)
+    assert effective_state(c, TODAY) is ConsentState.ACTIVE
+    assert effective_state(c, date(2026, 11, 29)) is ConsentState.EXPIRED
+
+
+def test_with_only_a_birth_year_anyone_possibly_under_18_is_a_minor():
+    assert possibly_minor(2008, TODAY)  # 17 or 18 in 2026
+    assert not possibly_minor(2007, TODAY)  # 18 or 19
+
+
+def _valid(**changes):
+    data = {
+        "givenBy": GivenBy.GUARDIAN,
+        "guardianRelationship": "母",
+        "purposes": ["REFERRAL"],
+        "categories": ["CONTACT"],
+        "organisationIds": ["x"],
+        "validFrom": date(2026, 4, 1),
+        "validUntil": date(2027, 3, 31),
+        "method": Method.WRITTEN,
+        "evidenceSha256": "a" * 64,
+    }
+    return {**data, **changes}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"givenBy": GivenBy.SUBJECT}, "givenBy", ErrorCode.INVALID),
+        ({"guardianRelationship": ""}, "guardianRelationship", ErrorCode.REQUIRED),
+        ({"purposes": []}, "purposes", ErrorCode.REQUIRED),
+        ({"categories": []}, "categories", ErrorCode.REQUIRED),
+        ({"organisationIds": []}, "organisationIds", ErrorCode.REQUIRED),
+        ({"organisationKinds": ["NPO"]}, "areaCode", ErrorCode.REQUIRED),
+        ({"validUntil": date(2026, 1, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
+        ({"validUntil": date(2030, 4, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
+        ({"validUntil": None}, "validUntil", ErrorCode.REQUIRED),
+        ({"evidenceSha256": "xyz"}, "evidenceSha256", ErrorCode.INVALID),
+        ({"evidenceSha256": None}, "evidenceSha256", ErrorCode.REQUIRED),
+    ],
+)
+def test_consent_input_rules(changes, field, code):
+    errors = consent_errors(_valid(**changes), birth_year=2012, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [(field, code)]
+
+
+def test_an_adult_may_consent_for_themselves_and_verbal_needs_no_document():
+    data = _valid(givenBy=GivenBy.SUBJECT, method=Method.VERBAL, evidenceSha256=None)
+    assert consent_errors(data, birth_year=1990, today=TODAY) == []
