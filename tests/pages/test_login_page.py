@@ -1,0 +1,104 @@
+"""Pages in a real browser: Debian's Chromium driven by Playwright against a live server."""
+
+import json
+import os
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from referral_hub.accounts.models import Membership
+from referral_hub.accounts.roles import Role
+
+pytestmark = pytest.mark.browser
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a closed network: no background traffic to hosts that cannot be reached.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert os.path.exists(CHROMIUM), "Chromium is missing: `make deps` installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ja-JP")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def counsellor(transactional_db, redis_db):
+    user = get_user_model().objects.create_user(username="kana", password="correct-horse-1")
+    Membership.objects.create(
+        user=user,
+        organisation_id="6f1c0d0e-5a8e-4c52-9d1e-0c6d3f4b2a10",
+        role=Role.COUNSELLOR.value,
+    )
+    return user
+
+
+def test_the_login_page_speaks_japanese_and_english(live_server, page, redis_db):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert "ログイン / Sign in" in page.title()
+    assert page.get_by_label("ユーザー名 / Username").is_visible()
+    assert page.get_by_label("パスワード / Password").is_visible()
+
+
+def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, counsellor):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザー名 / Username").fill("kana")
+    page.get_by_label("パスワード / Password").fill("wrong")
+    page.get_by_role("button").click()
+    assert page.get_by_role("alert").is_visible()
+
+    page.get_by_label("ユーザー名 / Username").fill("kana")
+    page.get_by_label("パスワード / Password").fill("correct-horse-1")
+    page.get_by_role("button").click()
+    page.wait_for_url(f"{live_server.url}/graphql")
+
+    # The signed-in browser calls the API with its session cookie and the CSRF token,
+    # as GraphiQL does.
+    body = page.evaluate("""async () => {
+        const csrf = document.cookie.split('; ').find(c => c.startsWith('csrftoken='));
+        const response = await fetch('/graphql', {
+            method: 'POST',
+            headers: {'Content-Type': 'application/json',
+                      'X-CSRFToken': csrf ? csrf.split('=')[1] : ''},
+            body: JSON.stringify({query: '{ me { username roles } }'}),
+        });
+        return JSON.stringify(await response.json());
+    }""")
+    assert json.loads(body) == {"data": {"me": {"username": "kana", "roles": ["COUNSELLOR"]}}}
+
+
+def test_without_the_csrf_token_the_session_cannot_call_the_api(live_server, page, counsellor):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ユーザー名 / Username").fill("kana")
+    page.get_by_label("パスワード / Password").fill("correct-horse-1")
+    page.get_by_role("button").click()
+    page.wait_for_url(f"{live_server.url}/graphql")
+    status = page.evaluate("""async () => (await fetch('/graphql', {
+        method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({query: '{ me { username } }'})})).status""")
+    assert status == 403
