@@ -113,6 +113,18 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Personal data ---------------------------------------------------------------------
+# Master keys wrap each subject's data key: "id=base64url(32 bytes),id2=…"; the active one
+# wraps new keys, the others only unwrap until `rotate_master_key` has moved every key.
+# The development defaults are public: `check --deploy` refuses them (hub.E002).
+DEV_MASTER_KEYS = "dev1=ZGV2LW9ubHktbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWI="
+HUB_MASTER_KEYS = os.environ.get("HUB_MASTER_KEYS", DEV_MASTER_KEYS)
+HUB_MASTER_KEY_ID = os.environ.get("HUB_MASTER_KEY_ID", "dev1")
+DEV_DUPLICATE_SECRET = "dev-only-duplicate-detection-secret"  # noqa: S105
+HUB_DUPLICATE_SECRET = os.environ.get("HUB_DUPLICATE_SECRET", DEV_DUPLICATE_SECRET)
+# Days between a consent's withdrawal or expiry and the destruction of the data key.
+HUB_ERASURE_RETENTION_DAYS = int(os.environ.get("HUB_ERASURE_RETENTION_DAYS", "30"))
+
 # --- GraphQL ---------------------------------------------------------------------------
 GRAPHENE = {
     "SCHEMA": "schema.schema.schema",

@@ -19,6 +19,13 @@ DECLARED: dict[str, Permission] = {
     "Query.tags": SIGNED_IN,
     "Query.areas": SIGNED_IN,
     "Query.area": SIGNED_IN,
+    # personal data: decrypted only under the registering organisation or a consent
+    "Query.subject": roles(
+        Role.COUNSELLOR, Role.CASEWORKER, scope="own registrations, or under a consent"
+    ),
+    "Mutation.registerSubject": roles(Role.COUNSELLOR),
+    "Mutation.recordConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    "Mutation.withdrawConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     # accounts
     "Query.me": SIGNED_IN,
     "Query.apiTokens": SIGNED_IN,

@@ -6,13 +6,21 @@ from schema.accounts.schema import AccountMutations, AccountQueries
 from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
+from schema.subjects.schema import SubjectMutations, SubjectQueries
 
 
-class Query(DirectoryQueries, AccountQueries, AuditQueries, HealthQueries, graphene.ObjectType):
+class Query(
+    DirectoryQueries,
+    SubjectQueries,
+    AccountQueries,
+    AuditQueries,
+    HealthQueries,
+    graphene.ObjectType,
+):
     pass
 
 
-class Mutation(DirectoryMutations, AccountMutations, graphene.ObjectType):
+class Mutation(DirectoryMutations, SubjectMutations, AccountMutations, graphene.ObjectType):
     pass
 
 

@@ -19,3 +19,19 @@ def secret_key_is_not_the_dev_key(app_configs: Any, **kwargs: Any) -> list[Error
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def personal_data_keys_are_not_the_dev_keys(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if (
+        settings.HUB_MASTER_KEYS == settings.DEV_MASTER_KEYS
+        or settings.HUB_DUPLICATE_SECRET == settings.DEV_DUPLICATE_SECRET
+    ):
+        return [
+            Error(
+                "HUB_MASTER_KEYS or HUB_DUPLICATE_SECRET is a public development key.",
+                hint="Generate 32 random bytes each (base64url) and keep them secret.",
+                id="hub.E002",
+            )
+        ]
+    return []

@@ -88,6 +88,24 @@ OPERATIONS = {
         "{ errors { code } } }",
         {"a": "{npo}", "b": "{school}"},
     ),
+    "Query.subject": ("query($id: ID!) { subject(id: $id) { id } }", {"id": "{npo}"}),
+    "Mutation.registerSubject": (
+        'mutation { registerSubject(input: {birthYear: 2012, areaCode: "141313"}) '
+        "{ errors { code } } }",
+        {},
+    ),
+    "Mutation.recordConsent": (
+        "mutation($s: ID!) { recordConsent(input: {subjectId: $s, givenBy: GUARDIAN, "
+        'guardianRelationship: "母", purposes: [REFERRAL], categories: [CONTACT], '
+        'validUntil: "2027-03-31", method: VERBAL, organisationIds: [$s]}) '
+        "{ errors { code } } }",
+        {"s": "{npo}"},
+    ),
+    "Mutation.withdrawConsent": (
+        'mutation { withdrawConsent(id: "00000000-0000-4000-8000-000000000000") '
+        "{ errors { code } } }",
+        {},
+    ),
     "Mutation.issueApiToken": (
         'mutation { issueApiToken(name: "ci", kind: PERSONAL) { errors { code } } }',
         {},

@@ -1,0 +1,242 @@
+"""Repository for subjects and their consents. Consent is checked inside the statement
+that reads a subject, and every read (allowed or refused) is audited in its transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from graph import audit as audit_log
+from graph import session
+from graph.audit import AuditRecord
+from graph.errors import NotFound
+from graph.records import plain
+
+# Japanese dates: a consent valid until 31 March is valid all of that day in Japan.
+_TODAY: LiteralString = "date({timezone: 'Asia/Tokyo'})"
+
+# May organisation $reader see subject `s` for $purpose and every one of $categories?
+# Its own registrations always; others only under an ACTIVE, current consent that names
+# the organisation or its kind in the consent's area.
+PERMITTED: LiteralString = (
+    """(
+  EXISTS { MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $reader}) }
+  OR EXISTS {
+    MATCH (s)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
+    WHERE c.validFrom <= """
+    + _TODAY
+    + """ AND """
+    + _TODAY
+    + """ <= c.validUntil
+      AND $purpose IN c.purposes
+      AND all(category IN $categories WHERE category IN c.categories)
+      AND (EXISTS { MATCH (c)-[:PERMITS]->(:Organisation {id: $reader}) }
+           OR EXISTS { MATCH (r:Organisation {id: $reader})
+                       WHERE r.kind IN c.organisationKinds AND r.areaCode IN c.kindAreaCodes })
+  }
+)"""
+)
+
+_REGISTER: LiteralString = """
+MATCH (o:Organisation {id: $organisation_id})
+CREATE (s:Subject {id: $id, birthYear: $birth_year, areaCode: $area_code, sealed: $sealed,
+                   dupKey: $dup_key, createdAt: datetime()})
+CREATE (s)-[:REGISTERED_BY]->(o)
+CREATE (s)-[:HAS_KEY]->(:SubjectKey {subjectId: $id, masterKeyId: $master_key_id, blob: $blob})
+RETURN COLLECT { MATCH (d:Subject {dupKey: $dup_key}) WHERE d.id <> $id RETURN d.id }
+       AS duplicates
+"""
+
+_READ: LiteralString = (
+    """
+OPTIONAL MATCH (s:Subject {id: $id})
+WITH s, s IS NOT NULL AND """
+    + PERMITTED
+    + """ AS permitted
+OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+RETURN s IS NOT NULL AS found, permitted,
+       CASE WHEN permitted THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
+                                    .erasureDueAt, masterKeyId: k.masterKeyId,
+                                    blob: k.blob } END AS subject
+"""
+)
+
+
+def subject_register(
+    *,
+    subject_id: str,
+    organisation_id: str,
+    birth_year: int,
+    area_code: str,
+    sealed: str,
+    dup_key: str,
+    master_key_id: str,
+    blob: str,
+    audit: AuditRecord,
+) -> list[str]:
+    """Create the subject and its wrapped key; return ids of likely duplicates."""
+
+    def work(tx: session.Tx) -> list[str]:
+        row = tx.single(
+            _REGISTER,
+            id=subject_id,
+            organisation_id=organisation_id,
+            birth_year=birth_year,
+            area_code=area_code,
+            sealed=sealed,
+            dup_key=dup_key,
+            master_key_id=master_key_id,
+            blob=blob,
+        )
+        if row is None:
+            raise NotFound(organisation_id)
+        audit_log.append(tx, audit)
+        return list(row["duplicates"])
+
+    return session.write(work)
+
+
+def subject_read(
+    *, subject_id: str, reader: str, purpose: str, categories: list[str], audit: AuditRecord
+) -> dict[str, Any] | None:
+    """The subject's stored fields if `reader` may see them now, else None.
+
+    One statement decides and reads; the audit event (outcome OK or DENIED) is written
+    in the same transaction, so there is no read without its record.
+    """
+
+    def work(tx: session.Tx) -> dict[str, Any] | None:
+        row = tx.single(_READ, id=subject_id, reader=reader, purpose=purpose, categories=categories)
+        assert row is not None
+        if not row["found"]:
+            return None
+        allowed = bool(row["permitted"])
+        audit_log.append(tx, audit if allowed else _denied(audit))
+        return plain(row["subject"]) if allowed else None
+
+    return session.write(work)
+
+
+def _denied(record: AuditRecord) -> AuditRecord:
+    from dataclasses import replace
+
+    return replace(record, outcome="DENIED")
+
+
+_RECORD_CONSENT: LiteralString = """
+MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+CREATE (s)-[:GAVE]->(c:Consent {
+  id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
+  purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
+  areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
+  validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
+  recordedBy: $recorded_by, recordedAt: datetime()
+})
+REMOVE s.erasureDueAt
+WITH c
+CALL (c) {
+  UNWIND $organisation_ids AS organisation_id
+  MATCH (o:Organisation {id: organisation_id})
+  CREATE (c)-[:PERMITS]->(o)
+  RETURN count(o) AS permitted
+}
+RETURN c.id AS id, permitted
+"""
+
+# Withdrawal takes effect in this transaction: open referrals under the consent become
+# WITHDRAWN with a handoff event, and the data key's destruction falls due once no
+# ACTIVE consent is left.
+_WITHDRAW_CONSENT: LiteralString = """
+MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id, state: 'ACTIVE'})
+MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+SET c.state = 'WITHDRAWN', c.withdrawnAt = datetime()
+WITH s, c
+CALL (c) {
+  OPTIONAL MATCH (r:Referral)-[:UNDER]->(c)
+  WHERE r.state IN ['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']
+  WITH r WHERE r IS NOT NULL
+  CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+    id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
+    side: 'SYSTEM', at: datetime(), note: 'consent withdrawn'
+  })
+  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
+  RETURN count(r) AS withdrawn
+}
+WITH s, c, withdrawn
+SET s.erasureDueAt = CASE
+  WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
+  ELSE datetime() + duration({days: $retention_days}) END
+RETURN c.id AS id, s.id AS subject_id, withdrawn, s.erasureDueAt AS erasure_due_at
+"""
+
+_CONSENT: LiteralString = """
+MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id})
+RETURN c { .*, subjectId: s.id,
+           organisationIds: COLLECT { MATCH (c)-[:PERMITS]->(o:Organisation) RETURN o.id } }
+       AS consent
+"""
+
+
+def consent_record(
+    *,
+    consent_id: str,
+    subject_id: str,
+    organisation_id: str,
+    fields: dict[str, Any],
+    organisation_ids: list[str],
+    audit: AuditRecord,
+) -> dict[str, Any]:
+    def work(tx: session.Tx) -> None:
+        row = tx.single(
+            _RECORD_CONSENT,
+            id=consent_id,
+            subject_id=subject_id,
+            organisation_id=organisation_id,
+            organisation_ids=organisation_ids,
+            **fields,
+        )
+        if row is None:
+            raise NotFound(subject_id)
+        audit_log.append(tx, audit)
+
+    session.write(work)
+    return consent_get(consent_id)
+
+
+def consent_withdraw(
+    *, consent_id: str, organisation_id: str, retention_days: int, audit: AuditRecord
+) -> dict[str, Any]:
+    def work(tx: session.Tx) -> dict[str, Any]:
+        row = tx.single(
+            _WITHDRAW_CONSENT,
+            id=consent_id,
+            organisation_id=organisation_id,
+            retention_days=retention_days,
+        )
+        if row is None:
+            raise NotFound(consent_id)
+        audit_log.append(tx, audit)
+        return plain(row)
+
+    return session.write(work)
+
+
+def consent_get(consent_id: str) -> dict[str, Any]:
+    row = session.read(lambda tx: tx.single(_CONSENT, id=consent_id))
+    if row is None:
+        raise NotFound(consent_id)
+    return plain(row["consent"])
+
+
+_OWN_SUBJECT: LiteralString = """
+MATCH (s:Subject {id: $id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+RETURN s.birthYear AS birth_year
+"""
+
+
+def own_subject_birth_year(*, subject_id: str, organisation_id: str) -> int | None:
+    """The birth year of a subject this organisation registered, else None."""
+    row = session.read(
+        lambda tx: tx.single(_OWN_SUBJECT, id=subject_id, organisation_id=organisation_id)
+    )
+    return None if row is None else int(row["birth_year"])

@@ -1,0 +1,251 @@
+"""Subjects and consent: register (encrypted), read under consent, record and withdraw consent."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from graph import subjects as subject_repo
+from graph.errors import NotFound
+from referral_hub.accounts.actor import Actor
+from referral_hub.consent.policy import DataCategory, Purpose, consent_errors
+from referral_hub.core.audit import audit_record
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import Integer, Text, clean
+from referral_hub.directory import reference_data
+from referral_hub.subjects import crypto, keys
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+# Which consent category each personal field needs when another organisation reads it.
+FIELD_CATEGORIES: dict[str, DataCategory] = {
+    "name": DataCategory.CONTACT,
+    "nameKana": DataCategory.CONTACT,
+    "contact": DataCategory.CONTACT,
+    "guardianName": DataCategory.FAMILY,
+    "notes": DataCategory.NOTES,
+}
+PERSONAL_FIELDS = tuple(FIELD_CATEGORIES)
+
+
+def today() -> date:
+    return datetime.now(JAPAN).date()
+
+
+def subject_chain(subject_id: str) -> str:
+    """Personal data chains per subject (see README: the audit log)."""
+    return f"subject:{subject_id}"
+
+
+def _specs() -> dict[str, Any]:
+    return {
+        "birthYear": Integer(1900, today().year, required=True),
+        "areaCode": Text(6, required=True),
+        "name": Text(100),
+        "nameKana": Text(100),
+        "contact": Text(200),
+        "guardianName": Text(100),
+        "notes": Text(4000),
+    }
+
+
+def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    if actor.organisation_id is None:
+        raise PublicError(ErrorCode.FORBIDDEN, "Act for an organisation to register a subject.")
+    values, errors = clean(data, _specs())
+    if values.get("areaCode") and values["areaCode"] not in reference_data.known_area_codes():
+        errors.append(FieldError("areaCode", ErrorCode.UNKNOWN_AREA, "areaCode is not an area."))
+    if errors:
+        raise ValidationFailed(errors)
+    subject_id = str(uuid.uuid4())
+    data_key = crypto.new_data_key()
+    master = keys.active_master_key()
+    wrapped = crypto.wrap(data_key, master, subject_id=subject_id)
+    personal = {field: values.get(field) for field in PERSONAL_FIELDS}
+    duplicate = crypto.duplicate_key(
+        name=values.get("nameKana") or values.get("name") or "",
+        birth_year=values["birthYear"],
+        area_code=values["areaCode"],
+        secret=keys.duplicate_secret(),
+    )
+    duplicates = subject_repo.subject_register(
+        subject_id=subject_id,
+        organisation_id=actor.organisation_id,
+        birth_year=values["birthYear"],
+        area_code=values["areaCode"],
+        sealed=crypto.seal(personal, data_key, subject_id=subject_id),
+        dup_key=duplicate
+        if (values.get("name") or values.get("nameKana"))
+        else f"none:{subject_id}",
+        master_key_id=master.key_id,
+        blob=wrapped.blob,
+        audit=audit_record(
+            actor,
+            "SUBJECT_REGISTER",
+            "Subject",
+            subject_id,
+            chain=subject_chain(subject_id),
+            purpose=Purpose.REFERRAL.value,
+            legal_basis="CONSENT",
+        ),
+    )
+    subject = {
+        "id": subject_id,
+        "birth_year": values["birthYear"],
+        "area_code": values["areaCode"],
+        "erased": False,
+        **_snake(personal),
+    }
+    return subject, duplicates
+
+
+def subject_read(
+    *, actor: Actor, subject_id: str, fields: list[str], purpose: Purpose = Purpose.REFERRAL
+) -> dict[str, Any] | None:
+    """The subject with the asked-for personal fields, or None (unknown or not permitted).
+
+    The categories checked are exactly those of the fields asked for, so a caseworker
+    who may see contact details but not notes can still read the contact details.
+    """
+    categories = sorted({FIELD_CATEGORIES[f].value for f in fields if f in FIELD_CATEGORIES})
+    try:
+        key = str(uuid.UUID(subject_id))
+    except ValueError:
+        return None
+    row = subject_repo.subject_read(
+        subject_id=key,
+        reader=actor.organisation_id or "",
+        purpose=purpose.value,
+        categories=categories,
+        audit=audit_record(
+            actor,
+            "SUBJECT_READ",
+            "Subject",
+            key,
+            chain=subject_chain(key),
+            purpose=purpose.value,
+            legal_basis="CONSENT",
+        ),
+    )
+    if row is None:
+        return None
+    subject = {
+        "id": row["id"],
+        "birth_year": row["birthYear"],
+        "area_code": row["areaCode"],
+        "erased": row.get("blob") is None,
+    }
+    if subject["erased"]:
+        return subject  # the key is gone: the ciphertext can never be read again
+    data_key = crypto.unwrap(
+        crypto.WrappedKey(row["masterKeyId"], row["blob"]), keys.master_keys(), subject_id=key
+    )
+    personal = crypto.open_sealed(row["sealed"], data_key, subject_id=key)
+    return {**subject, **_snake({f: personal.get(f) for f in fields if f in personal})}
+
+
+def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    subject_id = str(data.get("subjectId") or "")
+    birth_year = subject_repo.own_subject_birth_year(
+        subject_id=subject_id, organisation_id=actor.organisation_id or ""
+    )
+    if birth_year is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+                )
+            ]
+        )
+    errors = consent_errors(data, birth_year=birth_year, today=today())
+    area = data.get("areaCode")
+    if area and area not in reference_data.known_area_codes():
+        errors.append(FieldError("areaCode", ErrorCode.UNKNOWN_AREA, "areaCode is not an area."))
+    if errors:
+        raise ValidationFailed(errors)
+    consent_id = str(uuid.uuid4())
+    fields = {
+        "given_by": _value(data["givenBy"]),
+        "guardian_relationship": data.get("guardianRelationship"),
+        "purposes": sorted(_value(p) for p in data["purposes"]),
+        "categories": sorted(_value(c) for c in data["categories"]),
+        "organisation_kinds": sorted(_value(k) for k in data.get("organisationKinds") or []),
+        "area_code": area,
+        "kind_area_codes": reference_data.area_codes_within(area) if area else [],
+        "valid_from": (data.get("validFrom") or today()).isoformat(),
+        "valid_until": data["validUntil"].isoformat(),
+        "method": _value(data["method"]),
+        "evidence_sha256": data.get("evidenceSha256"),
+        "recorded_by": actor.username,
+    }
+    organisation_ids = [str(o) for o in data.get("organisationIds") or []]
+    try:
+        return subject_repo.consent_record(
+            consent_id=consent_id,
+            subject_id=subject_id,
+            organisation_id=actor.organisation_id or "",
+            fields=fields,
+            organisation_ids=organisation_ids,
+            audit=audit_record(
+                actor,
+                "CONSENT_RECORD",
+                "Consent",
+                consent_id,
+                chain=subject_chain(subject_id),
+                legal_basis="CONSENT",
+            ),
+        )
+    except NotFound:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+                )
+            ]
+        ) from None
+
+
+def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
+    try:
+        key = str(uuid.UUID(consent_id))
+        consent = subject_repo.consent_get(key)
+        subject_repo.consent_withdraw(
+            consent_id=key,
+            organisation_id=actor.organisation_id or "",
+            retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
+            audit=audit_record(
+                actor,
+                "CONSENT_WITHDRAW",
+                "Consent",
+                key,
+                chain=subject_chain(consent["subjectId"]),
+                legal_basis="CONSENT",
+            ),
+        )
+    except (ValueError, NotFound):
+        raise ValidationFailed(
+            [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
+        ) from None
+    return subject_repo.consent_get(key)
+
+
+def _value(member: Any) -> Any:
+    return getattr(member, "value", member)
+
+
+_SNAKE = {
+    "name": "name",
+    "nameKana": "name_kana",
+    "contact": "contact",
+    "guardianName": "guardian_name",
+    "notes": "notes",
+}
+
+
+def _snake(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {_SNAKE[key]: value for key, value in values.items() if key in _SNAKE}

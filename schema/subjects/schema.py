@@ -1,0 +1,189 @@
+"""registerSubject, recordConsent, withdrawConsent and subject(id): personal data under consent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from referral_hub.consent.policy import DataCategory, GivenBy, Method, Purpose
+from referral_hub.subjects import services
+from schema.core.errors import Error, ErrorCodeEnum
+from schema.core.mutations import DomainMutation, camel_input
+from schema.core.permissions import require_actor
+
+PurposeEnum = graphene.Enum.from_enum(Purpose, description="Why personal data is used.")
+DataCategoryEnum = graphene.Enum.from_enum(DataCategory, description="Kinds of personal data.")
+GivenByEnum = graphene.Enum.from_enum(GivenBy, description="Who gave the consent.")
+ConsentMethodEnum = graphene.Enum.from_enum(
+    Method, name="ConsentMethod", description="How the consent was given."
+)
+
+
+class SubjectError(graphene.ObjectType):
+    class Meta:
+        interfaces = (Error,)
+
+    code = graphene.Field(ErrorCodeEnum, required=True)
+
+
+class Subject(graphene.ObjectType):
+    """A person referred, known by a pseudonymous id. Personal fields are decrypted only for
+    callers whose organisation registered the subject or holds a consent covering them."""
+
+    id = graphene.ID(required=True)
+    birth_year = graphene.Int(required=True)
+    area_code = graphene.String(required=True)
+    erased = graphene.Boolean(required=True, description="The data key was destroyed.")
+    name = graphene.String(description="Needs the CONTACT category.")
+    name_kana = graphene.String(description="Needs the CONTACT category.")
+    contact = graphene.String(description="Needs the CONTACT category.")
+    guardian_name = graphene.String(description="Needs the FAMILY category.")
+    notes = graphene.String(description="Needs the NOTES category.")
+
+
+class Consent(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    subject_id = graphene.ID(required=True)
+    state = graphene.String(required=True)
+    given_by = graphene.String(required=True)
+    purposes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    organisation_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
+    organisation_kinds = graphene.List(graphene.NonNull(graphene.String), required=True)
+    area_code = graphene.String()
+    valid_from = graphene.Date(required=True)
+    valid_until = graphene.Date(required=True)
+    method = graphene.String(required=True)
+    evidence_sha256 = graphene.String()
+
+
+def _consent(row: dict[str, Any]) -> Consent:
+    return Consent(
+        id=row["id"],
+        subject_id=row["subjectId"],
+        state=row["state"],
+        given_by=row["givenBy"],
+        purposes=row["purposes"],
+        categories=row["categories"],
+        organisation_ids=row["organisationIds"],
+        organisation_kinds=row.get("organisationKinds") or [],
+        area_code=row.get("areaCode"),
+        valid_from=row["validFrom"],
+        valid_until=row["validUntil"],
+        method=row["method"],
+        evidence_sha256=row.get("evidenceSha256"),
+    )
+
+
+class SubjectInput(graphene.InputObjectType):
+    birth_year = graphene.Int(required=True)
+    area_code = graphene.String(required=True, description="Where the subject lives.")
+    name = graphene.String()
+    name_kana = graphene.String()
+    contact = graphene.String()
+    guardian_name = graphene.String()
+    notes = graphene.String()
+
+
+class ConsentInput(graphene.InputObjectType):
+    subject_id = graphene.ID(required=True)
+    given_by = GivenByEnum(required=True)
+    guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
+    organisation_ids = graphene.List(graphene.NonNull(graphene.ID))
+    organisation_kinds = graphene.List(graphene.NonNull(graphene.String))
+    area_code = graphene.String(description="Where the organisation kinds are permitted.")
+    purposes = graphene.List(graphene.NonNull(PurposeEnum), required=True)
+    categories = graphene.List(graphene.NonNull(DataCategoryEnum), required=True)
+    valid_from = graphene.Date()
+    valid_until = graphene.Date(required=True)
+    method = ConsentMethodEnum(required=True)
+    evidence_sha256 = graphene.String(description="SHA-256 of the signed document.")
+
+
+class SubjectMutation(DomainMutation):
+    class Meta:
+        abstract = True
+
+    error_type = SubjectError
+    errors = graphene.List(graphene.NonNull(SubjectError), required=True)
+
+
+class SubjectRegister(SubjectMutation):
+    class Arguments:
+        input = SubjectInput(required=True)
+
+    subject = graphene.Field(Subject)
+    possible_duplicates = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="Subjects with the same normalised name and birth year (keyed hash).",
+    )
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
+        subject, duplicates = services.subject_register(
+            actor=require_actor(info), data=camel_input(input)
+        )
+        return {"subject": subject, "possible_duplicates": duplicates}
+
+
+class ConsentRecord(SubjectMutation):
+    class Arguments:
+        input = ConsentInput(required=True)
+
+    consent = graphene.Field(Consent)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
+        data = camel_input(input)
+        for key in ("purposes", "categories"):
+            data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
+        return {"consent": _consent(services.consent_record(actor=require_actor(info), data=data))}
+
+
+class ConsentWithdraw(SubjectMutation):
+    """Takes effect at once: open referrals are withdrawn and others lose sight."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    consent = graphene.Field(Consent)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
+        return {
+            "consent": _consent(services.consent_withdraw(actor=require_actor(info), consent_id=id))
+        }
+
+
+class SubjectQueries(graphene.ObjectType):
+    subject = graphene.Field(
+        Subject,
+        id=graphene.ID(required=True),
+        purpose=PurposeEnum(default_value="REFERRAL"),
+        description="Null when unknown or not permitted now (the attempt is audited either way).",
+    )
+
+    @staticmethod
+    def resolve_subject(
+        root: Any, info: graphene.ResolveInfo, id: str, purpose: Any = "REFERRAL"
+    ) -> dict | None:
+        asked = [
+            sel.name.value
+            for node in info.field_nodes
+            for sel in (node.selection_set.selections if node.selection_set else [])
+            if hasattr(sel, "name")
+        ]
+        return services.subject_read(
+            actor=require_actor(info),
+            subject_id=id,
+            fields=asked,
+            purpose=Purpose(getattr(purpose, "value", purpose)),
+        )
+
+
+class SubjectMutations(graphene.ObjectType):
+    register_subject = SubjectRegister.Field()
+    record_consent = ConsentRecord.Field()
+    withdraw_consent = ConsentWithdraw.Field()
