@@ -157,7 +157,8 @@ CALL (c) {
   WITH r WHERE r IS NOT NULL
   CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
     id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
-    side: 'SYSTEM', at: datetime(), note: 'consent withdrawn'
+    side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
+    note: 'consent withdrawn'
   })
   SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
   RETURN count(r) AS withdrawn

@@ -26,6 +26,12 @@ DECLARED: dict[str, Permission] = {
     "Mutation.registerSubject": roles(Role.COUNSELLOR),
     "Mutation.recordConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.withdrawConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    # referrals: the sending side's counsellors and the receiving side's caseworkers
+    "Query.referral": roles(Role.COUNSELLOR, Role.CASEWORKER, scope="sender or receiver"),
+    "Mutation.createReferral": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    "Mutation.transitionReferral": roles(
+        Role.COUNSELLOR, Role.CASEWORKER, scope="sender actions: COUNSELLOR; receiver: CASEWORKER"
+    ),
     # accounts
     "Query.me": SIGNED_IN,
     "Query.apiTokens": SIGNED_IN,

@@ -6,12 +6,14 @@ from schema.accounts.schema import AccountMutations, AccountQueries
 from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
+from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.schema import SubjectMutations, SubjectQueries
 
 
 class Query(
     DirectoryQueries,
     SubjectQueries,
+    ReferralQueries,
     AccountQueries,
     AuditQueries,
     HealthQueries,
@@ -20,7 +22,9 @@ class Query(
     pass
 
 
-class Mutation(DirectoryMutations, SubjectMutations, AccountMutations, graphene.ObjectType):
+class Mutation(
+    DirectoryMutations, SubjectMutations, ReferralMutations, AccountMutations, graphene.ObjectType
+):
     pass
 
 

@@ -119,19 +119,21 @@ def transition(
     note: str | None = None,
 ) -> Transition:
     """Check one step and describe it; raises PublicError / ValidationFailed otherwise."""
-    target = TRANSITIONS.get((state, action, side))
-    if target is None:
-        raise PublicError(
-            ErrorCode.INVALID_TRANSITION,
-            f"{side.value.lower()} cannot {action.value} a {state.value} referral.",
-            field="action",
-        )
+    # A stale version is answered first: the caller decided on an old state, and "reload"
+    # is the useful answer even when the new state would refuse the action as well.
     if version_seen != version:
         raise PublicError(
             ErrorCode.CONFLICT,
             f"The referral changed (version {version}, you saw {version_seen}); "
             "reload it and try again.",
             field="version",
+        )
+    target = TRANSITIONS.get((state, action, side))
+    if target is None:
+        raise PublicError(
+            ErrorCode.INVALID_TRANSITION,
+            f"{side.value.lower()} cannot {action.value} a {state.value} referral.",
+            field="action",
         )
     errors: list[FieldError] = []
     if action == Action.DECLINE:

@@ -106,6 +106,17 @@ OPERATIONS = {
         "{ errors { code } } }",
         {},
     ),
+    "Query.referral": ("query($id: ID!) { referral(id: $id) { id } }", {"id": "{npo}"}),
+    "Mutation.createReferral": (
+        "mutation($s: ID!) { createReferral(input: {subjectId: $s, serviceId: $s}) "
+        "{ errors { code } } }",
+        {"s": "{npo}"},
+    ),
+    "Mutation.transitionReferral": (
+        "mutation($id: ID!) { transitionReferral(id: $id, action: ACCEPT, version: 1) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
     "Mutation.issueApiToken": (
         'mutation { issueApiToken(name: "ci", kind: PERSONAL) { errors { code } } }',
         {},

@@ -1,0 +1,187 @@
+"""Repository for `(:Referral)` and its `(:HandoffEvent)`s.
+
+Every write first takes the write lock of the node it changes (the subject when a
+referral is created, the referral when it moves), so concurrent callers are ordered:
+of two duplicate referrals only one is created, and of two "accept"s on one version
+only one succeeds; the other then sees the new version and gets a conflict.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from graph import audit as audit_log
+from graph import session
+from graph.audit import AuditRecord
+from graph.records import plain
+
+_TODAY: LiteralString = "date({timezone: 'Asia/Tokyo'})"
+_OPEN: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
+
+# The consent a referral may go under: ACTIVE, current, for REFERRAL, covering every
+# category shared, and naming the receiving organisation or its kind in its area.
+_CONSENT_FOR_RECEIVER: LiteralString = (
+    """head(COLLECT {
+  MATCH (s)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
+  WHERE c.validFrom <= """
+    + _TODAY
+    + " AND "
+    + _TODAY
+    + """ <= c.validUntil
+    AND 'REFERRAL' IN c.purposes
+    AND all(category IN $categories WHERE category IN c.categories)
+    AND (EXISTS { MATCH (c)-[:PERMITS]->(to) }
+         OR (to.kind IN c.organisationKinds AND to.areaCode IN c.kindAreaCodes))
+  RETURN c.id ORDER BY c.validUntil DESC
+})"""
+)
+
+_PREPARE: LiteralString = (
+    """
+MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(from:Organisation {id: $from_id})
+SET s.lockedAt = datetime()
+WITH s, from
+OPTIONAL MATCH (to:Organisation)-[:PROVIDES]->(svc:Service {id: $service_id})
+OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS capacity,
+       coalesce(svc.acceptsReferrals, true) AND coalesce(svc.active, true) AS accepting,
+       coalesce(svc.responseTargetHours, 72) AS response_hours,
+       """
+    + _CONSENT_FOR_RECEIVER
+    + """ AS consent_id,
+       head(COLLECT { MATCH (d:Referral)-[:FOR]->(s)
+                      WHERE d.state IN """
+    + _OPEN
+    + """ AND EXISTS { MATCH (d)-[:TO]->(:Service)<-[:PROVIDES]-(to) }
+                      RETURN d.id }) AS duplicate_id,
+       k.masterKeyId AS master_key_id, k.blob AS blob
+"""
+)
+
+_CREATE: LiteralString = """
+MATCH (s:Subject {id: $subject_id}), (from:Organisation {id: $from_id}),
+      (svc:Service {id: $service_id}), (c:Consent {id: $consent_id})
+CREATE (r:Referral {
+  id: $id, state: $state, version: 1, urgency: $urgency, categories: $categories,
+  summarySealed: $summary_sealed, waitlisted: $waitlisted, legalBasis: 'CONSENT',
+  deadline: CASE WHEN $state = 'SENT' THEN datetime() + duration({hours: $deadline_hours})
+            END,
+  deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
+})
+CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc), (r)-[:UNDER]->(c)
+CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+  id: randomUUID(), fromState: null, toState: $state, action: 'CREATE', side: 'SENDER',
+  actor: $actor, organisationId: $from_id, at: datetime(), version: 1
+})
+WITH r
+CALL (r) {
+  UNWIND $need_tags AS code
+  MATCH (t:Tag {code: code})
+  CREATE (r)-[:NEEDS]->(t)
+}
+WITH r
+OPTIONAL MATCH (previous:Referral {id: $follows_id})
+FOREACH (_ IN CASE WHEN previous IS NULL THEN [] ELSE [1] END |
+  CREATE (r)-[:FOLLOWS]->(previous))
+RETURN r.id AS id
+"""
+
+_LOCK: LiteralString = """
+MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
+      (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
+SET r.lockedAt = datetime()
+RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_id,
+       s.id AS subject_id, svc.id AS service_id, r.categories AS categories,
+       r.urgency AS urgency, r.deadlineHours AS deadline_hours
+"""
+
+_MOVE: LiteralString = """
+MATCH (r:Referral {id: $id}) WHERE r.version = $seen
+SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
+    r.reason = coalesce($reason, r.reason), r.outcome = coalesce($outcome, r.outcome),
+    r.deadline = CASE WHEN $to_state = 'SENT' THEN datetime() + duration({hours: r.deadlineHours})
+                      ELSE r.deadline END,
+    r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
+                            ELSE r.acknowledgedAt END,
+    r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,
+    r.closedAt = CASE WHEN $closes THEN datetime() ELSE r.closedAt END
+CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+  id: randomUUID(), fromState: $from_state, toState: $to_state, action: $action,
+  side: $side, actor: $actor, organisationId: $organisation_id, at: datetime(),
+  version: $version, reason: $reason, outcome: $outcome, note: $note,
+  suggestedServiceId: $suggested_service_id
+})
+RETURN r.id AS id
+"""
+
+_GET: LiteralString = (
+    """
+MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
+      (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
+WHERE from.id = $reader OR to.id = $reader
+RETURN r {
+           consentState: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
+                                        RETURN CASE WHEN c.state = 'ACTIVE'
+                                          AND c.validUntil >= """
+    + _TODAY
+    + """ THEN 'ACTIVE' ELSE 'INACTIVE' END }),
+           .id, .state, .version, .urgency, .categories, .reason, .outcome, .waitlisted,
+           .legalBasis, .createdAt, .updatedAt, .deadline, .acknowledgedAt, .acceptedAt,
+           .closedAt, .summarySealed,
+           subjectId: s.id, subjectBirthYear: s.birthYear,
+           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+           service: svc { .id, .name, .mode },
+           consentId: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent) RETURN c.id }),
+           follows: head(COLLECT { MATCH (r)-[:FOLLOWS]->(p:Referral) RETURN p.id }),
+           followedBy: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
+           needTags: COLLECT { MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code },
+           events: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
+                             RETURN e { .* } ORDER BY e.version, e.at } } AS referral,
+       s.sealed AS subject_sealed,
+       head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
+"""
+)
+
+
+def referral_create(
+    *, prepare: dict[str, Any], decide: Any, create: dict[str, Any], audit: AuditRecord
+) -> dict[str, Any]:
+    """In one transaction: lock the subject, look up consent/duplicates/capacity, let
+    `decide` (pure, may raise) check them and add fields, then create and audit."""
+
+    def work(tx: session.Tx) -> dict[str, Any]:
+        row = tx.single(_PREPARE, **prepare)
+        fields = decide(row)  # raises before anything is written
+        tx.single(_CREATE, **create, **fields)
+        audit_log.append(tx, audit)
+        return {**(row or {}), **fields}
+
+    return session.write(work)
+
+
+def referral_move(*, referral_id: str, decide: Any, audit_for: Any, actor: str) -> dict[str, Any]:
+    """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply it."""
+
+    def work(tx: session.Tx) -> dict[str, Any]:
+        row = tx.single(_LOCK, id=referral_id)
+        step = decide(row)
+        moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
+        assert moved is not None  # the lock makes the version check succeed
+        audit_log.append(tx, audit_for(row))
+        return {**(row or {}), **step}
+
+    return session.write(work)
+
+
+def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, Any] | None:
+    """The referral for its sender or receiver; the read is audited in its transaction."""
+
+    def work(tx: session.Tx) -> dict[str, Any] | None:
+        row = tx.single(_GET, id=referral_id, reader=reader)
+        if row is None:
+            return None
+        audit_log.append(tx, audit_for(row["referral"]["subjectId"]))
+        return plain(row)
+
+    return session.write(work)

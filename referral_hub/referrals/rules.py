@@ -1,0 +1,76 @@
+"""Pure rules for creating a referral: urgency, deadline and what may stop it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+
+
+class Urgency(StrEnum):
+    ROUTINE = "ROUTINE"
+    PRIORITY = "PRIORITY"
+    URGENT = "URGENT"
+
+
+# An urgent referral is answered within hours whatever the service's usual target.
+_URGENCY_CAP_HOURS = {Urgency.ROUTINE: None, Urgency.PRIORITY: 24, Urgency.URGENT: 4}
+
+
+def deadline_hours(response_target_hours: int, urgency: Urgency) -> int:
+    cap = _URGENCY_CAP_HOURS[urgency]
+    return response_target_hours if cap is None else min(response_target_hours, cap)
+
+
+def creation_refusal(row: dict[str, Any] | None, *, accept_waitlist: bool) -> None:
+    """Raise the reason a referral cannot be created from the looked-up facts, if any."""
+    if row is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+                )
+            ]
+        )
+    if not row["service_found"]:
+        raise ValidationFailed(
+            [FieldError("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")]
+        )
+    if not row["accepting"]:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "serviceId",
+                    ErrorCode.SERVICE_NOT_ACCEPTING,
+                    "This service does not take referrals now.",
+                )
+            ]
+        )
+    if row["consent_id"] is None:
+        raise PublicError(
+            ErrorCode.CONSENT_REQUIRED,
+            "No active consent lets the receiving organisation have this for "
+            "a referral with these data categories.",
+            field="subjectId",
+        )
+    if row["duplicate_id"] is not None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "subjectId",
+                    ErrorCode.DUPLICATE_REFERRAL,
+                    f"An open referral to that organisation exists: {row['duplicate_id']}.",
+                )
+            ]
+        )
+    if row["capacity"] == "FULL" and not accept_waitlist:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "serviceId",
+                    ErrorCode.SERVICE_FULL,
+                    "The service is full; send with acceptWaitlist to join its waiting list.",
+                )
+            ]
+        )

@@ -1,0 +1,231 @@
+"""Referral actions: create (under consent), move through the handoff table, read."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from graph import referrals as referral_repo
+from graph.audit import AuditRecord
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.consent.policy import DataCategory
+from referral_hub.core.audit import audit_record
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.referrals import handoff
+from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
+from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.services import subject_chain
+
+SUMMARY_MAX = 2000
+
+
+def _uuid(value: Any, field: str) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValidationFailed(
+            [FieldError(field, ErrorCode.INVALID, f"{field} is not a UUID.")]
+        ) from None
+
+
+def _audit(actor: Actor, action: str, referral_id: str, subject_id: str) -> AuditRecord:
+    return audit_record(
+        actor,
+        action,
+        "Referral",
+        referral_id,
+        chain=subject_chain(subject_id),
+        purpose="REFERRAL",
+        legal_basis="CONSENT",
+    )
+
+
+def referral_create(
+    *, actor: Actor, data: Mapping[str, Any], follows_id: str | None = None
+) -> dict[str, Any]:
+    subject_id = _uuid(data.get("subjectId"), "subjectId")
+    service_id = _uuid(data.get("serviceId"), "serviceId")
+    urgency = Urgency(getattr(data.get("urgency"), "value", data.get("urgency") or "ROUTINE"))
+    categories = sorted(
+        {getattr(c, "value", c) for c in data.get("categories") or [DataCategory.CONTACT]}
+    )
+    summary = (data.get("summary") or "").strip()
+    if len(summary) > SUMMARY_MAX:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "summary",
+                    ErrorCode.TOO_LONG,
+                    f"summary must be at most {SUMMARY_MAX} characters.",
+                )
+            ]
+        )
+    state = handoff.State.SENT if data.get("send", True) else handoff.State.DRAFT
+    referral_id = str(uuid.uuid4())
+
+    def decide(row: dict[str, Any] | None) -> dict[str, Any]:
+        creation_refusal(row, accept_waitlist=bool(data.get("acceptWaitlist")))
+        assert row is not None
+        sealed = None
+        if summary and row["blob"] is not None:
+            key = crypto.unwrap(
+                crypto.WrappedKey(row["master_key_id"], row["blob"]),
+                keys.master_keys(),
+                subject_id=subject_id,
+            )
+            sealed = crypto.seal({"summary": summary}, key, subject_id=subject_id)
+        return {
+            "consent_id": row["consent_id"],
+            "summary_sealed": sealed,
+            "waitlisted": row["capacity"] == "FULL",
+            "deadline_hours": deadline_hours(int(row["response_hours"]), urgency),
+        }
+
+    referral_repo.referral_create(
+        prepare={
+            "subject_id": subject_id,
+            "from_id": actor.organisation_id or "",
+            "service_id": service_id,
+            "categories": categories,
+        },
+        decide=decide,
+        create={
+            "id": referral_id,
+            "subject_id": subject_id,
+            "from_id": actor.organisation_id,
+            "service_id": service_id,
+            "state": state.value,
+            "urgency": urgency.value,
+            "categories": categories,
+            "need_tags": list(data.get("needTags") or []),
+            "actor": actor.username,
+            "follows_id": follows_id,
+        },
+        audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id),
+    )
+    return referral_read(actor=actor, referral_id=referral_id)
+
+
+def referral_transition(
+    *,
+    actor: Actor,
+    referral_id: str,
+    action: handoff.Action,
+    version_seen: int,
+    reason: handoff.DeclineReason | None = None,
+    outcome: handoff.Outcome | None = None,
+    note: str | None = None,
+    suggested_service_id: str | None = None,
+) -> dict[str, Any]:
+    key = _uuid(referral_id, "id")
+    suggested = _uuid(suggested_service_id, "suggestedServiceId") if suggested_service_id else None
+
+    def decide(row: dict[str, Any] | None) -> dict[str, Any]:
+        if row is None or actor.organisation_id not in (row["from_id"], row["to_id"]):
+            raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
+        side = (
+            handoff.Side.SENDER
+            if actor.organisation_id == row["from_id"]
+            else handoff.Side.RECEIVER
+        )
+        # Sender actions are the counsellor's, receiver actions the caseworker's.
+        needed = Role.COUNSELLOR if side == handoff.Side.SENDER else Role.CASEWORKER
+        if not actor.has_role(needed):
+            raise PublicError(
+                ErrorCode.FORBIDDEN, f"{side.value.lower()} actions need the role {needed.value}."
+            )
+        step = handoff.transition(
+            state=handoff.State(row["state"]),
+            version=row["version"],
+            action=action,
+            side=side,
+            version_seen=version_seen,
+            reason=reason,
+            outcome=outcome,
+            note=note,
+        )
+        return {
+            "seen": row["version"],
+            "from_state": step.from_state.value,
+            "to_state": step.to_state.value,
+            "version": step.version,
+            "action": step.action.value,
+            "side": step.side.value,
+            "organisation_id": actor.organisation_id,
+            "reason": step.reason.value if step.reason else None,
+            "outcome": step.outcome.value if step.outcome else None,
+            "note": step.note,
+            "closes": step.to_state in handoff.CLOSED_STATES,
+            "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
+        }
+
+    moved = referral_repo.referral_move(
+        referral_id=key,
+        decide=decide,
+        actor=actor.username,
+        audit_for=lambda row: _audit(actor, f"REFERRAL_{action.value}", key, row["subject_id"]),
+    )
+    if moved.get("suggested_service_id"):
+        _follow_on(actor, moved, key)
+    return referral_read(actor=actor, referral_id=key)
+
+
+def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
+    """ "No wrong door": a decline that suggests another service leaves the sender a DRAFT.
+
+    The draft is the sender's to review and send, so it is created for the sending
+    organisation. It needs a consent covering the suggested organisation like any
+    referral; without one the suggestion stays on the decline event for the sender.
+    """
+    on_behalf = Actor(
+        username=f"{actor.username} (suggestion)",
+        user_id=actor.user_id,
+        organisation_id=moved["from_id"],
+        roles=actor.roles,
+        request_id=actor.request_id,
+        client_address=actor.client_address,
+    )
+    # If it cannot be made, the decline stands and the sender sees the suggestion on the
+    # timeline.
+    with contextlib.suppress(ValidationFailed, PublicError):
+        referral_create(
+            actor=on_behalf,
+            follows_id=declined_id,
+            data={
+                "subjectId": moved["subject_id"],
+                "serviceId": moved["suggested_service_id"],
+                "urgency": moved["urgency"],
+                "categories": moved["categories"],
+                "send": False,
+                "acceptWaitlist": True,
+            },
+        )
+
+
+def referral_read(*, actor: Actor, referral_id: str) -> dict[str, Any]:
+    key = _uuid(referral_id, "id")
+    row = referral_repo.referral_get(
+        referral_id=key,
+        reader=actor.organisation_id or "",
+        audit_for=lambda subject_id: _audit(actor, "REFERRAL_READ", key, subject_id),
+    )
+    if row is None:
+        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
+    referral = row["referral"]
+    sender = referral["from"]["id"] == actor.organisation_id
+    referral["summary"] = None
+    sealed = referral.pop("summarySealed", None)
+    # The receiver sees the summary only while the consent it was sent under holds.
+    if sealed and row["key"] and (sender or referral["consentState"] == "ACTIVE"):
+        data_key = crypto.unwrap(
+            crypto.WrappedKey(row["key"]["masterKeyId"], row["key"]["blob"]),
+            keys.master_keys(),
+            subject_id=referral["subjectId"],
+        )
+        referral["summary"] = crypto.open_sealed(
+            sealed, data_key, subject_id=referral["subjectId"]
+        )["summary"]
+    return referral
