@@ -13,25 +13,20 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
+from graph.consent_rule import CONSENT_COVERS, TODAY
 from graph.records import plain
 
-_TODAY: LiteralString = "date({timezone: 'Asia/Tokyo'})"
 _OPEN: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
 
-# The consent a referral may go under: ACTIVE, current, for REFERRAL, covering every
-# category shared, and naming the receiving organisation or its kind in its area.
+# The consent a referral may go under: one that covers the receiving organisation for
+# $purpose (REFERRAL) and every category shared; the longest-lasting if several do.
 _CONSENT_FOR_RECEIVER: LiteralString = (
     """head(COLLECT {
-  MATCH (s)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
-  WHERE c.validFrom <= """
-    + _TODAY
-    + " AND "
-    + _TODAY
-    + """ <= c.validUntil
-    AND 'REFERRAL' IN c.purposes
-    AND all(category IN $categories WHERE category IN c.categories)
-    AND (EXISTS { MATCH (c)-[:PERMITS]->(to) }
-         OR (to.kind IN c.organisationKinds AND to.areaCode IN c.kindAreaCodes))
+  MATCH (s)-[:GAVE]->(c:Consent)
+  WITH c, to AS receiver
+  WHERE """
+    + CONSENT_COVERS
+    + """
   RETURN c.id ORDER BY c.validUntil DESC
 })"""
 )
@@ -123,7 +118,7 @@ RETURN r {
            consentState: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
                                         RETURN CASE WHEN c.state = 'ACTIVE'
                                           AND c.validUntil >= """
-    + _TODAY
+    + TODAY
     + """ THEN 'ACTIVE' ELSE 'INACTIVE' END }),
            .id, .state, .version, .urgency, .categories, .reason, .outcome, .waitlisted,
            .legalBasis, .createdAt, .updatedAt, .deadline, .acknowledgedAt, .acceptedAt,

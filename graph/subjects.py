@@ -9,30 +9,20 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
+from graph.consent_rule import CONSENT_COVERS
 from graph.errors import NotFound
 from graph.records import plain
 
-# Japanese dates: a consent valid until 31 March is valid all of that day in Japan.
-_TODAY: LiteralString = "date({timezone: 'Asia/Tokyo'})"
-
 # May organisation $reader see subject `s` for $purpose and every one of $categories?
-# Its own registrations always; others only under an ACTIVE, current consent that names
-# the organisation or its kind in the consent's area.
+# Its own registrations always; others only under a consent that covers it.
 PERMITTED: LiteralString = (
     """(
   EXISTS { MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $reader}) }
   OR EXISTS {
-    MATCH (s)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
-    WHERE c.validFrom <= """
-    + _TODAY
-    + """ AND """
-    + _TODAY
-    + """ <= c.validUntil
-      AND $purpose IN c.purposes
-      AND all(category IN $categories WHERE category IN c.categories)
-      AND (EXISTS { MATCH (c)-[:PERMITS]->(:Organisation {id: $reader}) }
-           OR EXISTS { MATCH (r:Organisation {id: $reader})
-                       WHERE r.kind IN c.organisationKinds AND r.areaCode IN c.kindAreaCodes })
+    MATCH (s)-[:GAVE]->(c:Consent), (receiver:Organisation {id: $reader})
+    WHERE """
+    + CONSENT_COVERS
+    + """
   }
 )"""
 )

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from referral_hub.core.errors import ErrorCode, FieldError
+from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 
 
 def normalise_text(value: str) -> str:
     """NFKC folds full-width ASCII and half-width kana, so search and duplicates agree."""
     return unicodedata.normalize("NFKC", value).strip()
+
+
+def checked_uuid(value: Any, field: str) -> str:
+    """The canonical form of an id given as input, or ValidationFailed(INVALID) naming it."""
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise ValidationFailed(
+            [FieldError(field, ErrorCode.INVALID, f"{field} is not a UUID.")]
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import (
     CapacityStatus,
@@ -56,15 +57,6 @@ def _known_area(values: Mapping[str, Any]) -> list[FieldError]:
             FieldError("areaCode", ErrorCode.UNKNOWN_AREA, f"areaCode {code} is not a known area.")
         ]
     return []
-
-
-def _checked_id(value: Any, field: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise ValidationFailed(
-            [FieldError(field, ErrorCode.INVALID, f"{field} is not a UUID.")]
-        ) from None
 
 
 @contextmanager
@@ -123,7 +115,7 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, A
 def organisation_update(
     *, actor: Actor, organisation_id: str, data: Mapping[str, Any]
 ) -> dict[str, Any]:
-    key = _checked_id(organisation_id, "id")
+    key = checked_uuid(organisation_id, "id")
     _require_member(actor, key, Role.ORG_ADMIN)
     values, errors = clean_organisation(data, partial=True)
     _raise_if(errors + _known_area(values))
@@ -136,7 +128,7 @@ def organisation_update(
 
 
 def organisation_deactivate(*, actor: Actor, organisation_id: str) -> dict[str, Any]:
-    key = _checked_id(organisation_id, "id")
+    key = checked_uuid(organisation_id, "id")
     _require_member(actor, key, Role.ORG_ADMIN)
     with _graph_references():
         return organisation_repo.organisation_update(
@@ -154,8 +146,8 @@ def partnership_add(
     since: str | None = None,
     shares_data: bool = False,
 ) -> None:
-    a = _checked_id(organisation_id, "organisationId")
-    b = _checked_id(partner_id, "partnerId")
+    a = checked_uuid(organisation_id, "organisationId")
+    b = checked_uuid(partner_id, "partnerId")
     _require_member(actor, a, Role.ORG_ADMIN)
     if a == b:
         raise ValidationFailed(
@@ -178,8 +170,8 @@ def partnership_add(
 
 
 def partnership_remove(*, actor: Actor, organisation_id: str, partner_id: str) -> bool:
-    a = _checked_id(organisation_id, "organisationId")
-    b = _checked_id(partner_id, "partnerId")
+    a = checked_uuid(organisation_id, "organisationId")
+    b = checked_uuid(partner_id, "partnerId")
     _require_member(actor, a, Role.ORG_ADMIN)
     return organisation_repo.partnership_remove(
         organisation_id=a,
@@ -192,7 +184,7 @@ def partnership_remove(*, actor: Actor, organisation_id: str, partner_id: str) -
 
 
 def location_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    organisation_id = _checked_id(data.get("organisationId"), "organisationId")
+    organisation_id = checked_uuid(data.get("organisationId"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_location(data)
     _raise_if(errors + _known_area(values))
@@ -214,7 +206,7 @@ def location_update(
     action: str = "LOCATION_UPDATE",
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    key = _checked_id(location_id, "id")
+    key = checked_uuid(location_id, "id")
     _require_member(actor, _owner(organisation_repo.location_owner, key), Role.ORG_ADMIN)
     values, errors = clean_location(data, partial=True)
     _raise_if(errors + _known_area(values))
@@ -240,11 +232,11 @@ def location_deactivate(*, actor: Actor, location_id: str) -> dict[str, Any]:
 
 
 def service_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    organisation_id = _checked_id(data.get("organisationId"), "organisationId")
+    organisation_id = checked_uuid(data.get("organisationId"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_service(data)
     _raise_if(errors)
-    location_ids = [_checked_id(x, "locationIds") for x in values.pop("locationIds")]
+    location_ids = [checked_uuid(x, "locationIds") for x in values.pop("locationIds")]
     tag_codes = values.pop("tagCodes")
     key = str(uuid.uuid4())
     with _graph_references():
@@ -267,7 +259,7 @@ def _service_change(
     roles: tuple[Role, ...] = (Role.ORG_ADMIN,),
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    key = _checked_id(service_id, "id")
+    key = checked_uuid(service_id, "id")
     _require_member(actor, _owner(organisation_repo.service_owner, key), *roles)
     with _graph_references():
         current = service_repo.service_current(key)
@@ -275,7 +267,7 @@ def _service_change(
     _raise_if(errors)
     location_ids = values.pop("locationIds", None)
     if location_ids is not None:
-        location_ids = [_checked_id(x, "locationIds") for x in location_ids]
+        location_ids = [checked_uuid(x, "locationIds") for x in location_ids]
     tag_codes = values.pop("tagCodes", None)
     with _graph_references():
         return service_repo.service_update(

@@ -14,21 +14,13 @@ from referral_hub.accounts.roles import Role
 from referral_hub.consent.policy import DataCategory
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import checked_uuid
 from referral_hub.referrals import handoff
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
 
 SUMMARY_MAX = 2000
-
-
-def _uuid(value: Any, field: str) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        raise ValidationFailed(
-            [FieldError(field, ErrorCode.INVALID, f"{field} is not a UUID.")]
-        ) from None
 
 
 def _audit(actor: Actor, action: str, referral_id: str, subject_id: str) -> AuditRecord:
@@ -46,8 +38,8 @@ def _audit(actor: Actor, action: str, referral_id: str, subject_id: str) -> Audi
 def referral_create(
     *, actor: Actor, data: Mapping[str, Any], follows_id: str | None = None
 ) -> dict[str, Any]:
-    subject_id = _uuid(data.get("subjectId"), "subjectId")
-    service_id = _uuid(data.get("serviceId"), "serviceId")
+    subject_id = checked_uuid(data.get("subjectId"), "subjectId")
+    service_id = checked_uuid(data.get("serviceId"), "serviceId")
     urgency = Urgency(getattr(data.get("urgency"), "value", data.get("urgency") or "ROUTINE"))
     categories = sorted(
         {getattr(c, "value", c) for c in data.get("categories") or [DataCategory.CONTACT]}
@@ -90,6 +82,7 @@ def referral_create(
             "from_id": actor.organisation_id or "",
             "service_id": service_id,
             "categories": categories,
+            "purpose": "REFERRAL",
         },
         decide=decide,
         create={
@@ -120,8 +113,10 @@ def referral_transition(
     note: str | None = None,
     suggested_service_id: str | None = None,
 ) -> dict[str, Any]:
-    key = _uuid(referral_id, "id")
-    suggested = _uuid(suggested_service_id, "suggestedServiceId") if suggested_service_id else None
+    key = checked_uuid(referral_id, "id")
+    suggested = (
+        checked_uuid(suggested_service_id, "suggestedServiceId") if suggested_service_id else None
+    )
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
         if row is None or actor.organisation_id not in (row["from_id"], row["to_id"]):
@@ -206,7 +201,7 @@ def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
 
 
 def referral_read(*, actor: Actor, referral_id: str) -> dict[str, Any]:
-    key = _uuid(referral_id, "id")
+    key = checked_uuid(referral_id, "id")
     row = referral_repo.referral_get(
         referral_id=key,
         reader=actor.organisation_id or "",
