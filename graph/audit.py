@@ -10,7 +10,6 @@ chain head's write lock, which is held until the transaction ends.
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -43,19 +42,62 @@ class AuditRecord:
     outcome: str = "OK"
 
 
-def event_hash(fields: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of every stored field except the hash itself.
+# Every stored field of an event except its hash, in the order the canonical text lists
+# them. Both the Python writer and the Cypher writer (`AUDIT_HASH`, for statements that
+# audit many subjects at once) render exactly these, so one verifier checks both.
+HASHED_FIELDS: tuple[LiteralString, ...] = (
+    "action",
+    "actorOrganisation",
+    "actorRole",
+    "actorUser",
+    "actorUserId",
+    "areaCode",
+    "at",
+    "chain",
+    "chainSeq",
+    "clientAddress",
+    "id",
+    "legalBasis",
+    "outcome",
+    "prevHash",
+    "purpose",
+    "requestId",
+    "seq",
+    "statutory",
+    "targetId",
+    "targetType",
+)
+_SEPARATOR = "\x1f"  # ASCII unit separator: never in any field the application writes
 
-    Null fields are left out: Neo4j does not store null properties, so a field read
-    back is either present with a value or absent.
-    """
-    canonical = json.dumps(
-        {k: v for k, v in fields.items() if k != "hash" and v is not None},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+def _render(value: Any) -> str:
+    # As Cypher's toString() renders them, so both sides agree; absent is the empty text.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def canonical_text(fields: dict[str, Any]) -> str:
+    return _SEPARATOR.join(f"{name}={_render(fields.get(name))}" for name in HASHED_FIELDS)
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 of the canonical text of an event's fields (the hash itself excluded)."""
+    return hashlib.sha256(canonical_text(fields).encode("utf-8")).hexdigest()
+
+
+def _cypher_canonical(var: LiteralString) -> LiteralString:
+    parts: list[LiteralString] = []
+    for name in HASHED_FIELDS:
+        parts.append("'" + name + "=' + coalesce(toString(" + var + "." + name + "), '')")
+    return "hub.sha256(" + " + '\\u001f' + ".join(parts) + ")"
+
+
+# The same hash in Cypher, over a map `e` holding the event's fields (hub.sha256 is
+# registered by the Neo4j launcher: deploy/neo4j/src/main/java/hub/neo4j/HubFunctions.java).
+AUDIT_HASH: LiteralString = _cypher_canonical("e")
 
 
 _LOCK_HEAD: LiteralString = """
@@ -148,6 +190,14 @@ def verify_chain(
                 expected_seq,
                 event.get("id"),
                 "prevHash does not match the previous event's hash",
+            )
+        unknown = set(event) - set(HASHED_FIELDS) - {"hash"}
+        if unknown:
+            return BrokenLink(
+                chain,
+                expected_seq,
+                event.get("id"),
+                f"fields outside the hash were added: {', '.join(sorted(unknown))}",
             )
         if event_hash(event) != event.get("hash"):
             return BrokenLink(
@@ -251,3 +301,57 @@ def audit_export(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> li
         return rows
 
     return session.write(work)
+
+
+# --- auditing many subjects in one statement -------------------------------------------------
+
+# Bases under which data is read without being statutory.
+_NOT_STATUTORY: LiteralString = "['CONSENT', 'OWN_RECORD']"
+
+# A fragment for statements that read many subjects at once (inbox pages, the review
+# queue): it extends each subject's chain with one event, in the same statement as the
+# read. Needs in scope `reads`, a list of {subject, basis} (one per subject read), and
+# `auditArea` (the reader's area code); takes $audit (see `audit_params`) and $genesis.
+# Chains are locked in subject order so two pages over the same subjects cannot deadlock.
+APPEND_FOR_SUBJECTS: LiteralString = (
+    """
+CALL (reads, auditArea) {
+  UNWIND reads AS read
+  WITH read.subject AS subject, min(read.basis) AS basis, auditArea
+  ORDER BY subject
+  MERGE (c:AuditChain {key: 'subject:' + subject})
+  ON CREATE SET c.seq = 0, c.head = $genesis
+  SET c.lockedAt = datetime()
+  WITH c, subject, basis, auditArea, c.seq + 1 AS seq
+  WITH c, {
+    chain: c.key, action: $audit.action, targetType: 'Subject', targetId: subject,
+    actorUser: $audit.actorUser, actorUserId: $audit.actorUserId,
+    actorOrganisation: $audit.actorOrganisation, actorRole: $audit.actorRole,
+    purpose: $audit.purpose, legalBasis: basis, statutory: NOT basis IN """
+    + _NOT_STATUTORY
+    + """,
+    requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: 'OK',
+    id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
+    areaCode: auditArea, at: $audit.at
+  } AS e
+  WITH c, e, """
+    + AUDIT_HASH
+    + """ AS hash
+  CREATE (event:AuditEvent)
+  SET event = e, event.hash = hash
+  SET c.seq = e.seq, c.head = hash
+  RETURN count(event) AS audited
+}
+"""
+)
+
+
+def audit_params(record: AuditRecord) -> dict[str, Any]:
+    """$audit and $genesis for APPEND_FOR_SUBJECTS: the record's actor and action fields."""
+    return {
+        "genesis": GENESIS,
+        "audit": {
+            **{_camel(k): v for k, v in asdict(record).items()},
+            "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        },
+    }

@@ -13,10 +13,10 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
-from graph.consent_rule import CONSENT_COVERS, TODAY
+from graph.consent_rule import CONSENT_COVERS, OPEN_STATES, TODAY, read_basis
 from graph.records import plain
 
-_OPEN: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
+_OPEN: LiteralString = OPEN_STATES
 
 # The consent a referral may go under: one that covers the receiving organisation for
 # $purpose (REFERRAL) and every category shared; the longest-lasting if several do.
@@ -55,15 +55,19 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
 
 _CREATE: LiteralString = """
 MATCH (s:Subject {id: $subject_id}), (from:Organisation {id: $from_id}),
-      (svc:Service {id: $service_id}), (c:Consent {id: $consent_id})
+      (svc:Service {id: $service_id})
+OPTIONAL MATCH (c:Consent {id: $consent_id})
 CREATE (r:Referral {
   id: $id, state: $state, version: 1, urgency: $urgency, categories: $categories,
-  summarySealed: $summary_sealed, waitlisted: $waitlisted, legalBasis: 'CONSENT',
+  summarySealed: $summary_sealed, waitlisted: $waitlisted, legalBasis: $legal_basis,
+  justificationSealed: $justification_sealed,
+  reviewState: CASE WHEN $legal_basis STARTS WITH 'STATUTORY_' THEN 'PENDING' END,
   deadline: CASE WHEN $state = 'SENT' THEN datetime() + duration({hours: $deadline_hours})
             END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
 })
-CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc), (r)-[:UNDER]->(c)
+CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
+FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (r)-[:UNDER]->(c))
 CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
   id: randomUUID(), fromState: null, toState: $state, action: 'CREATE', side: 'SENDER',
   actor: $actor, organisationId: $from_id, at: datetime(), version: 1
@@ -87,7 +91,7 @@ MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
 SET r.lockedAt = datetime()
 RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_id,
        s.id AS subject_id, svc.id AS service_id, r.categories AS categories,
-       r.urgency AS urgency, r.deadlineHours AS deadline_hours
+       r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis
 """
 
 _MOVE: LiteralString = """
@@ -109,11 +113,18 @@ CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
 RETURN r.id AS id
 """
 
+# The subject's data on a referral (birth year, the sealed summary) is returned only
+# where the reader has a basis to see it now, for the categories the referral shares.
 _GET: LiteralString = (
     """
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
-      (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
-WHERE from.id = $reader OR to.id = $reader
+      (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject),
+      (reader:Organisation {id: $reader})
+WHERE reader = from OR reader = to
+WITH r, from, svc, to, s, reader, r.categories AS shared
+WITH r, from, svc, to, s, """
+    + read_basis("shared")
+    + """ AS basis
 RETURN r {
            consentState: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
                                         RETURN CASE WHEN c.state = 'ACTIVE'
@@ -122,19 +133,28 @@ RETURN r {
     + """ THEN 'ACTIVE' ELSE 'INACTIVE' END }),
            .id, .state, .version, .urgency, .categories, .reason, .outcome, .waitlisted,
            .legalBasis, .createdAt, .updatedAt, .deadline, .acknowledgedAt, .acceptedAt,
-           .closedAt, .summarySealed,
-           subjectId: s.id, subjectBirthYear: s.birthYear,
+           .closedAt, .reviewState,
+           summarySealed: CASE WHEN basis IS NOT NULL THEN r.summarySealed END,
+           subjectId: s.id,
+           subjectBirthYear: CASE WHEN basis IS NOT NULL THEN s.birthYear END,
            from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
            consentId: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent) RETURN c.id }),
+           consent: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
+                                   RETURN c { .id, .state, .givenBy, .purposes, .categories,
+                                              .organisationKinds, .validFrom, .validUntil,
+                                              .method, .evidenceSha256, .recordedAt,
+                                              permits: COLLECT { MATCH (c)-[:PERMITS]->(o)
+                                                                 RETURN o.id } } }),
            follows: head(COLLECT { MATCH (r)-[:FOLLOWS]->(p:Referral) RETURN p.id }),
            followedBy: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
            needTags: COLLECT { MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code },
            events: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
                              RETURN e { .* } ORDER BY e.version, e.at } } AS referral,
-       s.sealed AS subject_sealed,
-       head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
-                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
+       basis,
+       CASE WHEN basis IS NOT NULL THEN head(COLLECT {
+         MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+         RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END AS key
 """
 )
 
@@ -173,10 +193,10 @@ def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, 
     """The referral for its sender or receiver; the read is audited in its transaction."""
 
     def work(tx: session.Tx) -> dict[str, Any] | None:
-        row = tx.single(_GET, id=referral_id, reader=reader)
+        row = tx.single(_GET, id=referral_id, reader=reader, purpose="REFERRAL")
         if row is None:
             return None
-        audit_log.append(tx, audit_for(row["referral"]["subjectId"]))
+        audit_log.append(tx, audit_for(row["referral"], row["basis"]))
         return plain(row)
 
     return session.write(work)

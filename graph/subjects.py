@@ -4,28 +4,15 @@ that reads a subject, and every read (allowed or refused) is audited in its tran
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, LiteralString
 
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
-from graph.consent_rule import CONSENT_COVERS
+from graph.consent_rule import READ_BASIS
 from graph.errors import NotFound
 from graph.records import plain
-
-# May organisation $reader see subject `s` for $purpose and every one of $categories?
-# Its own registrations always; others only under a consent that covers it.
-PERMITTED: LiteralString = (
-    """(
-  EXISTS { MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $reader}) }
-  OR EXISTS {
-    MATCH (s)-[:GAVE]->(c:Consent), (receiver:Organisation {id: $reader})
-    WHERE """
-    + CONSENT_COVERS
-    + """
-  }
-)"""
-)
 
 _REGISTER: LiteralString = """
 MATCH (o:Organisation {id: $organisation_id})
@@ -40,14 +27,15 @@ RETURN COLLECT { MATCH (d:Subject {dupKey: $dup_key}) WHERE d.id <> $id RETURN d
 _READ: LiteralString = (
     """
 OPTIONAL MATCH (s:Subject {id: $id})
-WITH s, s IS NOT NULL AND """
-    + PERMITTED
-    + """ AS permitted
+OPTIONAL MATCH (reader:Organisation {id: $reader})
+WITH s, CASE WHEN s IS NOT NULL AND reader IS NOT NULL THEN """
+    + READ_BASIS
+    + """ END AS basis
 OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
-RETURN s IS NOT NULL AS found, permitted,
-       CASE WHEN permitted THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
-                                    .erasureDueAt, masterKeyId: k.masterKeyId,
-                                    blob: k.blob } END AS subject
+RETURN s IS NOT NULL AS found, basis,
+       CASE WHEN basis IS NOT NULL THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
+                                            .erasureDueAt, masterKeyId: k.masterKeyId,
+                                            blob: k.blob } END AS subject
 """
 )
 
@@ -100,17 +88,20 @@ def subject_read(
         assert row is not None
         if not row["found"]:
             return None
-        allowed = bool(row["permitted"])
-        audit_log.append(tx, audit if allowed else _denied(audit))
+        basis = row["basis"]
+        allowed = basis is not None
+        audit_log.append(tx, _with_basis(audit, basis) if allowed else _denied(audit))
         return plain(row["subject"]) if allowed else None
 
     return session.write(work)
 
 
 def _denied(record: AuditRecord) -> AuditRecord:
-    from dataclasses import replace
+    return replace(record, outcome="DENIED", legal_basis=None)
 
-    return replace(record, outcome="DENIED")
+
+def _with_basis(record: AuditRecord, basis: str) -> AuditRecord:
+    return replace(record, legal_basis=basis, statutory=basis.startswith("STATUTORY_"))
 
 
 _RECORD_CONSENT: LiteralString = """

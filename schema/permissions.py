@@ -28,6 +28,9 @@ DECLARED: dict[str, Permission] = {
     "Mutation.withdrawConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     # referrals: the sending side's counsellors and the receiving side's caseworkers
     "Query.referral": roles(Role.COUNSELLOR, Role.CASEWORKER, scope="sender or receiver"),
+    "Query.inbox": roles(Role.CASEWORKER, scope="referrals to own services"),
+    "Query.outbox": roles(Role.COUNSELLOR, scope="referrals from own organisation"),
+    "Query.referralAsFhir": roles(Role.COUNSELLOR, Role.CASEWORKER, scope="sender or receiver"),
     "Mutation.createReferral": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.transitionReferral": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="sender actions: COUNSELLOR; receiver: CASEWORKER"
@@ -37,6 +40,8 @@ DECLARED: dict[str, Permission] = {
     "Query.apiTokens": SIGNED_IN,
     # audit
     "Query.auditEvents": roles(Role.AUDITOR, scope="its area"),
+    "Query.statutoryReviewQueue": roles(Role.AUDITOR, scope="its area"),
+    "Mutation.reviewStatutoryReferral": roles(Role.AUDITOR, scope="its area"),
     # directory writes: municipal coordinators admit organisations; each keeps its own entry
     "Mutation.createOrganisation": roles(Role.COORDINATOR),
     "Mutation.updateOrganisation": roles(Role.ORG_ADMIN, scope=OWN),

@@ -14,6 +14,7 @@ from enum import StrEnum
 class ErrorCode(StrEnum):
     REQUIRED = "REQUIRED"
     TOO_LONG = "TOO_LONG"
+    TOO_SHORT = "TOO_SHORT"
     INVALID = "INVALID"
     UNKNOWN_KIND = "UNKNOWN_KIND"
     OUT_OF_RANGE = "OUT_OF_RANGE"

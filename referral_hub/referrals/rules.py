@@ -23,8 +23,12 @@ def deadline_hours(response_target_hours: int, urgency: Urgency) -> int:
     return response_target_hours if cap is None else min(response_target_hours, cap)
 
 
-def creation_refusal(row: dict[str, Any] | None, *, accept_waitlist: bool) -> None:
-    """Raise the reason a referral cannot be created from the looked-up facts, if any."""
+def creation_refusal(
+    row: dict[str, Any] | None, *, accept_waitlist: bool, statutory: bool = False
+) -> None:
+    """Raise the reason a referral cannot be created from the looked-up facts, if any.
+
+    A statutory referral needs no consent (its justification was checked before)."""
     if row is None:
         raise ValidationFailed(
             [
@@ -47,7 +51,7 @@ def creation_refusal(row: dict[str, Any] | None, *, accept_waitlist: bool) -> No
                 )
             ]
         )
-    if row["consent_id"] is None:
+    if row["consent_id"] is None and not statutory:
         raise PublicError(
             ErrorCode.CONSENT_REQUIRED,
             "No active consent lets the receiving organisation have this for "

@@ -11,11 +11,12 @@ from graph import referrals as referral_repo
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
+from referral_hub.consent.legal_basis import LegalBasis, basis_errors, is_statutory
 from referral_hub.consent.policy import DataCategory
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
-from referral_hub.referrals import handoff
+from referral_hub.referrals import fhir, handoff
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
@@ -23,7 +24,10 @@ from referral_hub.subjects.services import subject_chain
 SUMMARY_MAX = 2000
 
 
-def _audit(actor: Actor, action: str, referral_id: str, subject_id: str) -> AuditRecord:
+def _audit(
+    actor: Actor, action: str, referral_id: str, subject_id: str, basis: str | None
+) -> AuditRecord:
+    """Events about a referral chain on its subject; a statutory referral marks them all."""
     return audit_record(
         actor,
         action,
@@ -31,7 +35,8 @@ def _audit(actor: Actor, action: str, referral_id: str, subject_id: str) -> Audi
         referral_id,
         chain=subject_chain(subject_id),
         purpose="REFERRAL",
-        legal_basis="CONSENT",
+        legal_basis=basis,
+        statutory=is_statutory(basis),
     )
 
 
@@ -45,33 +50,47 @@ def referral_create(
         {getattr(c, "value", c) for c in data.get("categories") or [DataCategory.CONTACT]}
     )
     summary = (data.get("summary") or "").strip()
+    basis = LegalBasis(
+        getattr(data.get("legalBasis"), "value", None) or data.get("legalBasis") or "CONSENT"
+    )
+    justification = (data.get("justification") or "").strip()
+    errors = basis_errors(basis, justification)
     if len(summary) > SUMMARY_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "summary",
-                    ErrorCode.TOO_LONG,
-                    f"summary must be at most {SUMMARY_MAX} characters.",
-                )
-            ]
+        errors.append(
+            FieldError(
+                "summary", ErrorCode.TOO_LONG, f"summary must be at most {SUMMARY_MAX} characters."
+            )
         )
+    if errors:
+        raise ValidationFailed(errors)
     state = handoff.State.SENT if data.get("send", True) else handoff.State.DRAFT
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        creation_refusal(row, accept_waitlist=bool(data.get("acceptWaitlist")))
+        creation_refusal(
+            row,
+            accept_waitlist=bool(data.get("acceptWaitlist")),
+            statutory=is_statutory(basis),
+        )
         assert row is not None
-        sealed = None
-        if summary and row["blob"] is not None:
+        sealed = sealed_justification = None
+        if (summary or justification) and row["blob"] is not None:
             key = crypto.unwrap(
                 crypto.WrappedKey(row["master_key_id"], row["blob"]),
                 keys.master_keys(),
                 subject_id=subject_id,
             )
-            sealed = crypto.seal({"summary": summary}, key, subject_id=subject_id)
+            if summary:
+                sealed = crypto.seal({"summary": summary}, key, subject_id=subject_id)
+            if justification:
+                sealed_justification = crypto.seal(
+                    {"justification": justification}, key, subject_id=subject_id
+                )
         return {
-            "consent_id": row["consent_id"],
+            # A statutory referral does not rest on a consent even if one exists.
+            "consent_id": None if is_statutory(basis) else row["consent_id"],
             "summary_sealed": sealed,
+            "justification_sealed": sealed_justification,
             "waitlisted": row["capacity"] == "FULL",
             "deadline_hours": deadline_hours(int(row["response_hours"]), urgency),
         }
@@ -94,10 +113,11 @@ def referral_create(
             "urgency": urgency.value,
             "categories": categories,
             "need_tags": list(data.get("needTags") or []),
+            "legal_basis": basis.value,
             "actor": actor.username,
             "follows_id": follows_id,
         },
-        audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id),
+        audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id, basis.value),
     )
     return referral_read(actor=actor, referral_id=referral_id)
 
@@ -161,7 +181,9 @@ def referral_transition(
         referral_id=key,
         decide=decide,
         actor=actor.username,
-        audit_for=lambda row: _audit(actor, f"REFERRAL_{action.value}", key, row["subject_id"]),
+        audit_for=lambda row: _audit(
+            actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
+        ),
     )
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
@@ -200,21 +222,31 @@ def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
         )
 
 
-def referral_read(*, actor: Actor, referral_id: str) -> dict[str, Any]:
+def referral_read(
+    *, actor: Actor, referral_id: str, action: str = "REFERRAL_READ"
+) -> dict[str, Any]:
     key = checked_uuid(referral_id, "id")
     row = referral_repo.referral_get(
         referral_id=key,
         reader=actor.organisation_id or "",
-        audit_for=lambda subject_id: _audit(actor, "REFERRAL_READ", key, subject_id),
+        audit_for=lambda referral, basis: _audit(
+            actor,
+            action,
+            key,
+            referral["subjectId"],
+            # What the read rests on; a statutory referral marks its reads even when the
+            # reader could also have seen the subject under consent.
+            referral["legalBasis"] if is_statutory(referral["legalBasis"]) else basis,
+        ),
     )
     if row is None:
         raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
     referral = row["referral"]
-    sender = referral["from"]["id"] == actor.organisation_id
     referral["summary"] = None
     sealed = referral.pop("summarySealed", None)
-    # The receiver sees the summary only while the consent it was sent under holds.
-    if sealed and row["key"] and (sender or referral["consentState"] == "ACTIVE"):
+    # The statement returns the sealed summary and the key only where the reader has a
+    # basis to see the subject now (its own record, consent, or a statutory referral).
+    if sealed and row["key"]:
         data_key = crypto.unwrap(
             crypto.WrappedKey(row["key"]["masterKeyId"], row["key"]["blob"]),
             keys.master_keys(),
@@ -224,3 +256,10 @@ def referral_read(*, actor: Actor, referral_id: str) -> dict[str, Any]:
             sealed, data_key, subject_id=referral["subjectId"]
         )["summary"]
     return referral
+
+
+def referral_as_fhir(*, actor: Actor, referral_id: str) -> dict[str, Any]:
+    """The referral as a FHIR R4 Bundle, from the same audited, consent-checked read."""
+    return fhir.referral_bundle(
+        referral_read(actor=actor, referral_id=referral_id, action="REFERRAL_FHIR_READ")
+    )

@@ -1,89 +1,14 @@
 """School absence → welfare: referrals under consent, the handoff, conflicts and cascades."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
-
-import pytest
 
 from graph import session
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.errors import PublicError
 from referral_hub.referrals import handoff, services
-from tests import directory_fixtures
-from tests.conftest import graph_counts, member
-
-REGISTER = """
-mutation { registerSubject(input: {birthYear: 2012, areaCode: "141313", name: "山田 太郎",
-  contact: "090-1111-2222"}) { subject { id } errors { code } } }"""
-CONSENT = """
-mutation($input: ConsentInput!) { recordConsent(input: $input) { consent { id } errors { code } } }
-"""
-CREATE = """
-mutation($input: ReferralInput!) {
-  createReferral(input: $input) {
-    referral { id state version urgency summary waitlisted deadline receiver { name }
-               timeline { action toState } }
-    errors { field code message }
-  }
-}"""
-MOVE = """
-mutation($id: ID!, $action: HandoffAction!, $version: Int!, $reason: DeclineReason,
-         $outcome: ReferralOutcome, $note: String, $suggested: ID) {
-  transitionReferral(id: $id, action: $action, version: $version, reason: $reason,
-                     outcome: $outcome, note: $note, suggestedServiceId: $suggested) {
-    referral { state version reason outcome followedBy timeline { action fromState toState } }
-    errors { field code }
-  }
-}"""
-READ = "query($id: ID!) { referral(id: $id) { id state summary consentState follows } }"
-UNTIL = (date.today() + timedelta(days=180)).isoformat()
-
-
-@pytest.fixture
-def case(graph_db, db, redis_db):
-    network = directory_fixtures.build()
-    people = {
-        "counsellor": member("counsellor", network["school"], Role.COUNSELLOR),
-        "welfare": member("caseworker", network["welfare"], Role.CASEWORKER),
-        "npo": member("npo-worker", network["npo"], Role.CASEWORKER),
-    }
-    subject = people["counsellor"](REGISTER)["data"]["registerSubject"]["subject"]["id"]
-    return network, people, subject
-
-
-def give_consent(people, subject, **changes):
-    data = {
-        "subjectId": subject,
-        "givenBy": "GUARDIAN",
-        "guardianRelationship": "母",
-        "purposes": ["REFERRAL"],
-        "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
-        "validUntil": UNTIL,
-        "method": "VERBAL",
-        **changes,
-    }
-    payload = people["counsellor"](CONSENT, {"input": data})["data"]["recordConsent"]
-    assert payload["errors"] == []
-    return payload["consent"]["id"]
-
-
-def create(people, subject, service, **changes):
-    data = {
-        "subjectId": subject,
-        "serviceId": service,
-        "urgency": "PRIORITY",
-        "summary": "9月から不登校。母子家庭で食事も心配。",
-        "needTags": ["school_non_attendance"],
-        **changes,
-    }
-    return people["counsellor"](CREATE, {"input": data})
-
-
-def move(caller, referral, action, version, **extra):
-    return caller(MOVE, {"id": referral, "action": action, "version": version, **extra})["data"][
-        "transitionReferral"
-    ]
+from tests.conftest import graph_counts
+from tests.referrals.flows import MOVE, READ, create, give_consent, move
 
 
 def test_the_whole_handoff_from_school_to_welfare(case):

@@ -9,6 +9,8 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs a Neo4j Community server in this JVM with only the Bolt connector on
@@ -54,6 +56,7 @@ public final class Launcher {
                         org.neo4j.io.ByteUnit.parse(env("NEO4J_TX_MEMORY", "1g")))
                 .build();
 
+        registerFunctions(dbms);
         setPassword(dbms, password);
         String readyFile = System.getenv("NEO4J_READY_FILE");
         if (readyFile != null && !readyFile.isBlank()) {
@@ -85,6 +88,13 @@ public final class Launcher {
                 throw e;
             }
         }
+    }
+
+    /** Our own Cypher functions (see HubFunctions); global to the DBMS, so once is enough. */
+    private static void registerFunctions(DatabaseManagementService dbms) throws Exception {
+        GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        db.getDependencyResolver().resolveDependency(GlobalProcedures.class)
+                .registerFunction(HubFunctions.class);
     }
 
     private static String env(String name, String fallback) {

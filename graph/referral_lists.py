@@ -1,0 +1,220 @@
+"""Pages of referrals: a receiver's inbox, a sender's outbox, the auditors' review queue.
+
+Each page is ONE statement: it filters and pages the referrals, decides per subject
+under which basis the reader may see the subject's initials (graph/consent_rule.py),
+returns the sealed data only where it may, and extends each such subject's audit chain
+(graph/audit.py APPEND_FOR_SUBJECTS). The read and its audit commit together, and a
+page of 50 costs one round trip whatever its contents.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from graph import session
+from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.consent_rule import read_basis
+from graph.listing import PAGE_DESC, Page, PageRequest, page_from
+from graph.records import plain
+
+_WAITING: LiteralString = "['SENT', 'RECEIVED']"
+
+# From the paged rows to the answer: basis per row, the audit, then one row per referral.
+_PAGE_TAIL: LiteralString = (
+    """
+MATCH (n)-[:FROM]->(from:Organisation),
+      (n)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (n)-[:FOR]->(s:Subject)
+WITH reader, n, sortKey, from, svc, to, s, """
+    + read_basis()
+    + """ AS basis
+WITH reader, collect({n: n, sortKey: sortKey, from: from, svc: svc, to: to, s: s,
+                      basis: basis}) AS rows
+WITH rows, reader.areaCode AS auditArea,
+     [row IN rows WHERE row.basis IS NOT NULL | {subject: row.s.id, basis: row.basis}]
+       AS reads
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+UNWIND rows AS row
+WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
+RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .waitlisted,
+           .legalBasis, .reviewState,
+           overdue: n.state IN """
+    + _WAITING
+    + """ AND n.deadline < datetime(),
+           subjectId: s.id,
+           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+           service: svc { .id, .name, .mode },
+           lastEvent: head(COLLECT { MATCH (n)-[:HAS_EVENT]->(e:HandoffEvent)
+                                     RETURN e { .* } ORDER BY e.version DESC, e.at DESC }),
+           basis: row.basis,
+           subjectSealed: CASE WHEN row.basis IS NOT NULL THEN s.sealed END,
+           subjectKey: CASE WHEN row.basis IS NOT NULL THEN head(COLLECT {
+             MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+             RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END,
+           justificationSealed: CASE WHEN $with_justification THEN n.justificationSealed END
+         } AS referral,
+       row.sortKey AS sortKey
+ORDER BY sortKey DESC, referral.id ASC
+"""
+)
+
+_FILTERS: LiteralString = """
+WITH reader, n WHERE ($state IS NULL OR n.state = $state)
+  AND ($urgency IS NULL OR n.urgency = $urgency)
+  AND ($overdue IS NULL
+       OR coalesce(n.state IN ['SENT', 'RECEIVED'] AND n.deadline < datetime(), false)
+          = $overdue)
+WITH reader, n, n.createdAt.epochMillis AS sortKey
+"""
+
+# The receiver never sees a sender's drafts.
+_INBOX: LiteralString = (
+    """
+MATCH (reader:Organisation {id: $reader})-[:PROVIDES]->(:Service)<-[:TO]-(n:Referral)
+WHERE n.state <> 'DRAFT'
+"""
+    + _FILTERS
+    + PAGE_DESC
+    + _PAGE_TAIL
+)
+
+_OUTBOX: LiteralString = (
+    """
+MATCH (reader:Organisation {id: $reader})<-[:FROM]-(n:Referral)
+"""
+    + _FILTERS
+    + PAGE_DESC
+    + _PAGE_TAIL
+)
+
+# Statutory referrals sent from or to organisations in the auditor's areas. The auditor
+# reads the justification (sealed with the subject's key) under the statute's own basis.
+_REVIEW_QUEUE: LiteralString = (
+    """
+OPTIONAL MATCH (reader:Organisation {id: $reader})
+MATCH (n:Referral)-[:FROM]->(sender:Organisation)
+WHERE n.legalBasis STARTS WITH 'STATUTORY_'
+  AND ($area_codes IS NULL OR sender.areaCode IN $area_codes)
+  AND ($reviewed IS NULL OR (n.reviewState <> 'PENDING') = $reviewed)
+WITH reader, n, n.createdAt.epochMillis AS sortKey
+"""
+    + PAGE_DESC
+    + """
+MATCH (n)-[:FROM]->(from:Organisation),
+      (n)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (n)-[:FOR]->(s:Subject)
+WITH reader, n, sortKey, from, svc, to, s, n.legalBasis AS basis
+WITH reader, collect({n: n, sortKey: sortKey, from: from, svc: svc, to: to, s: s,
+                      basis: basis}) AS rows
+WITH rows, reader.areaCode AS auditArea,
+     [row IN rows | {subject: row.s.id, basis: row.basis}] AS reads
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+UNWIND rows AS row
+WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
+RETURN n { .id, .state, .version, .urgency, .createdAt, .updatedAt, .legalBasis,
+           .reviewState, .reviewedAt, .reviewedBy, .reviewNote,
+           subjectId: s.id,
+           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+           service: svc { .id, .name, .mode },
+           basis: row.basis,
+           justificationSealed: n.justificationSealed,
+           subjectKey: head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+                                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} })
+         } AS referral,
+       row.sortKey AS sortKey
+ORDER BY sortKey DESC, referral.id ASC
+"""
+)
+
+
+def _page(query: LiteralString, *, page: PageRequest, audit: AuditRecord, **params: Any) -> Page:
+    def work(tx: session.Tx) -> list[dict[str, Any]]:
+        return [
+            plain(row) for row in tx.rows(query, **params, **page.params(), **audit_params(audit))
+        ]
+
+    return page_from(session.write(work), page, key="referral")
+
+
+def referral_box(
+    *,
+    box: str,
+    reader: str,
+    page: PageRequest,
+    audit: AuditRecord,
+    state: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
+) -> Page:
+    """A page of the reader's INBOX or OUTBOX, newest first, with its audit, in one trip."""
+    return _page(
+        _INBOX if box == "INBOX" else _OUTBOX,
+        page=page,
+        audit=audit,
+        reader=reader,
+        state=state,
+        urgency=urgency,
+        overdue=overdue,
+        purpose="REFERRAL",
+        categories=["CONTACT"],  # the initials come from the name
+        with_justification=False,
+    )
+
+
+def review_queue(
+    *,
+    reader: str,
+    page: PageRequest,
+    audit: AuditRecord,
+    area_codes: list[str] | None,
+    reviewed: bool | None,
+) -> Page:
+    return _page(
+        _REVIEW_QUEUE,
+        page=page,
+        audit=audit,
+        reader=reader,
+        area_codes=area_codes,
+        reviewed=reviewed,
+    )
+
+
+_REVIEW: LiteralString = """
+MATCH (n:Referral {id: $id})-[:FROM]->(sender:Organisation), (n)-[:FOR]->(s:Subject)
+WHERE n.legalBasis STARTS WITH 'STATUTORY_'
+  AND ($area_codes IS NULL OR sender.areaCode IN $area_codes)
+SET n.reviewState = $finding, n.reviewedAt = datetime(), n.reviewedBy = $reviewer,
+    n.reviewNote = $note
+RETURN n.id AS id, s.id AS subject_id, n.legalBasis AS legal_basis
+"""
+
+
+def review_record(
+    *,
+    referral_id: str,
+    finding: str,
+    note: str | None,
+    reviewer: str,
+    area_codes: list[str] | None,
+    audit_for: Any,
+) -> dict[str, Any] | None:
+    """Record an auditor's finding on a statutory referral, audited on its subject's chain."""
+    from graph import audit as audit_log
+
+    def work(tx: session.Tx) -> dict[str, Any] | None:
+        row = tx.single(
+            _REVIEW,
+            id=referral_id,
+            finding=finding,
+            note=note,
+            reviewer=reviewer,
+            area_codes=area_codes,
+        )
+        if row is None:
+            return None
+        audit_log.append(tx, audit_for(row))
+        return row
+
+    return session.write(work)

@@ -1,0 +1,207 @@
+"""A referral as an HL7 FHIR R4 Bundle: ServiceRequest (what is asked), Task (the
+handoff's state) and Consent (what the sharing rests on), built from an audited read
+and validated by the fhir.resources models before it leaves.
+
+Subjects are pseudonymous here: the bundle names the subject by its hub identifier,
+never by a Patient resource with personal fields. A statutory referral has no Consent;
+its basis is a ServiceRequest category instead. Pure apart from the validation library.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+
+from referral_hub.consent.legal_basis import is_statutory
+from referral_hub.referrals.handoff import FHIR_TASK_STATUS, State
+
+SYSTEM = "https://tsunagari.example.jp/fhir"
+SUBJECT_SYSTEM = f"{SYSTEM}/subject-id"
+ORGANISATION_SYSTEM = f"{SYSTEM}/organisation-id"
+TAG_SYSTEM = f"{SYSTEM}/need-tag"
+BASIS_SYSTEM = f"{SYSTEM}/legal-basis"
+STATE_SYSTEM = f"{SYSTEM}/handoff-state"
+CATEGORY_SYSTEM = f"{SYSTEM}/data-category"
+PURPOSE_SYSTEM = f"{SYSTEM}/purpose"
+
+_REQUEST_STATUS = {
+    State.DRAFT: "draft",
+    State.SENT: "active",
+    State.RECEIVED: "active",
+    State.ACCEPTED: "active",
+    State.IN_PROGRESS: "active",
+    State.COMPLETED: "completed",
+    State.DECLINED: "revoked",
+    State.CANCELLED: "revoked",
+    State.WITHDRAWN: "revoked",
+}
+_PRIORITY = {"ROUTINE": "routine", "PRIORITY": "urgent", "URGENT": "asap"}
+_CONSENT_STATUS = {"ACTIVE": "active", "WITHDRAWN": "inactive", "EXPIRED": "inactive"}
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else (value if isinstance(value, str) else value.isoformat())
+
+
+def _organisation(party: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "Organization",
+        "identifier": {"system": ORGANISATION_SYSTEM, "value": party["id"]},
+        "display": party["name"],
+    }
+
+
+def _subject(subject_id: str) -> dict[str, Any]:
+    return {"type": "Patient", "identifier": {"system": SUBJECT_SYSTEM, "value": subject_id}}
+
+
+def _urn(resource_id: str, kind: str) -> str:
+    # Entries in one bundle refer to each other by these; the kind keeps them distinct.
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{kind}/{resource_id}')}"
+
+
+def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
+    """The bundle as JSON-ready data; raises pydantic.ValidationError if it is not valid FHIR."""
+    state = State(referral["state"])
+    request_url = _urn(referral["id"], "ServiceRequest")
+    consent = referral.get("consent")
+    consent_url = _urn(consent["id"], "Consent") if consent else None
+    basis = referral.get("legalBasis") or "CONSENT"
+
+    service_request: dict[str, Any] = {
+        "resourceType": "ServiceRequest",
+        "id": referral["id"],
+        "identifier": [{"system": f"{SYSTEM}/referral-id", "value": referral["id"]}],
+        "status": _REQUEST_STATUS[state],
+        "intent": "order",
+        "priority": _PRIORITY[referral["urgency"]],
+        "category": [{"coding": [{"system": BASIS_SYSTEM, "code": basis}]}],
+        "code": {"text": referral["service"]["name"]},
+        "subject": _subject(referral["subjectId"]),
+        "authoredOn": _iso(referral["createdAt"]),
+        "requester": _organisation(referral["from"]),
+        "performer": [_organisation(referral["to"])],
+        "reasonCode": [
+            {"coding": [{"system": TAG_SYSTEM, "code": tag}]} for tag in referral["needTags"]
+        ]
+        or None,
+        "supportingInfo": [{"reference": consent_url}] if consent_url else None,
+        "note": [{"text": referral["summary"]}] if referral.get("summary") else None,
+    }
+    task: dict[str, Any] = {
+        "resourceType": "Task",
+        "id": f"{referral['id']}-task",
+        "status": FHIR_TASK_STATUS[state],
+        "businessStatus": {"coding": [{"system": STATE_SYSTEM, "code": state.value}]},
+        "intent": "order",
+        "priority": _PRIORITY[referral["urgency"]],
+        "focus": {"reference": request_url},
+        "for": _subject(referral["subjectId"]),
+        "authoredOn": _iso(referral["createdAt"]),
+        "lastModified": _iso(referral["updatedAt"]),
+        "requester": _organisation(referral["from"]),
+        "owner": _organisation(referral["to"]),
+        "statusReason": {"text": referral["reason"]} if referral.get("reason") else None,
+        "restriction": {"period": {"end": _iso(referral["deadline"])}}
+        if referral.get("deadline")
+        else None,
+        "output": [
+            {
+                "type": {"text": "outcome"},
+                "valueCodeableConcept": {
+                    "coding": [{"system": f"{SYSTEM}/outcome", "code": referral["outcome"]}]
+                },
+            }
+        ]
+        if referral.get("outcome")
+        else None,
+    }
+    entries = [
+        {"fullUrl": request_url, "resource": service_request},
+        {"fullUrl": _urn(referral["id"], "Task"), "resource": task},
+    ]
+    if consent and not is_statutory(basis):
+        entries.append({"fullUrl": consent_url, "resource": _consent(consent, referral)})
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{**e, "resource": _pruned(e["resource"])} for e in entries],
+    }
+    return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)
+
+
+def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "resourceType": "Consent",
+        "id": consent["id"],
+        "status": _CONSENT_STATUS.get(consent["state"], "inactive"),
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": "patient-privacy",
+                }
+            ]
+        },
+        "category": [
+            {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": "Consent"}
+        ],
+        "patient": _subject(referral["subjectId"]),
+        "dateTime": _iso(consent.get("recordedAt")),
+        "organization": [_organisation(referral["from"])],
+        "sourceAttachment": {
+            "title": f"{consent.get('method', '').lower()} consent; SHA-256 "
+            f"{consent.get('evidenceSha256') or 'not recorded'}"
+        },
+        "policyRule": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "OPTIN",
+                }
+            ]
+        },
+        "provision": {
+            "type": "permit",
+            "period": {
+                "start": _iso(consent.get("validFrom")),
+                "end": _iso(consent.get("validUntil")),
+            },
+            "actor": [
+                {
+                    "role": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+                                "code": "IRCP",
+                            }
+                        ]
+                    },
+                    "reference": {
+                        "type": "Organization",
+                        "identifier": {"system": ORGANISATION_SYSTEM, "value": organisation},
+                    },
+                }
+                for organisation in consent.get("permits") or []
+            ]
+            or None,
+            "purpose": [
+                {"system": PURPOSE_SYSTEM, "code": purpose} for purpose in consent["purposes"]
+            ],
+            "class": [
+                {"system": CATEGORY_SYSTEM, "code": category} for category in consent["categories"]
+            ],
+        },
+    }
+
+
+def _pruned(value: Any) -> Any:
+    """Without None values and empty lists: FHIR forbids empty elements."""
+    if isinstance(value, dict):
+        pruned = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value

@@ -1,0 +1,152 @@
+"""Inbox, outbox and the auditors' review queue of statutory referrals."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from graph import referral_lists as lists_repo
+from graph.listing import Page, PageRequest
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import audit_record, auditor_area_codes
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import checked_uuid
+from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.services import subject_chain
+
+REVIEW_NOTE_MAX = 2000
+
+
+class Box(StrEnum):
+    INBOX = "INBOX"
+    OUTBOX = "OUTBOX"
+
+
+class ReviewFinding(StrEnum):
+    APPROPRIATE = "APPROPRIATE"
+    INAPPROPRIATE = "INAPPROPRIATE"  # the auditor follows it up outside the system
+
+
+def initials(name_kana: str | None, name: str | None) -> str | None:
+    """The first letter of each part of the name, kana preferred: 「やまだ たろう」→ や.た."""
+    source = (name_kana or name or "").replace("\u3000", " ").split()
+    return "".join(part[0] + "." for part in source) or None
+
+
+def referral_box(
+    *,
+    actor: Actor,
+    box: Box,
+    page: PageRequest,
+    state: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
+) -> Page:
+    if not actor.organisation_id:
+        raise PublicError(ErrorCode.FORBIDDEN, "Inboxes and outboxes belong to organisations.")
+    result = lists_repo.referral_box(
+        box=box.value,
+        reader=actor.organisation_id,
+        page=page,
+        state=state,
+        urgency=urgency,
+        overdue=overdue,
+        audit=audit_record(
+            actor, f"REFERRAL_{box.value}_READ", "Subject", None, purpose="REFERRAL"
+        ),
+    )
+    for item in result.items:
+        item["subjectInitials"] = _initials(item)
+    return result
+
+
+def _initials(item: dict[str, Any]) -> str | None:
+    sealed, wrapped = item.pop("subjectSealed", None), item.pop("subjectKey", None)
+    if not sealed or not wrapped:
+        return None  # no basis to see the subject, or its key is erased
+    subject_id = item["subjectId"]
+    data_key = crypto.unwrap(
+        crypto.WrappedKey(wrapped["masterKeyId"], wrapped["blob"]),
+        keys.master_keys(),
+        subject_id=subject_id,
+    )
+    personal = crypto.open_sealed(sealed, data_key, subject_id=subject_id)
+    return initials(personal.get("nameKana"), personal.get("name"))
+
+
+def _require_auditor(actor: Actor) -> None:
+    if not (actor.has_role(Role.AUDITOR) or actor.is_system_admin):
+        raise PublicError(ErrorCode.FORBIDDEN, "The review queue is for auditors.")
+
+
+def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = None) -> Page:
+    """Statutory referrals in the auditor's areas, with their justifications."""
+    _require_auditor(actor)
+    result = lists_repo.review_queue(
+        reader=actor.organisation_id or "",
+        page=page,
+        area_codes=auditor_area_codes(actor),
+        reviewed=reviewed,
+        audit=audit_record(actor, "STATUTORY_REVIEW_READ", "Subject", None, purpose="AUDIT"),
+    )
+    for item in result.items:
+        item["justification"] = _justification(item)
+    return result
+
+
+def _justification(item: dict[str, Any]) -> str | None:
+    sealed, wrapped = item.pop("justificationSealed", None), item.pop("subjectKey", None)
+    if not sealed or not wrapped:
+        return None
+    subject_id = item["subjectId"]
+    data_key = crypto.unwrap(
+        crypto.WrappedKey(wrapped["masterKeyId"], wrapped["blob"]),
+        keys.master_keys(),
+        subject_id=subject_id,
+    )
+    return crypto.open_sealed(sealed, data_key, subject_id=subject_id).get("justification")
+
+
+def review_record(
+    *, actor: Actor, referral_id: str, finding: ReviewFinding, note: str | None = None
+) -> dict[str, Any]:
+    _require_auditor(actor)
+    key = checked_uuid(referral_id, "id")
+    text = (note or "").strip() or None
+    if finding == ReviewFinding.INAPPROPRIATE and not text:
+        raise ValidationFailed(
+            [FieldError("note", ErrorCode.REQUIRED, "Say why the basis was not appropriate.")]
+        )
+    if text and len(text) > REVIEW_NOTE_MAX:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "note",
+                    ErrorCode.TOO_LONG,
+                    f"note must be at most {REVIEW_NOTE_MAX} characters.",
+                )
+            ]
+        )
+    row = lists_repo.review_record(
+        referral_id=key,
+        finding=finding.value,
+        note=text,
+        reviewer=actor.username,
+        area_codes=auditor_area_codes(actor),
+        audit_for=lambda row: audit_record(
+            actor,
+            "STATUTORY_REVIEW",
+            "Referral",
+            key,
+            chain=subject_chain(row["subject_id"]),
+            purpose="AUDIT",
+            legal_basis=row["legal_basis"],
+            statutory=True,
+        ),
+    )
+    if row is None:
+        raise ValidationFailed(
+            [FieldError("id", ErrorCode.NOT_FOUND, "No statutory referral in your areas.")]
+        )
+    return {"id": key, "review_state": finding.value}
