@@ -45,6 +45,17 @@ class ErrorCode(StrEnum):
     SERVICE_NOT_ACCEPTING = "SERVICE_NOT_ACCEPTING"
 
 
+# Refusals of the request itself rather than of its input: never a mutation's `errors`.
+REQUEST_LEVEL = frozenset(
+    {
+        ErrorCode.UNAUTHENTICATED,
+        ErrorCode.FORBIDDEN,
+        ErrorCode.RATE_LIMITED,
+        ErrorCode.GRAPH_UNAVAILABLE,
+    }
+)
+
+
 @dataclass(frozen=True)
 class FieldError:
     field: str | None

@@ -1,9 +1,12 @@
 """The one mutation contract: validate, act, and report bad input as `errors`, never raise.
 
 Subclasses declare `Arguments`, their payload fields and `error_type`, and implement
-`perform`. A ValidationFailed from the service layer becomes `errors { field code
-message }` with every other payload field null; nothing was written in that case,
-because services validate before they write and write in one transaction.
+`perform`. A ValidationFailed from the service layer, or a PublicError that refuses
+the request on its merits (CONSENT_REQUIRED, INVALID_TRANSITION, CONFLICT, ...), becomes
+`errors { field code message }` with every other payload field null; nothing was written
+in that case, because services validate before they write and write in one transaction.
+Who may call at all (UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED) and an unavailable graph
+stay top-level GraphQL errors: they are about the request, not its input.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any, ClassVar
 
 import graphene
 
-from referral_hub.core.errors import ValidationFailed
+from referral_hub.core.errors import REQUEST_LEVEL, FieldError, PublicError, ValidationFailed
 from schema.core.errors import payload_errors
 
 
@@ -42,4 +45,9 @@ class DomainMutation(graphene.Mutation):
             payload = cls.perform(info, **arguments)
         except ValidationFailed as failed:
             return cls(errors=payload_errors(cls.error_type, failed.errors))
+        except PublicError as refused:
+            if refused.code in REQUEST_LEVEL:
+                raise
+            error = FieldError(refused.field, refused.code, str(refused))
+            return cls(errors=payload_errors(cls.error_type, [error]))
         return cls(errors=[], **payload)
