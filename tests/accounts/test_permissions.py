@@ -107,6 +107,15 @@ OPERATIONS = {
         {},
     ),
     "Query.referral": ("query($id: ID!) { referral(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.referralAsFhir": ("query($id: ID!) { referralAsFhir(id: $id) }", {"id": "{npo}"}),
+    "Query.inbox": ("{ inbox { edges { node { id } } } }", {}),
+    "Query.outbox": ("{ outbox { edges { node { id } } } }", {}),
+    "Query.statutoryReviewQueue": ("{ statutoryReviewQueue { edges { node { id } } } }", {}),
+    "Mutation.reviewStatutoryReferral": (
+        "mutation($id: ID!) { reviewStatutoryReferral(id: $id, finding: APPROPRIATE) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
     "Mutation.createReferral": (
         "mutation($s: ID!) { createReferral(input: {subjectId: $s, serviceId: $s}) "
         "{ errors { code } } }",

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from graph import organisations as organisation_repo
-from referral_hub.benchmarks import directory
+from referral_hub.benchmarks import directory, inbox
 from referral_hub.benchmarks.timing import table
 from referral_hub.directory.demo import Scale
 
@@ -30,5 +30,6 @@ class Command(BaseCommand):
         samples = list(
             directory.run(scales=[Scale.CITY, Scale.PREFECTURE], count=count, warmup=warmup)
         )
+        samples += inbox.run(count=min(count, 100), warmup=min(warmup, 10))
         self.stdout.write("")
         self.stdout.write(table(samples))

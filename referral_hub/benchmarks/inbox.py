@@ -1,0 +1,95 @@
+"""An inbox page of 50: one statement that pages, checks each subject's basis and appends
+50 audit events, then 50 initials decrypted. Measured through the service layer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from graph import session
+from graph.listing import PageRequest
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.benchmarks.timing import Sample, measure
+from referral_hub.directory import services as directory
+from referral_hub.referrals import lists
+from referral_hub.referrals import services as referrals
+from referral_hub.subjects import services as subjects
+
+SCHOOL, OFFICE = "ベンチ中学校", "ベンチ福祉事務所"
+_EXISTING = """
+OPTIONAL MATCH (o:Organisation {name: $school})
+OPTIONAL MATCH (w:Organisation {name: $office})
+OPTIONAL MATCH (w)-[:PROVIDES]->(svc:Service)
+RETURN o.id AS school, w.id AS welfare, svc.id AS service,
+       COUNT { (svc)<-[:TO]-(:Referral) } AS referrals
+"""
+
+
+def _network(referral_count: int) -> str:
+    """The bench's own school and welfare office with `referral_count` referrals (made once,
+    completed if an earlier run was interrupted)."""
+    found = session.read(lambda tx: tx.single(_EXISTING, school=SCHOOL, office=OFFICE)) or {}
+    admin = Actor(username="bench", roles=frozenset({Role.SYSTEM_ADMIN}))
+    school = (
+        found.get("school")
+        or directory.organisation_create(
+            actor=admin, data={"name": SCHOOL, "kind": "SCHOOL", "areaCode": "141313"}
+        )["id"]
+    )
+    welfare = (
+        found.get("welfare")
+        or directory.organisation_create(
+            actor=admin, data={"name": OFFICE, "kind": "WELFARE_OFFICE", "areaCode": "141313"}
+        )["id"]
+    )
+    service = (
+        found.get("service")
+        or directory.service_create(
+            actor=admin,
+            data={"organisationId": welfare, "name": "子ども家庭相談", "mode": "SUPPORT"},
+        )["id"]
+    )
+    counsellor = Actor(username="bench", organisation_id=school, roles=frozenset({Role.COUNSELLOR}))
+    for number in range(found.get("referrals") or 0, referral_count):
+        subject, _ = subjects.subject_register(
+            actor=counsellor,
+            data={"birthYear": 2012, "areaCode": "141313", "name": f"山田 太郎{number}"},
+        )
+        subjects.consent_record(
+            actor=counsellor,
+            data={
+                "subjectId": subject["id"],
+                "givenBy": "GUARDIAN",
+                "guardianRelationship": "母",
+                "purposes": ["REFERRAL"],
+                "categories": ["CONTACT"],
+                "validUntil": date.today() + timedelta(days=300),
+                "method": "VERBAL",
+                "organisationIds": [welfare],
+            },
+        )
+        referrals.referral_create(
+            actor=counsellor,
+            data={"subjectId": subject["id"], "serviceId": service, "categories": ["CONTACT"]},
+        )
+    return welfare
+
+
+def run(*, count: int, warmup: int) -> Iterator[Sample]:
+    welfare = _network(200)
+    caseworker = Actor(
+        username="bench", organisation_id=welfare, roles=frozenset({Role.CASEWORKER})
+    )
+
+    def page(_: object) -> object:
+        result = lists.referral_box(
+            actor=caseworker, box=lists.Box.INBOX, page=PageRequest(first=50)
+        )
+        assert len(result.items) == 50
+        assert result.items[0]["subjectInitials"]
+        return result
+
+    yield measure(
+        "inbox page of 50", "200 in box", "service", page, range(count + warmup), warmup=warmup
+    )
