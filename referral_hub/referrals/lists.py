@@ -12,7 +12,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
-from referral_hub.subjects import crypto, keys
+from referral_hub.subjects import keys
 from referral_hub.subjects.services import subject_chain
 
 REVIEW_NOTE_MAX = 2000
@@ -65,13 +65,7 @@ def _initials(item: dict[str, Any]) -> str | None:
     sealed, wrapped = item.pop("subjectSealed", None), item.pop("subjectKey", None)
     if not sealed or not wrapped:
         return None  # no basis to see the subject, or its key is erased
-    subject_id = item["subjectId"]
-    data_key = crypto.unwrap(
-        crypto.WrappedKey(wrapped["masterKeyId"], wrapped["blob"]),
-        keys.master_keys(),
-        subject_id=subject_id,
-    )
-    personal = crypto.open_sealed(sealed, data_key, subject_id=subject_id)
+    personal = keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"])
     return initials(personal.get("nameKana"), personal.get("name"))
 
 
@@ -99,13 +93,7 @@ def _justification(item: dict[str, Any]) -> str | None:
     sealed, wrapped = item.pop("justificationSealed", None), item.pop("subjectKey", None)
     if not sealed or not wrapped:
         return None
-    subject_id = item["subjectId"]
-    data_key = crypto.unwrap(
-        crypto.WrappedKey(wrapped["masterKeyId"], wrapped["blob"]),
-        keys.master_keys(),
-        subject_id=subject_id,
-    )
-    return crypto.open_sealed(sealed, data_key, subject_id=subject_id).get("justification")
+    return keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"]).get("justification")
 
 
 def review_record(

@@ -75,11 +75,7 @@ def referral_create(
         assert row is not None
         sealed = sealed_justification = None
         if (summary or justification) and row["blob"] is not None:
-            key = crypto.unwrap(
-                crypto.WrappedKey(row["master_key_id"], row["blob"]),
-                keys.master_keys(),
-                subject_id=subject_id,
-            )
+            key = keys.data_key(row["master_key_id"], row["blob"], subject_id=subject_id)
             if summary:
                 sealed = crypto.seal({"summary": summary}, key, subject_id=subject_id)
             if justification:
@@ -247,13 +243,8 @@ def referral_read(
     # The statement returns the sealed summary and the key only where the reader has a
     # basis to see the subject now (its own record, consent, or a statutory referral).
     if sealed and row["key"]:
-        data_key = crypto.unwrap(
-            crypto.WrappedKey(row["key"]["masterKeyId"], row["key"]["blob"]),
-            keys.master_keys(),
-            subject_id=referral["subjectId"],
-        )
-        referral["summary"] = crypto.open_sealed(
-            sealed, data_key, subject_id=referral["subjectId"]
+        referral["summary"] = keys.open_sealed_for(
+            sealed, row["key"], subject_id=referral["subjectId"]
         )["summary"]
     return referral
 

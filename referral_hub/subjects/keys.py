@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 
-from referral_hub.subjects.crypto import CryptoError, MasterKey
+from referral_hub.subjects.crypto import CryptoError, MasterKey, WrappedKey, open_sealed, unwrap
 
 
 def master_keys() -> dict[str, MasterKey]:
@@ -26,3 +28,14 @@ def active_master_key() -> MasterKey:
 
 def duplicate_secret() -> bytes:
     return settings.HUB_DUPLICATE_SECRET.encode("utf-8")
+
+
+def data_key(master_key_id: str, blob: str, *, subject_id: str) -> bytes:
+    """A subject's data key, unwrapped with the master key it names."""
+    return unwrap(WrappedKey(master_key_id, blob), master_keys(), subject_id=subject_id)
+
+
+def open_sealed_for(sealed: str, wrapped: Mapping[str, str], *, subject_id: str) -> dict:
+    """Open data sealed with a subject's key, given the stored {masterKeyId, blob}."""
+    key = data_key(wrapped["masterKeyId"], wrapped["blob"], subject_id=subject_id)
+    return open_sealed(sealed, key, subject_id=subject_id)

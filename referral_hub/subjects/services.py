@@ -142,10 +142,7 @@ def subject_read(
     }
     if subject["erased"]:
         return subject  # the key is gone: the ciphertext can never be read again
-    data_key = crypto.unwrap(
-        crypto.WrappedKey(row["masterKeyId"], row["blob"]), keys.master_keys(), subject_id=key
-    )
-    personal = crypto.open_sealed(row["sealed"], data_key, subject_id=key)
+    personal = keys.open_sealed_for(row["sealed"], row, subject_id=key)
     return {**subject, **_snake({f: personal.get(f) for f in fields if f in personal})}
 
 

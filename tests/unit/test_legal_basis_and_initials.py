@@ -1,0 +1,50 @@
+import pytest
+
+from graph.audit import canonical_text, event_hash
+from referral_hub.consent.legal_basis import (
+    JUSTIFICATION_MAX,
+    JUSTIFICATION_MIN,
+    LegalBasis,
+    basis_errors,
+    is_statutory,
+)
+from referral_hub.referrals.lists import initials
+
+
+@pytest.mark.parametrize("basis", [b for b in LegalBasis if b != LegalBasis.CONSENT])
+def test_every_statute_needs_a_justification_of_bounded_length(basis):
+    assert is_statutory(basis)
+    assert [e.code for e in basis_errors(basis, None)] == ["REQUIRED"]
+    assert [e.code for e in basis_errors(basis, "x" * (JUSTIFICATION_MIN - 1))] == ["TOO_SHORT"]
+    assert basis_errors(basis, "x" * JUSTIFICATION_MIN) == []
+    assert [e.code for e in basis_errors(basis, "x" * (JUSTIFICATION_MAX + 1))] == ["TOO_LONG"]
+
+
+def test_consent_takes_no_justification():
+    assert not is_statutory(LegalBasis.CONSENT)
+    assert not is_statutory("OWN_RECORD")
+    assert basis_errors(LegalBasis.CONSENT, None) == []
+    assert [e.code for e in basis_errors(LegalBasis.CONSENT, "x" * 50)] == ["INVALID"]
+
+
+@pytest.mark.parametrize(
+    ("kana", "name", "expected"),
+    [
+        ("やまだ たろう", "山田 太郎", "や.た."),
+        (None, "山田　太郎", "山.太."),  # an ideographic space separates too
+        (None, "Taro Yamada", "T.Y."),
+        ("", "", None),
+        (None, None, None),
+    ],
+)
+def test_initials(kana, name, expected):
+    assert initials(kana, name) == expected
+
+
+def test_the_canonical_text_renders_like_cypher_tostring():
+    text = canonical_text({"seq": 3, "statutory": True, "purpose": None, "action": "X"})
+    assert "seq=3" in text
+    assert "statutory=true" in text
+    assert "purpose=\x1f" in text  # absent and null both render empty
+    assert event_hash({"seq": 3}) == event_hash({"seq": 3, "hash": "ignored"})
+    assert event_hash({"seq": 3}) != event_hash({"seq": 4})
