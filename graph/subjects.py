@@ -9,8 +9,8 @@ from typing import Any, LiteralString
 
 from graph import audit as audit_log
 from graph import session
-from graph.audit import AuditRecord
-from graph.consent_rule import READ_BASIS
+from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.consent_rule import OPEN_STATES, READ_BASIS, TODAY
 from graph.errors import NotFound
 from graph.records import plain
 
@@ -105,6 +105,65 @@ def _with_basis(record: AuditRecord, basis: str) -> AuditRecord:
 
 
 _RECORD_CONSENT: LiteralString = """
+MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+CREATE (s)-[:GAVE]->(c:Consent {
+  id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
+  purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
+  areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
+  validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
+  recordedBy: $recorded_by, recordedAt: datetime()
+})
+REMOVE s.erasureDueAt
+WITH c
+CALL (c) {
+  UNWIND $organisation_ids AS organisation_id
+  MATCH (o:Organisation {id: organisation_id})
+  CREATE (c)-[:PERMITS]->(o)
+  RETURN count(o) AS permitted
+}
+RETURN c.id AS id, permitted
+"""
+
+# When a consent ends (withdrawn or expired), in the same transaction: open referrals
+# under it become WITHDRAWN with a handoff event, and the data key's destruction falls
+# due once no ACTIVE consent is left. Needs `s` and `c` in scope and $retention_days.
+_CONSENT_ENDED: LiteralString = (
+    """
+CALL (c) {
+  OPTIONAL MATCH (r:Referral)-[:UNDER]->(c)
+  WHERE r.state IN """
+    + OPEN_STATES
+    + """
+  WITH r WHERE r IS NOT NULL
+  CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+    id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
+    side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
+    note: 'consent ' + toLower(c.state)
+  })
+  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
+  RETURN count(r) AS withdrawn
+}
+WITH s, c, withdrawn
+SET s.erasureDueAt = CASE
+  WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
+  ELSE datetime() + duration({days: $retention_days}) END
+"""
+)
+
+_WITHDRAW_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id, state: 'ACTIVE'})
+MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+SET c.state = 'WITHDRAWN', c.withdrawnAt = datetime()
+WITH s, c
+"""
+    + _CONSENT_ENDED
+    + """
+RETURN c.id AS id, s.id AS subject_id, withdrawn, s.erasureDueAt AS erasure_due_at
+"""
+)
+
+_CONSENT: LiteralString = """
 MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
 CREATE (s)-[:GAVE]->(c:Consent {
   id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
@@ -222,3 +281,71 @@ def own_subject_birth_year(*, subject_id: str, organisation_id: str) -> int | No
         lambda tx: tx.single(_OWN_SUBJECT, id=subject_id, organisation_id=organisation_id)
     )
     return None if row is None else int(row["birth_year"])
+
+
+# --- the daily maintenance: expiry and erasure -----------------------------------------------
+
+# Consents whose last valid day (in Japan) has passed: EXPIRED, with the same cascade as
+# a withdrawal, and one audit event per subject on its chain, in one statement.
+_EXPIRE_CONSENTS: LiteralString = (
+    """
+MATCH (s:Subject)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
+WHERE c.validUntil < """
+    + TODAY
+    + """
+WITH s, c LIMIT $limit
+SET c.state = 'EXPIRED', c.expiredAt = datetime()
+WITH s, c
+"""
+    + _CONSENT_ENDED
+    + """
+WITH collect({subject: s.id, basis: 'CONSENT'}) AS reads, count(c) AS expired,
+     null AS auditArea
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+RETURN expired
+"""
+)
+
+# Crypto-shredding: the subject's data key is destroyed, so its ciphertext can never be
+# read again; the keyed name hash goes too. The subject node, its referrals (without
+# summaries anyone can open), the audit log and statistics stay valid. Never while an
+# ACTIVE consent or an open referral (a statutory one) still needs the subject.
+_ERASE_DUE: LiteralString = (
+    """
+MATCH (s:Subject)
+WHERE s.erasureDueAt <= datetime() AND s.erasedAt IS NULL
+  AND NOT EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) }
+  AND NOT EXISTS { MATCH (s)<-[:FOR]-(r:Referral) WHERE r.state IN """
+    + OPEN_STATES
+    + """ }
+WITH s LIMIT $limit
+OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+DETACH DELETE k
+SET s.erasedAt = datetime()
+REMOVE s.erasureDueAt, s.dupKey
+WITH collect({subject: s.id, basis: 'CONSENT'}) AS reads, count(s) AS erased,
+     null AS auditArea
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+RETURN erased
+"""
+)
+
+
+def consents_expire(*, limit: int, retention_days: int, audit: AuditRecord) -> int:
+    """Expire up to `limit` consents in one transaction; returns how many."""
+    row = session.write(
+        lambda tx: tx.single(
+            _EXPIRE_CONSENTS, limit=limit, retention_days=retention_days, **audit_params(audit)
+        )
+    )
+    return int(row["expired"]) if row else 0
+
+
+def subjects_erase_due(*, limit: int, audit: AuditRecord) -> int:
+    """Destroy the keys of up to `limit` subjects whose erasure is due; returns how many."""
+    row = session.write(lambda tx: tx.single(_ERASE_DUE, limit=limit, **audit_params(audit)))
+    return int(row["erased"]) if row else 0

@@ -16,7 +16,7 @@ app.conf.task_routes = {
     "hub.notifications.*": {"queue": "notifications"},
     "hub.maintenance.*": {"queue": "maintenance"},
 }
-app.autodiscover_tasks(["referral_hub.core"])
+app.autodiscover_tasks(["referral_hub.core", "referral_hub.subjects"])
 
 
 @worker_process_init.connect

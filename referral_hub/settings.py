@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HUB_DATA_DIR", BASE_DIR / ".data"))
@@ -112,6 +113,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (run by `celery beat`; `make run` embeds beat in its worker). Times are
+# Japanese: consents end at the end of their last day there.
+CELERY_BEAT_SCHEDULE = {
+    "expire-consents": {
+        "task": "hub.maintenance.expire_consents",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "erase-due-subjects": {
+        "task": "hub.maintenance.erase_due_subjects",
+        "schedule": crontab(hour=3, minute=0),
+    },
+}
 
 # --- Personal data ---------------------------------------------------------------------
 # Master keys wrap each subject's data key: "id=base64url(32 bytes),id2=…"; the active one

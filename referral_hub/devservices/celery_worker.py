@@ -1,4 +1,4 @@
-"""A Celery worker process (and, later, beat) for development and tests."""
+"""A Celery worker process (with the beat scheduler in development) for `make run` and tests."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ class WorkerInstance:
     data_dir: Path
     name: str = "hub"
     concurrency: int = 2
+    # Development runs the beat scheduler inside its one worker; production runs
+    # `celery -A referral_hub beat` as a single process of its own (see README).
+    beat: bool = False
 
     @property
     def pid_file(self) -> Path:
@@ -49,6 +52,8 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
         "--without-gossip",
         "--without-mingle",
     ]
+    if instance.beat:
+        command += ["--beat", "--schedule", str(instance.data_dir / "celerybeat-schedule")]
     pid = process.spawn(
         command, log_file=instance.log_file, pid_file=instance.pid_file, env={**os.environ, **env}
     )

@@ -59,7 +59,7 @@ def profile(name: str) -> Profile:
             redis=RedisInstance(
                 data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))
             ),
-            worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev"),
+            worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev", beat=True),
             external_neo4j_uri=os.environ.get("NEO4J_URI") or None,
             external_redis_url=os.environ.get("REDIS_URL") or None,
         )

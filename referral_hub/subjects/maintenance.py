@@ -1,0 +1,42 @@
+"""The daily consent and erasure work, as idempotent functions the Celery tasks call.
+
+Each works in batches, each batch one transaction with its audit events, and re-reads
+what is due every time: running it twice, or after a crash half-way, does no harm.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from graph import subjects as subject_repo
+from referral_hub.accounts.actor import SYSTEM
+from referral_hub.core.audit import audit_record
+
+BATCH = 500
+
+
+def expire_consents() -> int:
+    """ACTIVE consents past their last valid day become EXPIRED (cascade as a withdrawal)."""
+    total = 0
+    while True:
+        done = subject_repo.consents_expire(
+            limit=BATCH,
+            retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
+            audit=audit_record(SYSTEM, "CONSENT_EXPIRE", "Subject", None, purpose="MAINTENANCE"),
+        )
+        total += done
+        if done < BATCH:
+            return total
+
+
+def erase_due_subjects() -> int:
+    """Destroy the data keys of subjects whose retention after the last consent ended."""
+    total = 0
+    while True:
+        done = subject_repo.subjects_erase_due(
+            limit=BATCH,
+            audit=audit_record(SYSTEM, "SUBJECT_ERASE", "Subject", None, purpose="MAINTENANCE"),
+        )
+        total += done
+        if done < BATCH:
+            return total

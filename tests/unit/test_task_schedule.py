@@ -1,0 +1,16 @@
+from django.conf import settings
+
+from referral_hub.celery import app
+
+
+def test_every_scheduled_task_exists_and_runs_on_the_maintenance_queue():
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
+        assert app.amqp.router.route({}, entry["task"])["queue"].name == "maintenance"
+
+
+def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
