@@ -62,8 +62,8 @@ CREATE (r:Referral {
   summarySealed: $summary_sealed, waitlisted: $waitlisted, legalBasis: $legal_basis,
   justificationSealed: $justification_sealed,
   reviewState: CASE WHEN $legal_basis STARTS WITH 'STATUTORY_' THEN 'PENDING' END,
-  deadline: CASE WHEN $state = 'SENT' THEN datetime() + duration({hours: $deadline_hours})
-            END,
+  deadline: CASE WHEN $state = 'SENT' THEN datetime($deadline) END,
+  escalateAt: CASE WHEN $state = 'SENT' THEN datetime($escalate_at) END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
@@ -98,8 +98,9 @@ _MOVE: LiteralString = """
 MATCH (r:Referral {id: $id}) WHERE r.version = $seen
 SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.reason = coalesce($reason, r.reason), r.outcome = coalesce($outcome, r.outcome),
-    r.deadline = CASE WHEN $to_state = 'SENT' THEN datetime() + duration({hours: r.deadlineHours})
-                      ELSE r.deadline END,
+    r.deadline = CASE WHEN $to_state = 'SENT' THEN datetime($deadline) ELSE r.deadline END,
+    r.escalateAt = CASE WHEN $to_state = 'SENT' THEN datetime($escalate_at)
+                        ELSE r.escalateAt END,
     r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
                             ELSE r.acknowledgedAt END,
     r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,
@@ -200,3 +201,15 @@ def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, 
         return plain(row)
 
     return session.write(work)
+
+
+_PARTIES: LiteralString = """
+MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
+      (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+RETURN from.id AS from_id, to.id AS to_id, r.state AS state, r.version AS version
+"""
+
+
+def referral_parties(referral_id: str) -> dict[str, Any] | None:
+    """Who sent and who receives a referral (for notifications: no subject data)."""
+    return session.read(lambda tx: tx.single(_PARTIES, id=referral_id))

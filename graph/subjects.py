@@ -141,9 +141,9 @@ CALL (c) {
     note: 'consent ' + toLower(c.state)
   })
   SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
-  RETURN count(r) AS withdrawn
+  RETURN count(r) AS withdrawn, collect({id: r.id, version: r.version}) AS ended
 }
-WITH s, c, withdrawn
+WITH s, c, withdrawn, ended
 SET s.erasureDueAt = CASE
   WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
   ELSE datetime() + duration({days: $retention_days}) END
@@ -159,56 +159,9 @@ WITH s, c
 """
     + _CONSENT_ENDED
     + """
-RETURN c.id AS id, s.id AS subject_id, withdrawn, s.erasureDueAt AS erasure_due_at
+RETURN c.id AS id, s.id AS subject_id, withdrawn, ended, s.erasureDueAt AS erasure_due_at
 """
 )
-
-_CONSENT: LiteralString = """
-MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
-CREATE (s)-[:GAVE]->(c:Consent {
-  id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
-  purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
-  areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
-  validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
-  recordedBy: $recorded_by, recordedAt: datetime()
-})
-REMOVE s.erasureDueAt
-WITH c
-CALL (c) {
-  UNWIND $organisation_ids AS organisation_id
-  MATCH (o:Organisation {id: organisation_id})
-  CREATE (c)-[:PERMITS]->(o)
-  RETURN count(o) AS permitted
-}
-RETURN c.id AS id, permitted
-"""
-
-# Withdrawal takes effect in this transaction: open referrals under the consent become
-# WITHDRAWN with a handoff event, and the data key's destruction falls due once no
-# ACTIVE consent is left.
-_WITHDRAW_CONSENT: LiteralString = """
-MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id, state: 'ACTIVE'})
-MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
-SET c.state = 'WITHDRAWN', c.withdrawnAt = datetime()
-WITH s, c
-CALL (c) {
-  OPTIONAL MATCH (r:Referral)-[:UNDER]->(c)
-  WHERE r.state IN ['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']
-  WITH r WHERE r IS NOT NULL
-  CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
-    id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
-    side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
-    note: 'consent withdrawn'
-  })
-  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
-  RETURN count(r) AS withdrawn
-}
-WITH s, c, withdrawn
-SET s.erasureDueAt = CASE
-  WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
-  ELSE datetime() + duration({days: $retention_days}) END
-RETURN c.id AS id, s.id AS subject_id, withdrawn, s.erasureDueAt AS erasure_due_at
-"""
 
 _CONSENT: LiteralString = """
 MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id})
@@ -300,11 +253,11 @@ WITH s, c
     + _CONSENT_ENDED
     + """
 WITH collect({subject: s.id, basis: 'CONSENT'}) AS reads, count(c) AS expired,
-     null AS auditArea
+     reduce(all = [], batch IN collect(ended) | all + batch) AS ended, null AS auditArea
 """
     + APPEND_FOR_SUBJECTS
     + """
-RETURN expired
+RETURN expired, ended
 """
 )
 
@@ -335,14 +288,16 @@ RETURN erased
 )
 
 
-def consents_expire(*, limit: int, retention_days: int, audit: AuditRecord) -> int:
-    """Expire up to `limit` consents in one transaction; returns how many."""
+def consents_expire(
+    *, limit: int, retention_days: int, audit: AuditRecord
+) -> tuple[int, list[dict[str, Any]]]:
+    """Expire up to `limit` consents in one transaction: (how many, referrals withdrawn)."""
     row = session.write(
         lambda tx: tx.single(
             _EXPIRE_CONSENTS, limit=limit, retention_days=retention_days, **audit_params(audit)
         )
     )
-    return int(row["expired"]) if row else 0
+    return (int(row["expired"]), list(row["ended"])) if row else (0, [])
 
 
 def subjects_erase_due(*, limit: int, audit: AuditRecord) -> int:

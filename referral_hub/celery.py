@@ -16,7 +16,14 @@ app.conf.task_routes = {
     "hub.notifications.*": {"queue": "notifications"},
     "hub.maintenance.*": {"queue": "maintenance"},
 }
-app.autodiscover_tasks(["referral_hub.core", "referral_hub.subjects"])
+app.autodiscover_tasks(
+    [
+        "referral_hub.core",
+        "referral_hub.subjects",
+        "referral_hub.referrals",
+        "referral_hub.notifications",
+    ]
+)
 
 
 @worker_process_init.connect

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "referral_hub.core",
     "referral_hub.accounts",
+    "referral_hub.notifications",
 ]
 
 MIDDLEWARE = [
@@ -115,16 +116,39 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (run by `celery beat`; `make run` embeds beat in its worker). Times are
 # Japanese: consents end at the end of their last day there.
+# How often the deadline check runs (reminders at the deadline, escalation at twice it).
+HUB_DEADLINE_CHECK_MINUTES = int(os.environ.get("HUB_DEADLINE_CHECK_MINUTES", "5"))
 CELERY_BEAT_SCHEDULE = {
     "expire-consents": {
         "task": "hub.maintenance.expire_consents",
         "schedule": crontab(hour=0, minute=10),
+    },
+    "check-deadlines": {
+        "task": "hub.maintenance.check_deadlines",
+        "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
     },
     "erase-due-subjects": {
         "task": "hub.maintenance.erase_due_subjects",
         "schedule": crontab(hour=3, minute=0),
     },
 }
+
+# --- Notifications ---------------------------------------------------------------------
+# E-mail goes through Django's backend: SMTP in production (EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS), files under .data in development.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsunagari@localhost")
+# Links in notifications point here; they carry a reference, never personal data.
+HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000")
+HUB_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("HUB_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# First retry after this many seconds, doubling each time (6 retries at most).
+HUB_NOTIFY_BACKOFF_SECONDS = float(os.environ.get("HUB_NOTIFY_BACKOFF_SECONDS", "30"))
 
 # --- Personal data ---------------------------------------------------------------------
 # Master keys wrap each subject's data key: "id=base64url(32 bytes),id2=…"; the active one

@@ -14,4 +14,21 @@ NEO4J_PASSWORD = _TEST.neo4j.password
 REDIS_URL = _TEST.redis_url
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+# A file, not sqlite's in-memory default, so the Celery worker the tests start sees the
+# same Django tables (tests that need that use `transactional_db`, which commits).
+_TEST_DB = str(_TEST.neo4j.data_dir.parent / "django-test.sqlite3")
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": _TEST_DB,
+        "TEST": {"NAME": _TEST_DB},
+        "OPTIONS": {"timeout": 20},
+    }
+}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+
+# The worker the tests start writes e-mail here, and retries quickly.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(_TEST.neo4j.data_dir.parent / "mail")
+HUB_NOTIFY_BACKOFF_SECONDS = 0.2
+HUB_WEBHOOK_TIMEOUT_SECONDS = 2.0

@@ -35,6 +35,9 @@ DECLARED: dict[str, Permission] = {
     "Mutation.transitionReferral": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="sender actions: COUNSELLOR; receiver: CASEWORKER"
     ),
+    # notifications: each organisation's own webhook and delivery record
+    "Query.notificationDeliveries": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.registerWebhook": roles(Role.ORG_ADMIN, scope=OWN),
     # accounts
     "Query.me": SIGNED_IN,
     "Query.apiTokens": SIGNED_IN,

@@ -6,6 +6,7 @@ from schema.accounts.schema import AccountMutations, AccountQueries
 from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
+from schema.notifications.schema import NotificationMutations, NotificationQueries
 from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.schema import SubjectMutations, SubjectQueries
 
@@ -16,6 +17,7 @@ class Query(
     ReferralQueries,
     AccountQueries,
     AuditQueries,
+    NotificationQueries,
     HealthQueries,
     graphene.ObjectType,
 ):
@@ -23,7 +25,12 @@ class Query(
 
 
 class Mutation(
-    DirectoryMutations, SubjectMutations, ReferralMutations, AccountMutations, graphene.ObjectType
+    DirectoryMutations,
+    SubjectMutations,
+    ReferralMutations,
+    AccountMutations,
+    NotificationMutations,
+    graphene.ObjectType,
 ):
     pass
 

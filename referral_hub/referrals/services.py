@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from graph import referrals as referral_repo
@@ -16,7 +17,9 @@ from referral_hub.consent.policy import DataCategory
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
-from referral_hub.referrals import fhir, handoff
+from referral_hub.notifications.messages import Kind
+from referral_hub.notifications.services import announce
+from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
@@ -38,6 +41,21 @@ def _audit(
         legal_basis=basis,
         statutory=is_statutory(basis),
     )
+
+
+# Handoff steps the other side hears of (see referral_hub/notifications/messages.py).
+_ANNOUNCED = {
+    handoff.Action.SEND: Kind.SENT,
+    handoff.Action.DECLINE: Kind.DECLINED,
+    handoff.Action.ACCEPT: Kind.ACCEPTED,
+    handoff.Action.COMPLETE: Kind.COMPLETED,
+}
+
+
+def _due(urgency: Urgency, hours: int) -> dict[str, str]:
+    """Deadline and escalation if the referral is sent now (used only on the way to SENT)."""
+    deadline, escalate_at = deadlines.due_times(datetime.now(UTC), hours, urgency)
+    return {"deadline": deadline.isoformat(), "escalate_at": escalate_at.isoformat()}
 
 
 def referral_create(
@@ -67,6 +85,7 @@ def referral_create(
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
+        hours = deadline_hours(int(row["response_hours"]), urgency) if row else 0
         creation_refusal(
             row,
             accept_waitlist=bool(data.get("acceptWaitlist")),
@@ -88,7 +107,8 @@ def referral_create(
             "summary_sealed": sealed,
             "justification_sealed": sealed_justification,
             "waitlisted": row["capacity"] == "FULL",
-            "deadline_hours": deadline_hours(int(row["response_hours"]), urgency),
+            "deadline_hours": hours,
+            **_due(urgency, hours),
         }
 
     referral_repo.referral_create(
@@ -115,6 +135,8 @@ def referral_create(
         },
         audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id, basis.value),
     )
+    if state == handoff.State.SENT:
+        announce(Kind.SENT, referral_id, 1)
     return referral_read(actor=actor, referral_id=referral_id)
 
 
@@ -171,6 +193,7 @@ def referral_transition(
             "note": step.note,
             "closes": step.to_state in handoff.CLOSED_STATES,
             "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
+            **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
         }
 
     moved = referral_repo.referral_move(
@@ -181,6 +204,8 @@ def referral_transition(
             actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
         ),
     )
+    if action in _ANNOUNCED:
+        announce(_ANNOUNCED[action], key, moved["version"])
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)

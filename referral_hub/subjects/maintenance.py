@@ -11,6 +11,8 @@ from django.conf import settings
 from graph import subjects as subject_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
+from referral_hub.notifications.messages import Kind
+from referral_hub.notifications.services import announce
 
 BATCH = 500
 
@@ -19,11 +21,13 @@ def expire_consents() -> int:
     """ACTIVE consents past their last valid day become EXPIRED (cascade as a withdrawal)."""
     total = 0
     while True:
-        done = subject_repo.consents_expire(
+        done, ended = subject_repo.consents_expire(
             limit=BATCH,
             retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
             audit=audit_record(SYSTEM, "CONSENT_EXPIRE", "Subject", None, purpose="MAINTENANCE"),
         )
+        for referral in ended:  # queued after the batch committed
+            announce(Kind.WITHDRAWN, referral["id"], referral["version"])
         total += done
         if done < BATCH:
             return total

@@ -18,6 +18,8 @@ from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean
 from referral_hub.directory import reference_data
+from referral_hub.notifications.messages import Kind
+from referral_hub.notifications.services import announce
 from referral_hub.subjects import crypto, keys
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -211,7 +213,7 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
     try:
         key = str(uuid.UUID(consent_id))
         consent = subject_repo.consent_get(key)
-        subject_repo.consent_withdraw(
+        withdrawn = subject_repo.consent_withdraw(
             consent_id=key,
             organisation_id=actor.organisation_id or "",
             retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
@@ -228,6 +230,8 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
         raise ValidationFailed(
             [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
         ) from None
+    for referral in withdrawn["ended"]:
+        announce(Kind.WITHDRAWN, referral["id"], referral["version"])
     return subject_repo.consent_get(key)
 
 

@@ -108,6 +108,11 @@ OPERATIONS = {
     ),
     "Query.referral": ("query($id: ID!) { referral(id: $id) { id } }", {"id": "{npo}"}),
     "Query.referralAsFhir": ("query($id: ID!) { referralAsFhir(id: $id) }", {"id": "{npo}"}),
+    "Query.notificationDeliveries": ("{ notificationDeliveries { id } }", {}),
+    "Mutation.registerWebhook": (
+        'mutation { registerWebhook(url: "https://example.jp/hook") { errors { code } } }',
+        {},
+    ),
     "Query.inbox": ("{ inbox { edges { node { id } } } }", {}),
     "Query.outbox": ("{ outbox { edges { node { id } } } }", {}),
     "Query.statutoryReviewQueue": ("{ statutoryReviewQueue { edges { node { id } } } }", {}),

@@ -1,0 +1,51 @@
+"""Webhook registrations and the record of every notification delivery."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Webhook(models.Model):
+    """An organisation's endpoint. The secret signs each body; it is shown once, at
+    registration, and kept here because signing needs it."""
+
+    organisation_id = models.UUIDField(unique=True)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.url}"
+
+
+class Delivery(models.Model):
+    """One message to one recipient. `key` is the idempotency key: the same event never
+    makes a second delivery, and webhook receivers see it as `Idempotency-Key`."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "EMAIL"
+        WEBHOOK = "WEBHOOK"
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING"
+        DELIVERED = "DELIVERED"
+        FAILED = "FAILED"
+
+    key = models.CharField(max_length=200, unique=True)
+    organisation_id = models.UUIDField(db_index=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20)
+    referral_id = models.UUIDField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    delivered_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} {self.recipient}: {self.status}"

@@ -1,0 +1,200 @@
+"""Turn a handoff event into deliveries, and deliver them (called by the tasks)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from graph import organisations as organisation_repo
+from graph import referrals as referral_repo
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.notifications.messages import (
+    AUDIENCES,
+    Audience,
+    Kind,
+    email_for,
+    signature,
+    webhook_body,
+)
+from referral_hub.notifications.models import Delivery, Webhook
+
+logger = logging.getLogger("referral_hub.notifications")
+
+
+class RetryLater(Exception):
+    """A transient failure (timeout, connection refused, 5xx): try again after a backoff."""
+
+
+def announce(kind: Kind, referral_id: str, version: int) -> None:
+    """Queue the notifications of an event that has committed. Never fails the caller: the
+    action stands even if the broker is down (the failure is logged)."""
+    from referral_hub.notifications import tasks
+
+    try:
+        tasks.dispatch.apply_async((kind.value, referral_id, version), retry=False)
+    except Exception:  # any broker failure: the action itself is done and stands
+        logger.exception("could not queue %s notification for referral %s", kind, referral_id)
+
+
+def plan(*, kind: Kind, referral_id: str, version: int) -> list[int]:
+    """Create the deliveries for one event (once: keys are unique); ids of pending ones."""
+    parties = referral_repo.referral_parties(referral_id)
+    if parties is None:
+        return []
+    from_id, to_id = parties["from_id"], parties["to_id"]
+    organisations = organisation_repo.organisations_by_ids([from_id, to_id])
+    pending = []
+    for audience in AUDIENCES[kind]:
+        organisation_id = from_id if audience == Audience.SENDER else to_id
+        for channel, recipient in _recipients(audience, organisation_id, organisations):
+            delivery, _ = Delivery.objects.get_or_create(
+                key=f"{referral_id}:{version}:{kind.value}:{channel}:{recipient}",
+                defaults={
+                    "organisation_id": organisation_id,
+                    "channel": channel,
+                    "recipient": recipient,
+                    "kind": kind.value,
+                    "referral_id": referral_id,
+                },
+            )
+            if delivery.status == Delivery.Status.PENDING:
+                pending.append(delivery.id)
+    return pending
+
+
+def _recipients(
+    audience: Audience, organisation_id: str, organisations: dict[str, dict[str, Any]]
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if audience == Audience.RECEIVER_ADMINS:
+        admins = get_user_model().objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role=Role.ORG_ADMIN.value,
+        )
+        found += [(Delivery.Channel.EMAIL, user.email) for user in admins if user.email]
+        return found
+    email = (organisations.get(organisation_id) or {}).get("email")
+    if email:
+        found.append((Delivery.Channel.EMAIL, email))
+    hook = Webhook.objects.filter(organisation_id=organisation_id).first()
+    if hook:
+        found.append((Delivery.Channel.WEBHOOK, hook.url))
+    return found
+
+
+def deliver(delivery_id: int, *, final_attempt: bool) -> str:
+    """Make one attempt; raises RetryLater for a transient failure unless it is the last."""
+    delivery = Delivery.objects.get(id=delivery_id)
+    if delivery.status != Delivery.Status.PENDING:
+        return delivery.status  # delivered (or given up) already: a re-run does nothing
+    delivery.attempts += 1
+    try:
+        if delivery.channel == Delivery.Channel.EMAIL:
+            _send_email(delivery)
+        else:
+            _post_webhook(delivery)
+    except RetryLater as transient:
+        delivery.last_error = str(transient)[:500]
+        delivery.status = Delivery.Status.FAILED if final_attempt else Delivery.Status.PENDING
+        delivery.save(update_fields=["attempts", "last_error", "status", "updated_at"])
+        if not final_attempt:
+            raise
+        return delivery.status
+    except _Refused as refused:
+        delivery.last_error = str(refused)[:500]
+        delivery.status = Delivery.Status.FAILED
+    else:
+        delivery.status = Delivery.Status.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.last_error = ""
+    delivery.save()
+    return delivery.status
+
+
+class _Refused(Exception):
+    """A permanent failure (4xx): retrying cannot help."""
+
+
+def _send_email(delivery: Delivery) -> None:
+    message = email_for(Kind(delivery.kind), str(delivery.referral_id), settings.HUB_PUBLIC_URL)
+    try:
+        send_mail(message.subject, message.body, None, [delivery.recipient])
+    except OSError as exc:  # SMTP down or unreachable: transient
+        raise RetryLater(f"e-mail: {exc}") from exc
+
+
+def _post_webhook(delivery: Delivery) -> None:
+    hook = Webhook.objects.filter(organisation_id=delivery.organisation_id).first()
+    if hook is None:
+        raise _Refused("the webhook was removed")
+    version = int(delivery.key.split(":")[1])
+    body = webhook_body(
+        key=delivery.key,
+        kind=Kind(delivery.kind),
+        referral_id=str(delivery.referral_id),
+        version=version,
+        at=delivery.created_at.astimezone(UTC).isoformat(),
+    )
+    request = urllib.request.Request(  # noqa: S310 - https or http URLs registered by admins
+        hook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": delivery.key,
+            "X-Tsunagari-Signature": signature(hook.secret, int(time.time()), body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.HUB_WEBHOOK_TIMEOUT_SECONDS):  # noqa: S310
+            return
+    except urllib.error.HTTPError as exc:
+        if exc.code >= 500:
+            raise RetryLater(f"HTTP {exc.code}") from exc
+        raise _Refused(f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+
+
+# --- the ORG_ADMIN's side ------------------------------------------------------------------
+
+
+def _require_admin(actor: Actor) -> str:
+    if not actor.organisation_id or not actor.has_role(Role.ORG_ADMIN):
+        raise PublicError(ErrorCode.FORBIDDEN, "Webhooks and deliveries are the ORG_ADMIN's.")
+    return actor.organisation_id
+
+
+def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
+    """Register (or replace) the organisation's webhook; the secret is returned only now."""
+    organisation_id = _require_admin(actor)
+    if not url.startswith(("https://", "http://")) or len(url) > 500:
+        raise ValidationFailed(
+            [FieldError("url", ErrorCode.INVALID, "url must be an http(s) URL of at most 500.")]
+        )
+    secret = secrets.token_hex(32)
+    Webhook.objects.update_or_create(
+        organisation_id=organisation_id, defaults={"url": url, "secret": secret}
+    )
+    return {"url": url, "secret": secret}
+
+
+def deliveries_list(*, actor: Actor, limit: int = 50) -> list[Delivery]:
+    organisation_id = _require_admin(actor)
+    return list(Delivery.objects.filter(organisation_id=organisation_id)[:limit])
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()

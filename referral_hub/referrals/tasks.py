@@ -1,0 +1,31 @@
+"""The deadline check (scheduled in settings.CELERY_BEAT_SCHEDULE, maintenance queue)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from graph import deadlines as deadline_repo
+from referral_hub.notifications.messages import Kind
+from referral_hub.notifications.services import announce
+
+BATCH = 500
+
+
+@shared_task(name="hub.maintenance.check_deadlines")
+def check_deadlines() -> dict[str, int]:
+    """Remind receivers of SENT referrals past their deadline; escalate at twice it.
+
+    Each marks what it did in the same statement as its HandoffEvent, so a second run (or
+    one that overlaps) finds nothing new; notifications are queued after the commit."""
+    done = {}
+    for kind in (Kind.REMIND, Kind.ESCALATE):
+        total = 0
+        while True:
+            rows = deadline_repo.overdue_mark(action=kind.value, limit=BATCH)
+            for row in rows:
+                announce(kind, row["referral_id"], row["version"])
+            total += len(rows)
+            if len(rows) < BATCH:
+                break
+        done[kind.value] = total
+    return done

@@ -1,0 +1,48 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from referral_hub.referrals.deadlines import JAPAN, add_business_hours, due_times, is_working_day
+from referral_hub.referrals.rules import Urgency
+
+
+def jst(*parts):
+    return datetime(*parts, tzinfo=JAPAN)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 11, 27), True),  # Friday
+        (date(2026, 11, 28), False),  # Saturday
+        (date(2026, 11, 23), False),  # 勤労感謝の日
+        (date(2026, 5, 6), False),  # 振替休日 for Constitution Day on a Sunday
+        (date(2026, 12, 29), False),  # year-end closure
+        (date(2027, 1, 4), True),
+    ],
+)
+def test_working_days(day, working):
+    assert is_working_day(day) is working
+
+
+def test_business_hours_skip_nights_weekends_and_holidays():
+    # Friday 16:00 + 3 h: 1 h on Friday, then Monday 23 Nov is a holiday: Tuesday 11:00.
+    assert add_business_hours(jst(2026, 11, 20, 16, 0), 3) == jst(2026, 11, 24, 11, 0)
+    # Sent at night: the clock starts at 9:00 the next working day.
+    assert add_business_hours(jst(2026, 11, 24, 22, 30), 8) == jst(2026, 11, 25, 17, 0)
+    # 72 h of office time is nine working days.
+    assert add_business_hours(jst(2026, 12, 1, 9, 0), 72) == jst(2026, 12, 11, 17, 0)
+    # UTC input is read as the same instant.
+    utc = jst(2026, 11, 25, 10, 0).astimezone(UTC)
+    assert add_business_hours(utc, 1) == jst(2026, 11, 25, 11, 0)
+
+
+def test_routine_counts_office_hours_urgent_counts_the_clock():
+    sent = jst(2026, 12, 28, 16, 0)  # the last working day before the year-end closure
+    deadline, escalation = due_times(sent, 4, Urgency.ROUTINE)
+    assert deadline == jst(2027, 1, 4, 12, 0)
+    assert escalation == jst(2027, 1, 4, 16, 0)
+    assert due_times(sent, 4, Urgency.URGENT) == (
+        sent + timedelta(hours=4),
+        sent + timedelta(hours=8),
+    )
