@@ -64,6 +64,7 @@ CREATE (r:Referral {
   reviewState: CASE WHEN $legal_basis STARTS WITH 'STATUTORY_' THEN 'PENDING' END,
   deadline: CASE WHEN $state = 'SENT' THEN datetime($deadline) END,
   escalateAt: CASE WHEN $state = 'SENT' THEN datetime($escalate_at) END,
+  sentAt: CASE WHEN $state = 'SENT' THEN datetime() END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
@@ -101,6 +102,7 @@ SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.deadline = CASE WHEN $to_state = 'SENT' THEN datetime($deadline) ELSE r.deadline END,
     r.escalateAt = CASE WHEN $to_state = 'SENT' THEN datetime($escalate_at)
                         ELSE r.escalateAt END,
+    r.sentAt = CASE WHEN $to_state = 'SENT' THEN datetime() ELSE r.sentAt END,
     r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
                             ELSE r.acknowledgedAt END,
     r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,

@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.maintenance.check_deadlines",
         "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
     },
+    "refresh-responsiveness": {
+        "task": "hub.maintenance.refresh_responsiveness",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "erase-due-subjects": {
         "task": "hub.maintenance.erase_due_subjects",
         "schedule": crontab(hour=3, minute=0),

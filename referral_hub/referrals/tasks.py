@@ -1,12 +1,15 @@
-"""The deadline check (scheduled in settings.CELERY_BEAT_SCHEDULE, maintenance queue)."""
+"""The deadline check and the nightly responsiveness figures (maintenance queue; scheduled
+in settings.CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from graph import deadlines as deadline_repo
+from graph import statistics as statistics_repo
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.services import announce
+from referral_hub.referrals import responsiveness
 
 BATCH = 500
 
@@ -29,3 +32,11 @@ def check_deadlines() -> dict[str, int]:
                 break
         done[kind.value] = total
     return done
+
+
+@shared_task(name="hub.maintenance.refresh_responsiveness")
+def refresh_responsiveness() -> int:
+    """Nightly per-service figures over the last 90 days (see referrals/responsiveness.py)."""
+    return statistics_repo.responsiveness_refresh(
+        days=responsiveness.WINDOW_DAYS, minimum=responsiveness.MINIMUM_REFERRALS
+    )

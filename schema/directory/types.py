@@ -2,6 +2,7 @@
 
 import graphene
 
+from referral_hub.referrals.responsiveness import summary as responsiveness_summary
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.directory.enums import (
     AreaKindEnum,
@@ -111,6 +112,11 @@ class Service(graphene.ObjectType):
     schedule = graphene.String()
     accepts_referrals = graphene.Boolean(required=True)
     response_target_hours = graphene.Int(required=True)
+    responsiveness = graphene.Field(
+        lambda: Responsiveness,
+        description="How the service has answered referrals over the last 90 days "
+        "(computed nightly); figures are null under 5 referrals.",
+    )
     capacity_status = graphene.Field(CapacityStatusEnum, required=True)
     capacity_updated_at = graphene.DateTime()
     active = graphene.Boolean(required=True)
@@ -124,6 +130,23 @@ class Service(graphene.ObjectType):
     @staticmethod
     def resolve_languages(root: dict, info: graphene.ResolveInfo) -> list[str]:
         return root.get("languages") or []
+
+
+class Responsiveness(graphene.ObjectType):
+    referrals = graphene.Int(required=True, description="Referrals sent in the window.")
+    median_hours_to_acknowledge = graphene.Float()
+    acceptance_rate = graphene.Float(description="Accepted / (accepted + declined).")
+    completion_rate = graphene.Float(description="Completed / accepted.")
+    summary = graphene.String(description='e.g. "usually replies within 2 days, 90% accepted"')
+    computed_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_median_hours_to_acknowledge(root: dict, info: graphene.ResolveInfo) -> float | None:
+        return root.get("median_ack_hours")
+
+    @staticmethod
+    def resolve_summary(root: dict, info: graphene.ResolveInfo) -> str | None:
+        return responsiveness_summary(root)
 
 
 class OrganisationConnection(graphene.relay.Connection):
