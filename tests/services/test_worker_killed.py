@@ -1,0 +1,72 @@
+"""A worker killed in the middle of a task: the task is handed out again, completes, and
+its side effects happen once (acks_late + reject_on_worker_lost + idempotent batches)."""
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from graph import session
+from referral_hub.devservices import process
+from referral_hub.subjects import tasks as subject_tasks
+
+pytestmark = pytest.mark.celery
+
+CONSENTS = 6000
+_EXPIRED_CONSENTS = """
+UNWIND range(1, $n) AS i
+CREATE (:Subject {id: randomUUID(), birthYear: 2012, areaCode: '141313'})-[:GAVE]->
+       (:Consent {id: randomUUID(), state: 'ACTIVE', purposes: ['REFERRAL'],
+                  categories: ['CONTACT'], organisationKinds: [], kindAreaCodes: [],
+                  validFrom: date() - duration('P30D'), validUntil: date() - duration('P1D')})
+"""
+_PROGRESS = "MATCH (c:Consent {state: 'EXPIRED'}) RETURN count(c) AS n"
+_EVENTS_PER_SUBJECT = """
+MATCH (s:Subject)
+RETURN count(s) AS subjects,
+       min(COUNT { MATCH (e:AuditEvent {action: 'CONSENT_EXPIRE', targetId: s.id}) }) AS fewest,
+       max(COUNT { MATCH (e:AuditEvent {action: 'CONSENT_EXPIRE', targetId: s.id}) }) AS most
+"""
+
+
+def expired() -> int:
+    return session.read(lambda tx: tx.single(_PROGRESS))["n"]
+
+
+def pool_children(parent: int) -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def test_a_task_killed_half_way_completes_once_after_the_restart(
+    graph_db, redis_db, celery_worker_process, test_profile
+):
+    session.write(lambda tx: tx.run(_EXPIRED_CONSENTS, n=CONSENTS).consume())
+    subject_tasks.expire_consents.delay()
+
+    deadline = time.monotonic() + 60
+    while expired() == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    half_way = expired()
+    assert 0 < half_way < CONSENTS, "the task finished before it could be interrupted"
+    main = process.read_pid(test_profile.worker.pid_file)
+    for child in pool_children(main):
+        os.kill(child, signal.SIGKILL)  # the pool restarts them; the message is requeued
+    # Killed before the end: only the redelivered task can finish the work.
+    assert expired() < CONSENTS
+
+    deadline = time.monotonic() + 120
+    while expired() < CONSENTS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert expired() == CONSENTS
+    counts = session.read(lambda tx: tx.single(_EVENTS_PER_SUBJECT))
+    assert counts == {"subjects": CONSENTS, "fewest": 1, "most": 1}
