@@ -1,0 +1,41 @@
+import hashlib
+import hmac
+
+from referral_hub.notifications.messages import (
+    AUDIENCES,
+    Audience,
+    Kind,
+    backoff_seconds,
+    email_for,
+    signature,
+    webhook_body,
+)
+
+
+def test_every_kind_reaches_someone_and_escalations_reach_the_admins_and_the_sender():
+    assert set(AUDIENCES) == set(Kind)
+    assert AUDIENCES[Kind.SENT] == (Audience.RECEIVER,)
+    assert AUDIENCES[Kind.ACCEPTED] == (Audience.SENDER,)
+    assert set(AUDIENCES[Kind.ESCALATE]) == {Audience.RECEIVER_ADMINS, Audience.SENDER}
+
+
+def test_the_signature_covers_timestamp_and_body():
+    body = webhook_body(key="k", kind=Kind.SENT, referral_id="r", version=1, at="2026-11-28")
+    header = signature("s3cret", 1700000000, body)
+    expected = hmac.new(b"s3cret", b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert header == f"t=1700000000,v1={expected}"
+    assert signature("s3cret", 1700000001, body) != header
+    assert signature("s3cret", 1700000000, body + b" ") != header
+
+
+def test_backoff_doubles_up_to_a_cap():
+    assert [backoff_seconds(n, 30) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff_seconds(20, 30) == 3600
+
+
+def test_an_email_is_a_reference_and_a_link():
+    message = email_for(Kind.REMIND, "0b7c6d1e-0000-4000-8000-000000000000", "https://hub.example/")
+    assert message.subject == "[Tsunagari] Reminder: referral not yet acknowledged (0b7c6d1e)"
+    assert "https://hub.example/graphql#referral=0b7c6d1e-0000-4000-8000-000000000000" in (
+        message.body
+    )
