@@ -57,12 +57,7 @@ def test_expiry_cascades_and_erasure_shreds_the_key(case, celery_worker_process)
     assert people["welfare"](READ_SUBJECT, {"id": subject})["data"]["subject"] is None
 
     assert run(tasks.erase_due_subjects) == 0  # the retention period has not passed
-    session.write(
-        lambda tx: tx.run(
-            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1M')",
-            id=subject,
-        ).consume()
-    )
+    _erasure_due_now(subject)
     assert run(tasks.erase_due_subjects) == 1
     assert run(tasks.erase_due_subjects) == 0
     state = session.read(lambda tx: tx.single(_STATE, subject=subject))

@@ -26,6 +26,8 @@ REGISTER = (
     """mutation($url: String!) { registerWebhook(url: $url) { url secret errors { code } } }"""
 )
 DELIVERIES = "{ notificationDeliveries { kind channel status attempts lastError referralId } }"
+_DEADLINE_PASSED = "MATCH (r:Referral {id: $id}) SET r.deadline = datetime() - duration('PT1M')"
+_ESCALATION_PASSED = "MATCH (r:Referral {id: $id}) SET r.escalateAt = datetime() - duration('PT1M')"
 TIMELINE = "query($id: ID!) { referral(id: $id) { version timeline { action toState } } }"
 
 
@@ -177,20 +179,10 @@ def test_reminder_then_escalation_past_the_deadline(case, celery_worker_process)
         return referral_tasks.check_deadlines.apply_async().get(timeout=60)
 
     assert check() == {"REMIND": 0, "ESCALATE": 0}
-    session.write(
-        lambda tx: tx.run(
-            "MATCH (r:Referral {id: $id}) SET r.deadline = datetime() - duration('PT1M')",
-            id=referral,
-        ).consume()
-    )
+    session.write(lambda tx: tx.run(_DEADLINE_PASSED, id=referral).consume())
     assert check() == {"REMIND": 1, "ESCALATE": 0}
     assert check() == {"REMIND": 0, "ESCALATE": 0}  # once only
-    session.write(
-        lambda tx: tx.run(
-            "MATCH (r:Referral {id: $id}) SET r.escalateAt = datetime() - duration('PT1M')",
-            id=referral,
-        ).consume()
-    )
+    session.write(lambda tx: tx.run(_ESCALATION_PASSED, id=referral).consume())
     assert check() == {"REMIND": 0, "ESCALATE": 1}
 
     seen = people["welfare"](TIMELINE, {"id": referral})["data"]["referral"]
