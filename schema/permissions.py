@@ -19,6 +19,8 @@ DECLARED: dict[str, Permission] = {
     "Query.tags": SIGNED_IN,
     "Query.areas": SIGNED_IN,
     "Query.area": SIGNED_IN,
+    # pathways run over the directory's partnerships: shared knowledge too
+    "Query.routes": SIGNED_IN,
     # personal data: decrypted only under the registering organisation or a consent
     "Query.subject": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="own registrations, or under a consent"

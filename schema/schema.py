@@ -7,6 +7,7 @@ from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
+from schema.pathways.schema import PathwayQueries
 from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.schema import SubjectMutations, SubjectQueries
 
@@ -18,6 +19,7 @@ class Query(
     AccountQueries,
     AuditQueries,
     NotificationQueries,
+    PathwayQueries,
     HealthQueries,
     graphene.ObjectType,
 ):

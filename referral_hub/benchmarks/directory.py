@@ -62,12 +62,13 @@ def cases(scale: Scale, count: int, seed: int = 7) -> list[dict[str, Any]]:
     ]
 
 
-def _graphql(client: Client) -> Any:
+def _graphql(client: Client, headers: dict[str, str]) -> Any:
     def run(case: dict[str, Any]) -> object:
         response = client.post(
             "/graphql",
             json.dumps({"query": QUERY, "variables": {"filter": case}}),
             content_type="application/json",
+            **headers,
         )
         body = response.json()
         assert "errors" not in body, body
@@ -89,11 +90,18 @@ def _cypher(case: dict[str, Any]) -> object:
         return session.execute_read(lambda tx: list(tx.run(query, params)))
 
 
-def run(*, scales: list[Scale], count: int, warmup: int) -> Iterator[Sample]:
+def run(
+    *, scales: list[Scale], count: int, warmup: int, headers: dict[str, str]
+) -> Iterator[Sample]:
     client = Client()
     for scale in scales:
         inputs = cases(scale, count + warmup)
         yield measure("directory search", scale.value, "cypher", _cypher, inputs, warmup=warmup)
         yield measure(
-            "directory search", scale.value, "graphql", _graphql(client), inputs, warmup=warmup
+            "directory search",
+            scale.value,
+            "graphql",
+            _graphql(client, headers),
+            inputs,
+            warmup=warmup,
         )

@@ -113,6 +113,10 @@ OPERATIONS = {
         'mutation { registerWebhook(url: "https://example.jp/hook") { errors { code } } }',
         {},
     ),
+    "Query.routes": (
+        'query($o: ID!) { routes(fromOrganisation: $o, need: "meal_provision") { hops } }',
+        {"o": "{npo}"},
+    ),
     "Query.inbox": ("{ inbox { edges { node { id } } } }", {}),
     "Query.outbox": ("{ outbox { edges { node { id } } } }", {}),
     "Query.statutoryReviewQueue": ("{ statutoryReviewQueue { edges { node { id } } } }", {}),
