@@ -44,3 +44,53 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
 def organisation_exists(organisation_id: str) -> bool:
     row = session.read(lambda tx: tx.single(_ORGANISATION_EXISTS, id=organisation_id))
     return bool(row and row["found"])
+
+
+# どこも (many places) and どこか (somewhere for everyone) for an area and everything in it:
+# per tag the active services and distinct places (locations) there, the direct sub-areas
+# with no active service at all, and how many subjects living there have had no referral
+# accepted in the last $months months. Counts only; small counts are hidden by the caller.
+_OFFERS: LiteralString = """
+MATCH (t)<-[:ADDRESSES]-(s:Service)-[:AT]->(l:Location)
+WHERE l.areaCode IN $area_codes AND coalesce(s.active, true) AND coalesce(l.active, true)
+"""
+
+_COVERAGE: LiteralString = (
+    """
+MATCH (area:Area {code: $area})
+CALL () {
+  MATCH (t:Tag)
+  RETURN collect(t {
+    .code, .kind, label_ja: t.labelJa,
+    services: COUNT { """
+    + _OFFERS
+    + """ RETURN DISTINCT s },
+    places: COUNT { """
+    + _OFFERS
+    + """ RETURN DISTINCT l }
+  }) AS tags
+}
+CALL (area) {
+  MATCH (sub:Area)-[:PART_OF]->(area)
+  WHERE NOT EXISTS {
+    MATCH (sub)<-[:PART_OF*0..2]-(:Area)<-[:IN]-(l:Location)<-[:AT]-(s:Service)
+    WHERE coalesce(s.active, true) AND coalesce(l.active, true)
+  }
+  RETURN collect(sub { .code, .name }) AS empty_areas
+}
+CALL () {
+  MATCH (subject:Subject) WHERE subject.areaCode IN $area_codes
+    AND NOT EXISTS { MATCH (subject)<-[:FOR]-(r:Referral)
+                     WHERE r.acceptedAt >= datetime() - duration({months: $months}) }
+  RETURN count(subject) AS unconnected
+}
+RETURN tags, empty_areas, unconnected
+"""
+)
+
+
+def coverage(*, area: str, area_codes: list[str], months: int) -> dict[str, Any] | None:
+    row = session.read(
+        lambda tx: tx.single(_COVERAGE, area=area, area_codes=area_codes, months=months)
+    )
+    return None if row is None else plain(row)

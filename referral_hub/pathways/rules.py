@@ -16,3 +16,25 @@ def hop_errors(max_hops: int) -> list[FieldError]:
             )
         ]
     return []
+
+
+# k-anonymity: a count of people between 1 and K_ANONYMITY - 1 is never shown.
+K_ANONYMITY = 5
+COVERAGE_MONTHS_MAX = 24
+
+
+def suppressed(count: int) -> int | None:
+    """0 or at least K_ANONYMITY as is; 1–4 hidden (None), since so few could be named."""
+    return None if 0 < count < K_ANONYMITY else count
+
+
+def months_errors(months: int) -> list[FieldError]:
+    if not 1 <= months <= COVERAGE_MONTHS_MAX:
+        return [
+            FieldError(
+                "months",
+                ErrorCode.OUT_OF_RANGE,
+                f"months must be between 1 and {COVERAGE_MONTHS_MAX}.",
+            )
+        ]
+    return []

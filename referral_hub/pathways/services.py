@@ -1,14 +1,18 @@
-"""Pathways: which chains of partner organisations lead to a service for a need."""
+"""Pathways: chains of partners that lead to a need, and where an area has none."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graph import pathways as pathway_repo
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import auditor_area_codes
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.core.validation import checked_uuid
+from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import known_tags
-from referral_hub.pathways.rules import ROUTES_LIMIT, hop_errors
+from referral_hub.pathways.rules import ROUTES_LIMIT, hop_errors, months_errors, suppressed
 
 
 def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict[str, Any]]:
@@ -30,3 +34,30 @@ def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict
             ErrorCode.UNKNOWN_ORGANISATION, "No such organisation.", field="fromOrganisation"
         )
     return found
+
+
+def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
+    """どこも and どこか for an area within the coordinator's (or auditor's) own area."""
+    if not actor.has_role(Role.COORDINATOR, Role.AUDITOR):
+        raise PublicError(ErrorCode.FORBIDDEN, "Coverage is for coordinators and auditors.")
+    errors = months_errors(months)
+    if errors:
+        raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
+    if area not in reference_data.known_area_codes():
+        raise PublicError(ErrorCode.UNKNOWN_AREA, f"area {area} is not an area.", field="area")
+    allowed = auditor_area_codes(actor)
+    if allowed is not None and area not in allowed:
+        raise PublicError(ErrorCode.FORBIDDEN, "That area is outside your organisation's.")
+    row = pathway_repo.coverage(
+        area=area, area_codes=reference_data.area_codes_within(area), months=months
+    )
+    assert row is not None  # a known area has its node (reference data is synced)
+    tags = sorted(row["tags"], key=lambda t: t["code"])
+    return {
+        "area": area,
+        "months": months,
+        "tags": [t for t in tags if t["services"] > 0],
+        "missing_tags": [t["code"] for t in tags if t["services"] == 0],
+        "empty_areas": sorted(row["empty_areas"], key=lambda a: a["code"]),
+        "unconnected_subjects": suppressed(int(row["unconnected"])),
+    }

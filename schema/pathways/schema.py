@@ -1,4 +1,4 @@
-"""routes: partnership chains to organisations that address a need."""
+"""routes (partnership chains to a need) and coverage (どこも / どこか for an area)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,49 @@ class Route(graphene.ObjectType):
     )
 
 
+class TagCoverage(graphene.ObjectType):
+    code = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    label_ja = graphene.String()
+    services = graphene.Int(required=True, description="Active services in the area.")
+    places = graphene.Int(required=True, description="Distinct locations offering them.")
+
+
+class AreaRef(graphene.ObjectType):
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+
+
+class Coverage(graphene.ObjectType):
+    area = graphene.String(required=True)
+    months = graphene.Int(required=True)
+    tags = graphene.List(
+        graphene.NonNull(TagCoverage), required=True, description="どこも: tags with services."
+    )
+    missing_tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="どこか: tags no service in the area addresses.",
+    )
+    empty_areas = graphene.List(
+        graphene.NonNull(AreaRef),
+        required=True,
+        description="Direct sub-areas without any active service.",
+    )
+    unconnected_subjects = graphene.Int(
+        description="Subjects living in the area with no referral accepted in the last "
+        "`months` months; null when 1 to 4 (too few to show)."
+    )
+
+
 class PathwayQueries(graphene.ObjectType):
+    coverage = graphene.Field(
+        graphene.NonNull(Coverage),
+        area=graphene.String(required=True, description="An area code within your own."),
+        months=graphene.Int(default_value=6, description="1 to 24."),
+        description="Counts only, no personal data. COORDINATOR and AUDITOR. One round trip.",
+    )
+
     routes = graphene.List(
         graphene.NonNull(Route),
         required=True,
@@ -49,6 +91,18 @@ class PathwayQueries(graphene.ObjectType):
         description="The shortest chain of partnerships to each organisation that addresses "
         "the need (at most 50, nearest first). One Cypher round trip.",
     )
+
+    @staticmethod
+    def resolve_coverage(root: Any, info: graphene.ResolveInfo, area: str, months: int) -> Coverage:
+        found = services.coverage(actor=require_actor(info), area=area, months=months)
+        return Coverage(
+            area=found["area"],
+            months=found["months"],
+            tags=[TagCoverage(**t) for t in found["tags"]],
+            missing_tags=found["missing_tags"],
+            empty_areas=[AreaRef(**a) for a in found["empty_areas"]],
+            unconnected_subjects=found["unconnected_subjects"],
+        )
 
     @staticmethod
     def resolve_routes(

@@ -113,6 +113,7 @@ OPERATIONS = {
         'mutation { registerWebhook(url: "https://example.jp/hook") { errors { code } } }',
         {},
     ),
+    "Query.coverage": ('{ coverage(area: "141330") { area } }', {}),  # the NPO's ward
     "Query.routes": (
         'query($o: ID!) { routes(fromOrganisation: $o, need: "meal_provision") { hops } }',
         {"o": "{npo}"},
