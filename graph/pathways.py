@@ -94,3 +94,44 @@ def coverage(*, area: str, area_codes: list[str], months: int) -> dict[str, Any]
         lambda tx: tx.single(_COVERAGE, area=area, area_codes=area_codes, months=months)
     )
     return None if row is None else plain(row)
+
+
+# Referral flows between organisations (or their kinds) touching an area in a period. Every
+# cell comes back with its count; the caller suppresses small ones.
+_FLOWS: LiteralString = """
+MATCH (r:Referral)-[:FROM]->(from:Organisation),
+      (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+WHERE r.state <> 'DRAFT'
+  AND coalesce(r.sentAt, r.createdAt) >= datetime($since)
+  AND coalesce(r.sentAt, r.createdAt) < datetime($until)
+  AND (from.areaCode IN $area_codes OR to.areaCode IN $area_codes)
+WITH r,
+     CASE WHEN $by_organisation THEN from { .id, .name, .kind } ELSE { kind: from.kind } END
+       AS source,
+     CASE WHEN $by_organisation THEN to { .id, .name, .kind } ELSE { kind: to.kind } END
+       AS target
+RETURN source, target, count(r) AS referrals, count(r.acceptedAt) AS accepted,
+       count(CASE WHEN r.state = 'DECLINED' THEN 1 END) AS declined,
+       count(CASE WHEN r.state = 'COMPLETED' THEN 1 END) AS completed,
+       percentileDisc(CASE WHEN r.acceptedAt IS NOT NULL THEN
+         duration.inSeconds(coalesce(r.sentAt, r.createdAt), r.acceptedAt).seconds / 86400.0
+       END, 0.5) AS median_days_to_accept
+ORDER BY referrals DESC
+"""
+
+
+def flows(
+    *, area_codes: list[str], since: str, until: str, by_organisation: bool
+) -> list[dict[str, Any]]:
+    return [
+        plain(row)
+        for row in session.read(
+            lambda tx: tx.rows(
+                _FLOWS,
+                area_codes=area_codes,
+                since=since,
+                until=until,
+                by_organisation=by_organisation,
+            )
+        )
+    ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from graph import pathways as pathway_repo
 from referral_hub.accounts.actor import Actor
@@ -12,7 +14,16 @@ from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import known_tags
-from referral_hub.pathways.rules import ROUTES_LIMIT, hop_errors, months_errors, suppressed
+from referral_hub.pathways.rules import (
+    ROUTES_LIMIT,
+    flow_cells,
+    hop_errors,
+    months_errors,
+    period_errors,
+    suppressed,
+)
+
+JAPAN = ZoneInfo("Asia/Tokyo")
 
 
 def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict[str, Any]]:
@@ -60,4 +71,34 @@ def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
         "missing_tags": [t["code"] for t in tags if t["services"] == 0],
         "empty_areas": sorted(row["empty_areas"], key=lambda a: a["code"]),
         "unconnected_subjects": suppressed(int(row["unconnected"])),
+    }
+
+
+def flows(
+    *, actor: Actor, area: str, since: date, until: date, by_organisation: bool
+) -> dict[str, Any]:
+    """Who refers to whom in an area: aggregates only, small cells hidden whole."""
+    if not actor.has_role(Role.COORDINATOR, Role.AUDITOR):
+        raise PublicError(ErrorCode.FORBIDDEN, "Flows are for coordinators and auditors.")
+    errors = period_errors(since, until)
+    if errors:
+        raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
+    if area not in reference_data.known_area_codes():
+        raise PublicError(ErrorCode.UNKNOWN_AREA, f"area {area} is not an area.", field="area")
+    allowed = auditor_area_codes(actor)
+    if allowed is not None and area not in allowed:
+        raise PublicError(ErrorCode.FORBIDDEN, "That area is outside your organisation's.")
+    start = datetime.combine(since, time(0), tzinfo=JAPAN)
+    end = datetime.combine(until, time(0), tzinfo=JAPAN)
+    rows = pathway_repo.flows(
+        area_codes=reference_data.area_codes_within(area),
+        since=start.isoformat(),
+        until=end.isoformat(),
+        by_organisation=by_organisation,
+    )
+    cells, hidden = flow_cells(rows)
+    return {
+        "cells": cells,
+        "suppressed_cells": hidden,
+        "shown_referrals": sum(cell["referrals"] for cell in cells),
     }

@@ -74,7 +74,50 @@ class Coverage(graphene.ObjectType):
     )
 
 
+class FlowGroupBy(graphene.Enum):
+    ORGANISATION_KIND = "ORGANISATION_KIND"
+    ORGANISATION = "ORGANISATION"
+
+
+class FlowParty(graphene.ObjectType):
+    id = graphene.ID(description="With groupBy ORGANISATION.")
+    name = graphene.String(description="With groupBy ORGANISATION.")
+    kind = graphene.String(required=True)
+
+
+class FlowCell(graphene.ObjectType):
+    source = graphene.Field(FlowParty, required=True)
+    target = graphene.Field(FlowParty, required=True)
+    referrals = graphene.Int(required=True)
+    acceptance_rate = graphene.Float(description="Accepted / (accepted + declined).")
+    completion_rate = graphene.Float(description="Completed / accepted.")
+    median_days_to_accept = graphene.Float()
+
+
+class Flows(graphene.ObjectType):
+    cells = graphene.List(
+        graphene.NonNull(FlowCell), required=True, description="Cells of 5 referrals or more."
+    )
+    suppressed_cells = graphene.Int(
+        required=True, description="Cells under 5 referrals, left out whole."
+    )
+    shown_referrals = graphene.Int(
+        required=True,
+        description="The sum over the cells shown only, so it reveals nothing hidden.",
+    )
+
+
 class PathwayQueries(graphene.ObjectType):
+    flows = graphene.Field(
+        graphene.NonNull(Flows),
+        area=graphene.String(required=True, description="An area code within your own."),
+        since=graphene.Date(required=True, description="First day (Japan), inclusive."),
+        until=graphene.Date(required=True, description="Last bound (Japan), exclusive."),
+        group_by=FlowGroupBy(default_value="ORGANISATION_KIND"),
+        description="Referral flows sent from or to organisations in the area: counts, rates "
+        "and median days to accept, cells under 5 suppressed. COORDINATOR and AUDITOR.",
+    )
+
     coverage = graphene.Field(
         graphene.NonNull(Coverage),
         area=graphene.String(required=True, description="An area code within your own."),
@@ -91,6 +134,33 @@ class PathwayQueries(graphene.ObjectType):
         description="The shortest chain of partnerships to each organisation that addresses "
         "the need (at most 50, nearest first). One Cypher round trip.",
     )
+
+    @staticmethod
+    def resolve_flows(
+        root: Any, info: graphene.ResolveInfo, area: str, since: Any, until: Any, group_by: Any
+    ) -> Flows:
+        found = services.flows(
+            actor=require_actor(info),
+            area=area,
+            since=since,
+            until=until,
+            by_organisation=getattr(group_by, "value", group_by) == "ORGANISATION",
+        )
+        return Flows(
+            cells=[
+                FlowCell(
+                    source=FlowParty(**cell["source"]),
+                    target=FlowParty(**cell["target"]),
+                    referrals=cell["referrals"],
+                    acceptance_rate=cell["acceptance_rate"],
+                    completion_rate=cell["completion_rate"],
+                    median_days_to_accept=cell["median_days_to_accept"],
+                )
+                for cell in found["cells"]
+            ],
+            suppressed_cells=found["suppressed_cells"],
+            shown_referrals=found["shown_referrals"],
+        )
 
     @staticmethod
     def resolve_coverage(root: Any, info: graphene.ResolveInfo, area: str, months: int) -> Coverage:

@@ -113,6 +113,10 @@ OPERATIONS = {
         'mutation { registerWebhook(url: "https://example.jp/hook") { errors { code } } }',
         {},
     ),
+    "Query.flows": (
+        '{ flows(area: "141330", since: "2026-01-01", until: "2026-12-31") { shownReferrals } }',
+        {},
+    ),
     "Query.coverage": ('{ coverage(area: "141330") { area } }', {}),  # the NPO's ward
     "Query.routes": (
         'query($o: ID!) { routes(fromOrganisation: $o, need: "meal_provision") { hops } }',
