@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +10,7 @@ from django.test import Client
 
 from graph import driver
 from graph import services as service_repo
-from referral_hub.benchmarks.timing import Sample, measure
+from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
 from referral_hub.directory.demo import Scale
 
@@ -62,21 +61,6 @@ def cases(scale: Scale, count: int, seed: int = 7) -> list[dict[str, Any]]:
     ]
 
 
-def _graphql(client: Client, headers: dict[str, str]) -> Any:
-    def run(case: dict[str, Any]) -> object:
-        response = client.post(
-            "/graphql",
-            json.dumps({"query": QUERY, "variables": {"filter": case}}),
-            content_type="application/json",
-            **headers,
-        )
-        body = response.json()
-        assert "errors" not in body, body
-        return body
-
-    return run
-
-
 def _cypher(case: dict[str, Any]) -> object:
     """The statement the resolver would send, with the same parameters, via the driver."""
     query, params = service_repo.search_statement(
@@ -101,7 +85,7 @@ def run(
             "directory search",
             scale.value,
             "graphql",
-            _graphql(client, headers),
+            graphql_runner(client, QUERY, headers, lambda case: {"filter": case}),
             inputs,
             warmup=warmup,
         )

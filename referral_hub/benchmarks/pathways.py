@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +10,7 @@ from django.test import Client
 
 from graph import pathways as pathway_repo
 from graph import session
-from referral_hub.benchmarks.timing import Sample, measure
+from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
 
 QUERY = """
@@ -35,21 +34,6 @@ def cases(area: str, count: int, seed: int = 11) -> list[dict[str, Any]]:
     return [{"o": rng.choice(starts), "need": rng.choice(_NEEDS)} for _ in range(count)]
 
 
-def _graphql(client: Client, headers: dict[str, str]) -> Any:
-    def run(case: dict[str, Any]) -> object:
-        response = client.post(
-            "/graphql",
-            json.dumps({"query": QUERY, "variables": case}),
-            content_type="application/json",
-            **headers,
-        )
-        body = response.json()
-        assert "errors" not in body, body
-        return body
-
-    return run
-
-
 def _cypher(case: dict[str, Any]) -> object:
     return pathway_repo.routes(from_id=case["o"], need=case["need"], max_hops=4, limit=50)
 
@@ -60,5 +44,10 @@ def run(
     inputs = cases(area, count + warmup)
     yield measure("routes (4 hops)", scale, "cypher", _cypher, inputs, warmup=warmup)
     yield measure(
-        "routes (4 hops)", scale, "graphql", _graphql(Client(), headers), inputs, warmup=warmup
+        "routes (4 hops)",
+        scale,
+        "graphql",
+        graphql_runner(Client(), QUERY, headers, lambda case: case),
+        inputs,
+        warmup=warmup,
     )

@@ -30,6 +30,26 @@ class Sample:
         return statistics.fmean(self.millis)
 
 
+def graphql_runner(
+    client: Any, query: str, headers: dict[str, str], variables: Callable[[Any], dict[str, Any]]
+) -> Callable[[Any], object]:
+    """A benchmark step: POST `query` with `variables(case)` to /graphql, refuse any error."""
+    import json
+
+    def run(case: Any) -> object:
+        response = client.post(
+            "/graphql",
+            json.dumps({"query": query, "variables": variables(case)}),
+            content_type="application/json",
+            **headers,
+        )
+        body = response.json()
+        assert "errors" not in body, body
+        return body
+
+    return run
+
+
 def measure(
     label: str,
     scale: str,

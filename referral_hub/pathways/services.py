@@ -10,7 +10,7 @@ from graph import pathways as pathway_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import auditor_area_codes
-from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import known_tags
@@ -47,11 +47,10 @@ def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict
     return found
 
 
-def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
-    """どこも and どこか for an area within the coordinator's (or auditor's) own area."""
+def _check_aggregate(actor: Actor, area: str, errors: list[FieldError]) -> None:
+    """Aggregates are for coordinators and auditors, within their own organisation's area."""
     if not actor.has_role(Role.COORDINATOR, Role.AUDITOR):
-        raise PublicError(ErrorCode.FORBIDDEN, "Coverage is for coordinators and auditors.")
-    errors = months_errors(months)
+        raise PublicError(ErrorCode.FORBIDDEN, "This is for coordinators and auditors.")
     if errors:
         raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
     if area not in reference_data.known_area_codes():
@@ -59,6 +58,11 @@ def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
     allowed = auditor_area_codes(actor)
     if allowed is not None and area not in allowed:
         raise PublicError(ErrorCode.FORBIDDEN, "That area is outside your organisation's.")
+
+
+def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
+    """どこも and どこか for an area within the coordinator's (or auditor's) own area."""
+    _check_aggregate(actor, area, months_errors(months))
     row = pathway_repo.coverage(
         area=area, area_codes=reference_data.area_codes_within(area), months=months
     )
@@ -78,16 +82,7 @@ def flows(
     *, actor: Actor, area: str, since: date, until: date, by_organisation: bool
 ) -> dict[str, Any]:
     """Who refers to whom in an area: aggregates only, small cells hidden whole."""
-    if not actor.has_role(Role.COORDINATOR, Role.AUDITOR):
-        raise PublicError(ErrorCode.FORBIDDEN, "Flows are for coordinators and auditors.")
-    errors = period_errors(since, until)
-    if errors:
-        raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
-    if area not in reference_data.known_area_codes():
-        raise PublicError(ErrorCode.UNKNOWN_AREA, f"area {area} is not an area.", field="area")
-    allowed = auditor_area_codes(actor)
-    if allowed is not None and area not in allowed:
-        raise PublicError(ErrorCode.FORBIDDEN, "That area is outside your organisation's.")
+    _check_aggregate(actor, area, period_errors(since, until))
     start = datetime.combine(since, time(0), tzinfo=JAPAN)
     end = datetime.combine(until, time(0), tzinfo=JAPAN)
     rows = pathway_repo.flows(
