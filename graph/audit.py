@@ -305,9 +305,6 @@ def audit_export(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> li
 
 # --- auditing many subjects in one statement -------------------------------------------------
 
-# Bases under which data is read without being statutory.
-_NOT_STATUTORY: LiteralString = "['CONSENT', 'OWN_RECORD']"
-
 # A fragment for statements that read many subjects at once (inbox pages, the review
 # queue): it extends each subject's chain with one event, in the same statement as the
 # read. Needs in scope `reads`, a list of {subject, basis} (one per subject read), and
@@ -327,9 +324,7 @@ CALL (reads, auditArea) {
     chain: c.key, action: $audit.action, targetType: 'Subject', targetId: subject,
     actorUser: $audit.actorUser, actorUserId: $audit.actorUserId,
     actorOrganisation: $audit.actorOrganisation, actorRole: $audit.actorRole,
-    purpose: $audit.purpose, legalBasis: basis, statutory: NOT basis IN """
-    + _NOT_STATUTORY
-    + """,
+    purpose: $audit.purpose, legalBasis: basis, statutory: basis STARTS WITH 'STATUTORY_',
     requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: 'OK',
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
     areaCode: auditArea, at: $audit.at

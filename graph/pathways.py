@@ -12,7 +12,7 @@ from graph.records import plain
 _ROUTES: LiteralString = """
 MATCH (start:Organisation {id: $from_id})
 MATCH p = ANY SHORTEST (start)-[:PARTNERS_WITH]-{1,4}(target:Organisation)
-WHERE target <> start AND coalesce(target.active, true)
+WHERE target <> start
   AND EXISTS { MATCH (target)-[:PROVIDES]->(s:Service)-[:ADDRESSES]->(:Tag {code: $need})
                WHERE coalesce(s.active, true) }
   AND length(p) <= $max_hops
@@ -27,10 +27,6 @@ RETURN hops,
                  RETURN s { .id, .name, .mode } ORDER BY s.name } AS services
 """
 
-_ORGANISATION_EXISTS: LiteralString = (
-    "OPTIONAL MATCH (o:Organisation {id: $id}) RETURN o IS NOT NULL AS found"
-)
-
 
 def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[str, Any]]:
     return [
@@ -39,11 +35,6 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
             lambda tx: tx.rows(_ROUTES, from_id=from_id, need=need, max_hops=max_hops, limit=limit)
         )
     ]
-
-
-def organisation_exists(organisation_id: str) -> bool:
-    row = session.read(lambda tx: tx.single(_ORGANISATION_EXISTS, id=organisation_id))
-    return bool(row and row["found"])
 
 
 # どこも (many places) and どこか (somewhere for everyone) for an area and everything in it:

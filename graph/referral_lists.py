@@ -17,56 +17,70 @@ from graph.consent_rule import read_basis
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 from graph.records import plain
 
-_WAITING: LiteralString = "['SENT', 'RECEIVED']"
+# SENT or RECEIVED past its deadline, for a referral `n`.
+_OVERDUE: LiteralString = (
+    "coalesce(n.state IN ['SENT', 'RECEIVED'] AND n.deadline < datetime(), false)"
+)
 
-# From the paged rows to the answer: basis per row, the audit, then one row per referral.
-_PAGE_TAIL: LiteralString = (
-    """
+
+def _audited_rows(basis: LiteralString) -> LiteralString:
+    """A page's rows (`reader`, `n`, `sortKey` in scope) with their parties and each
+    subject's `basis`: the audit of every subject read, then one row per referral again."""
+    return (
+        """
 MATCH (n)-[:FROM]->(from:Organisation),
       (n)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (n)-[:FOR]->(s:Subject)
 WITH reader, n, sortKey, from, svc, to, s, """
-    + read_basis()
-    + """ AS basis
+        + basis
+        + """ AS basis
 WITH reader, collect({n: n, sortKey: sortKey, from: from, svc: svc, to: to, s: s,
                       basis: basis}) AS rows
 WITH rows, reader.areaCode AS auditArea,
      [row IN rows WHERE row.basis IS NOT NULL | {subject: row.s.id, basis: row.basis}]
        AS reads
 """
-    + APPEND_FOR_SUBJECTS
-    + """
+        + APPEND_FOR_SUBJECTS
+        + """
 UNWIND rows AS row
 WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
+"""
+    )
+
+
+# From the paged rows to the answer: basis per row, the audit, then one row per referral.
+_PAGE_TAIL: LiteralString = (
+    _audited_rows(read_basis())
+    + """
 RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .waitlisted,
            .legalBasis, .reviewState,
-           overdue: n.state IN """
-    + _WAITING
-    + """ AND n.deadline < datetime(),
+           overdue: """
+    + _OVERDUE
+    + ""","
            subjectId: s.id,
            from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
            lastEvent: head(COLLECT { MATCH (n)-[:HAS_EVENT]->(e:HandoffEvent)
                                      RETURN e { .* } ORDER BY e.version DESC, e.at DESC }),
-           basis: row.basis,
            subjectSealed: CASE WHEN row.basis IS NOT NULL THEN s.sealed END,
            subjectKey: CASE WHEN row.basis IS NOT NULL THEN head(COLLECT {
              MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
-             RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END,
-           justificationSealed: CASE WHEN $with_justification THEN n.justificationSealed END
+             RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END
          } AS referral,
        row.sortKey AS sortKey
 ORDER BY sortKey DESC, referral.id ASC
 """
 )
 
-_FILTERS: LiteralString = """
+_FILTERS: LiteralString = (
+    """
 WITH reader, n WHERE ($state IS NULL OR n.state = $state)
   AND ($urgency IS NULL OR n.urgency = $urgency)
-  AND ($overdue IS NULL
-       OR coalesce(n.state IN ['SENT', 'RECEIVED'] AND n.deadline < datetime(), false)
-          = $overdue)
+  AND ($overdue IS NULL OR """
+    + _OVERDUE
+    + """ = $overdue)
 WITH reader, n, n.createdAt.epochMillis AS sortKey
 """
+)
 
 # The receiver never sees a sender's drafts.
 _INBOX: LiteralString = (
@@ -100,25 +114,13 @@ WHERE n.legalBasis STARTS WITH 'STATUTORY_'
 WITH reader, n, n.createdAt.epochMillis AS sortKey
 """
     + PAGE_DESC
+    + _audited_rows("n.legalBasis")
     + """
-MATCH (n)-[:FROM]->(from:Organisation),
-      (n)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (n)-[:FOR]->(s:Subject)
-WITH reader, n, sortKey, from, svc, to, s, n.legalBasis AS basis
-WITH reader, collect({n: n, sortKey: sortKey, from: from, svc: svc, to: to, s: s,
-                      basis: basis}) AS rows
-WITH rows, reader.areaCode AS auditArea,
-     [row IN rows | {subject: row.s.id, basis: row.basis}] AS reads
-"""
-    + APPEND_FOR_SUBJECTS
-    + """
-UNWIND rows AS row
-WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
 RETURN n { .id, .state, .version, .urgency, .createdAt, .updatedAt, .legalBasis,
            .reviewState, .reviewedAt, .reviewedBy, .reviewNote,
            subjectId: s.id,
            from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
-           basis: row.basis,
            justificationSealed: n.justificationSealed,
            subjectKey: head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
                                       RETURN {masterKeyId: k.masterKeyId, blob: k.blob} })
@@ -159,7 +161,6 @@ def referral_box(
         overdue=overdue,
         purpose="REFERRAL",
         categories=["CONTACT"],  # the initials come from the name
-        with_justification=False,
     )
 
 

@@ -16,8 +16,6 @@ from graph.audit import AuditRecord
 from graph.consent_rule import CONSENT_COVERS, OPEN_STATES, TODAY, read_basis
 from graph.records import plain
 
-_OPEN: LiteralString = OPEN_STATES
-
 # The consent a referral may go under: one that covers the receiving organisation for
 # $purpose (REFERRAL) and every category shared; the longest-lasting if several do.
 _CONSENT_FOR_RECEIVER: LiteralString = (
@@ -46,7 +44,7 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + """ AS consent_id,
        head(COLLECT { MATCH (d:Referral)-[:FOR]->(s)
                       WHERE d.state IN """
-    + _OPEN
+    + OPEN_STATES
     + """ AND EXISTS { MATCH (d)-[:TO]->(:Service)<-[:PROVIDES]-(to) }
                       RETURN d.id }) AS duplicate_id,
        k.masterKeyId AS master_key_id, k.blob AS blob
@@ -208,7 +206,7 @@ def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, 
 _PARTIES: LiteralString = """
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
-RETURN from.id AS from_id, to.id AS to_id, r.state AS state, r.version AS version
+RETURN from.id AS from_id, to.id AS to_id
 """
 
 

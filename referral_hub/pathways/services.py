@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph import organisations as organisation_repo
 from graph import pathways as pathway_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
@@ -40,7 +41,7 @@ def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict
     found = pathway_repo.routes(
         from_id=organisation_id, need=need, max_hops=max_hops, limit=ROUTES_LIMIT
     )
-    if not found and not pathway_repo.organisation_exists(organisation_id):
+    if not found and not organisation_repo.organisations_by_ids([organisation_id]):
         raise PublicError(
             ErrorCode.UNKNOWN_ORGANISATION, "No such organisation.", field="fromOrganisation"
         )
