@@ -37,6 +37,7 @@ class Delivery(models.Model):
     recipient = models.CharField(max_length=500)
     kind = models.CharField(max_length=20)
     referral_id = models.UUIDField()
+    version = models.PositiveIntegerField(help_text="The referral's version at the event.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

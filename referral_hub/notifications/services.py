@@ -7,7 +7,7 @@ import secrets
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -67,6 +67,7 @@ def plan(*, kind: Kind, referral_id: str, version: int) -> list[int]:
                     "recipient": recipient,
                     "kind": kind.value,
                     "referral_id": referral_id,
+                    "version": version,
                 },
             )
             if delivery.status == Delivery.Status.PENDING:
@@ -139,12 +140,11 @@ def _post_webhook(delivery: Delivery) -> None:
     hook = Webhook.objects.filter(organisation_id=delivery.organisation_id).first()
     if hook is None:
         raise _Refused("the webhook was removed")
-    version = int(delivery.key.split(":")[1])
     body = webhook_body(
         key=delivery.key,
         kind=Kind(delivery.kind),
         referral_id=str(delivery.referral_id),
-        version=version,
+        version=delivery.version,
         at=delivery.created_at.astimezone(UTC).isoformat(),
     )
     request = urllib.request.Request(  # noqa: S310 - https or http URLs registered by admins
@@ -194,7 +194,3 @@ def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
 def deliveries_list(*, actor: Actor, limit: int = 50) -> list[Delivery]:
     organisation_id = _require_admin(actor)
     return list(Delivery.objects.filter(organisation_id=organisation_id)[:limit])
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()

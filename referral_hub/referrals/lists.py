@@ -61,16 +61,22 @@ def referral_box(
     return result
 
 
-def _initials(item: dict[str, Any]) -> str | None:
-    sealed, wrapped = item.pop("subjectSealed", None), item.pop("subjectKey", None)
+def _opened(item: dict[str, Any], sealed_field: str) -> dict[str, Any]:
+    """The item's sealed data opened with its subject's key (both removed from the item);
+    empty where the statement returned none (no basis) or the key is erased."""
+    sealed, wrapped = item.pop(sealed_field, None), item.pop("subjectKey", None)
     if not sealed or not wrapped:
-        return None  # no basis to see the subject, or its key is erased
-    personal = keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"])
+        return {}
+    return keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"])
+
+
+def _initials(item: dict[str, Any]) -> str | None:
+    personal = _opened(item, "subjectSealed")
     return initials(personal.get("nameKana"), personal.get("name"))
 
 
 def _require_auditor(actor: Actor) -> None:
-    if not (actor.has_role(Role.AUDITOR) or actor.is_system_admin):
+    if not actor.has_role(Role.AUDITOR):  # SYSTEM_ADMIN holds every role
         raise PublicError(ErrorCode.FORBIDDEN, "The review queue is for auditors.")
 
 
@@ -85,15 +91,8 @@ def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = Non
         audit=audit_record(actor, "STATUTORY_REVIEW_READ", "Subject", None, purpose="AUDIT"),
     )
     for item in result.items:
-        item["justification"] = _justification(item)
+        item["justification"] = _opened(item, "justificationSealed").get("justification")
     return result
-
-
-def _justification(item: dict[str, Any]) -> str | None:
-    sealed, wrapped = item.pop("justificationSealed", None), item.pop("subjectKey", None)
-    if not sealed or not wrapped:
-        return None
-    return keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"]).get("justification")
 
 
 def review_record(

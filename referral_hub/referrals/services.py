@@ -85,13 +85,13 @@ def referral_create(
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        hours = deadline_hours(int(row["response_hours"]), urgency) if row else 0
         creation_refusal(
             row,
             accept_waitlist=bool(data.get("acceptWaitlist")),
             statutory=is_statutory(basis),
         )
         assert row is not None
+        hours = deadline_hours(int(row["response_hours"]), urgency)
         sealed = sealed_justification = None
         if (summary or justification) and row["blob"] is not None:
             key = keys.data_key(row["master_key_id"], row["blob"], subject_id=subject_id)

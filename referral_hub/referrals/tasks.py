@@ -7,11 +7,10 @@ from celery import shared_task
 
 from graph import deadlines as deadline_repo
 from graph import statistics as statistics_repo
+from referral_hub.core.batches import drain
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.services import announce
 from referral_hub.referrals import responsiveness
-
-BATCH = 500
 
 
 @shared_task(name="hub.maintenance.check_deadlines")
@@ -20,18 +19,17 @@ def check_deadlines() -> dict[str, int]:
 
     Each marks what it did in the same statement as its HandoffEvent, so a second run (or
     one that overlaps) finds nothing new; notifications are queued after the commit."""
-    done = {}
-    for kind in (Kind.REMIND, Kind.ESCALATE):
-        total = 0
-        while True:
-            rows = deadline_repo.overdue_mark(action=kind.value, limit=BATCH)
-            for row in rows:
-                announce(kind, row["referral_id"], row["version"])
-            total += len(rows)
-            if len(rows) < BATCH:
-                break
-        done[kind.value] = total
-    return done
+
+    def step(kind: Kind, limit: int) -> int:
+        rows = deadline_repo.overdue_mark(action=kind.value, limit=limit)
+        for row in rows:
+            announce(kind, row["referral_id"], row["version"])
+        return len(rows)
+
+    return {
+        kind.value: drain(lambda limit, kind=kind: step(kind, limit))
+        for kind in (Kind.REMIND, Kind.ESCALATE)
+    }
 
 
 @shared_task(name="hub.maintenance.refresh_responsiveness")

@@ -11,36 +11,32 @@ from django.conf import settings
 from graph import subjects as subject_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
+from referral_hub.core.batches import drain
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.services import announce
-
-BATCH = 500
 
 
 def expire_consents() -> int:
     """ACTIVE consents past their last valid day become EXPIRED (cascade as a withdrawal)."""
-    total = 0
-    while True:
+
+    def step(limit: int) -> int:
         done, ended = subject_repo.consents_expire(
-            limit=BATCH,
+            limit=limit,
             retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
             audit=audit_record(SYSTEM, "CONSENT_EXPIRE", "Subject", None, purpose="MAINTENANCE"),
         )
         for referral in ended:  # queued after the batch committed
             announce(Kind.WITHDRAWN, referral["id"], referral["version"])
-        total += done
-        if done < BATCH:
-            return total
+        return done
+
+    return drain(step)
 
 
 def erase_due_subjects() -> int:
     """Destroy the data keys of subjects whose retention after the last consent ended."""
-    total = 0
-    while True:
-        done = subject_repo.subjects_erase_due(
-            limit=BATCH,
+    return drain(
+        lambda limit: subject_repo.subjects_erase_due(
+            limit=limit,
             audit=audit_record(SYSTEM, "SUBJECT_ERASE", "Subject", None, purpose="MAINTENANCE"),
         )
-        total += done
-        if done < BATCH:
-            return total
+    )
