@@ -55,7 +55,7 @@ RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .
            .legalBasis, .reviewState,
            overdue: """
     + _OVERDUE
-    + ""","
+    + """,
            subjectId: s.id,
            from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
