@@ -21,6 +21,7 @@ DECLARED: dict[str, Permission] = {
     "Query.area": SIGNED_IN,
     # pathways run over the directory's partnerships: shared knowledge too
     "Query.routes": SIGNED_IN,
+    "Query.recommend": SIGNED_IN,  # forSubject: own organisation's counsellors/caseworkers
     "Query.flows": roles(Role.COORDINATOR, Role.AUDITOR, scope="its area; aggregates only"),
     "Query.coverage": roles(Role.COORDINATOR, Role.AUDITOR, scope="its area; counts only"),
     # personal data: decrypted only under the registering organisation or a consent

@@ -7,6 +7,7 @@ from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
+from schema.pathways.recommend import RecommendQueries
 from schema.pathways.schema import PathwayQueries
 from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.schema import SubjectMutations, SubjectQueries
@@ -20,6 +21,7 @@ class Query(
     AuditQueries,
     NotificationQueries,
     PathwayQueries,
+    RecommendQueries,
     HealthQueries,
     graphene.ObjectType,
 ):

@@ -1,0 +1,188 @@
+"""Candidates for `recommend`: one statement gathers every figure the score needs.
+
+The ranking itself is pure Python (referral_hub/pathways/scoring.py), so the statement
+returns the nearest candidates that meet the most needs with their raw figures: tags met,
+distance, capacity, partnership hops from the sending organisation and the nightly
+responsiveness figures (graph/statistics.py). With a subject, the same statement decides
+under which basis the sender may see it (graph/consent_rule.py), leaves out the services
+that already declined it, and extends the subject's audit chain: read and audit commit
+together.
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+from graph import session
+from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.consent_rule import read_basis
+from graph.records import plain
+
+# Services the sender provides itself are left out (a referral goes to another
+# organisation), as are those taking no referrals unless open to all (EXCHANGE).
+# The sending organisation, and the origin distances are measured from: the point asked
+# for, else the organisation's own first located place.
+_FROM: LiteralString = """
+OPTIONAL MATCH (reader:Organisation {id: $from_id})
+WITH reader, coalesce(
+  CASE WHEN $center IS NULL THEN null ELSE point($center) END,
+  head(COLLECT { MATCH (reader)-[:HAS_LOCATION]->(h:Location)
+                 WHERE h.point IS NOT NULL AND coalesce(h.active, true)
+                 RETURN h.point ORDER BY h.id })) AS origin
+"""
+
+_NO_SUBJECT: LiteralString = """
+WITH reader, origin, null AS basis, [] AS declined, null AS born
+"""
+
+# Only the referral history and birth year are read, under purpose REFERRAL with no
+# personal data category: the sender's own registration or a consent to refer suffices.
+_SUBJECT: LiteralString = (
+    """
+OPTIONAL MATCH (s:Subject {id: $subject_id})
+WITH reader, origin, s,
+     CASE WHEN s IS NULL OR reader IS NULL THEN null ELSE """
+    + read_basis("[]")
+    + """ END AS basis
+WITH reader, origin, s, basis, reader.areaCode AS auditArea,
+     CASE WHEN basis IS NULL THEN [] ELSE [{subject: s.id, basis: basis}] END AS reads
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+WITH reader, origin, basis,
+     CASE WHEN basis IS NULL THEN [] ELSE COLLECT {
+       MATCH (s)<-[:FOR]-(:Referral {state: 'DECLINED'})-[:TO]->(d:Service) RETURN d.id
+     } END AS declined,
+     CASE WHEN basis IS NULL THEN null ELSE s.birthYear END AS born
+"""
+)
+
+
+# The sender's partnership neighbourhood, ring by ring out to four hops (a breadth-first
+# search by hand: ANY SHORTEST towards every organisation at once cost four times as much).
+# Each candidate's provider is then looked up in these (local, small) rings.
+def _ring(previous: LiteralString, seen: LiteralString, ring: LiteralString) -> LiteralString:
+    imported: LiteralString = previous if previous == seen else previous + ", " + seen
+    return (
+        "CALL (" + imported + ") {\n"
+        "  UNWIND " + previous + " AS x\n"
+        "  MATCH (x)-[:PARTNERS_WITH]-(y:Organisation)\n"
+        "  WHERE coalesce(y.active, true) AND NOT y IN " + seen + "\n"
+        "  RETURN collect(DISTINCT y) AS " + ring + "\n"
+        "}\n"
+    )
+
+
+_REACH: LiteralString = (
+    "WITH *, CASE WHEN reader IS NULL THEN [] ELSE [reader] END AS ring0\n"
+    + _ring("ring0", "ring0", "ring1")
+    + "WITH *, ring0 + ring1 AS seen1\n"
+    + _ring("ring1", "seen1", "ring2")
+    + "WITH *, seen1 + ring2 AS seen2\n"
+    + _ring("ring2", "seen2", "ring3")
+    + "WITH *, seen2 + ring3 AS seen3\n"
+    + _ring("ring3", "seen3", "ring4")
+    + "WITH reader, origin, basis, declined, born, [ring1, ring2, ring3, ring4] AS rings\n"
+)
+
+
+_IN_AREA: LiteralString = """
+MATCH (l:Location) WHERE l.areaCode IN $area_codes AND coalesce(l.active, true)
+MATCH (svc:Service)-[:AT]->(l)
+"""
+
+_NEAR: LiteralString = """
+MATCH (l:Location) WHERE point.distance(l.point, origin) <= $meters
+  AND coalesce(l.active, true)
+MATCH (svc:Service)-[:AT]->(l)
+"""
+
+
+def _statement(subject: bool, near: bool) -> LiteralString:
+    return (
+        _FROM
+        + (_SUBJECT if subject else _NO_SUBJECT)
+        + _REACH
+        + """
+RETURN reader IS NOT NULL AS known, basis, size(declined) AS declined,
+       [code IN $need_tags WHERE EXISTS {
+          MATCH (t:Tag {code: code}) WHERE t.stigmaSensitive }] AS stigma_needs,
+       COLLECT {
+  """
+        + (_NEAR if near else _IN_AREA)
+        + """
+  WITH DISTINCT svc, reader, origin, rings, declined, born
+  WHERE coalesce(svc.active, true) AND NOT svc.id IN declined
+    AND (coalesce(svc.acceptsReferrals, true) OR svc.mode = 'EXCHANGE')
+    AND (born IS NULL OR (coalesce(svc.ageMin, 0) <= $year - born
+                          AND coalesce(svc.ageMax, 200) >= $year - born - 1))
+  WITH svc, reader, origin, rings, [(svc)-[:ADDRESSES]->(t:Tag) | t.code] AS codes
+  WITH svc, reader, origin, rings, [code IN $need_tags WHERE code IN codes] AS needs_met,
+       [code IN $interest_tags WHERE code IN codes] AS interests_met
+  WHERE size(needs_met) > 0 OR (size($need_tags) = 0 AND size(interests_met) > 0)
+  MATCH (provider:Organisation)-[:PROVIDES]->(svc)
+  WHERE coalesce(provider.active, true) AND provider <> reader
+  CALL (svc, origin) {
+    OPTIONAL MATCH (svc)-[:AT]->(dl:Location)
+    WHERE coalesce(dl.active, true) AND dl.point IS NOT NULL
+    RETURN min(point.distance(dl.point, origin)) AS meters
+  }
+  WITH svc, provider, reader, rings, needs_met, interests_met, meters
+  ORDER BY size(needs_met) DESC, size(interests_met) DESC, meters ASC, svc.id ASC
+  LIMIT $candidates
+  RETURN {
+    service: svc { .id, .name, .mode, .capacityStatus, .acceptsReferrals,
+                   .statsReferrals, .statsAcceptanceRate, .statsCompletionRate,
+                   .statsMedianAckHours },
+    organisation: provider { .id, .name, .kind },
+    needs_met: needs_met, interests_met: interests_met,
+    distance_km: meters / 1000.0,
+    hops: head([hop IN range(1, 4) WHERE provider IN rings[hop - 1]])
+  }
+} AS candidates
+"""
+    )
+
+
+_PLAIN_IN_AREA = _statement(subject=False, near=False)
+_PLAIN_NEAR = _statement(subject=False, near=True)
+_SUBJECT_IN_AREA = _statement(subject=True, near=False)
+_SUBJECT_NEAR = _statement(subject=True, near=True)
+
+
+def recommendation_candidates(
+    *,
+    from_id: str,
+    need_tags: list[str],
+    interest_tags: list[str],
+    area_codes: list[str] | None,
+    center: tuple[float, float] | None,
+    km: float | None,
+    year: int,
+    candidates: int,
+    subject_id: str | None = None,
+    audit: AuditRecord | None = None,
+) -> dict[str, Any]:
+    """One row: whether the sender exists, the subject's basis (with a subject), how many
+    declined services were left out, which needs are stigma-sensitive, and candidates."""
+    near = area_codes is None
+    params: dict[str, Any] = {
+        "from_id": from_id,
+        "need_tags": need_tags,
+        "interest_tags": interest_tags,
+        "area_codes": area_codes,
+        "center": None if center is None else {"latitude": center[0], "longitude": center[1]},
+        "meters": None if km is None else km * 1000.0,
+        "year": year,
+        "candidates": candidates,
+    }
+    if subject_id is None:
+        query = _PLAIN_NEAR if near else _PLAIN_IN_AREA
+        row = session.read(lambda tx: tx.single(query, **params))
+    else:
+        assert audit is not None  # a subject's read is always audited
+        query = _SUBJECT_NEAR if near else _SUBJECT_IN_AREA
+        params |= {"subject_id": subject_id, "purpose": "REFERRAL", **audit_params(audit)}
+        row = session.write(lambda tx: tx.single(query, **params))
+    assert row is not None  # the statement always returns its one row
+    return plain(row)

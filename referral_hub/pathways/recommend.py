@@ -1,0 +1,119 @@
+"""recommend: which services can take a need, ranked, with the reasons shown.
+
+Input is checked first (pure rules, the cached tag and area lists); the graph is then
+asked once (graph/recommendations.py) and the candidates are ranked in Python
+(referral_hub/pathways/scoring.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph import recommendations as recommendation_repo
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import audit_record
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError
+from referral_hub.core.validation import checked_uuid
+from referral_hub.directory import reference_data
+from referral_hub.directory.rules import checked_area_code, checked_tags, near_from
+from referral_hub.directory.selectors import known_tags
+from referral_hub.pathways.scoring import CANDIDATES, recommend_errors
+from referral_hub.pathways.scoring import rank as rank_candidates
+from referral_hub.subjects.services import today
+
+
+def _refuse(error: FieldError) -> None:
+    raise PublicError(error.code, error.message, field=error.field)
+
+
+def recommend(
+    *,
+    actor: Actor,
+    from_organisation: str,
+    need_tags: Sequence[str] = (),
+    interest_tags: Sequence[str] = (),
+    area: str | None = None,
+    near: Mapping[str, Any] | None = None,
+    for_subject: str | None = None,
+    limit: int = 10,
+) -> dict[str, Any]:
+    organisation_id = checked_uuid(from_organisation, "fromOrganisation")
+    needs = list(checked_tags(list(need_tags), field="needTags"))
+    interests = list(checked_tags(list(interest_tags), field="interestTags"))
+    for error in recommend_errors(
+        needs, interests, where_given=(area is not None) + (near is not None), limit=limit
+    ):
+        _refuse(error)
+    for field, codes in (("needTags", needs), ("interestTags", interests)):
+        unknown = known_tags.unknown(codes)
+        if unknown:
+            _refuse(FieldError(field, ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag {unknown[0]}."))
+    area_code = checked_area_code(area, field="area")
+    if area_code is not None and area_code not in reference_data.known_area_codes():
+        _refuse(FieldError("area", ErrorCode.UNKNOWN_AREA, f"area {area_code} is not an area."))
+    point = near_from(near)
+    subject_id = None if for_subject is None else checked_uuid(for_subject, "forSubject")
+    if subject_id is not None and not (
+        actor.acts_for(organisation_id) and actor.has_role(Role.COUNSELLOR, Role.CASEWORKER)
+    ):
+        raise PublicError(
+            ErrorCode.FORBIDDEN,
+            "forSubject is for counsellors and caseworkers of fromOrganisation.",
+        )
+    row = recommendation_repo.recommendation_candidates(
+        from_id=organisation_id,
+        need_tags=needs,
+        interest_tags=interests,
+        area_codes=None if area_code is None else reference_data.area_codes_within(area_code),
+        center=None if point is None else (point.latitude, point.longitude),
+        km=None if point is None else point.km,
+        year=today().year,
+        candidates=CANDIDATES,
+        subject_id=subject_id,
+        audit=None
+        if subject_id is None
+        else audit_record(
+            actor, "RECOMMEND_FOR_SUBJECT", "Subject", subject_id, purpose="REFERRAL"
+        ),
+    )
+    if not row["known"]:
+        _refuse(
+            FieldError("fromOrganisation", ErrorCode.UNKNOWN_ORGANISATION, "No such organisation.")
+        )
+    if subject_id is not None and row["basis"] is None:
+        _refuse(
+            FieldError("forSubject", ErrorCode.NOT_FOUND, "No subject your organisation may see.")
+        )
+    exchange_first = bool(row["stigma_needs"])
+    ranked = rank_candidates(
+        row["candidates"],
+        needs=len(needs),
+        interests=len(interests),
+        exchange_first=exchange_first,
+        limit=limit,
+    )
+    return {
+        "exchange_first": exchange_first,
+        "stigma_sensitive_needs": row["stigma_needs"],
+        "declined_left_out": row["declined"],
+        "recommendations": [
+            {
+                "rank": position,
+                "score": scored.score,
+                "service": scored.candidate["service"],
+                "organisation": scored.candidate["organisation"],
+                "needs_met": scored.candidate["needs_met"],
+                "interests_met": scored.candidate["interests_met"],
+                "distance_km": _rounded(scored.candidate["distance_km"], 2),
+                "partnership_hops": scored.candidate["hops"],
+                "points": scored.points,
+            }
+            for position, scored in enumerate(ranked, start=1)
+        ],
+    }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -1,0 +1,152 @@
+"""recommend: ranked services for a need, each with the parts of its score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from referral_hub.core.errors import PublicError, ValidationFailed
+from referral_hub.pathways import recommend as recommending
+from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, WEIGHTS
+from schema.core.permissions import require_actor
+from schema.directory.inputs import NearInput
+
+
+class ScorePoints(graphene.ObjectType):
+    class Meta:
+        description = "Each part's weighted points; they add up to the score. Weights: " + (
+            ", ".join(f"{part} {weight:g}" for part, weight in WEIGHTS.items())
+        )
+
+    tag_match = graphene.Float(required=True)
+    distance = graphene.Float(required=True)
+    capacity = graphene.Float(required=True)
+    partnership = graphene.Float(required=True)
+    acceptance = graphene.Float(required=True)
+    completion = graphene.Float(required=True)
+    response = graphene.Float(required=True)
+
+
+class RecommendedOrganisation(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    kind = graphene.String(required=True)
+
+
+class RecommendedService(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    mode = graphene.String(required=True)
+    accepts_referrals = graphene.Boolean()
+    organisation = graphene.Field(RecommendedOrganisation, required=True)
+
+
+class Recommendation(graphene.ObjectType):
+    rank = graphene.Int(required=True)
+    score = graphene.Float(required=True, description="0 to 1; the sum of `points`.")
+    service = graphene.Field(RecommendedService, required=True)
+    needs_met = graphene.List(graphene.NonNull(graphene.String), required=True)
+    interests_met = graphene.List(graphene.NonNull(graphene.String), required=True)
+    distance_km = graphene.Float(description="From the point asked, else from the sender.")
+    capacity_status = graphene.String()
+    partnership_hops = graphene.Int(
+        description="Partnerships between the sender and the provider; null when there is "
+        "no chain of at most 4."
+    )
+    acceptance_rate = graphene.Float(description="Accepted / decided, last 180 days.")
+    completion_rate = graphene.Float(description="Completed / accepted, last 180 days.")
+    median_response_hours = graphene.Float(description="Median hours to acknowledge.")
+    points = graphene.Field(ScorePoints, required=True)
+
+
+class Recommendations(graphene.ObjectType):
+    exchange_first = graphene.Boolean(
+        required=True,
+        description="A need asked for is stigma-sensitive, so exchange-type places come first.",
+    )
+    stigma_sensitive_needs = graphene.List(graphene.NonNull(graphene.String), required=True)
+    declined_left_out = graphene.Int(
+        required=True, description="Services that already declined the subject, left out."
+    )
+    items = graphene.List(graphene.NonNull(Recommendation), required=True)
+
+
+def recommendations_from(found: dict[str, Any]) -> Recommendations:
+    return Recommendations(
+        exchange_first=found["exchange_first"],
+        stigma_sensitive_needs=found["stigma_sensitive_needs"],
+        declined_left_out=found["declined_left_out"],
+        items=[_item(item) for item in found["recommendations"]],
+    )
+
+
+def _item(item: dict[str, Any]) -> Recommendation:
+    service = item["service"]
+    return Recommendation(
+        rank=item["rank"],
+        score=item["score"],
+        service=RecommendedService(
+            id=service["id"],
+            name=service["name"],
+            mode=service["mode"],
+            accepts_referrals=service.get("acceptsReferrals"),
+            organisation=RecommendedOrganisation(**item["organisation"]),
+        ),
+        needs_met=item["needs_met"],
+        interests_met=item["interests_met"],
+        distance_km=item["distance_km"],
+        capacity_status=service.get("capacityStatus"),
+        partnership_hops=item["partnership_hops"],
+        acceptance_rate=service.get("statsAcceptanceRate"),
+        completion_rate=service.get("statsCompletionRate"),
+        median_response_hours=service.get("statsMedianAckHours"),
+        points=ScorePoints(**item["points"]),
+    )
+
+
+class RecommendQueries(graphene.ObjectType):
+    recommend = graphene.Field(
+        graphene.NonNull(Recommendations),
+        from_organisation=graphene.ID(required=True, description="The referring organisation."),
+        need_tags=graphene.List(graphene.NonNull(graphene.String), default_value=[]),
+        interest_tags=graphene.List(graphene.NonNull(graphene.String), default_value=[]),
+        area=graphene.String(description="An area code; give this or `near`."),
+        near=NearInput(description="A point and radius; give this or `area`."),
+        for_subject=graphene.ID(
+            description="Leave out services that declined this subject and those outside its "
+            "age; the read is consent-checked and audited. Your own organisation only."
+        ),
+        limit=graphene.Int(default_value=10, description=f"1 to {RECOMMEND_LIMIT_MAX}."),
+        description="Services that can take the need, best first, with the parts of each "
+        "score. One Cypher round trip.",
+    )
+
+    @staticmethod
+    def resolve_recommend(
+        root: Any,
+        info: graphene.ResolveInfo,
+        from_organisation: str,
+        need_tags: list[str],
+        interest_tags: list[str],
+        limit: int,
+        area: str | None = None,
+        near: Any = None,
+        for_subject: str | None = None,
+    ) -> Recommendations:
+        actor = require_actor(info)
+        try:
+            found = recommending.recommend(
+                actor=actor,
+                from_organisation=from_organisation,
+                need_tags=need_tags,
+                interest_tags=interest_tags,
+                area=area,
+                near=None if near is None else dict(near),
+                for_subject=for_subject,
+                limit=limit,
+            )
+        except ValidationFailed as failed:
+            error = failed.errors[0]
+            raise PublicError(error.code, error.message, field=error.field) from None
+        return recommendations_from(found)
