@@ -138,7 +138,8 @@ RETURN r {
            summarySealed: CASE WHEN basis IS NOT NULL THEN r.summarySealed END,
            subjectId: s.id,
            subjectBirthYear: CASE WHEN basis IS NOT NULL THEN s.birthYear END,
-           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+           from: from { .id, .name, .kind, area_code: from.areaCode },
+           to: to { .id, .name, .kind, area_code: to.areaCode },
            service: svc { .id, .name, .mode },
            consentId: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent) RETURN c.id }),
            consent: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)

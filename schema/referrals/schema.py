@@ -8,12 +8,14 @@ import graphene
 
 from graph.listing import Page
 from referral_hub.consent.legal_basis import LegalBasis
+from referral_hub.pathways import recommend as recommending
 from referral_hub.referrals import handoff, lists, services
 from referral_hub.referrals.rules import Urgency
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.core.mutations import DomainMutation, camel_input
 from schema.core.pagination import connection, page_request
 from schema.core.permissions import require_actor
+from schema.pathways.recommend import Recommendation, recommendations_from
 from schema.subjects.schema import DataCategoryEnum
 
 UrgencyEnum = graphene.Enum.from_enum(Urgency, description="How soon a reply is needed.")
@@ -43,6 +45,7 @@ class Party(graphene.ObjectType):
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
     kind = graphene.String(required=True)
+    area_code = graphene.String(description="On a single referral's page.")
 
 
 class ServiceRef(graphene.ObjectType):
@@ -113,6 +116,32 @@ class Referral(graphene.ObjectType):
     timeline = graphene.List(graphene.NonNull(HandoffEvent), required=True)
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
+    next_best = graphene.List(
+        graphene.NonNull(Recommendation),
+        required=True,
+        limit=graphene.Int(default_value=3, description="1 to 50."),
+        description="No wrong door: once DECLINED, the best services in the sender's area "
+        "for the same needs that have not declined this subject (see `recommend`). Empty "
+        "before a decline and for the receiver.",
+    )
+
+    @staticmethod
+    def resolve_next_best(root: Referral, info: graphene.ResolveInfo, limit: int) -> list[Any]:
+        actor = require_actor(info)
+        sender = root.sender
+        if root.state != handoff.State.DECLINED.value or not actor.acts_for(sender.id):
+            return []
+        if not root.need_tags or sender.area_code is None:
+            return []
+        found = recommending.recommend(
+            actor=actor,
+            from_organisation=sender.id,
+            need_tags=root.need_tags,
+            area=sender.area_code,
+            for_subject=root.subject_id,
+            limit=limit,
+        )
+        return recommendations_from(found).items
 
 
 def _referral(row: dict[str, Any]) -> Referral:

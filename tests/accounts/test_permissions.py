@@ -122,6 +122,11 @@ OPERATIONS = {
         'query($o: ID!) { routes(fromOrganisation: $o, need: "meal_provision") { hops } }',
         {"o": "{npo}"},
     ),
+    "Query.recommend": (
+        'query($o: ID!) { recommend(fromOrganisation: $o, needTags: ["meal_provision"], '
+        'area: "141330") { exchangeFirst } }',
+        {"o": "{npo}"},
+    ),
     "Query.inbox": ("{ inbox { edges { node { id } } } }", {}),
     "Query.outbox": ("{ outbox { edges { node { id } } } }", {}),
     "Query.statutoryReviewQueue": ("{ statutoryReviewQueue { edges { node { id } } } }", {}),

@@ -204,6 +204,15 @@ def test_for_a_subject_no_wrong_door(graph_db, db, redis_db, net):
     )
     assert audited == {"n": 1, "bases": ["OWN_RECORD"]}
 
+    # The declined referral's page offers the next best, to its sender only.
+    page = "query($id: ID!) { referral(id: $id) { state nextBest { rank service { name } } } }"
+    declined = counsellor(page, {"id": referral["id"]})["data"]["referral"]
+    assert declined == {
+        "state": "DECLINED",
+        "nextBest": [{"rank": 1, "service": {"name": "こども食堂"}}],
+    }
+    assert caseworker(page, {"id": referral["id"]})["data"]["referral"]["nextBest"] == []
+
     stranger = member("stranger", net["PD"], Role.COUNSELLOR)
     body = stranger(
         RECOMMEND, {"o": net["PD"], "needs": ["meal_provision"], "area": WARD, "subject": subject}

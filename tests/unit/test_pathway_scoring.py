@@ -1,0 +1,91 @@
+import math
+
+import pytest
+
+from referral_hub.pathways import scoring
+
+
+def candidate(name, mode="SUPPORT", *, km=1.0, hops=1, capacity="AVAILABLE", needs=1, **stats):
+    return {
+        "service": {"id": name, "name": name, "mode": mode, "capacityStatus": capacity, **stats},
+        "needs_met": ["n"] * needs,
+        "interests_met": [],
+        "distance_km": km,
+        "hops": hops,
+    }
+
+
+def test_the_weights_make_a_perfect_service_score_one():
+    assert math.isclose(sum(scoring.WEIGHTS.values()), 1.0)
+    best = candidate(
+        "best",
+        km=0.0,
+        hops=1,
+        statsAcceptanceRate=1.0,
+        statsCompletionRate=1.0,
+        statsMedianAckHours=0.0,
+    )
+    (scored,) = scoring.rank([best], needs=1, interests=0, exchange_first=False, limit=5)
+    assert scored.score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("fit", "value", "expected"),
+    [
+        (scoring.distance_fit, None, 0.5),
+        (scoring.distance_fit, 0.0, 1.0),
+        (scoring.distance_fit, 3.0, 0.5),
+        (scoring.partnership_fit, None, 0.0),
+        (scoring.partnership_fit, 1, 1.0),
+        (scoring.partnership_fit, 4, 0.25),
+        (scoring.rate_fit, None, 0.5),
+        (scoring.rate_fit, 0.2, 0.2),
+        (scoring.response_fit, 24.0, 0.5),
+        (scoring.response_fit, None, 0.5),
+    ],
+)
+def test_each_fit(fit, value, expected):
+    assert fit(value) == expected
+
+
+def test_tag_fit_counts_an_interest_as_half_a_need():
+    assert scoring.tag_fit(1, 1, 0, 1) == pytest.approx(2 / 3)
+    assert scoring.tag_fit(1, 2, 0, 0) == 0.5
+    assert scoring.tag_fit(0, 0, 1, 2) == 0.5
+    assert scoring.tag_fit(0, 0, 0, 0) == 0.0
+
+
+def test_exchange_places_first_only_when_asked():
+    near_support = candidate("support", km=0.1)
+    far_exchange = candidate("exchange", "EXCHANGE", km=9.0)
+    by_score = scoring.rank(
+        [far_exchange, near_support], needs=1, interests=0, exchange_first=False, limit=5
+    )
+    assert [s.candidate["service"]["name"] for s in by_score] == ["support", "exchange"]
+    stigma = scoring.rank(
+        [near_support, far_exchange], needs=1, interests=0, exchange_first=True, limit=5
+    )
+    assert [s.candidate["service"]["name"] for s in stigma] == ["exchange", "support"]
+
+
+def test_equal_scores_go_nearest_first_then_by_name_and_the_limit_cuts():
+    tied = [candidate("b"), candidate("a"), candidate("c", km=None, hops=None)]
+    ranked = scoring.rank(tied, needs=1, interests=0, exchange_first=False, limit=2)
+    assert [s.candidate["service"]["name"] for s in ranked] == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("needs", "interests", "where", "limit", "errors"),
+    [
+        (["a"], [], 1, 10, []),
+        ([], ["b"], 1, 10, []),
+        ([], [], 1, 10, [("needTags", "REQUIRED")]),
+        (["a"] * 6, ["b"] * 5, 1, 10, [("needTags", "OUT_OF_RANGE")]),
+        (["a"], [], 0, 10, [("area", "REQUIRED")]),
+        (["a"], [], 2, 10, [("area", "INVALID")]),
+        (["a"], [], 1, 0, [("limit", "OUT_OF_RANGE")]),
+    ],
+)
+def test_recommend_errors(needs, interests, where, limit, errors):
+    found = scoring.recommend_errors(needs, interests, where_given=where, limit=limit)
+    assert [(e.field, e.code.value) for e in found] == errors
