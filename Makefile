@@ -73,6 +73,7 @@ migrate: services
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_history
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo_users
 
 worker: services

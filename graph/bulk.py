@@ -122,3 +122,37 @@ def write_batch(*, audit: AuditRecord, **rows: Sequence[dict[str, Any]]) -> None
         audit_log.append(tx, audit)
 
     session.write(work)
+
+
+# For the demo's referral history: who sends (schools) and who receives (services of
+# other organisations that take referrals for one of $needs) within $area_codes.
+_DEMO_PARTIES: LiteralString = """
+CALL () {
+  MATCH (o:Organisation {kind: 'SCHOOL'}) WHERE o.areaCode IN $area_codes
+  RETURN collect(o { .id, area_code: o.areaCode } ) AS schools
+}
+CALL () {
+  MATCH (o:Organisation)-[:PROVIDES]->(s:Service)
+  WHERE o.areaCode IN $area_codes AND o.kind <> 'SCHOOL'
+    AND coalesce(s.acceptsReferrals, true) AND coalesce(s.active, true)
+    AND s.capacityStatus <> 'FULL'
+  WITH o, s, [(s)-[:ADDRESSES]->(t:Tag) WHERE t.code IN $needs | t.code] AS needs
+  WHERE needs <> []
+  RETURN collect({id: s.id, organisation_id: o.id, needs: needs}) AS services
+}
+RETURN schools, services, COUNT { MATCH (:Referral) } AS referrals
+"""
+
+
+def demo_parties(*, area_codes: Sequence[str], needs: Sequence[str]) -> dict[str, Any]:
+    """Schools and receiving services (ordered by id) in the areas, and how many referrals
+    the graph already holds (the history is only written into a graph without any)."""
+    row = session.read(
+        lambda tx: tx.single(_DEMO_PARTIES, area_codes=list(area_codes), needs=list(needs))
+    )
+    assert row is not None
+    return {
+        "schools": sorted(row["schools"], key=lambda s: s["id"]),
+        "services": sorted(row["services"], key=lambda s: s["id"]),
+        "referrals": row["referrals"],
+    }

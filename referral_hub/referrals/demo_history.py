@@ -1,0 +1,146 @@
+"""A referral history for the demo network, written through the same services as the API.
+
+Schools in one ward register pupils, record their guardians' consent and refer them to
+local services; the receivers acknowledge, accept, start, complete or decline. Every step
+goes through the domain services (consent checks, encryption, audit, notifications), so
+the history is what the API itself would have recorded, only all of it today. Then the
+nightly responsiveness figures are computed, so `recommend` has rates to show.
+Deterministic for a seed; written only into a graph that holds no referrals yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from graph import bulk
+from graph import statistics as statistics_repo
+from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.directory import reference_data
+from referral_hub.referrals import handoff, responsiveness
+from referral_hub.referrals import services as referral_services
+from referral_hub.subjects import services as subject_services
+
+NEEDS = ("school_non_attendance", "meal_provision", "study_support", "after_school_place")
+_FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤")
+_GIVEN = ("陽翔", "蓮", "湊", "結菜", "陽葵", "凛", "葵", "大和", "芽依", "悠真")
+_SUMMARIES = (
+    "二学期から欠席が続いている。本人は家で過ごすことが多い。",
+    "朝食をとらずに登校することが多く、保護者は夜遅くまで働いている。",
+    "学習の遅れを気にして登校をためらっている。",
+    "放課後に一人で過ごす時間が長い。",
+)
+# (how far the receiver takes it, share): the shape of a year's handoffs.
+_PATHS: tuple[tuple[tuple[handoff.Action, ...], int], ...] = (
+    ((), 10),
+    ((handoff.Action.ACKNOWLEDGE,), 10),
+    ((handoff.Action.ACKNOWLEDGE, handoff.Action.ACCEPT), 15),
+    ((handoff.Action.ACKNOWLEDGE, handoff.Action.ACCEPT, handoff.Action.START), 15),
+    (
+        (
+            handoff.Action.ACKNOWLEDGE,
+            handoff.Action.ACCEPT,
+            handoff.Action.START,
+            handoff.Action.COMPLETE,
+        ),
+        30,
+    ),
+    ((handoff.Action.DECLINE,), 10),
+    ((handoff.Action.ACKNOWLEDGE, handoff.Action.DECLINE), 10),
+)
+
+
+@dataclass(frozen=True)
+class History:
+    referrals: int
+    services_refreshed: int
+
+
+def _counsellor(school_id: str) -> Actor:
+    return Actor(
+        username="demo-counsellor", organisation_id=school_id, roles=frozenset({Role.COUNSELLOR})
+    )
+
+
+def _caseworker(organisation_id: str) -> Actor:
+    return Actor(
+        username="demo-caseworker",
+        organisation_id=organisation_id,
+        roles=frozenset({Role.CASEWORKER}),
+    )
+
+
+def seed(
+    *, area: str, referrals: int, seed: int = 1, progress: Callable[[], Any] = lambda: None
+) -> History | None:
+    """None when the graph already holds referrals (so `make run` twice adds nothing)."""
+    parties = bulk.demo_parties(area_codes=reference_data.area_codes_within(area), needs=NEEDS)
+    if parties["referrals"] or not parties["schools"] or not parties["services"]:
+        return None
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data
+    # A few busy services get most referrals, as in life, so they reach the figures' minimum.
+    busy = parties["services"][: max(3, len(parties["services"]) // 4)]
+    paths, shares = zip(*_PATHS, strict=True)
+    today = subject_services.today()
+    for _ in range(referrals):
+        school = rng.choice(parties["schools"])
+        service = rng.choice(busy if rng.random() < 0.7 else parties["services"])
+        counsellor = _counsellor(school["id"])
+        subject, _ = subject_services.subject_register(
+            actor=counsellor,
+            data={
+                "birthYear": today.year - rng.randint(7, 15),
+                "areaCode": school["area_code"],
+                "name": f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}",
+                "contact": f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+            },
+        )
+        subject_services.consent_record(
+            actor=counsellor,
+            data={
+                "subjectId": subject["id"],
+                "givenBy": "GUARDIAN",
+                "guardianRelationship": rng.choice(("母", "父", "祖母")),
+                "organisationIds": [service["organisation_id"]],
+                "purposes": ["REFERRAL"],
+                "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
+                "validUntil": today + timedelta(days=365),
+                "method": "WRITTEN",
+                "evidenceSha256": hashlib.sha256(
+                    f"demo consent {subject['id']}".encode()
+                ).hexdigest(),
+            },
+        )
+        referral = referral_services.referral_create(
+            actor=counsellor,
+            data={
+                "subjectId": subject["id"],
+                "serviceId": service["id"],
+                "urgency": "ROUTINE",
+                "summary": rng.choice(_SUMMARIES),
+                "needTags": [rng.choice(service["needs"])],
+                "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
+            },
+        )
+        receiver = _caseworker(service["organisation_id"])
+        for action in rng.choices(paths, weights=shares)[0]:
+            referral = referral_services.referral_transition(
+                actor=receiver,
+                referral_id=referral["id"],
+                action=action,
+                version_seen=referral["version"],
+                reason=handoff.DeclineReason.NO_CAPACITY
+                if action == handoff.Action.DECLINE
+                else None,
+                outcome=handoff.Outcome.CONNECTED if action == handoff.Action.COMPLETE else None,
+            )
+        progress()
+    figures = statistics_repo.responsiveness_refresh(
+        days=responsiveness.WINDOW_DAYS, minimum=responsiveness.MINIMUM_REFERRALS
+    )
+    return History(referrals=referrals, services_refreshed=figures)
