@@ -1,4 +1,5 @@
-"""routes (4 hops) from organisations that have partners, through /graphql and as Cypher."""
+"""routes (4 hops) and recommend from schools across the seeded network, through /graphql
+and as the raw statement (graph/ functions the services call)."""
 
 from __future__ import annotations
 
@@ -9,45 +10,96 @@ from typing import Any
 from django.test import Client
 
 from graph import pathways as pathway_repo
+from graph import recommendations as recommendation_repo
 from graph import session
 from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
-from referral_hub.directory import reference_data
+from referral_hub.pathways.scoring import CANDIDATES
 
-QUERY = """
+ROUTES = """
 query Routes($o: ID!, $need: String!) {
   routes(fromOrganisation: $o, need: $need, maxHops: 4) {
     hops organisations { id name kind } services { id name mode }
   }
 }
 """
+RECOMMEND = """
+query Recommend($o: ID!, $needs: [String!], $interests: [String!], $area: String) {
+  recommend(fromOrganisation: $o, needTags: $needs, interestTags: $interests, area: $area) {
+    exchangeFirst
+    items {
+      rank score needsMet interestsMet distanceKm capacityStatus partnershipHops
+      acceptanceRate completionRate medianResponseHours
+      service { id name mode organisation { id name kind } }
+      points { tagMatch distance capacity partnership acceptance completion response }
+    }
+  }
+}
+"""
 _NEEDS = ["school_non_attendance", "meal_provision", "financial_hardship", "study_support"]
+_INTERESTS = ["reading", "sports", "music", "cooking", "video_games"]
+# Schools with partners, spread over the whole seeded network (every 50th by id).
 _STARTS = """
-MATCH (o:Organisation)-[:PARTNERS_WITH]-() WHERE o.areaCode IN $areas
-RETURN DISTINCT o.id AS id ORDER BY id LIMIT 500
+MATCH (o:Organisation {kind: 'SCHOOL'}) WHERE EXISTS { (o)-[:PARTNERS_WITH]-() }
+WITH o ORDER BY o.id
+WITH collect(o { .id, area: o.areaCode }) AS schools
+UNWIND range(0, size(schools) - 1, $step) AS i
+RETURN schools[i] AS school LIMIT 500
 """
 
 
-def cases(area: str, count: int, seed: int = 11) -> list[dict[str, Any]]:
-    areas = reference_data.area_codes_within(area)
-    starts = [row["id"] for row in session.read(lambda tx: tx.rows(_STARTS, areas=areas))]
+def cases(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    starts = [row["school"] for row in session.read(lambda tx: tx.rows(_STARTS, step=50))]
     rng = random.Random(seed)  # noqa: S311 - reproducible benchmark inputs
-    return [{"o": rng.choice(starts), "need": rng.choice(_NEEDS)} for _ in range(count)]
+    picked = []
+    for _ in range(count):
+        school = rng.choice(starts)
+        picked.append(
+            {
+                "o": school["id"],
+                "area": school["area"],
+                "need": rng.choice(_NEEDS),
+                "needs": rng.sample(_NEEDS, k=rng.randint(1, 2)),
+                "interests": rng.sample(_INTERESTS, k=rng.randint(0, 1)),
+            }
+        )
+    return picked
 
 
-def _cypher(case: dict[str, Any]) -> object:
+def _routes(case: dict[str, Any]) -> object:
     return pathway_repo.routes(from_id=case["o"], need=case["need"], max_hops=4, limit=50)
 
 
-def run(
-    *, area: str, scale: str, count: int, warmup: int, headers: dict[str, str]
-) -> Iterator[Sample]:
-    inputs = cases(area, count + warmup)
-    yield measure("routes (4 hops)", scale, "cypher", _cypher, inputs, warmup=warmup)
+def _recommend(case: dict[str, Any]) -> object:
+    return recommendation_repo.recommendation_candidates(
+        from_id=case["o"],
+        need_tags=case["needs"],
+        interest_tags=case["interests"],
+        area_codes=[case["area"]],
+        center=None,
+        km=None,
+        year=2026,
+        candidates=CANDIDATES,
+    )
+
+
+def run(*, scale: str, count: int, warmup: int, headers: dict[str, str]) -> Iterator[Sample]:
+    inputs = cases(count + warmup)
+    client = Client()
+    yield measure("routes (4 hops)", scale, "cypher", _routes, inputs, warmup=warmup)
     yield measure(
         "routes (4 hops)",
         scale,
         "graphql",
-        graphql_runner(Client(), QUERY, headers, lambda case: case),
+        graphql_runner(client, ROUTES, headers, lambda case: case),
+        inputs,
+        warmup=warmup,
+    )
+    yield measure("recommend", scale, "cypher", _recommend, inputs, warmup=warmup)
+    yield measure(
+        "recommend",
+        scale,
+        "graphql",
+        graphql_runner(client, RECOMMEND, headers, lambda case: case),
         inputs,
         warmup=warmup,
     )
