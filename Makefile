@@ -96,7 +96,7 @@ test: deps lint
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps
-	$(DEVSERVICES) start neo4j --profile bench
+	$(DEVSERVICES) start neo4j redis --profile bench
 	env $$($(DEVSERVICES) env --profile bench) $(PY) manage.py bench $(BENCH_ARGS)
 
 ## --- code quality ------------------------------------------------------------------------

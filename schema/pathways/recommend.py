@@ -54,8 +54,8 @@ class Recommendation(graphene.ObjectType):
         description="Partnerships between the sender and the provider; null when there is "
         "no chain of at most 4."
     )
-    acceptance_rate = graphene.Float(description="Accepted / decided, last 180 days.")
-    completion_rate = graphene.Float(description="Completed / accepted, last 180 days.")
+    acceptance_rate = graphene.Float(description="Accepted / decided, last 90 days.")
+    completion_rate = graphene.Float(description="Completed / accepted, last 90 days.")
     median_response_hours = graphene.Float(description="Median hours to acknowledge.")
     points = graphene.Field(ScorePoints, required=True)
 
