@@ -1,7 +1,9 @@
 """Candidates for `recommend`: one statement gathers every figure the score needs.
 
 The ranking itself is pure Python (referral_hub/pathways/scoring.py), so the statement
-returns the nearest candidates that meet the most needs with their raw figures: tags met,
+returns a bounded set of candidates (exchange-type places first where a need is
+stigma-sensitive, then those meeting the most needs, then the nearest; the ranking's own
+priorities) with their raw figures: tags met,
 distance, capacity, partnership hops from the sending organisation and the nightly
 responsiveness figures (graph/statistics.py). With a subject, the same statement decides
 under which basis the sender may see it (graph/consent_rule.py), leaves out the services
@@ -92,7 +94,7 @@ MATCH (svc:Service)-[:AT]->(l)
 """
 
 _NEAR: LiteralString = """
-MATCH (l:Location) WHERE point.distance(l.point, origin) <= $meters
+MATCH (l:Location) WHERE point.distance(l.point, point($center)) <= $meters
   AND coalesce(l.active, true)
 MATCH (svc:Service)-[:AT]->(l)
 """
@@ -104,36 +106,32 @@ def _statement(subject: bool, near: bool) -> LiteralString:
         + (_SUBJECT if subject else _NO_SUBJECT)
         + _REACH
         + """
-RETURN reader IS NOT NULL AS known, basis, size(declined) AS declined,
-       [code IN $need_tags WHERE EXISTS {
-          MATCH (t:Tag {code: code}) WHERE t.stigmaSensitive }] AS stigma_needs,
+WITH *, [code IN $need_tags WHERE EXISTS {
+           MATCH (t:Tag {code: code}) WHERE t.stigmaSensitive }] AS stigma_needs
+RETURN reader IS NOT NULL AS known, basis, size(declined) AS declined, stigma_needs,
        COLLECT {
   """
         + (_NEAR if near else _IN_AREA)
         + """
-  WITH DISTINCT svc, reader, origin, rings, declined, born
+  WITH svc, l
   WHERE coalesce(svc.active, true) AND NOT svc.id IN declined
     AND (coalesce(svc.acceptsReferrals, true) OR svc.mode = 'EXCHANGE')
     AND (born IS NULL OR (coalesce(svc.ageMin, 0) <= $year - born
                           AND coalesce(svc.ageMax, 200) >= $year - born - 1))
-  WITH svc, reader, origin, rings, [(svc)-[:ADDRESSES]->(t:Tag) | t.code] AS codes
-  WITH svc, reader, origin, rings, [code IN $need_tags WHERE code IN codes] AS needs_met,
+  WITH svc, l, [(svc)-[:ADDRESSES]->(t:Tag) | t.code] AS codes
+  WITH svc, l, [code IN $need_tags WHERE code IN codes] AS needs_met,
        [code IN $interest_tags WHERE code IN codes] AS interests_met
   WHERE size(needs_met) > 0 OR (size($need_tags) = 0 AND size(interests_met) > 0)
+  WITH svc, needs_met, interests_met, min(point.distance(l.point, origin)) AS meters
   MATCH (provider:Organisation)-[:PROVIDES]->(svc)
   WHERE coalesce(provider.active, true) AND provider <> reader
-  CALL (svc, origin) {
-    OPTIONAL MATCH (svc)-[:AT]->(dl:Location)
-    WHERE coalesce(dl.active, true) AND dl.point IS NOT NULL
-    RETURN min(point.distance(dl.point, origin)) AS meters
-  }
-  WITH svc, provider, reader, rings, needs_met, interests_met, meters
-  ORDER BY size(needs_met) DESC, size(interests_met) DESC, meters ASC, svc.id ASC
+  WITH svc, provider, needs_met, interests_met, meters
+  ORDER BY stigma_needs <> [] AND svc.mode = 'EXCHANGE' DESC,
+           size(needs_met) DESC, size(interests_met) DESC, meters ASC, svc.id ASC
   LIMIT $candidates
   RETURN {
     service: svc { .id, .name, .mode, .capacityStatus, .acceptsReferrals,
-                   .statsReferrals, .statsAcceptanceRate, .statsCompletionRate,
-                   .statsMedianAckHours },
+                   .statsAcceptanceRate, .statsCompletionRate, .statsMedianAckHours },
     organisation: provider { .id, .name, .kind },
     needs_met: needs_met, interests_met: interests_met,
     distance_km: meters / 1000.0,

@@ -33,8 +33,10 @@ HALF_FIT_HOURS = 24.0  # a median first response this slow gets half the respons
 
 RECOMMEND_LIMIT_MAX = 50
 RECOMMEND_TAGS_MAX = 10
-# The statement scores at most this many candidates: the nearest that meet the most needs.
-CANDIDATES = 300
+# The statement returns at most this many candidates for scoring: exchange places first
+# where that rule applies, then the most needs and interests met, then the nearest. A
+# hundred keeps the answer well inside its budget where thousands of places are in reach.
+CANDIDATES = 100
 
 
 @dataclass(frozen=True)
