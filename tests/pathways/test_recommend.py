@@ -191,7 +191,12 @@ def test_for_a_subject_no_wrong_door(graph_db, db, redis_db, net):
         == []
     )
 
-    found = _ask(counsellor, net, needs=["meal_provision"], interests=["reading"], subject=subject)
+    _ask(counsellor, net, needs=["meal_provision"], interests=["reading"])  # tags cached
+    with count_round_trips() as trips:  # basis, exclusions, audit and answer: one statement
+        found = _ask(
+            counsellor, net, needs=["meal_provision"], interests=["reading"], subject=subject
+        )
+    assert trips.count == 1
     # C declined this pupil; B takes ages 6-12 and the pupil is 13 or 14 this year.
     assert [i["service"]["name"] for i in found["items"]] == ["こども食堂"]
     assert found["declinedLeftOut"] == 1
