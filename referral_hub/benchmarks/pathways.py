@@ -23,8 +23,10 @@ query Routes($o: ID!, $need: String!) {
 }
 """
 RECOMMEND = """
-query Recommend($o: ID!, $needs: [String!], $interests: [String!], $area: String) {
-  recommend(fromOrganisation: $o, needTags: $needs, interestTags: $interests, area: $area) {
+query Recommend($o: ID!, $needs: [String!], $interests: [String!], $area: String,
+                $near: NearInput) {
+  recommend(fromOrganisation: $o, needTags: $needs, interestTags: $interests, area: $area,
+            near: $near) {
     exchangeFirst
     items {
       rank score needsMet interestsMet distanceKm capacityStatus partnershipHops
@@ -41,7 +43,8 @@ _INTERESTS = ["reading", "sports", "music", "cooking", "video_games"]
 _STARTS = """
 MATCH (o:Organisation {kind: 'SCHOOL'}) WHERE EXISTS { (o)-[:PARTNERS_WITH]-() }
 WITH o ORDER BY o.id
-WITH collect(o { .id, area: o.areaCode }) AS schools
+WITH collect(o { .id, area: o.areaCode,
+                 point: head([(o)-[:HAS_LOCATION]->(l) | l.point]) }) AS schools
 UNWIND range(0, size(schools) - 1, $step) AS i
 RETURN schools[i] AS school LIMIT 500
 """
@@ -60,6 +63,7 @@ def cases(count: int, seed: int = 11) -> list[dict[str, Any]]:
                 "need": rng.choice(_NEEDS),
                 "needs": rng.sample(_NEEDS, k=rng.randint(1, 2)),
                 "interests": rng.sample(_INTERESTS, k=rng.randint(0, 1)),
+                "near": {"lat": school["point"].y, "lon": school["point"].x, "km": 5.0},
             }
         )
     return picked
@@ -82,6 +86,28 @@ def _recommend(case: dict[str, Any]) -> object:
     )
 
 
+def _recommend_near(case: dict[str, Any]) -> object:
+    near = case["near"]
+    return recommendation_repo.recommendation_candidates(
+        from_id=case["o"],
+        need_tags=case["needs"],
+        interest_tags=case["interests"],
+        area_codes=None,
+        center=(near["lat"], near["lon"]),
+        km=near["km"],
+        year=2026,
+        candidates=CANDIDATES,
+    )
+
+
+def _in_area(case: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in case.items() if key != "near"}
+
+
+def _near(case: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in case.items() if key != "area"}
+
+
 def run(*, scale: str, count: int, warmup: int, headers: dict[str, str]) -> Iterator[Sample]:
     inputs = cases(count + warmup)
     client = Client()
@@ -99,7 +125,16 @@ def run(*, scale: str, count: int, warmup: int, headers: dict[str, str]) -> Iter
         "recommend",
         scale,
         "graphql",
-        graphql_runner(client, RECOMMEND, headers, lambda case: case),
+        graphql_runner(client, RECOMMEND, headers, _in_area),
+        inputs,
+        warmup=warmup,
+    )
+    yield measure("recommend (5 km)", scale, "cypher", _recommend_near, inputs, warmup=warmup)
+    yield measure(
+        "recommend (5 km)",
+        scale,
+        "graphql",
+        graphql_runner(client, RECOMMEND, headers, _near),
         inputs,
         warmup=warmup,
     )
