@@ -135,7 +135,7 @@ CALL () {
   MATCH (o:Organisation)-[:PROVIDES]->(s:Service)
   WHERE o.areaCode IN $area_codes AND o.kind <> 'SCHOOL'
     AND coalesce(s.acceptsReferrals, true) AND coalesce(s.active, true)
-    AND s.capacityStatus <> 'FULL'
+    AND coalesce(s.capacityStatus, 'AVAILABLE') <> 'FULL'
   WITH o, s, [(s)-[:ADDRESSES]->(t:Tag) WHERE t.code IN $needs | t.code] AS needs
   WHERE needs <> []
   RETURN collect({id: s.id, organisation_id: o.id, needs: needs}) AS services

@@ -2,22 +2,24 @@
 
 The ranking itself is pure Python (referral_hub/pathways/scoring.py), so the statement
 returns a bounded set of candidates (exchange-type places first where a need is
-stigma-sensitive, then those meeting the most needs, then the nearest; the ranking's own
-priorities) with their raw figures: tags met,
+stigma-sensitive, then by how well they meet the needs and interests, then the nearest:
+the heaviest parts of the score) with their raw figures: tags met,
 distance, capacity, partnership hops from the sending organisation and the nightly
-responsiveness figures (graph/statistics.py). With a subject, the same statement decides
-under which basis the sender may see it (graph/consent_rule.py), leaves out the services
-that already declined it, and extends the subject's audit chain: read and audit commit
-together.
+responsiveness figures (graph/statistics.py). With a subject, the same statement checks
+that the sender registered it, leaves out the services that already declined it and the
+organisations already holding an open referral for it, and extends the subject's audit
+chain: read and audit commit together.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
-from graph.consent_rule import read_basis
+from graph.consent_rule import OPEN_STATES
 from graph.records import plain
 
 # Services the sender provides itself are left out (a referral goes to another
@@ -34,27 +36,36 @@ WITH reader, coalesce(
 """
 
 _NO_SUBJECT: LiteralString = """
-WITH reader, origin, null AS basis, [] AS declined, null AS born
+WITH reader, origin, null AS basis, false AS subject_found, [] AS declined,
+     [] AS busy, null AS born
 """
 
-# Only the referral history and birth year are read, under purpose REFERRAL with no
-# personal data category: the sender's own registration or a consent to refer suffices.
+# With a subject, only its registering organisation (the only one that can refer it) may
+# use its history: the services it has referred the subject to that declined, the
+# organisations that hold an open referral for it (a second would be refused as a
+# duplicate), and its birth year for the services' age ranges.
 _SUBJECT: LiteralString = (
     """
 OPTIONAL MATCH (s:Subject {id: $subject_id})
 WITH reader, origin, s,
-     CASE WHEN s IS NULL OR reader IS NULL THEN null ELSE """
-    + read_basis("[]")
-    + """ END AS basis
+     CASE WHEN EXISTS { MATCH (s)-[:REGISTERED_BY]->(reader) } THEN 'OWN_RECORD' END AS basis
 WITH reader, origin, s, basis, reader.areaCode AS auditArea,
      CASE WHEN basis IS NULL THEN [] ELSE [{subject: s.id, basis: basis}] END AS reads
 """
     + APPEND_FOR_SUBJECTS
     + """
-WITH reader, origin, basis,
+WITH reader, origin, basis, s IS NOT NULL AS subject_found,
      CASE WHEN basis IS NULL THEN [] ELSE COLLECT {
-       MATCH (s)<-[:FOR]-(:Referral {state: 'DECLINED'})-[:TO]->(d:Service) RETURN d.id
+       MATCH (s)<-[:FOR]-(:Referral {state: 'DECLINED'})-[:TO]->(d:Service)
+       RETURN DISTINCT d.id
      } END AS declined,
+     CASE WHEN basis IS NULL THEN [] ELSE COLLECT {
+       MATCH (s)<-[:FOR]-(r:Referral)-[:TO]->(:Service)<-[:PROVIDES]-(o:Organisation)
+       WHERE r.state IN """
+    + OPEN_STATES
+    + """
+       RETURN DISTINCT o
+     } END AS busy,
      CASE WHEN basis IS NULL THEN null ELSE s.birthYear END AS born
 """
 )
@@ -84,7 +95,8 @@ _REACH: LiteralString = (
     + _ring("ring2", "seen2", "ring3")
     + "WITH *, seen2 + ring3 AS seen3\n"
     + _ring("ring3", "seen3", "ring4")
-    + "WITH reader, origin, basis, declined, born, [ring1, ring2, ring3, ring4] AS rings\n"
+    + "WITH reader, origin, basis, subject_found, declined, busy, born,\n"
+    + "     [ring1, ring2, ring3, ring4] AS rings\n"
 )
 
 
@@ -108,7 +120,8 @@ def _statement(subject: bool, near: bool) -> LiteralString:
         + """
 WITH *, [code IN $need_tags WHERE EXISTS {
            MATCH (t:Tag {code: code}) WHERE t.stigmaSensitive }] AS stigma_needs
-RETURN reader IS NOT NULL AS known, basis, size(declined) AS declined, stigma_needs,
+RETURN reader IS NOT NULL AS known, subject_found, basis, size(declined) AS declined,
+       stigma_needs,
        COLLECT {
   """
         + (_NEAR if near else _IN_AREA)
@@ -124,10 +137,11 @@ RETURN reader IS NOT NULL AS known, basis, size(declined) AS declined, stigma_ne
   WHERE size(needs_met) > 0 OR (size($need_tags) = 0 AND size(interests_met) > 0)
   WITH svc, needs_met, interests_met, min(point.distance(l.point, origin)) AS meters
   MATCH (provider:Organisation)-[:PROVIDES]->(svc)
-  WHERE coalesce(provider.active, true) AND provider <> reader
+  WHERE coalesce(provider.active, true) AND provider <> reader AND NOT provider IN busy
   WITH svc, provider, needs_met, interests_met, meters
   ORDER BY stigma_needs <> [] AND svc.mode = 'EXCHANGE' DESC,
-           size(needs_met) DESC, size(interests_met) DESC, meters ASC, svc.id ASC
+           size(needs_met) + $interest_weight * size(interests_met) DESC,
+           meters ASC, svc.id ASC
   LIMIT $candidates
   RETURN {
     service: svc { .id, .name, .mode, .capacityStatus, .acceptsReferrals,
@@ -158,11 +172,15 @@ def recommendation_candidates(
     km: float | None,
     year: int,
     candidates: int,
+    interest_weight: float = 0.5,
     subject_id: str | None = None,
     audit: AuditRecord | None = None,
 ) -> dict[str, Any]:
     """One row: whether the sender exists, the subject's basis (with a subject), how many
-    declined services were left out, which needs are stigma-sensitive, and candidates."""
+    services declined it, which needs are stigma-sensitive, and the candidates.
+
+    A subject that exists but is not the sender's own gets a DENIED event in its audit
+    chain in the same transaction (a second statement, on the refusal path only)."""
     near = area_codes is None
     params: dict[str, Any] = {
         "from_id": from_id,
@@ -173,14 +191,23 @@ def recommendation_candidates(
         "meters": None if km is None else km * 1000.0,
         "year": year,
         "candidates": candidates,
+        "interest_weight": interest_weight,
     }
     if subject_id is None:
         query = _PLAIN_NEAR if near else _PLAIN_IN_AREA
         row = session.read(lambda tx: tx.single(query, **params))
     else:
         assert audit is not None  # a subject's read is always audited
+        denied = replace(audit, outcome="DENIED", legal_basis=None)
         query = _SUBJECT_NEAR if near else _SUBJECT_IN_AREA
-        params |= {"subject_id": subject_id, "purpose": "REFERRAL", **audit_params(audit)}
-        row = session.write(lambda tx: tx.single(query, **params))
+        params |= {"subject_id": subject_id, **audit_params(audit)}
+
+        def work(tx: session.Tx) -> Any:
+            found = tx.single(query, **params)
+            if found is not None and found["subject_found"] and found["basis"] is None:
+                audit_log.append(tx, denied)
+            return found
+
+        row = session.write(work)
     assert row is not None  # the statement always returns its one row
     return plain(row)

@@ -13,7 +13,9 @@ from graph import pathways as pathway_repo
 from graph import recommendations as recommendation_repo
 from graph import session
 from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
+from referral_hub.directory import reference_data
 from referral_hub.pathways.scoring import CANDIDATES
+from referral_hub.subjects.services import today
 
 ROUTES = """
 query Routes($o: ID!, $need: String!) {
@@ -78,10 +80,10 @@ def _recommend(case: dict[str, Any]) -> object:
         from_id=case["o"],
         need_tags=case["needs"],
         interest_tags=case["interests"],
-        area_codes=[case["area"]],
+        area_codes=reference_data.area_codes_within(case["area"]),
         center=None,
         km=None,
-        year=2026,
+        year=today().year,
         candidates=CANDIDATES,
     )
 
@@ -95,7 +97,7 @@ def _recommend_near(case: dict[str, Any]) -> object:
         area_codes=None,
         center=(near["lat"], near["lon"]),
         km=near["km"],
-        year=2026,
+        year=today().year,
         candidates=CANDIDATES,
     )
 

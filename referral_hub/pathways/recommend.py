@@ -19,9 +19,14 @@ from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import checked_area_code, checked_tags, near_from
 from referral_hub.directory.selectors import known_tags
-from referral_hub.pathways.scoring import CANDIDATES, recommend_errors
+from referral_hub.pathways.scoring import (
+    CANDIDATES,
+    DEFAULT_LIMIT,
+    INTEREST_WEIGHT,
+    recommend_errors,
+)
 from referral_hub.pathways.scoring import rank as rank_candidates
-from referral_hub.subjects.services import today
+from referral_hub.subjects.services import subject_chain, today
 
 
 def _refuse(error: FieldError) -> None:
@@ -32,16 +37,17 @@ def recommend(
     *,
     actor: Actor,
     from_organisation: str,
-    need_tags: Sequence[str] = (),
-    interest_tags: Sequence[str] = (),
+    need_tags: Sequence[str] | None = (),
+    interest_tags: Sequence[str] | None = (),
     area: str | None = None,
     near: Mapping[str, Any] | None = None,
     for_subject: str | None = None,
-    limit: int = 10,
+    limit: int | None = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     organisation_id = checked_uuid(from_organisation, "fromOrganisation")
-    needs = list(checked_tags(list(need_tags), field="needTags"))
-    interests = list(checked_tags(list(interest_tags), field="interestTags"))
+    needs = list(checked_tags(list(need_tags or ()), field="needTags"))
+    interests = list(checked_tags(list(interest_tags or ()), field="interestTags"))
+    limit = DEFAULT_LIMIT if limit is None else limit
     for error in recommend_errors(
         needs, interests, where_given=(area is not None) + (near is not None), limit=limit
     ):
@@ -71,11 +77,17 @@ def recommend(
         km=None if point is None else point.km,
         year=today().year,
         candidates=CANDIDATES,
+        interest_weight=INTEREST_WEIGHT,
         subject_id=subject_id,
         audit=None
         if subject_id is None
         else audit_record(
-            actor, "RECOMMEND_FOR_SUBJECT", "Subject", subject_id, purpose="REFERRAL"
+            actor,
+            "RECOMMEND_FOR_SUBJECT",
+            "Subject",
+            subject_id,
+            chain=subject_chain(subject_id),
+            purpose="REFERRAL",
         ),
     )
     if not row["known"]:
@@ -84,7 +96,9 @@ def recommend(
         )
     if subject_id is not None and row["basis"] is None:
         _refuse(
-            FieldError("forSubject", ErrorCode.NOT_FOUND, "No subject your organisation may see.")
+            FieldError(
+                "forSubject", ErrorCode.NOT_FOUND, "No subject registered by fromOrganisation."
+            )
         )
     exchange_first = bool(row["stigma_needs"])
     ranked = rank_candidates(

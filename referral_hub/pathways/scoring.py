@@ -31,6 +31,7 @@ INTEREST_WEIGHT = 0.5  # an interest met counts half a need met
 HALF_FIT_KM = 3.0  # a place this far away gets half the distance points
 HALF_FIT_HOURS = 24.0  # a median first response this slow gets half the response points
 
+DEFAULT_LIMIT = 10
 RECOMMEND_LIMIT_MAX = 50
 RECOMMEND_TAGS_MAX = 10
 # The statement returns at most this many candidates for scoring: exchange places first

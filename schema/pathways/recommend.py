@@ -63,11 +63,13 @@ class Recommendation(graphene.ObjectType):
 class Recommendations(graphene.ObjectType):
     exchange_first = graphene.Boolean(
         required=True,
-        description="A need asked for is stigma-sensitive, so exchange-type places come first.",
+        description="A need asked for is stigma-sensitive, so any exchange-type places come first.",
     )
     stigma_sensitive_needs = graphene.List(graphene.NonNull(graphene.String), required=True)
     declined_left_out = graphene.Int(
-        required=True, description="Services that already declined the subject, left out."
+        required=True,
+        description="With forSubject: how many services have declined the subject; none of "
+        "them is recommended again.",
     )
     items = graphene.List(graphene.NonNull(Recommendation), required=True)
 
@@ -114,8 +116,9 @@ class RecommendQueries(graphene.ObjectType):
         area=graphene.String(description="An area code; give this or `near`."),
         near=NearInput(description="A point and radius; give this or `area`."),
         for_subject=graphene.ID(
-            description="Leave out services that declined this subject and those outside its "
-            "age; the read is consent-checked and audited. Your own organisation only."
+            description="A subject fromOrganisation registered: leaves out the services that "
+            "declined it, organisations with an open referral for it and services outside its "
+            "age. Audited. Counsellors and caseworkers of fromOrganisation only."
         ),
         limit=graphene.Int(default_value=10, description=f"1 to {RECOMMEND_LIMIT_MAX}."),
         description="Services that can take the need, best first, with the parts of each "

@@ -8,7 +8,9 @@ import graphene
 
 from graph.listing import Page
 from referral_hub.consent.legal_basis import LegalBasis
+from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.pathways import recommend as recommending
+from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff, lists, services
 from referral_hub.referrals.rules import Urgency
 from schema.core.errors import Error, ErrorCodeEnum
@@ -133,14 +135,19 @@ class Referral(graphene.ObjectType):
             return []
         if not root.need_tags or sender.area_code is None:
             return []
-        found = recommending.recommend(
-            actor=actor,
-            from_organisation=sender.id,
-            need_tags=root.need_tags,
-            area=sender.area_code,
-            for_subject=root.subject_id,
-            limit=limit,
-        )
+        try:
+            found = recommending.recommend(
+                actor=actor,
+                from_organisation=sender.id,
+                need_tags=root.need_tags[:RECOMMEND_TAGS_MAX],
+                area=sender.area_code,
+                for_subject=root.subject_id,
+                limit=limit,
+            )
+        except (PublicError, ValidationFailed):
+            # A suggestion must not take the referral's page down with it (a bad `limit`,
+            # an area since retired): the page shows the referral without one.
+            return []
         return recommendations_from(found).items
 
 

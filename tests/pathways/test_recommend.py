@@ -10,6 +10,7 @@ The school S sits at 35.5310, 139.7000 in 川崎区. Its candidates:
 """
 
 import math
+from datetime import date
 
 import pytest
 
@@ -176,20 +177,34 @@ def test_near_a_point_and_the_limit(gql, net):
     assert [i["service"]["name"] for i in one["items"]] == ["こども食堂"]
 
 
+def _audit_events(subject):
+    return session.read(
+        lambda tx: tx.rows(
+            "MATCH (e:AuditEvent {action: 'RECOMMEND_FOR_SUBJECT', targetId: $s}) "
+            "RETURN e.outcome AS outcome, e.legalBasis AS basis, e.chain AS chain ORDER BY e.seq",
+            s=subject,
+        )
+    )
+
+
 def test_for_a_subject_no_wrong_door(graph_db, db, redis_db, net):
     counsellor = member("counsellor", net["S"], Role.COUNSELLOR)
     people = {"counsellor": counsellor}
     subject = counsellor(REGISTER)["data"]["registerSubject"]["subject"]["id"]  # born 2012
-    give_consent(people, subject, organisationIds=[net["NC"]])
+    age = date.today().year - 2012  # this year's birthday may be still to come: age or age-1
+    # Age limits at the edges: H still takes a pupil of age-1, I only from age+1.
+    ids = {key: _org(name, "NPO", WARD) for key, name in (("NH", "NPO法人H"), ("NI", "NPO法人I"))}
+    for key, name, ages in (("NH", "食事会H", (6, age - 1)), ("NI", "食事会I", (age + 1, 18))):
+        near = _loc(ids[key], key, WARD, _north(1.0), 139.7000)
+        _svc(ids[key], near, name, "SUPPORT", ["meal_provision"], ageMin=ages[0], ageMax=ages[1])
+    give_consent(people, subject, organisationIds=[net["NC"], net["PA"]])
     sent = create(people, subject, net["C"], needTags=["meal_provision"])
     referral = sent["data"]["createReferral"]["referral"]
     caseworker = member("caseworker", net["NC"], Role.CASEWORKER)
-    assert (
-        move(caseworker, referral["id"], "DECLINE", referral["version"], reason="NO_CAPACITY")[
-            "errors"
-        ]
-        == []
+    declined = move(
+        caseworker, referral["id"], "DECLINE", referral["version"], reason="NO_CAPACITY"
     )
+    assert declined["errors"] == []
 
     _ask(counsellor, net, needs=["meal_provision"], interests=["reading"])  # tags cached
     with count_round_trips() as trips:  # basis, exclusions, audit and answer: one statement
@@ -197,36 +212,47 @@ def test_for_a_subject_no_wrong_door(graph_db, db, redis_db, net):
             counsellor, net, needs=["meal_provision"], interests=["reading"], subject=subject
         )
     assert trips.count == 1
-    # C declined this pupil; B takes ages 6-12 and the pupil is 13 or 14 this year.
-    assert [i["service"]["name"] for i in found["items"]] == ["こども食堂"]
+    # C declined this pupil; B takes ages 6-12 and I starts above the pupil's age.
+    assert [i["service"]["name"] for i in found["items"]] == ["こども食堂", "食事会H"]
     assert found["declinedLeftOut"] == 1
-    audited = session.read(
-        lambda tx: tx.single(
-            "MATCH (e:AuditEvent {action: 'RECOMMEND_FOR_SUBJECT', targetId: $s}) "
-            "RETURN count(e) AS n, collect(e.legalBasis) AS bases",
-            s=subject,
-        )
-    )
-    assert audited == {"n": 1, "bases": ["OWN_RECORD"]}
+    assert _audit_events(subject) == [
+        {"outcome": "OK", "basis": "OWN_RECORD", "chain": f"subject:{subject}"}
+    ]
 
     # The declined referral's page offers the next best, to its sender only.
     page = "query($id: ID!) { referral(id: $id) { state nextBest { rank service { name } } } }"
-    declined = counsellor(page, {"id": referral["id"]})["data"]["referral"]
-    assert declined == {
-        "state": "DECLINED",
-        "nextBest": [{"rank": 1, "service": {"name": "こども食堂"}}],
-    }
+    seen = counsellor(page, {"id": referral["id"]})["data"]["referral"]
+    assert seen["state"] == "DECLINED"
+    assert [i["service"]["name"] for i in seen["nextBest"]] == ["こども食堂", "食事会H"]
     assert caseworker(page, {"id": referral["id"]})["data"]["referral"]["nextBest"] == []
 
-    stranger = member("stranger", net["PD"], Role.COUNSELLOR)
-    body = stranger(
-        RECOMMEND, {"o": net["PD"], "needs": ["meal_provision"], "area": WARD, "subject": subject}
-    )
+    # Once the pupil is referred to A, A's organisation is not suggested again.
+    assert create(people, subject, net["A"])["data"]["createReferral"]["errors"] == []
+    again = _ask(counsellor, net, needs=["meal_provision"], subject=subject)
+    assert [i["service"]["name"] for i in again["items"]] == ["食事会H"]
+
+
+def test_for_a_subject_only_its_registering_organisation(graph_db, db, redis_db, net):
+    counsellor = member("counsellor", net["S"], Role.COUNSELLOR)
+    subject = counsellor(REGISTER)["data"]["registerSubject"]["subject"]["id"]
+    give_consent({"counsellor": counsellor}, subject, organisationIds=[net["NC"]])
+    # NC's caseworker is covered by the consent as a receiver, but does not refer it.
+    receiver = member("caseworker", net["NC"], Role.CASEWORKER)
+    asked = {"o": net["NC"], "needs": ["meal_provision"], "area": WARD, "subject": subject}
+    body = receiver(RECOMMEND, asked)
     assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "forSubject"}
-    body = stranger(
-        RECOMMEND, {"o": net["S"], "needs": ["meal_provision"], "area": WARD, "subject": subject}
-    )
+    assert _audit_events(subject) == [
+        {"outcome": "DENIED", "basis": None, "chain": f"subject:{subject}"}
+    ]
+    stranger = member("stranger", net["PD"], Role.COUNSELLOR)
+    body = stranger(RECOMMEND, {**asked, "o": net["S"]})
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert len(_audit_events(subject)) == 1
+
+
+def test_a_null_limit_is_the_default(gql, net):
+    found = _ask(gql, net, needs=["meal_provision"], limit=None)
+    assert len(found["items"]) == 3
 
 
 NOWHERE = "00000000-0000-4000-8000-000000000000"
@@ -246,6 +272,14 @@ NOWHERE = "00000000-0000-4000-8000-000000000000"
         ({"o": "not-a-uuid"}, "INVALID", "fromOrganisation"),
         ({"o": NOWHERE}, "UNKNOWN_ORGANISATION", "fromOrganisation"),
         ({"subject": "not-a-uuid"}, "INVALID", "forSubject"),
+        ({"needs": None}, "REQUIRED", "needTags"),
+        ({"needs": [f"tag_{n}" for n in range(11)]}, "OUT_OF_RANGE", "needTags"),
+        ({"area": None, "near": {"lat": 35.5, "lon": 139.7, "km": 0}}, "INVALID_RADIUS", "near"),
+        (
+            {"area": None, "near": {"lat": 95.0, "lon": 139.7, "km": 1}},
+            "INVALID_COORDINATES",
+            "near",
+        ),
     ],
 )
 def test_bad_input_is_a_typed_error(gql, net, variables, code, field):

@@ -68,10 +68,20 @@ def test_exchange_places_first_only_when_asked():
     assert [s.candidate["service"]["name"] for s in stigma] == ["exchange", "support"]
 
 
-def test_equal_scores_go_nearest_first_then_by_name_and_the_limit_cuts():
+def test_equal_scores_go_by_name_and_the_limit_cuts_the_lowest():
     tied = [candidate("b"), candidate("a"), candidate("c", km=None, hops=None)]
     ranked = scoring.rank(tied, needs=1, interests=0, exchange_first=False, limit=2)
     assert [s.candidate["service"]["name"] for s in ranked] == ["a", "b"]
+    assert ranked[0].score == ranked[1].score
+
+
+def test_equal_scores_go_nearest_first():
+    # Equal scores from different parts are awkward to build exactly: compare sort keys.
+    near = scoring.Scored(candidate("z", km=1.0), 0.5, {}, exchange_first=False)
+    far = scoring.Scored(candidate("a", km=2.0), 0.5, {}, exchange_first=False)
+    unknown = scoring.Scored(candidate("b", km=None), 0.5, {}, exchange_first=False)
+    ordered = sorted([unknown, far, near], key=lambda s: s.sort_key)
+    assert [s.candidate["service"]["name"] for s in ordered] == ["z", "a", "b"]
 
 
 @pytest.mark.parametrize(
