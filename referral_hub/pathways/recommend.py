@@ -14,7 +14,7 @@ from graph import recommendations as recommendation_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import checked_area_code, checked_tags, near_from
@@ -27,10 +27,6 @@ from referral_hub.pathways.scoring import (
 )
 from referral_hub.pathways.scoring import rank as rank_candidates
 from referral_hub.subjects.services import subject_chain, today
-
-
-def _refuse(error: FieldError) -> None:
-    raise PublicError(error.code, error.message, field=error.field)
 
 
 def recommend(
@@ -48,17 +44,22 @@ def recommend(
     needs = list(checked_tags(list(need_tags or ()), field="needTags"))
     interests = list(checked_tags(list(interest_tags or ()), field="interestTags"))
     limit = DEFAULT_LIMIT if limit is None else limit
-    for error in recommend_errors(
+    errors = recommend_errors(
         needs, interests, where_given=(area is not None) + (near is not None), limit=limit
-    ):
-        _refuse(error)
+    )
+    if errors:
+        raise ValidationFailed(errors)
     for field, codes in (("needTags", needs), ("interestTags", interests)):
         unknown = known_tags.unknown(codes)
         if unknown:
-            _refuse(FieldError(field, ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag {unknown[0]}."))
+            raise ValidationFailed(
+                [FieldError(field, ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag {unknown[0]}.")]
+            )
     area_code = checked_area_code(area, field="area")
     if area_code is not None and area_code not in reference_data.known_area_codes():
-        _refuse(FieldError("area", ErrorCode.UNKNOWN_AREA, f"area {area_code} is not an area."))
+        raise ValidationFailed(
+            [FieldError("area", ErrorCode.UNKNOWN_AREA, f"area {area_code} is not an area.")]
+        )
     point = near_from(near)
     subject_id = None if for_subject is None else checked_uuid(for_subject, "forSubject")
     if subject_id is not None and not (
@@ -91,14 +92,20 @@ def recommend(
         ),
     )
     if not row["known"]:
-        _refuse(
-            FieldError("fromOrganisation", ErrorCode.UNKNOWN_ORGANISATION, "No such organisation.")
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "fromOrganisation", ErrorCode.UNKNOWN_ORGANISATION, "No such organisation."
+                )
+            ]
         )
     if subject_id is not None and row["basis"] is None:
-        _refuse(
-            FieldError(
-                "forSubject", ErrorCode.NOT_FOUND, "No subject registered by fromOrganisation."
-            )
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "forSubject", ErrorCode.NOT_FOUND, "No subject registered by fromOrganisation."
+                )
+            ]
         )
     exchange_first = bool(row["stigma_needs"])
     ranked = rank_candidates(

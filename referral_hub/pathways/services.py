@@ -11,7 +11,7 @@ from graph import pathways as pathway_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import auditor_area_codes
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import known_tags
@@ -35,7 +35,7 @@ def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict
     organisation_id = checked_uuid(from_organisation, "fromOrganisation")
     errors = hop_errors(max_hops)
     if errors:
-        raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
+        raise ValidationFailed(errors)
     if known_tags.unknown([need]):
         raise PublicError(ErrorCode.UNKNOWN_TAG, f"need: unknown tag {need}.", field="need")
     found = pathway_repo.routes(
@@ -53,7 +53,7 @@ def _check_aggregate(actor: Actor, area: str, errors: list[FieldError]) -> None:
     if not actor.has_role(Role.COORDINATOR, Role.AUDITOR):
         raise PublicError(ErrorCode.FORBIDDEN, "This is for coordinators and auditors.")
     if errors:
-        raise PublicError(errors[0].code, errors[0].message, field=errors[0].field)
+        raise ValidationFailed(errors)
     if area not in reference_data.known_area_codes():
         raise PublicError(ErrorCode.UNKNOWN_AREA, f"area {area} is not an area.", field="area")
     allowed = auditor_area_codes(actor)

@@ -6,7 +6,6 @@ from typing import Any
 
 import graphene
 
-from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, WEIGHTS
 from schema.core.permissions import require_actor
@@ -137,19 +136,14 @@ class RecommendQueries(graphene.ObjectType):
         near: Any = None,
         for_subject: str | None = None,
     ) -> Recommendations:
-        actor = require_actor(info)
-        try:
-            found = recommending.recommend(
-                actor=actor,
-                from_organisation=from_organisation,
-                need_tags=need_tags,
-                interest_tags=interest_tags,
-                area=area,
-                near=None if near is None else dict(near),
-                for_subject=for_subject,
-                limit=limit,
-            )
-        except ValidationFailed as failed:
-            error = failed.errors[0]
-            raise PublicError(error.code, error.message, field=error.field) from None
+        found = recommending.recommend(
+            actor=require_actor(info),
+            from_organisation=from_organisation,
+            need_tags=need_tags,
+            interest_tags=interest_tags,
+            area=area,
+            near=None if near is None else dict(near),
+            for_subject=for_subject,
+            limit=limit,
+        )
         return recommendations_from(found)

@@ -6,7 +6,6 @@ from typing import Any
 
 import graphene
 
-from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.pathways import services
 from referral_hub.pathways.rules import MAX_HOPS
 from schema.core.permissions import require_actor
@@ -179,13 +178,7 @@ class PathwayQueries(graphene.ObjectType):
         root: Any, info: graphene.ResolveInfo, from_organisation: str, need: str, max_hops: int
     ) -> list[Route]:
         require_actor(info)
-        try:
-            found = services.routes(
-                from_organisation=from_organisation, need=need, max_hops=max_hops
-            )
-        except ValidationFailed as failed:
-            error = failed.errors[0]
-            raise PublicError(error.code, error.message, field=error.field) from None
+        found = services.routes(from_organisation=from_organisation, need=need, max_hops=max_hops)
         return [
             Route(
                 hops=row["hops"],

@@ -8,7 +8,7 @@ import graphene
 
 from graph.listing import Page
 from referral_hub.consent.legal_basis import LegalBasis
-from referral_hub.core.errors import PublicError, ValidationFailed
+from referral_hub.core.errors import PublicError
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff, lists, services
@@ -144,7 +144,7 @@ class Referral(graphene.ObjectType):
                 for_subject=root.subject_id,
                 limit=limit,
             )
-        except (PublicError, ValidationFailed):
+        except PublicError:
             # A suggestion must not take the referral's page down with it (a bad `limit`,
             # an area since retired): the page shows the referral without one.
             return []
