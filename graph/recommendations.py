@@ -172,7 +172,7 @@ def recommendation_candidates(
     km: float | None,
     year: int,
     candidates: int,
-    interest_weight: float = 0.5,
+    interest_weight: float,
     subject_id: str | None = None,
     audit: AuditRecord | None = None,
 ) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from graph import recommendations as recommendation_repo
 from graph import session
 from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
-from referral_hub.pathways.scoring import CANDIDATES
+from referral_hub.pathways.scoring import CANDIDATES, INTEREST_WEIGHT
 from referral_hub.subjects.services import today
 
 ROUTES = """
@@ -76,29 +76,18 @@ def _routes(case: dict[str, Any]) -> object:
 
 
 def _recommend(case: dict[str, Any]) -> object:
+    """The statement the service runs, in the school's municipality or within `near`."""
+    near = case.get("near")
     return recommendation_repo.recommendation_candidates(
         from_id=case["o"],
         need_tags=case["needs"],
         interest_tags=case["interests"],
-        area_codes=reference_data.area_codes_within(case["area"]),
-        center=None,
-        km=None,
+        area_codes=None if near else reference_data.area_codes_within(case["area"]),
+        center=(near["lat"], near["lon"]) if near else None,
+        km=near["km"] if near else None,
         year=today().year,
         candidates=CANDIDATES,
-    )
-
-
-def _recommend_near(case: dict[str, Any]) -> object:
-    near = case["near"]
-    return recommendation_repo.recommendation_candidates(
-        from_id=case["o"],
-        need_tags=case["needs"],
-        interest_tags=case["interests"],
-        area_codes=None,
-        center=(near["lat"], near["lon"]),
-        km=near["km"],
-        year=today().year,
-        candidates=CANDIDATES,
+        interest_weight=INTEREST_WEIGHT,
     )
 
 
@@ -113,30 +102,18 @@ def _near(case: dict[str, Any]) -> dict[str, Any]:
 def run(*, scale: str, count: int, warmup: int, headers: dict[str, str]) -> Iterator[Sample]:
     inputs = cases(count + warmup)
     client = Client()
-    yield measure("routes (4 hops)", scale, "cypher", _routes, inputs, warmup=warmup)
-    yield measure(
-        "routes (4 hops)",
-        scale,
-        "graphql",
-        graphql_runner(client, ROUTES, headers, lambda case: case),
-        inputs,
-        warmup=warmup,
-    )
-    yield measure("recommend", scale, "cypher", _recommend, inputs, warmup=warmup)
-    yield measure(
-        "recommend",
-        scale,
-        "graphql",
-        graphql_runner(client, RECOMMEND, headers, _in_area),
-        inputs,
-        warmup=warmup,
-    )
-    yield measure("recommend (5 km)", scale, "cypher", _recommend_near, inputs, warmup=warmup)
-    yield measure(
-        "recommend (5 km)",
-        scale,
-        "graphql",
-        graphql_runner(client, RECOMMEND, headers, _near),
-        inputs,
-        warmup=warmup,
-    )
+    for label, cypher, query, shape in (
+        ("routes (4 hops)", _routes, ROUTES, _in_area),
+        ("recommend", _recommend, RECOMMEND, _in_area),
+        ("recommend (5 km)", _recommend, RECOMMEND, _near),
+    ):
+        shaped = [shape(case) for case in inputs]
+        yield measure(label, scale, "cypher", cypher, shaped, warmup=warmup)
+        yield measure(
+            label,
+            scale,
+            "graphql",
+            graphql_runner(client, query, headers, lambda case: case),
+            shaped,
+            warmup=warmup,
+        )

@@ -18,12 +18,12 @@ from datetime import timedelta
 from typing import Any
 
 from graph import bulk
-from graph import statistics as statistics_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.directory import reference_data
-from referral_hub.referrals import handoff, responsiveness
+from referral_hub.referrals import handoff
 from referral_hub.referrals import services as referral_services
+from referral_hub.referrals.tasks import refresh_responsiveness
 from referral_hub.subjects import services as subject_services
 
 NEEDS = ("school_non_attendance", "meal_provision", "study_support", "after_school_place")
@@ -140,7 +140,5 @@ def seed(
                 outcome=handoff.Outcome.CONNECTED if action == handoff.Action.COMPLETE else None,
             )
         progress()
-    figures = statistics_repo.responsiveness_refresh(
-        days=responsiveness.WINDOW_DAYS, minimum=responsiveness.MINIMUM_REFERRALS
-    )
+    figures = refresh_responsiveness()  # the nightly task, run now
     return History(referrals=referrals, services_refreshed=figures)
