@@ -1,19 +1,36 @@
 """The consent rule in Cypher, in one place, for every statement that shares personal data.
 
-`consent_covers` is a predicate over a consent `c` and an organisation node `receiver`:
-the consent is ACTIVE and current (in Japanese dates), covers $purpose and every one of
-$categories, and names the receiver or the receiver's kind within the consent's area.
-referral_hub/consent/policy.py states the same rule in Python.
+`consent_covers` is a predicate over a consent `c`, its subject `s` and an organisation
+node `receiver`; `read_basis` decides under which basis (if any) organisation `reader`
+may see subject `s`. README.md, "Consent", states each clause in one line;
+referral_hub/consent/policy.py states the consent clause in Python for the unit tests,
+and tests/referrals/test_consent_properties.py checks the graph against its own oracle
+and kills named mutants of this file (tests/referrals/consent_mutants.py).
 """
 
 from typing import LiteralString
 
+# The clock every date comparison asks: Neo4j's, unless a test froze it (graph/clock.py).
+NOW: LiteralString = "coalesce(datetime($clock_now), datetime())"
 # A consent valid until 31 March is valid all of that day in Japan.
-TODAY: LiteralString = "date({timezone: 'Asia/Tokyo'})"
+TODAY: LiteralString = "date(coalesce(datetime($clock_now), datetime({timezone: 'Asia/Tokyo'})))"
+
+# From 1 January of the year a subject turns 18 (only the birth year is known) a
+# guardian's consent no longer speaks for them; they consent themselves
+# (referral_hub/consent/policy.py ADULT_AGE says the same in Python).
+ADULT_AGE: LiteralString = "18"
+
+# Only these purposes ever return identified data; STATISTICS never does.
+IDENTIFIED_PURPOSES: LiteralString = "['REFERRAL', 'CASE_COORDINATION', 'SERVICE_DELIVERY']"
+# A statutory basis shares data to hand a case over and to serve the person, nothing else.
+STATUTORY_PURPOSES: LiteralString = "['REFERRAL', 'SERVICE_DELIVERY']"
 
 
-def consent_covers(categories: LiteralString = "$categories") -> LiteralString:
-    """The predicate over `c` and `receiver`; `categories` is a Cypher list expression."""
+def consent_covers(
+    categories: LiteralString = "$categories", receiver: LiteralString = "receiver"
+) -> LiteralString:
+    """The predicate over `c`, `s` and the organisation named by `receiver`; `categories`
+    is a Cypher list expression."""
     return (
         """(c.state = 'ACTIVE'
   AND c.validFrom <= """
@@ -22,35 +39,81 @@ def consent_covers(categories: LiteralString = "$categories") -> LiteralString:
         + TODAY
         + """ <= c.validUntil
   AND $purpose IN c.purposes
+  AND $purpose IN """
+        + IDENTIFIED_PURPOSES
+        + """
   AND all(category IN """
         + categories
         + """ WHERE category IN c.categories)
-  AND (EXISTS { MATCH (c)-[:PERMITS]->(receiver) }
-       OR (receiver.kind IN c.organisationKinds AND receiver.areaCode IN c.kindAreaCodes)))"""
+  AND NOT (c.givenBy = 'GUARDIAN' AND """
+        + TODAY
+        + """.year >= s.birthYear + """
+        + ADULT_AGE
+        + """)
+  AND coalesce("""
+        + receiver
+        + """.active, true)
+  AND (EXISTS { MATCH (c)-[:PERMITS]->("""
+        + receiver
+        + """) }
+       OR ("""
+        + receiver
+        + ".kind IN c.organisationKinds AND "
+        + receiver
+        + """.areaCode IN c.kindAreaCodes)))"""
     )
 
 
 CONSENT_COVERS: LiteralString = consent_covers()
 
 OPEN_STATES: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
+# A draft has shared nothing yet: sight (statutory or in an inbox) starts when it is sent.
+SENT_OPEN_STATES: LiteralString = "['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
+
+
+def statutory_sight(categories: LiteralString = "$categories") -> LiteralString:
+    """The predicate over a referral `statutory`: it lets its receiver see its subject now
+    for $purpose and `categories`. Sent and still open, for the categories it shares only,
+    for REFERRAL or SERVICE_DELIVERY only, not found INAPPROPRIATE by an auditor, and not
+    past `sightUntil` (set when it is sent, from STATUTORY_SIGHT_DAYS)."""
+    return (
+        """(statutory.legalBasis STARTS WITH 'STATUTORY_'
+  AND statutory.state IN """
+        + SENT_OPEN_STATES
+        + """
+  AND $purpose IN """
+        + STATUTORY_PURPOSES
+        + """
+  AND all(category IN """
+        + categories
+        + """ WHERE category IN statutory.categories)
+  AND coalesce(statutory.reviewState, 'PENDING') <> 'INAPPROPRIATE'
+  AND """
+        + NOW
+        + """ <= statutory.sightUntil)"""
+    )
 
 
 # Under which basis may organisation `reader` see subject `s` for $purpose and every one
 # of $categories now? 'OWN_RECORD' (it registered the subject), 'CONSENT', the statutory
-# basis of an open referral of the subject to one of the reader's services, or null (it
-# may not). Every statement that returns subject data computes this for each subject and
-# returns the data only where it is not null; the audit event records the basis.
+# basis of a referral of the subject to one of the reader's services, or null (it may
+# not). An inactive organisation and the STATISTICS purpose never see anything. Every
+# statement that returns subject data computes this for each subject and returns the data
+# only where it is not null; the audit event records the basis.
 def read_basis(categories: LiteralString = "$categories") -> LiteralString:
     return (
         """CASE
+  WHEN NOT coalesce(reader.active, true) OR NOT $purpose IN """
+        + IDENTIFIED_PURPOSES
+        + """ THEN null
   WHEN EXISTS { MATCH (s)-[:REGISTERED_BY]->(reader) } THEN 'OWN_RECORD'
-  WHEN EXISTS { MATCH (s)-[:GAVE]->(c:Consent) WITH c, reader AS receiver WHERE """
-        + consent_covers(categories)
+  WHEN EXISTS { MATCH (s)-[:GAVE]->(c:Consent) WHERE """
+        + consent_covers(categories, "reader")
         + """ } THEN 'CONSENT'
   ELSE head(COLLECT {
     MATCH (s)<-[:FOR]-(statutory:Referral)-[:TO]->(:Service)<-[:PROVIDES]-(reader)
-    WHERE statutory.legalBasis STARTS WITH 'STATUTORY_' AND statutory.state IN """
-        + OPEN_STATES
+    WHERE """
+        + statutory_sight(categories)
         + """
     RETURN statutory.legalBasis ORDER BY statutory.legalBasis
   })

@@ -39,10 +39,40 @@ CREATE (n:Organisation {
     + _LINK_AREA
 )
 
-_UPDATE: LiteralString = (
-    """
+# Kind and area are attested facts (a consent may permit "welfare offices in this ward"):
+# an organisation's own update only requests a change to them, which waits for a
+# coordinator (_DECIDE_CHANGE). A request that changes nothing clears a pending one.
+_UPDATE: LiteralString = """
 MATCH (n:Organisation {id: $id})
 SET n += $properties, n.updatedAt = datetime()
+WITH n, coalesce($kind, n.kind) AS kind, coalesce($area_code, n.areaCode) AS area
+WITH n, kind, area,
+     $request_change AND (kind <> n.kind OR area <> coalesce(n.areaCode, '')) AS requested
+SET n.pendingKind = CASE WHEN requested THEN kind WHEN $request_change THEN null
+                         ELSE n.pendingKind END,
+    n.pendingAreaCode = CASE WHEN requested THEN area WHEN $request_change THEN null
+                             ELSE n.pendingAreaCode END,
+    n.pendingRequestedAt = CASE WHEN requested THEN datetime() WHEN $request_change THEN null
+                                ELSE n.pendingRequestedAt END,
+    n.pendingRequestedBy = CASE WHEN requested THEN $requested_by
+                                WHEN $request_change THEN null ELSE n.pendingRequestedBy END
+RETURN n.id AS id, requested
+"""
+
+# A coordinator whose area holds both the organisation's area and the requested one
+# approves (the change is applied and attested) or rejects (it is dropped).
+_DECIDE_CHANGE: LiteralString = (
+    """
+MATCH (n:Organisation {id: $id})
+WHERE n.pendingRequestedAt IS NOT NULL
+  AND ($area_codes IS NULL
+       OR (n.areaCode IN $area_codes AND n.pendingAreaCode IN $area_codes))
+SET n.kind = CASE WHEN $approve THEN n.pendingKind ELSE n.kind END,
+    n.areaCode = CASE WHEN $approve THEN n.pendingAreaCode ELSE n.areaCode END,
+    n.attestedAt = CASE WHEN $approve THEN datetime() ELSE n.attestedAt END,
+    n.attestedBy = CASE WHEN $approve THEN $decided_by ELSE n.attestedBy END,
+    n.updatedAt = datetime()
+REMOVE n.pendingKind, n.pendingAreaCode, n.pendingRequestedAt, n.pendingRequestedBy
 """
     + _LINK_AREA
 )
@@ -69,11 +99,12 @@ DELETE p
 RETURN count(p) AS removed
 """
 
+# Changed only through a coordinator's approval (see _UPDATE).
+ATTESTED = ("kind", "area_code")
+
 UPDATABLE: dict[str, str] = {
     "name": "name",
-    "kind": "kind",
     "description": "description",
-    "area_code": "areaCode",
     "website": "website",
     "email": "email",
     "phone": "phone",
@@ -98,12 +129,55 @@ def organisation_create(
 
 
 def organisation_update(
-    *, organisation_id: str, fields: dict[str, Any], audit: AuditRecord
+    *,
+    organisation_id: str,
+    fields: dict[str, Any],
+    audit: AuditRecord,
+    request_audit: AuditRecord | None = None,
 ) -> dict[str, Any]:
+    """Write the plain fields; `kind` and `area_code` only become a pending change
+    (audited with `request_audit`) for a coordinator to decide."""
+    attested = {key: fields.pop(key, None) for key in ATTESTED}
     properties = {UPDATABLE[key]: value for key, value in fields.items()}
 
     def work(tx: session.Tx) -> None:
-        if tx.single(_UPDATE, id=organisation_id, properties=properties) is None:
+        row = tx.single(
+            _UPDATE,
+            id=organisation_id,
+            properties=properties,
+            request_change=any(value is not None for value in attested.values()),
+            requested_by=audit.actor_user,
+            **attested,
+        )
+        if row is None:
+            raise NotFound(organisation_id)
+        audit_log.append(tx, audit)
+        if row["requested"] and request_audit is not None:
+            audit_log.append(tx, request_audit)
+
+    session.write(work)
+    return organisations_by_ids([organisation_id])[organisation_id]
+
+
+def organisation_change_decide(
+    *,
+    organisation_id: str,
+    approve: bool,
+    decided_by: str,
+    area_codes: list[str] | None,
+    audit: AuditRecord,
+) -> dict[str, Any]:
+    """Apply or drop a pending kind/area change; NotFound if none is pending in reach."""
+
+    def work(tx: session.Tx) -> None:
+        row = tx.single(
+            _DECIDE_CHANGE,
+            id=organisation_id,
+            approve=approve,
+            decided_by=decided_by,
+            area_codes=area_codes,
+        )
+        if row is None:
             raise NotFound(organisation_id)
         audit_log.append(tx, audit)
 

@@ -68,6 +68,9 @@ ORGANISATION: LiteralString = (
     """n {
   .id, .name, .kind, .description, .website, .email, .phone,
   area_code: n.areaCode, active: coalesce(n.active, true),
+  pending_change: CASE WHEN n.pendingRequestedAt IS NOT NULL
+    THEN {kind: n.pendingKind, area_code: n.pendingAreaCode,
+          requested_at: n.pendingRequestedAt} END,
   created_at: n.createdAt, updated_at: n.updatedAt,
   area: head(COLLECT { MATCH (n)-[:BASED_IN]->(a:Area) RETURN a """
     + AREA

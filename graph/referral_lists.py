@@ -82,11 +82,12 @@ WITH reader, n, n.createdAt.epochMillis AS sortKey
 """
 )
 
-# The receiver never sees a sender's drafts.
+# The receiver never sees a referral that was never sent (a draft, or a draft cancelled
+# or withdrawn before sending).
 _INBOX: LiteralString = (
     """
 MATCH (reader:Organisation {id: $reader})-[:PROVIDES]->(:Service)<-[:TO]-(n:Referral)
-WHERE n.state <> 'DRAFT'
+WHERE n.sentAt IS NOT NULL
 """
     + _FILTERS
     + PAGE_DESC

@@ -13,7 +13,13 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
-from graph.consent_rule import CONSENT_COVERS, OPEN_STATES, TODAY, read_basis
+from graph.consent_rule import (
+    NOW,
+    OPEN_STATES,
+    TODAY,
+    consent_covers,
+    read_basis,
+)
 from graph.records import plain
 
 # The consent a referral may go under: one that covers the receiving organisation for
@@ -21,9 +27,8 @@ from graph.records import plain
 _CONSENT_FOR_RECEIVER: LiteralString = (
     """head(COLLECT {
   MATCH (s)-[:GAVE]->(c:Consent)
-  WITH c, to AS receiver
   WHERE """
-    + CONSENT_COVERS
+    + consent_covers("$categories", "to")
     + """
   RETURN c.id ORDER BY c.validUntil DESC
 })"""
@@ -47,11 +52,25 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + OPEN_STATES
     + """ AND EXISTS { MATCH (d)-[:TO]->(:Service)<-[:PROVIDES]-(to) }
                       RETURN d.id }) AS duplicate_id,
-       k.masterKeyId AS master_key_id, k.blob AS blob
+       k.masterKeyId AS master_key_id, k.blob AS blob,
+       to.kind AS to_kind, s.birthYear AS birth_year,
+       """
+    + TODAY
+    + """.year AS this_year,
+       EXISTS { MATCH (s)<-[:FOR]-(b:Referral {reviewState: 'INAPPROPRIATE'})
+                      -[:TO]->(:Service)<-[:PROVIDES]-(to) } AS statutory_blocked
 """
 )
 
-_CREATE: LiteralString = """
+# A statutory referral's receiver may see the subject from SEND until `sightUntil`.
+_SIGHT_UNTIL: LiteralString = (
+    "CASE WHEN $legal_basis STARTS WITH 'STATUTORY_' THEN "
+    + NOW
+    + " + duration({days: $sight_days}) END"
+)
+
+_CREATE: LiteralString = (
+    """
 MATCH (s:Subject {id: $subject_id}), (from:Organisation {id: $from_id}),
       (svc:Service {id: $service_id})
 OPTIONAL MATCH (c:Consent {id: $consent_id})
@@ -63,6 +82,9 @@ CREATE (r:Referral {
   deadline: CASE WHEN $state = 'SENT' THEN datetime($deadline) END,
   escalateAt: CASE WHEN $state = 'SENT' THEN datetime($escalate_at) END,
   sentAt: CASE WHEN $state = 'SENT' THEN datetime() END,
+  sightUntil: CASE WHEN $state = 'SENT' THEN """
+    + _SIGHT_UNTIL
+    + """ END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
@@ -83,17 +105,34 @@ FOREACH (_ IN CASE WHEN previous IS NULL THEN [] ELSE [1] END |
   CREATE (r)-[:FOLLOWS]->(previous))
 RETURN r.id AS id
 """
+)
 
-_LOCK: LiteralString = """
+# `basis_holds`: may the referral move on now? Its consent still covers the receiver for
+# what it shares, or its statutory basis is still in sight (a draft: not found
+# INAPPROPRIATE). A receiver never learns of a referral that was never sent.
+_LOCK: LiteralString = (
+    """
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
 SET r.lockedAt = datetime()
 RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_id,
        s.id AS subject_id, svc.id AS service_id, r.categories AS categories,
-       r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis
+       r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis,
+       r.sentAt IS NOT NULL AS sent,
+       CASE WHEN r.legalBasis STARTS WITH 'STATUTORY_'
+         THEN coalesce(r.reviewState, 'PENDING') <> 'INAPPROPRIATE'
+              AND (r.state = 'DRAFT' OR """
+    + NOW
+    + """ <= r.sightUntil)
+         ELSE EXISTS { MATCH (r)-[:UNDER]->(c:Consent) WHERE """
+    + consent_covers("r.categories", "to")
+    + """ }
+       END AS basis_holds
 """
+)
 
-_MOVE: LiteralString = """
+_MOVE: LiteralString = (
+    """
 MATCH (r:Referral {id: $id}) WHERE r.version = $seen
 SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.reason = coalesce($reason, r.reason), r.outcome = coalesce($outcome, r.outcome),
@@ -101,6 +140,10 @@ SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.escalateAt = CASE WHEN $to_state = 'SENT' THEN datetime($escalate_at)
                         ELSE r.escalateAt END,
     r.sentAt = CASE WHEN $to_state = 'SENT' THEN datetime() ELSE r.sentAt END,
+    r.sightUntil = CASE WHEN $to_state = 'SENT' AND r.legalBasis STARTS WITH 'STATUTORY_'
+                        THEN """
+    + NOW
+    + """ + duration({days: $sight_days}) ELSE r.sightUntil END,
     r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
                             ELSE r.acknowledgedAt END,
     r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,
@@ -113,6 +156,7 @@ CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
 })
 RETURN r.id AS id
 """
+)
 
 # The subject's data on a referral (birth year, the sealed summary) is returned only
 # where the reader has a basis to see it now, for the categories the referral shares.
@@ -121,7 +165,7 @@ _GET: LiteralString = (
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject),
       (reader:Organisation {id: $reader})
-WHERE reader = from OR reader = to
+WHERE reader = from OR (reader = to AND r.sentAt IS NOT NULL)
 WITH r, from, svc, to, s, reader, r.categories AS shared
 WITH r, from, svc, to, s, """
     + read_basis("shared")
@@ -181,7 +225,7 @@ def referral_move(*, referral_id: str, decide: Any, audit_for: Any, actor: str) 
     """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply it."""
 
     def work(tx: session.Tx) -> dict[str, Any]:
-        row = tx.single(_LOCK, id=referral_id)
+        row = tx.single(_LOCK, id=referral_id, purpose="REFERRAL")
         step = decide(row)
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed

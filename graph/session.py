@@ -17,7 +17,7 @@ from typing import Any, LiteralString, TypeVar
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
-from graph import driver
+from graph import clock, driver
 from graph.errors import GraphUnavailable
 
 T = TypeVar("T")
@@ -48,7 +48,11 @@ def count_round_trips() -> Iterator[RoundTrips]:
 
 
 class Tx:
-    """A thin wrapper over a managed transaction that only accepts literal Cypher."""
+    """A thin wrapper over a managed transaction that only accepts literal Cypher.
+
+    Every statement also gets `$clock_now` (graph/clock.py), so a statement that asks
+    for the time asks one clock.
+    """
 
     def __init__(self, tx: neo4j.ManagedTransaction) -> None:
         self._tx = tx
@@ -57,7 +61,7 @@ class Tx:
         trips = _counter.get()
         if trips is not None:
             trips.statements.append(query)
-        return self._tx.run(query, params)
+        return self._tx.run(query, {**params, "clock_now": clock.now_param()})
 
     def rows(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         return [record.data() for record in self.run(query, **params)]

@@ -141,7 +141,9 @@ CALL (c) {
     note: 'consent ' + toLower(c.state)
   })
   SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
-  RETURN count(r) AS withdrawn, collect({id: r.id, version: r.version}) AS ended
+  RETURN count(r) AS withdrawn,
+         [x IN collect({id: r.id, version: r.version, sent: r.sentAt IS NOT NULL})
+          WHERE x.sent | x { .id, .version }] AS ended
 }
 WITH s, c, withdrawn, ended
 SET s.erasureDueAt = CASE

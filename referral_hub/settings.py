@@ -165,6 +165,9 @@ DEV_DUPLICATE_SECRET = "dev-only-duplicate-detection-secret"  # noqa: S105
 HUB_DUPLICATE_SECRET = os.environ.get("HUB_DUPLICATE_SECRET", DEV_DUPLICATE_SECRET)
 # Days between a consent's withdrawal or expiry and the destruction of the data key.
 HUB_ERASURE_RETENTION_DAYS = int(os.environ.get("HUB_ERASURE_RETENTION_DAYS", "30"))
+# Days a statutory referral's receiver may see the subject after it is sent; a new
+# referral with a new justification is needed to go on.
+HUB_STATUTORY_SIGHT_DAYS = int(os.environ.get("HUB_STATUTORY_SIGHT_DAYS", "90"))
 
 # --- GraphQL ---------------------------------------------------------------------------
 GRAPHENE = {

@@ -53,6 +53,7 @@ DECLARED: dict[str, Permission] = {
     # directory writes: municipal coordinators admit organisations; each keeps its own entry
     "Mutation.createOrganisation": roles(Role.COORDINATOR),
     "Mutation.updateOrganisation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.decideOrganisationChange": roles(Role.COORDINATOR, scope="both areas within its own"),
     "Mutation.deactivateOrganisation": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.createLocation": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.updateLocation": roles(Role.ORG_ADMIN, scope=OWN),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.directory import services
 
+KAWASAKI = "141305"  # 川崎市 (the city: its wards are below it)
 KAWASAKI_KU = "141313"  # 川崎市川崎区 (a ward of 川崎市 141305, in 神奈川県 140007)
 NAKAHARA_KU = "141330"  # 川崎市中原区
 SETAGAYA = "131121"

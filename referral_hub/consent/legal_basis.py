@@ -7,8 +7,10 @@ statutory, and it waits in the auditors' review queue. Pure: no I/O.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
+from referral_hub.consent.policy import ADULT_AGE
 from referral_hub.core.errors import ErrorCode, FieldError
 
 
@@ -65,3 +67,46 @@ def basis_errors(basis: LegalBasis, justification: str | None) -> list[FieldErro
             )
         ]
     return []
+
+
+# Who a statute lets receive, and for whom. Child-welfare statutes speak for minors only
+# (under 18 for the whole of this year: only the birth year is known); a notification
+# under the child abuse prevention act goes to the public bodies the act names (児童相談所
+# and 福祉事務所 are WELFARE_OFFICEs, 市町村 the MUNICIPALITY) or to health services.
+@dataclass(frozen=True)
+class StatuteScope:
+    minors_only: bool
+    receiver_kinds: frozenset[str] | None  # None: any kind of organisation
+
+
+STATUTE_SCOPES: dict[LegalBasis, StatuteScope] = {
+    LegalBasis.STATUTORY_SWA_106_6: StatuteScope(minors_only=False, receiver_kinds=None),
+    LegalBasis.STATUTORY_APPI_27_1_III: StatuteScope(minors_only=True, receiver_kinds=None),
+    LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION: StatuteScope(
+        minors_only=True,
+        receiver_kinds=frozenset({"WELFARE_OFFICE", "MUNICIPALITY", "HEALTH"}),
+    ),
+}
+
+
+def statute_refusal(
+    basis: LegalBasis, *, receiver_kind: str, birth_year: int, this_year: int
+) -> FieldError | None:
+    """Why this statute cannot carry a referral to this receiver for this subject, if so."""
+    scope = STATUTE_SCOPES.get(basis)
+    if scope is None:
+        return None
+    if scope.minors_only and this_year - birth_year >= ADULT_AGE:
+        return FieldError(
+            "legalBasis",
+            ErrorCode.STATUTE_NOT_APPLICABLE,
+            f"{basis.value} applies to children only; this subject may be 18 or over.",
+        )
+    if scope.receiver_kinds is not None and receiver_kind not in scope.receiver_kinds:
+        kinds = ", ".join(sorted(scope.receiver_kinds))
+        return FieldError(
+            "legalBasis",
+            ErrorCode.STATUTE_NOT_APPLICABLE,
+            f"{basis.value} shares only with {kinds}; the receiver is a {receiver_kind}.",
+        )
+    return None

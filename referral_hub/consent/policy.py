@@ -1,8 +1,9 @@
 """Consent (modelled on FHIR Consent): what it permits, when, and how it is recorded.
 
-This module is the specification in Python. The graph enforces the same rule inside
-the Cypher statement that reads a subject; tests use `permits` as the oracle the
-graph must agree with. Pure: no I/O.
+The graph enforces the rule inside the Cypher statement that reads a subject
+(graph/consent_rule.py); `permits` states the consent clause in Python, clause for
+clause, so each can be unit-tested and read, and `consent_errors` refuses what may not
+be recorded. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ class Consent:
     kind_area_codes: frozenset[str]  # the area (with the areas below it) the kinds apply in
     valid_from: date
     valid_until: date | None
+    given_by: GivenBy = GivenBy.SUBJECT
+    subject_birth_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,13 @@ class Recipient:
     organisation_id: str
     kind: str
     area_code: str | None
+    active: bool = True
+
+
+# Only these purposes ever return identified data; STATISTICS never does.
+IDENTIFIED_PURPOSES = frozenset(
+    {Purpose.REFERRAL, Purpose.CASE_COORDINATION, Purpose.SERVICE_DELIVERY}
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,14 @@ def permits(
         return Decision(False, f"the consent is {state.value}")
     if today < consent.valid_from:
         return Decision(False, "the consent is not valid yet")
+    if (
+        consent.given_by == GivenBy.GUARDIAN
+        and consent.subject_birth_year is not None
+        and not guardian_speaks_for(consent.subject_birth_year, today)
+    ):
+        return Decision(False, "a guardian's consent ends in the year the subject turns 18")
+    if not recipient.active:
+        return Decision(False, "the organisation is deactivated")
     named = recipient.organisation_id in consent.organisation_ids
     by_kind = recipient.kind in consent.organisation_kinds and (
         recipient.area_code is not None and recipient.area_code in consent.kind_area_codes
@@ -113,6 +131,8 @@ def permits(
         return Decision(False, "the consent does not name this organisation or its kind here")
     if purpose not in consent.purposes:
         return Decision(False, f"the consent does not cover the purpose {purpose.value}")
+    if purpose not in IDENTIFIED_PURPOSES:
+        return Decision(False, f"{purpose.value} never receives identified data")
     missing = set(categories) - consent.categories
     if missing:
         names = ", ".join(sorted(c.value for c in missing))
@@ -120,9 +140,11 @@ def permits(
     return Decision(True, "permitted")
 
 
-def possibly_minor(birth_year: int, today: date) -> bool:
-    """With only a birth year known, anyone who may still be under 18 counts as a minor."""
-    return today.year - birth_year - 1 < ADULT_AGE
+def guardian_speaks_for(birth_year: int, today: date) -> bool:
+    """With only a birth year known, a guardian consents for the subject until 1 January
+    of the year the subject turns 18; from then on the subject consents themself (a
+    17-year-old may do so for the rest of that year, rather than no one being able to)."""
+    return today.year - birth_year < ADULT_AGE
 
 
 def consent_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> list[FieldError]:
@@ -133,11 +155,17 @@ def consent_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> 
         errors.append(FieldError(field, code, message))
 
     given_by = data.get("givenBy")
-    if given_by == GivenBy.SUBJECT and possibly_minor(birth_year, today):
+    if given_by == GivenBy.SUBJECT and guardian_speaks_for(birth_year, today):
         err(
             "givenBy",
             ErrorCode.INVALID,
-            "The subject may be under 18: a guardian must give the consent.",
+            "The subject is under 18: a guardian must give the consent.",
+        )
+    if given_by == GivenBy.GUARDIAN and not guardian_speaks_for(birth_year, today):
+        err(
+            "givenBy",
+            ErrorCode.INVALID,
+            "The subject turns 18 this year or is older: they give the consent themself.",
         )
     if given_by == GivenBy.GUARDIAN and not (data.get("guardianRelationship") or "").strip():
         err("guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related.")

@@ -43,6 +43,8 @@ class ErrorCode(StrEnum):
     DUPLICATE_REFERRAL = "DUPLICATE_REFERRAL"
     SERVICE_FULL = "SERVICE_FULL"
     SERVICE_NOT_ACCEPTING = "SERVICE_NOT_ACCEPTING"
+    STATUTE_NOT_APPLICABLE = "STATUTE_NOT_APPLICABLE"
+    STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

@@ -18,7 +18,7 @@ from graph import services as service_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
-from referral_hub.core.audit import audit_record
+from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
@@ -124,6 +124,28 @@ def organisation_update(
             organisation_id=key,
             fields=_snake(values),
             audit=audit_record(actor, "ORGANISATION_UPDATE", "Organisation", key),
+            request_audit=audit_record(actor, "ORGANISATION_CHANGE_REQUEST", "Organisation", key),
+        )
+
+
+def organisation_change_decide(
+    *, actor: Actor, organisation_id: str, approve: bool
+) -> dict[str, Any]:
+    """A coordinator approves or rejects an organisation's requested kind/area change.
+
+    Both the current and the requested area must lie within the coordinator's own area.
+    """
+    key = checked_uuid(organisation_id, "id")
+    if not actor.has_role(Role.COORDINATOR):
+        raise PublicError(ErrorCode.FORBIDDEN, "Only a coordinator decides these changes.")
+    action = "ORGANISATION_CHANGE_APPROVE" if approve else "ORGANISATION_CHANGE_REJECT"
+    with _graph_references():
+        return organisation_repo.organisation_change_decide(
+            organisation_id=key,
+            approve=approve,
+            decided_by=actor.username,
+            area_codes=auditor_area_codes(actor),
+            audit=audit_record(actor, action, "Organisation", key),
         )
 
 

@@ -66,6 +66,13 @@ OPEN_STATES = frozenset(
 )
 CLOSED_STATES = frozenset(State) - OPEN_STATES
 
+# Actions that carry a handoff forward share more with the receiver, so each needs the
+# referral's consent (or statutory basis) to hold at that moment. Cancelling, declining
+# and withdrawing close it and share nothing new.
+NEEDS_BASIS = frozenset(
+    {Action.SEND, Action.ACKNOWLEDGE, Action.ACCEPT, Action.START, Action.COMPLETE}
+)
+
 TRANSITIONS: dict[tuple[State, Action, Side], State] = {
     (State.DRAFT, Action.SEND, Side.SENDER): State.SENT,
     (State.SENT, Action.ACKNOWLEDGE, Side.RECEIVER): State.RECEIVED,

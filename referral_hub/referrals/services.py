@@ -8,11 +8,18 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+
 from graph import referrals as referral_repo
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
-from referral_hub.consent.legal_basis import LegalBasis, basis_errors, is_statutory
+from referral_hub.consent.legal_basis import (
+    LegalBasis,
+    basis_errors,
+    is_statutory,
+    statute_refusal,
+)
 from referral_hub.consent.policy import DataCategory
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
@@ -91,6 +98,8 @@ def referral_create(
             statutory=is_statutory(basis),
         )
         assert row is not None
+        if is_statutory(basis):
+            _statute_check(basis, row)
         hours = deadline_hours(int(row["response_hours"]), urgency)
         sealed = sealed_justification = None
         if (summary or justification) and row["blob"] is not None:
@@ -132,12 +141,33 @@ def referral_create(
             "legal_basis": basis.value,
             "actor": actor.username,
             "follows_id": follows_id,
+            "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
         },
         audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id, basis.value),
     )
     if state == handoff.State.SENT:
         announce(Kind.SENT, referral_id, 1)
     return referral_read(actor=actor, referral_id=referral_id)
+
+
+def _statute_check(basis: LegalBasis, row: dict[str, Any]) -> None:
+    """A statutory referral fits its statute, and none to this receiver about this subject
+    has been found INAPPROPRIATE (until an auditor changes that finding)."""
+    if row["statutory_blocked"]:
+        raise PublicError(
+            ErrorCode.STATUTORY_BLOCKED,
+            "An auditor found a statutory referral of this subject to this organisation "
+            "inappropriate; a new one needs the auditor's release.",
+            field="legalBasis",
+        )
+    refusal = statute_refusal(
+        basis,
+        receiver_kind=row["to_kind"],
+        birth_year=int(row["birth_year"]),
+        this_year=int(row["this_year"]),
+    )
+    if refusal is not None:
+        raise ValidationFailed([refusal])
 
 
 def referral_transition(
@@ -157,7 +187,11 @@ def referral_transition(
     )
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        if row is None or actor.organisation_id not in (row["from_id"], row["to_id"]):
+        if (
+            row is None
+            or actor.organisation_id not in (row["from_id"], row["to_id"])
+            or (actor.organisation_id != row["from_id"] and not row["sent"])
+        ):
             raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
         side = (
             handoff.Side.SENDER
@@ -180,6 +214,13 @@ def referral_transition(
             outcome=outcome,
             note=note,
         )
+        if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
+            raise PublicError(
+                ErrorCode.CONSENT_REQUIRED,
+                "The consent or statutory basis of this referral no longer holds; "
+                "it can only be cancelled or declined.",
+                field="id",
+            )
         return {
             "seen": row["version"],
             "from_state": step.from_state.value,
@@ -193,6 +234,7 @@ def referral_transition(
             "note": step.note,
             "closes": step.to_state in handoff.CLOSED_STATES,
             "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
+            "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
             **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
         }
 

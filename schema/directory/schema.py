@@ -2,6 +2,7 @@ import graphene
 
 from schema.directory.mutations.location import LocationCreate, LocationDeactivate, LocationUpdate
 from schema.directory.mutations.organisation import (
+    OrganisationChangeDecide,
     OrganisationCreate,
     OrganisationDeactivate,
     OrganisationUpdate,
@@ -20,6 +21,7 @@ from schema.directory.queries import DirectoryQueries
 class DirectoryMutations(graphene.ObjectType):
     create_organisation = OrganisationCreate.Field()
     update_organisation = OrganisationUpdate.Field()
+    decide_organisation_change = OrganisationChangeDecide.Field()
     deactivate_organisation = OrganisationDeactivate.Field()
     create_location = LocationCreate.Field()
     update_location = LocationUpdate.Field()

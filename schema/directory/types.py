@@ -80,6 +80,14 @@ class Location(LocationBase):
     organisation = graphene.Field(OrganisationSummary, description="Who keeps this entry.")
 
 
+class OrganisationChange(graphene.ObjectType):
+    """A change of kind or area the organisation asked for; a coordinator decides it."""
+
+    kind = graphene.Field(OrganisationKindEnum, required=True)
+    area_code = graphene.String()
+    requested_at = graphene.DateTime(required=True)
+
+
 class Organisation(graphene.ObjectType):
     """A school, welfare office, community place, NPO or other member of the network."""
 
@@ -93,6 +101,12 @@ class Organisation(graphene.ObjectType):
     email = graphene.String()
     phone = graphene.String()
     active = graphene.Boolean(required=True)
+    pending_change = graphene.Field(
+        OrganisationChange,
+        description="Kind and area are attested: updateOrganisation only requests a change "
+        "to them, and it takes effect when a coordinator approves it "
+        "(decideOrganisationChange).",
+    )
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     services = graphene.List(graphene.NonNull(ServiceSummary), required=True)

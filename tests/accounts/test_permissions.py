@@ -36,6 +36,11 @@ OPERATIONS = {
         "{ errors { code } } }",
         {"id": "{npo}"},
     ),
+    "Mutation.decideOrganisationChange": (
+        "mutation($id: ID!) { decideOrganisationChange(id: $id, approve: false) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
     "Mutation.deactivateOrganisation": (
         "mutation($id: ID!) { deactivateOrganisation(id: $id) { errors { code } } }",
         {"id": "{npo}"},

@@ -16,6 +16,12 @@ mutation($id: ID!, $input: OrganisationUpdateInput!) {
     errors { field code }
   }
 }"""
+DECIDE_CHANGE = """
+mutation($id: ID!, $approve: Boolean!) {
+  decideOrganisationChange(id: $id, approve: $approve) {
+    organisation { areaCode area { name } } errors { field code }
+  }
+}"""
 DEACTIVATE_ORG = """
 mutation($id: ID!) { deactivateOrganisation(id: $id) { organisation { active } errors { code } } }
 """
@@ -106,7 +112,10 @@ def test_partial_update_keeps_absent_fields_and_clears_nulls(gql, network):
         "updateOrganisation",
     )
     assert cleared["organisation"]["description"] is None
-    assert cleared["organisation"]["area"]["name"] == "世田谷区"  # relinked to the new area
+    # The area is attested: the update only requested the move; a coordinator decides it.
+    assert cleared["organisation"]["area"]["name"] == "川崎市中原区"
+    moved = ok(gql(DECIDE_CHANGE, {"id": org, "approve": True}), "decideOrganisationChange")
+    assert moved["organisation"]["area"]["name"] == "世田谷区"  # relinked to the new area
 
 
 def test_deactivated_organisations_leave_lists(gql, network):

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -12,8 +13,8 @@ from referral_hub.consent.policy import (
     Recipient,
     consent_errors,
     effective_state,
+    guardian_speaks_for,
     permits,
-    possibly_minor,
 )
 from referral_hub.core.errors import ErrorCode
 
@@ -80,9 +81,41 @@ def test_expiry_is_effective_on_the_day_after_the_end():
     assert effective_state(c, date(2026, 11, 29)) is ConsentState.EXPIRED
 
 
-def test_with_only_a_birth_year_anyone_possibly_under_18_is_a_minor():
-    assert possibly_minor(2008, TODAY)  # 17 or 18 in 2026
-    assert not possibly_minor(2007, TODAY)  # 18 or 19
+def test_a_guardian_speaks_for_the_subject_until_the_year_they_turn_18():
+    assert guardian_speaks_for(2009, TODAY)  # 16 or 17 in 2026
+    assert not guardian_speaks_for(2008, TODAY)  # turns 18 in 2026
+    assert guardian_speaks_for(2008, date(2025, 12, 31))
+    assert not guardian_speaks_for(2008, date(2026, 1, 1))
+
+
+def test_guardian_consent_is_refused_from_the_year_the_subject_turns_18():
+    errors = consent_errors(_valid(), birth_year=2008, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [("givenBy", ErrorCode.INVALID)]
+    assert consent_errors(_valid(), birth_year=2009, today=TODAY) == []
+    assert consent_errors(_valid(), birth_year=1980, today=TODAY) != []
+
+
+def test_the_subject_consents_themself_from_the_year_they_turn_18():
+    data = _valid(givenBy=GivenBy.SUBJECT)
+    assert consent_errors(data, birth_year=2008, today=TODAY) == []
+    errors = consent_errors(data, birth_year=2009, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [("givenBy", ErrorCode.INVALID)]
+
+
+def test_a_guardians_consent_stops_covering_in_the_year_the_subject_turns_18():
+    c = consent(given_by=GivenBy.GUARDIAN, subject_birth_year=2009)
+    assert decide(c).allowed
+    late = decide(c, today=date(2027, 1, 1))
+    assert not late.allowed
+    assert "turns 18" in late.reason
+    assert decide(consent(given_by=GivenBy.SUBJECT, subject_birth_year=2009)).allowed
+
+
+def test_a_deactivated_organisation_and_statistics_are_never_permitted():
+    assert not decide(consent(), recipient=replace(WELFARE, active=False)).allowed
+    stats = decide(consent(purposes=frozenset(Purpose)), purpose=Purpose.STATISTICS)
+    assert not stats.allowed
+    assert "STATISTICS" in stats.reason
 
 
 def _valid(**changes):

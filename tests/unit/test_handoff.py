@@ -157,3 +157,16 @@ def test_every_state_maps_to_a_fhir_task_status():
         "completed",
         "entered-in-error",
     }
+
+
+def test_only_closing_actions_may_proceed_without_a_basis():
+    from referral_hub.referrals.handoff import NEEDS_BASIS
+
+    assert {
+        Action.SEND,
+        Action.ACKNOWLEDGE,
+        Action.ACCEPT,
+        Action.START,
+        Action.COMPLETE,
+    } == NEEDS_BASIS
+    assert set(Action) - NEEDS_BASIS == {Action.DECLINE, Action.CANCEL, Action.WITHDRAW}

@@ -4,10 +4,13 @@ from graph.audit import canonical_text, event_hash
 from referral_hub.consent.legal_basis import (
     JUSTIFICATION_MAX,
     JUSTIFICATION_MIN,
+    STATUTE_SCOPES,
     LegalBasis,
     basis_errors,
     is_statutory,
+    statute_refusal,
 )
+from referral_hub.core.errors import ErrorCode
 from referral_hub.referrals.lists import initials
 
 
@@ -48,3 +51,47 @@ def test_the_canonical_text_renders_like_cypher_tostring():
     assert "purpose=\x1f" in text  # absent and null both render empty
     assert event_hash({"seq": 3}) == event_hash({"seq": 3, "hash": "ignored"})
     assert event_hash({"seq": 3}) != event_hash({"seq": 4})
+
+
+@pytest.mark.parametrize(
+    ("basis", "kind", "birth_year", "code"),
+    [
+        # Child-welfare statutes: under 18 for the whole year (2026 - 2009 = 17) only.
+        (LegalBasis.STATUTORY_APPI_27_1_III, "NPO", 2009, None),
+        (LegalBasis.STATUTORY_APPI_27_1_III, "NPO", 2008, ErrorCode.STATUTE_NOT_APPLICABLE),
+        (LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION, "WELFARE_OFFICE", 2009, None),
+        (LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION, "MUNICIPALITY", 2009, None),
+        (LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION, "HEALTH", 2009, None),
+        (
+            LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION,
+            "NPO",
+            2009,
+            ErrorCode.STATUTE_NOT_APPLICABLE,
+        ),
+        (
+            LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION,
+            "PLACE",
+            2009,
+            ErrorCode.STATUTE_NOT_APPLICABLE,
+        ),
+        (
+            LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION,
+            "WELFARE_OFFICE",
+            2008,
+            ErrorCode.STATUTE_NOT_APPLICABLE,
+        ),
+        # A support meeting may discuss anyone with any member.
+        (LegalBasis.STATUTORY_SWA_106_6, "NPO", 1950, None),
+    ],
+)
+def test_a_statute_fits_its_receivers_and_the_subjects_age(basis, kind, birth_year, code):
+    refusal = statute_refusal(basis, receiver_kind=kind, birth_year=birth_year, this_year=2026)
+    if code is None:
+        assert refusal is None
+    else:
+        assert (refusal.field, refusal.code) == ("legalBasis", code)
+        assert basis.value in refusal.message
+
+
+def test_every_statutory_basis_has_a_scope():
+    assert {b for b in LegalBasis if is_statutory(b)} == set(STATUTE_SCOPES)

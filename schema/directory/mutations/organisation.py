@@ -1,4 +1,4 @@
-"""createOrganisation, updateOrganisation, deactivateOrganisation."""
+"""createOrganisation, updateOrganisation, decideOrganisationChange, deactivateOrganisation."""
 
 from typing import Any
 
@@ -30,7 +30,8 @@ class OrganisationCreate(DirectoryMutation):
 
 
 class OrganisationUpdate(DirectoryMutation):
-    """Change the given fields; absent fields keep their value, null clears an optional one."""
+    """Change the given fields; absent fields keep their value, null clears an optional one.
+    `kind` and `areaCode` become a pending change that a coordinator decides."""
 
     class Arguments:
         id = graphene.ID(required=True)
@@ -43,6 +44,25 @@ class OrganisationUpdate(DirectoryMutation):
         return {
             "organisation": services.organisation_update(
                 actor=require_actor(info), organisation_id=id, data=camel_input(input)
+            )
+        }
+
+
+class OrganisationChangeDecide(DirectoryMutation):
+    """A coordinator approves (applies) or rejects an organisation's requested kind/area
+    change; both areas must lie within the coordinator's own."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        approve = graphene.Boolean(required=True)
+
+    organisation = graphene.Field(Organisation)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str, approve: bool) -> dict[str, Any]:
+        return {
+            "organisation": services.organisation_change_decide(
+                actor=require_actor(info), organisation_id=id, approve=approve
             )
         }
 

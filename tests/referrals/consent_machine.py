@@ -1,0 +1,450 @@
+"""A state machine of consents, referrals, handoff moves, reviews, organisation changes,
+time and reads, run against the real graph, with the consent rule written plainly here
+as its oracle.
+
+After every read: subject data came back exactly when the oracle says it may (never
+more, never less); every successful read has its audit event; no open referral rests on
+a withdrawn consent. Time is the graph's clock (graph/clock.py), moved by a rule, so
+validity, the age of majority and statutory sight are exercised.
+
+Used by test_consent_properties.py, both on the real rule and on named mutants of it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings as django_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    initialize,
+    invariant,
+    rule,
+)
+
+from graph import audit as audit_log
+from graph import clock, session
+from graph import reference as reference_repo
+from graph.listing import PageRequest
+from referral_hub.accounts.actor import SYSTEM, Actor
+from referral_hub.accounts.roles import Role
+from referral_hub.consent.policy import Purpose
+from referral_hub.core.errors import PublicError, ValidationFailed
+from referral_hub.directory import reference_data
+from referral_hub.directory import services as directory
+from referral_hub.referrals import handoff, lists
+from referral_hub.referrals import services as referrals
+from referral_hub.subjects import services as subjects
+from tests import directory_fixtures
+from tests.conftest import wipe_graph
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+RECEIVERS = ("welfare", "npo", "cafe_org")
+SERVICES = {"consult": "welfare", "study": "npo", "freeschool": "npo"}
+CATEGORIES = ("CONTACT", "SCHOOL_ATTENDANCE", "FAMILY", "NOTES")
+FIELDS = {"name": "CONTACT", "contact": "CONTACT", "guardianName": "FAMILY", "notes": "NOTES"}
+KINDS = ("WELFARE_OFFICE", "NPO", "PLACE")
+# The test network's areas, and which of them each consent area holds (written out here,
+# not computed, so the oracle does not share the code it checks).
+AREA_OF = {
+    "welfare": directory_fixtures.SETAGAYA,
+    "npo": directory_fixtures.NAKAHARA_KU,
+    "cafe_org": directory_fixtures.KAWASAKI_KU,
+}
+HOLDS = {
+    directory_fixtures.KAWASAKI: {directory_fixtures.KAWASAKI_KU, directory_fixtures.NAKAHARA_KU},
+    directory_fixtures.KAWASAKI_KU: {directory_fixtures.KAWASAKI_KU},
+    directory_fixtures.SETAGAYA: {directory_fixtures.SETAGAYA},
+}
+SENT_OPEN = {"SENT", "RECEIVED", "ACCEPTED", "IN_PROGRESS"}
+OPEN = {"DRAFT", *SENT_OPEN}
+IDENTIFIED = {"REFERRAL", "CASE_COORDINATION", "SERVICE_DELIVERY"}
+STATUTORY_PURPOSES = {"REFERRAL", "SERVICE_DELIVERY"}
+SIGHT_DAYS = 30
+WHY = "支援会議で共有が決定された。保護者と連絡が取れず、同意を得る見込みが立たないため。"
+
+_STATES = """
+MATCH (r:Referral)-[:FOR]->(s:Subject), (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+RETURN r.id AS id, r.state AS state, r.version AS version, r.legalBasis AS basis,
+       s.id AS subject, to.id AS to, r.categories AS categories
+"""
+_AUDITED = """
+MATCH (e:AuditEvent {outcome: 'OK'}) WHERE e.action IN ['SUBJECT_READ', 'REFERRAL_INBOX_READ']
+RETURN e.action AS action, count(e) AS n
+"""
+_OPEN_UNDER_WITHDRAWN = """
+MATCH (r:Referral)-[:UNDER]->(c:Consent) WHERE c.state = 'WITHDRAWN' AND r.state IN $open
+RETURN count(r) AS n
+"""
+
+
+@dataclass
+class Consent:
+    subject: str
+    receivers: frozenset[str]
+    kinds: frozenset[str]
+    area: str | None
+    categories: frozenset[str]
+    purposes: frozenset[str]
+    valid_until: date
+    guardian: bool
+    active: bool = True
+
+
+@dataclass
+class Model:
+    consents: dict[str, Consent] = field(default_factory=dict)
+    birth_years: dict[str, int] = field(default_factory=dict)
+    referrals: dict[str, dict] = field(default_factory=dict)  # synced from the graph
+    sent: set[str] = field(default_factory=set)  # referrals seen sent
+    sight_until: dict[str, datetime] = field(default_factory=dict)
+    inappropriate: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)
+    inactive: set[str] = field(default_factory=set)
+    audited: dict[str, int] = field(
+        default_factory=lambda: {"SUBJECT_READ": 0, "REFERRAL_INBOX_READ": 0}
+    )
+
+
+class ConsentMachine(RuleBasedStateMachine):
+    subjects = Bundle("subjects")
+    consents = Bundle("consents")
+
+    def __init__(self) -> None:
+        super().__init__()
+        wipe_graph()
+        reference_repo.tags_sync(reference_data.tag_rows()[0], checksum="test")
+        self.net = directory_fixtures.build()
+        self.model = Model(kinds={"welfare": "WELFARE_OFFICE", "npo": "NPO", "cafe_org": "PLACE"})
+        self.now = datetime.now(TOKYO)
+        self.frozen = contextlib.ExitStack()
+        self.frozen.enter_context(clock.frozen_at(self.now))
+        self.sight = django_settings.HUB_STATUTORY_SIGHT_DAYS
+        django_settings.HUB_STATUTORY_SIGHT_DAYS = SIGHT_DAYS
+
+        def actor(name: str, org: str, *roles: Role) -> Actor:
+            return Actor(username=name, organisation_id=org, roles=frozenset(roles))
+
+        self.counsellor = actor("counsellor", self.net["school"], Role.COUNSELLOR)
+        self.caseworkers = {o: actor(f"cw-{o}", self.net[o], Role.CASEWORKER) for o in RECEIVERS}
+        self.admins = {o: actor(f"admin-{o}", self.net[o], Role.ORG_ADMIN) for o in RECEIVERS}
+        self.readers = {"school": self.counsellor, **self.caseworkers}
+        auditors = directory_fixtures.build_auditor_org(
+            "川崎市 監査室", directory_fixtures.KAWASAKI
+        )
+        self.auditor = actor("auditor", auditors, Role.AUDITOR)
+
+    def teardown(self) -> None:
+        try:
+            assert all(broken is None for _, _, broken in audit_log.verify_all())
+        finally:
+            self.frozen.close()
+            django_settings.HUB_STATUTORY_SIGHT_DAYS = self.sight
+
+    # --- the oracle -------------------------------------------------------------------
+
+    def covers(self, c: Consent, reader: str, categories: set[str], purpose: str) -> bool:
+        today = self.now.date()
+        return (
+            c.active
+            and today <= c.valid_until
+            and purpose in c.purposes
+            and categories <= c.categories
+            and not (c.guardian and today.year - self.model.birth_years[c.subject] >= 18)
+            and (
+                reader in c.receivers
+                or (
+                    self.model.kinds[reader] in c.kinds
+                    and c.area is not None
+                    and AREA_OF[reader] in HOLDS[c.area]
+                )
+            )
+        )
+
+    def permitted(self, reader: str, subject: str, categories: set[str], purpose: str) -> bool:
+        if reader in self.model.inactive or purpose not in IDENTIFIED:
+            return False
+        if reader == "school":  # it registered every subject here
+            return True
+        if any(
+            c.subject == subject and self.covers(c, reader, categories, purpose)
+            for c in self.model.consents.values()
+        ):
+            return True
+        return any(
+            r["subject"] == subject
+            and r["to"] == self.net[reader]
+            and r["basis"].startswith("STATUTORY_")
+            and r["state"] in SENT_OPEN
+            and purpose in STATUTORY_PURPOSES
+            and categories <= set(r["categories"])
+            and r["id"] not in self.model.inappropriate
+            and self.now <= self.model.sight_until[r["id"]]
+            for r in self.model.referrals.values()
+        )
+
+    def sync(self) -> None:
+        rows = session.read(lambda tx: tx.rows(_STATES))
+        self.model.referrals = {row["id"]: row for row in rows}
+        for row in rows:
+            if row["state"] in SENT_OPEN | {"DECLINED", "COMPLETED"}:
+                if row["id"] not in self.model.sent and row["basis"].startswith("STATUTORY_"):
+                    # Sent since the last look, so at this moment of the test's clock.
+                    self.model.sight_until[row["id"]] = self.now + timedelta(days=SIGHT_DAYS)
+                self.model.sent.add(row["id"])
+
+    def receiver_of(self, referral: dict) -> str:
+        return next(o for o in RECEIVERS if self.net[o] == referral["to"])
+
+    # --- steps -----------------------------------------------------------------------
+
+    @initialize(target=subjects, adult_soon=st.booleans())
+    def first_subject(self, adult_soon: bool) -> str:
+        return self.register(adult_soon)
+
+    @initialize(
+        target=consents,
+        subject=subjects,
+        receivers=st.frozensets(st.sampled_from(RECEIVERS), min_size=1),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+    )
+    def first_consent(self, subject: str, receivers: frozenset, categories: frozenset) -> str:
+        return self.give_consent(
+            subject, receivers, frozenset(), None, categories, frozenset({"REFERRAL"}), 800
+        )
+
+    @rule(target=subjects, adult_soon=st.booleans())
+    def register(self, adult_soon: bool) -> str:
+        # Only the birth year is known; a guardian speaks until the year they turn 18.
+        birth_year = date.today().year - 17 if adult_soon else 2012
+        subject, _ = subjects.subject_register(
+            actor=self.counsellor,
+            data={
+                "birthYear": birth_year,
+                "areaCode": directory_fixtures.KAWASAKI_KU,
+                "name": "山田 太郎",
+                "contact": "090-1111-2222",
+                "guardianName": "山田 花子",
+                "notes": "欠席が続く",
+            },
+        )
+        self.model.birth_years[subject["id"]] = birth_year
+        return subject["id"]
+
+    @rule(
+        target=consents,
+        subject=subjects,
+        receivers=st.frozensets(st.sampled_from(RECEIVERS)),
+        kinds=st.frozensets(st.sampled_from(KINDS)),
+        area=st.sampled_from(sorted(HOLDS)),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+        purposes=st.frozensets(st.sampled_from(list(Purpose)), min_size=1),
+        days=st.sampled_from([1, 20, 800]),
+    )
+    def give_consent(
+        self,
+        subject: str,
+        receivers: frozenset,
+        kinds: frozenset,
+        area: str | None,
+        categories: frozenset,
+        purposes: frozenset,
+        days: int,
+    ) -> str:
+        if not receivers and not kinds:
+            kinds = frozenset({"NPO"})
+        guardian = date.today().year - self.model.birth_years[subject] < 18
+        data = {
+            "subjectId": subject,
+            "givenBy": "GUARDIAN" if guardian else "SUBJECT",
+            "guardianRelationship": "母",
+            "purposes": sorted(str(p) for p in purposes),
+            "categories": sorted(categories),
+            "validUntil": date.today() + timedelta(days=days),
+            "method": "VERBAL",
+            "organisationIds": [self.net[r] for r in sorted(receivers)],
+        }
+        if kinds:
+            data |= {"organisationKinds": sorted(kinds), "areaCode": area}
+        consent = subjects.consent_record(actor=self.counsellor, data=data)
+        self.model.consents[consent["id"]] = Consent(
+            subject=subject,
+            receivers=receivers,
+            kinds=kinds,
+            area=area if kinds else None,
+            categories=categories,
+            purposes=frozenset(str(p) for p in purposes),
+            valid_until=date.today() + timedelta(days=days),
+            guardian=guardian,
+        )
+        return consent["id"]
+
+    @rule(consent=consumes(consents))
+    def withdraw(self, consent: str) -> None:
+        subjects.consent_withdraw(actor=self.counsellor, consent_id=consent)
+        self.model.consents[consent].active = False
+        self.sync()
+
+    @rule(days=st.sampled_from([1, 25, 200]))
+    def time_passes(self, days: int) -> None:
+        self.now += timedelta(days=days)
+        self.frozen.enter_context(clock.frozen_at(self.now))
+
+    @rule(
+        subject=subjects,
+        service=st.sampled_from(sorted(SERVICES)),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+        statutory=st.booleans(),
+        send=st.booleans(),
+    )
+    def create_referral(
+        self, subject: str, service: str, categories: frozenset, statutory: bool, send: bool
+    ) -> None:
+        data = {
+            "subjectId": subject,
+            "serviceId": self.net[service],
+            "summary": "要支援",
+            "categories": sorted(categories),
+            "acceptWaitlist": True,
+            "send": send,
+        }
+        if statutory:
+            data |= {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+        # Refusals (no consent, a duplicate) are expected; the reads check what follows.
+        with contextlib.suppress(ValidationFailed, PublicError):
+            referrals.referral_create(actor=self.counsellor, data=data)
+        self.sync()
+
+    @rule(
+        data=st.data(),
+        action=st.sampled_from(list(handoff.Action)),
+        side=st.sampled_from(["sender", "receiver"]),
+    )
+    def move(self, data: st.DataObject, action: handoff.Action, side: str) -> None:
+        if not self.model.referrals:
+            return
+        referral = self.model.referrals[data.draw(st.sampled_from(sorted(self.model.referrals)))]
+        receiver = self.receiver_of(referral)
+        actor = self.counsellor if side == "sender" else self.caseworkers[receiver]
+        with contextlib.suppress(ValidationFailed, PublicError):
+            referrals.referral_transition(
+                actor=actor,
+                referral_id=referral["id"],
+                action=action,
+                version_seen=referral["version"],
+                reason=handoff.DeclineReason.NOT_ELIGIBLE
+                if action == handoff.Action.DECLINE
+                else None,
+                outcome=handoff.Outcome.CONNECTED if action == handoff.Action.COMPLETE else None,
+            )
+        self.sync()
+
+    @rule(data=st.data(), inappropriate=st.booleans())
+    def auditor_reviews(self, data: st.DataObject, inappropriate: bool) -> None:
+        statutory = sorted(
+            r["id"] for r in self.model.referrals.values() if r["basis"].startswith("STATUTORY_")
+        )
+        if not statutory:
+            return
+        referral = data.draw(st.sampled_from(statutory))
+        finding = lists.ReviewFinding.INAPPROPRIATE if inappropriate else None
+        lists.review_record(
+            actor=self.auditor,
+            referral_id=referral,
+            finding=finding or lists.ReviewFinding.APPROPRIATE,
+            note="会議録を確認した",
+        )
+        if inappropriate:
+            self.model.inappropriate.add(referral)
+        else:
+            self.model.inappropriate.discard(referral)
+
+    @rule(org=st.sampled_from(RECEIVERS), kind=st.sampled_from(KINDS), approve=st.booleans())
+    def relabel(self, org: str, kind: str, approve: bool) -> None:
+        """An organisation asks to be another kind; only a coordinator's approval makes it so."""
+        directory.organisation_update(
+            actor=self.admins[org], organisation_id=self.net[org], data={"kind": kind}
+        )
+        if approve:
+            with contextlib.suppress(ValidationFailed):  # nothing pending: same kind
+                directory.organisation_change_decide(
+                    actor=SYSTEM, organisation_id=self.net[org], approve=True
+                )
+            self.model.kinds[org] = kind
+
+    @rule(org=st.sampled_from(RECEIVERS))
+    def deactivate(self, org: str) -> None:
+        directory.organisation_deactivate(actor=self.admins[org], organisation_id=self.net[org])
+        self.model.inactive.add(org)
+
+    @rule(
+        reader=st.sampled_from(["school", *RECEIVERS]),
+        subject=subjects,
+        fields=st.frozensets(st.sampled_from(sorted(FIELDS)), min_size=1),
+        purpose=st.sampled_from(list(Purpose)),
+    )
+    def read_subject(self, reader: str, subject: str, fields: frozenset, purpose: Purpose) -> None:
+        expected = self.permitted(reader, subject, {FIELDS[f] for f in fields}, purpose.value)
+        seen = subjects.subject_read(
+            actor=self.readers[reader], subject_id=subject, fields=sorted(fields), purpose=purpose
+        )
+        assert (seen is not None) == expected, (reader, sorted(fields), purpose.value, self.now)
+        if seen is not None:
+            assert seen["name"] == "山田 太郎" if "name" in fields else "name" not in seen
+            self.model.audited["SUBJECT_READ"] += 1
+
+    @rule(reader=st.sampled_from(RECEIVERS))
+    def read_inbox(self, reader: str) -> None:
+        page = lists.referral_box(
+            actor=self.caseworkers[reader], box=lists.Box.INBOX, page=PageRequest(first=100)
+        )
+        listed = {item["id"] for item in page.items}
+        assert listed == {
+            r["id"]
+            for r in self.model.referrals.values()
+            if r["to"] == self.net[reader] and r["id"] in self.model.sent
+        }, "the inbox holds exactly the referrals sent to it"
+        shown = set()
+        for item in page.items:
+            expected = self.permitted(reader, item["subjectId"], {"CONTACT"}, "REFERRAL")
+            assert (item["subjectInitials"] is not None) == expected, item
+            if expected:
+                shown.add(item["subjectId"])
+        self.model.audited["REFERRAL_INBOX_READ"] += len(shown)
+
+    @rule(data=st.data(), reader=st.sampled_from(["sender", "receiver"]))
+    def read_referral(self, data: st.DataObject, reader: str) -> None:
+        if not self.model.referrals:
+            return
+        referral = self.model.referrals[data.draw(st.sampled_from(sorted(self.model.referrals)))]
+        name = "school" if reader == "sender" else self.receiver_of(referral)
+        if name != "school" and referral["id"] not in self.model.sent:
+            with contextlib.suppress(ValidationFailed):
+                referrals.referral_read(actor=self.readers[name], referral_id=referral["id"])
+                raise AssertionError("a receiver read a referral that was never sent")
+            return
+        seen = referrals.referral_read(actor=self.readers[name], referral_id=referral["id"])
+        expected = self.permitted(
+            name, referral["subject"], set(referral["categories"]), "REFERRAL"
+        )
+        assert (seen["summary"] is not None) == expected, (name, referral, self.now)
+
+    # --- after every step -------------------------------------------------------------
+
+    @invariant()
+    def every_successful_read_is_audited(self) -> None:
+        rows = session.read(lambda tx: tx.rows(_AUDITED))
+        counts = {row["action"]: row["n"] for row in rows}
+        for action, expected in self.model.audited.items():
+            assert counts.get(action, 0) == expected, action
+
+    @invariant()
+    def withdrawn_consent_leaves_no_open_referral(self) -> None:
+        row = session.read(lambda tx: tx.single(_OPEN_UNDER_WITHDRAWN, open=sorted(OPEN)))
+        assert row == {"n": 0}
