@@ -71,11 +71,27 @@ OPEN_STATES: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROG
 SENT_OPEN_STATES: LiteralString = "['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
 
 
+def statutory_stands(referral: LiteralString = "statutory") -> LiteralString:
+    """The predicate over a statutory referral: no auditor found it INAPPROPRIATE, and it
+    is a draft (sight starts when it is sent) or not past its `sightUntil` (set when it
+    is sent, HUB_STATUTORY_SIGHT_DAYS later). Every forward handoff step needs it."""
+    return (
+        "(coalesce("
+        + referral
+        + ".reviewState, 'PENDING') <> 'INAPPROPRIATE' AND ("
+        + referral
+        + ".state = 'DRAFT' OR "
+        + NOW
+        + " <= "
+        + referral
+        + ".sightUntil))"
+    )
+
+
 def statutory_sight(categories: LiteralString = "$categories") -> LiteralString:
     """The predicate over a referral `statutory`: it lets its receiver see its subject now
     for $purpose and `categories`. Sent and still open, for the categories it shares only,
-    for REFERRAL or SERVICE_DELIVERY only, not found INAPPROPRIATE by an auditor, and not
-    past `sightUntil` (set when it is sent, from STATUTORY_SIGHT_DAYS)."""
+    for REFERRAL or SERVICE_DELIVERY only, and still standing (`statutory_stands`)."""
     return (
         """(statutory.legalBasis STARTS WITH 'STATUTORY_'
   AND statutory.state IN """
@@ -87,10 +103,9 @@ def statutory_sight(categories: LiteralString = "$categories") -> LiteralString:
   AND all(category IN """
         + categories
         + """ WHERE category IN statutory.categories)
-  AND coalesce(statutory.reviewState, 'PENDING') <> 'INAPPROPRIATE'
   AND """
-        + NOW
-        + """ <= statutory.sightUntil)"""
+        + statutory_stands()
+        + ")"
     )
 
 

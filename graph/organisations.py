@@ -48,14 +48,11 @@ SET n += $properties, n.updatedAt = datetime()
 WITH n, coalesce($kind, n.kind) AS kind, coalesce($area_code, n.areaCode) AS area
 WITH n, kind, area,
      $request_change AND (kind <> n.kind OR area <> coalesce(n.areaCode, '')) AS requested
-SET n.pendingKind = CASE WHEN requested THEN kind WHEN $request_change THEN null
-                         ELSE n.pendingKind END,
-    n.pendingAreaCode = CASE WHEN requested THEN area WHEN $request_change THEN null
-                             ELSE n.pendingAreaCode END,
-    n.pendingRequestedAt = CASE WHEN requested THEN datetime() WHEN $request_change THEN null
-                                ELSE n.pendingRequestedAt END,
-    n.pendingRequestedBy = CASE WHEN requested THEN $requested_by
-                                WHEN $request_change THEN null ELSE n.pendingRequestedBy END
+FOREACH (_ IN CASE WHEN requested THEN [1] ELSE [] END |
+  SET n.pendingKind = kind, n.pendingAreaCode = area, n.pendingRequestedAt = datetime(),
+      n.pendingRequestedBy = $requested_by)
+FOREACH (_ IN CASE WHEN $request_change AND NOT requested THEN [1] ELSE [] END |
+  REMOVE n.pendingKind, n.pendingAreaCode, n.pendingRequestedAt, n.pendingRequestedBy)
 RETURN n.id AS id, requested
 """
 
@@ -137,8 +134,8 @@ def organisation_update(
 ) -> dict[str, Any]:
     """Write the plain fields; `kind` and `area_code` only become a pending change
     (audited with `request_audit`) for a coordinator to decide."""
-    attested = {key: fields.pop(key, None) for key in ATTESTED}
-    properties = {UPDATABLE[key]: value for key, value in fields.items()}
+    attested = {key: fields.get(key) for key in ATTESTED}
+    properties = {UPDATABLE[key]: value for key, value in fields.items() if key not in ATTESTED}
 
     def work(tx: session.Tx) -> None:
         row = tx.single(

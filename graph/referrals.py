@@ -19,6 +19,7 @@ from graph.consent_rule import (
     TODAY,
     consent_covers,
     read_basis,
+    statutory_stands,
 )
 from graph.records import plain
 
@@ -62,12 +63,17 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
 """
 )
 
-# A statutory referral's receiver may see the subject from SEND until `sightUntil`.
-_SIGHT_UNTIL: LiteralString = (
-    "CASE WHEN $legal_basis STARTS WITH 'STATUTORY_' THEN "
-    + NOW
-    + " + duration({days: $sight_days}) END"
-)
+
+def _sight_until(legal_basis: LiteralString) -> LiteralString:
+    """When a statutory referral's sight ends, if it is sent now (null for consent)."""
+    return (
+        "CASE WHEN "
+        + legal_basis
+        + " STARTS WITH 'STATUTORY_' THEN "
+        + NOW
+        + " + duration({days: $sight_days}) END"
+    )
+
 
 _CREATE: LiteralString = (
     """
@@ -83,7 +89,7 @@ CREATE (r:Referral {
   escalateAt: CASE WHEN $state = 'SENT' THEN datetime($escalate_at) END,
   sentAt: CASE WHEN $state = 'SENT' THEN datetime() END,
   sightUntil: CASE WHEN $state = 'SENT' THEN """
-    + _SIGHT_UNTIL
+    + _sight_until("$legal_basis")
     + """ END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
 })
@@ -120,10 +126,9 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
        r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis,
        r.sentAt IS NOT NULL AS sent,
        CASE WHEN r.legalBasis STARTS WITH 'STATUTORY_'
-         THEN coalesce(r.reviewState, 'PENDING') <> 'INAPPROPRIATE'
-              AND (r.state = 'DRAFT' OR """
-    + NOW
-    + """ <= r.sightUntil)
+         THEN """
+    + statutory_stands("r")
+    + """
          ELSE EXISTS { MATCH (r)-[:UNDER]->(c:Consent) WHERE """
     + consent_covers("r.categories", "to")
     + """ }
@@ -140,10 +145,9 @@ SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.escalateAt = CASE WHEN $to_state = 'SENT' THEN datetime($escalate_at)
                         ELSE r.escalateAt END,
     r.sentAt = CASE WHEN $to_state = 'SENT' THEN datetime() ELSE r.sentAt END,
-    r.sightUntil = CASE WHEN $to_state = 'SENT' AND r.legalBasis STARTS WITH 'STATUTORY_'
-                        THEN """
-    + NOW
-    + """ + duration({days: $sight_days}) ELSE r.sightUntil END,
+    r.sightUntil = CASE WHEN $to_state = 'SENT' THEN """
+    + _sight_until("r.legalBasis")
+    + """ ELSE r.sightUntil END,
     r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
                             ELSE r.acknowledgedAt END,
     r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,

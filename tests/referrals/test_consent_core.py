@@ -68,6 +68,11 @@ def _register(people, year):
     return payload["subject"]["id"]
 
 
+def _municipal(username, name, area, role):
+    """A member of a municipal office (coordinator or auditor) for `area`."""
+    return member(username, directory_fixtures.build_auditor_org(name, area), role)
+
+
 def _tokyo(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TOKYO)
 
@@ -93,21 +98,13 @@ def test_an_organisation_cannot_relabel_itself_into_a_consent(case):
     assert _name(people["npo"], subject) is None
 
     # A coordinator elsewhere cannot decide it; the city's coordinator can.
-    setagaya = member(
-        "s-coord",
-        directory_fixtures.build_auditor_org("世田谷区", directory_fixtures.SETAGAYA),
-        Role.COORDINATOR,
-    )
+    setagaya = _municipal("s-coord", "世田谷区", directory_fixtures.SETAGAYA, Role.COORDINATOR)
     refused = setagaya(DECIDE, {"id": network["npo"], "approve": True})
     assert refused["data"]["decideOrganisationChange"]["errors"] == [
         {"field": "id", "code": "NOT_FOUND"}
     ]
     assert _name(people["npo"], subject) is None
-    kawasaki = member(
-        "k-coord",
-        directory_fixtures.build_auditor_org("川崎市", directory_fixtures.KAWASAKI),
-        Role.COORDINATOR,
-    )
+    kawasaki = _municipal("k-coord", "川崎市", directory_fixtures.KAWASAKI, Role.COORDINATOR)
     approved = kawasaki(DECIDE, {"id": network["npo"], "approve": True})
     assert approved["data"]["decideOrganisationChange"] == {
         "organisation": {
@@ -129,11 +126,7 @@ def test_a_rejected_change_is_dropped_and_an_organisation_admin_cannot_decide(ca
     npo_admin(UPDATE_ORG, {"id": network["npo"], "input": {"areaCode": "141313"}})
     forbidden = npo_admin(DECIDE, {"id": network["npo"], "approve": True})
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    kawasaki = member(
-        "k-coord",
-        directory_fixtures.build_auditor_org("川崎市", directory_fixtures.KAWASAKI),
-        Role.COORDINATOR,
-    )
+    kawasaki = _municipal("k-coord", "川崎市", directory_fixtures.KAWASAKI, Role.COORDINATOR)
     rejected = kawasaki(DECIDE, {"id": network["npo"], "approve": False})
     assert rejected["data"]["decideOrganisationChange"]["organisation"] == {
         "kind": "NPO",
@@ -183,11 +176,7 @@ def test_an_inappropriate_finding_ends_sight_and_blocks_a_new_statutory_referral
     referral = _statutory(people, subject, network["consult"])["referral"]["id"]
     welfare = people["welfare"]
     assert _name(welfare, subject) == "山田 太郎"
-    auditor = member(
-        "auditor",
-        directory_fixtures.build_auditor_org("川崎市 監査室", directory_fixtures.KAWASAKI),
-        Role.AUDITOR,
-    )
+    auditor = _municipal("auditor", "川崎市 監査室", directory_fixtures.KAWASAKI, Role.AUDITOR)
     finding = {"id": referral, "finding": "INAPPROPRIATE", "note": "要件を満たさない"}
     assert auditor(REVIEW, finding)["data"]["reviewStatutoryReferral"]["errors"] == []
     assert _name(welfare, subject) is None
