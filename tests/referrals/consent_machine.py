@@ -5,7 +5,9 @@ as its oracle.
 After every read: subject data came back exactly when the oracle says it may (never
 more, never less); every successful read has its audit event; no open referral rests on
 a withdrawn consent. Time is the graph's clock (graph/clock.py), moved by a rule, so
-validity, the age of majority and statutory sight are exercised.
+validity, the age of majority and statutory sight are exercised. Steps that change what
+may be seen end with a look at every reader × subject × category (`look_at`), so a rule
+broken by one step is seen at once rather than when a random read happens to hit it.
 
 Used by test_consent_properties.py, both on the real rule and on named mutants of it.
 """
@@ -25,6 +27,7 @@ from hypothesis.stateful import (
     consumes,
     initialize,
     invariant,
+    precondition,
     rule,
 )
 
@@ -67,6 +70,8 @@ OPEN = {"DRAFT", *SENT_OPEN}
 IDENTIFIED = {"REFERRAL", "CASE_COORDINATION", "SERVICE_DELIVERY"}
 STATUTORY_PURPOSES = {"REFERRAL", "SERVICE_DELIVERY"}
 SIGHT_DAYS = 30
+# Few subjects, so steps go to consents, referrals and time rather than to strangers.
+MAX_SUBJECTS = 4
 WHY = "支援会議で共有が決定された。保護者と連絡が取れず、同意を得る見込みが立たないため。"
 
 _STATES = """
@@ -82,6 +87,14 @@ _OPEN_UNDER_WITHDRAWN = """
 MATCH (r:Referral)-[:UNDER]->(c:Consent) WHERE c.state = 'WITHDRAWN' AND r.state IN $open
 RETURN count(r) AS n
 """
+
+
+def start_of_run() -> datetime:
+    """The graph's clock at the start: now, but no earlier than 20 December, so that a
+    new year (when a guardian's consent ends) is always within reach of the run,
+    whatever the date. Never before today: consents start today by Python's clock."""
+    now = datetime.now(TOKYO)
+    return max(now, datetime(now.year, 12, 20, 12, tzinfo=TOKYO))
 
 
 @dataclass
@@ -122,7 +135,8 @@ class ConsentMachine(RuleBasedStateMachine):
         reference_repo.tags_sync(reference_data.tag_rows()[0], checksum="test")
         self.net = directory_fixtures.build()
         self.model = Model(kinds={"welfare": "WELFARE_OFFICE", "npo": "NPO", "cafe_org": "PLACE"})
-        self.now = datetime.now(TOKYO)
+        self.now = start_of_run()
+        self.first_day = self.now.date()
         self.frozen = contextlib.ExitStack()
         self.frozen.enter_context(clock.frozen_at(self.now))
         self.sight = django_settings.HUB_STATUTORY_SIGHT_DAYS
@@ -212,13 +226,50 @@ class ConsentMachine(RuleBasedStateMachine):
         target=consents,
         subject=subjects,
         receivers=st.frozensets(st.sampled_from(RECEIVERS), min_size=1),
+        kinds=st.frozensets(st.sampled_from(KINDS)),
+        area=st.sampled_from(sorted(HOLDS)),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+        purposes=st.frozensets(st.sampled_from(list(Purpose)), min_size=1),
+        days=st.sampled_from([1, 20, 400]),
+    )
+    def first_consent(
+        self,
+        subject: str,
+        receivers: frozenset,
+        kinds: frozenset,
+        area: str,
+        categories: frozenset,
+        purposes: frozenset,
+        days: int,
+    ) -> str:
+        return self.give_consent(subject, receivers, kinds, area, categories, purposes, days)
+
+    @initialize(
+        service=st.sampled_from(sorted(SERVICES)),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+        send=st.booleans(),
+    )
+    def statutory_subject(self, service: str, categories: frozenset, send: bool) -> None:
+        """A subject known to its receiver only through a statutory referral, so that what
+        the statute allows is not hidden behind a consent: it stays out of the `subjects`
+        bundle that consents are drawn for (the looks and its referral still reach it)."""
+        subject = self.register(adult_soon=False)
+        self.create_referral(subject, service, categories, statutory=True, send=send)
+
+    @initialize(
+        target=consents,
+        receivers=st.frozensets(st.sampled_from(RECEIVERS), min_size=1),
         categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
     )
-    def first_consent(self, subject: str, receivers: frozenset, categories: frozenset) -> str:
+    def coming_of_age(self, receivers: frozenset, categories: frozenset) -> str:
+        """A subject who turns 18 next year, with a guardian's long consent to refer them:
+        when the year turns, the guardian no longer speaks for them."""
+        subject = self.register(adult_soon=True)
         return self.give_consent(
-            subject, receivers, frozenset(), None, categories, frozenset({"REFERRAL"}), 800
+            subject, receivers, frozenset(), None, categories, frozenset({"REFERRAL"}), 400
         )
 
+    @precondition(lambda self: len(self.model.birth_years) < MAX_SUBJECTS)
     @rule(target=subjects, adult_soon=st.booleans())
     def register(self, adult_soon: bool) -> str:
         # Only the birth year is known; a guardian speaks until the year they turn 18.
@@ -245,7 +296,7 @@ class ConsentMachine(RuleBasedStateMachine):
         area=st.sampled_from(sorted(HOLDS)),
         categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
         purposes=st.frozensets(st.sampled_from(list(Purpose)), min_size=1),
-        days=st.sampled_from([1, 20, 800]),
+        days=st.sampled_from([1, 20, 400]),
     )
     def give_consent(
         self,
@@ -266,7 +317,7 @@ class ConsentMachine(RuleBasedStateMachine):
             "guardianRelationship": "母",
             "purposes": sorted(str(p) for p in purposes),
             "categories": sorted(categories),
-            "validUntil": date.today() + timedelta(days=days),
+            "validUntil": self.first_day + timedelta(days=days),
             "method": "VERBAL",
             "organisationIds": [self.net[r] for r in sorted(receivers)],
         }
@@ -280,21 +331,25 @@ class ConsentMachine(RuleBasedStateMachine):
             area=area if kinds else None,
             categories=categories,
             purposes=frozenset(str(p) for p in purposes),
-            valid_until=date.today() + timedelta(days=days),
+            valid_until=self.first_day + timedelta(days=days),
             guardian=guardian,
         )
         return consent["id"]
 
-    @rule(consent=consumes(consents))
-    def withdraw(self, consent: str) -> None:
+    @rule(consent=consumes(consents), purpose=st.sampled_from(list(Purpose)))
+    def withdraw(self, consent: str, purpose: Purpose) -> None:
         subjects.consent_withdraw(actor=self.counsellor, consent_id=consent)
         self.model.consents[consent].active = False
         self.sync()
+        self.look_at([self.model.consents[consent].subject], purpose)
 
-    @rule(days=st.sampled_from([1, 25, 200]))
-    def time_passes(self, days: int) -> None:
+    @rule(days=st.sampled_from([1, 25, 200]), purpose=st.sampled_from(list(Purpose)))
+    def time_passes(self, days: int, purpose: Purpose) -> None:
+        """Time changes what everyone may see at once (expiry, majority, statutory sight),
+        so everything is looked at again."""
         self.now += timedelta(days=days)
         self.frozen.enter_context(clock.frozen_at(self.now))
+        self.look_at_everything(purpose)
 
     @rule(
         subject=subjects,
@@ -345,8 +400,8 @@ class ConsentMachine(RuleBasedStateMachine):
             )
         self.sync()
 
-    @rule(data=st.data(), inappropriate=st.booleans())
-    def auditor_reviews(self, data: st.DataObject, inappropriate: bool) -> None:
+    @rule(data=st.data(), inappropriate=st.booleans(), purpose=st.sampled_from(list(Purpose)))
+    def auditor_reviews(self, data: st.DataObject, inappropriate: bool, purpose: Purpose) -> None:
         statutory = sorted(
             r["id"] for r in self.model.referrals.values() if r["basis"].startswith("STATUTORY_")
         )
@@ -364,9 +419,15 @@ class ConsentMachine(RuleBasedStateMachine):
             self.model.inappropriate.add(referral)
         else:
             self.model.inappropriate.discard(referral)
+        self.look_at([self.model.referrals[referral]["subject"]], purpose)
 
-    @rule(org=st.sampled_from(RECEIVERS), kind=st.sampled_from(KINDS), approve=st.booleans())
-    def relabel(self, org: str, kind: str, approve: bool) -> None:
+    @rule(
+        org=st.sampled_from(RECEIVERS),
+        kind=st.sampled_from(KINDS),
+        approve=st.booleans(),
+        purpose=st.sampled_from(list(Purpose)),
+    )
+    def relabel(self, org: str, kind: str, approve: bool, purpose: Purpose) -> None:
         """An organisation asks to be another kind; only a coordinator's approval makes it so."""
         directory.organisation_update(
             actor=self.admins[org], organisation_id=self.net[org], data={"kind": kind}
@@ -377,11 +438,16 @@ class ConsentMachine(RuleBasedStateMachine):
                     actor=SYSTEM, organisation_id=self.net[org], approve=True
                 )
             self.model.kinds[org] = kind
+        self.look_at_everything(purpose)
 
-    @rule(org=st.sampled_from(RECEIVERS))
-    def deactivate(self, org: str) -> None:
+    # One organisation at most: a deactivated one sees nothing again, so more would leave
+    # the rest of a run with no one to check the other rules on.
+    @precondition(lambda self: not self.model.inactive)
+    @rule(org=st.sampled_from(RECEIVERS), purpose=st.sampled_from(list(Purpose)))
+    def deactivate(self, org: str, purpose: Purpose) -> None:
         directory.organisation_deactivate(actor=self.admins[org], organisation_id=self.net[org])
         self.model.inactive.add(org)
+        self.look_at_everything(purpose)
 
     @rule(
         reader=st.sampled_from(["school", *RECEIVERS]),
@@ -390,6 +456,42 @@ class ConsentMachine(RuleBasedStateMachine):
         purpose=st.sampled_from(list(Purpose)),
     )
     def read_subject(self, reader: str, subject: str, fields: frozenset, purpose: Purpose) -> None:
+        self.check_subject(reader, subject, fields, purpose)
+
+    @rule(reader=st.sampled_from(RECEIVERS))
+    def read_inbox(self, reader: str) -> None:
+        self.check_inbox(reader)
+
+    @rule(data=st.data(), reader=st.sampled_from(["sender", "receiver"]))
+    def read_referral(self, data: st.DataObject, reader: str) -> None:
+        if self.model.referrals:
+            chosen = data.draw(st.sampled_from(sorted(self.model.referrals)))
+            self.check_referral(self.model.referrals[chosen], reader)
+
+    @rule(purpose=st.sampled_from(list(Purpose)))
+    def look_at_everything(self, purpose: Purpose) -> None:
+        """`look_at` every subject: a rule broken by an earlier step shows here, not only
+        when a random read happens to hit it."""
+        self.look_at(sorted(self.model.birth_years), purpose)
+
+    def look_at(self, subject_ids: list[str], purpose: Purpose) -> None:
+        """Every reader asks for these subjects one category at a time, for REFERRAL (the
+        purpose most consents and every statutory referral serve) and for `purpose`;
+        then every inbox and every referral is read from both sides."""
+        for subject in subject_ids:
+            for reader in ("school", *RECEIVERS):
+                for one in ("name", "guardianName", "notes"):
+                    for asked in sorted({Purpose.REFERRAL, purpose}):
+                        self.check_subject(reader, subject, frozenset({one}), asked)
+        for reader in RECEIVERS:
+            self.check_inbox(reader)
+        for referral in list(self.model.referrals.values()):
+            for side in ("sender", "receiver"):
+                self.check_referral(referral, side)
+
+    # --- the checks ---------------------------------------------------------------------
+
+    def check_subject(self, reader: str, subject: str, fields: frozenset, purpose: Purpose) -> None:
         expected = self.permitted(reader, subject, {FIELDS[f] for f in fields}, purpose.value)
         seen = subjects.subject_read(
             actor=self.readers[reader], subject_id=subject, fields=sorted(fields), purpose=purpose
@@ -399,8 +501,7 @@ class ConsentMachine(RuleBasedStateMachine):
             assert seen["name"] == "山田 太郎" if "name" in fields else "name" not in seen
             self.model.audited["SUBJECT_READ"] += 1
 
-    @rule(reader=st.sampled_from(RECEIVERS))
-    def read_inbox(self, reader: str) -> None:
+    def check_inbox(self, reader: str) -> None:
         page = lists.referral_box(
             actor=self.caseworkers[reader], box=lists.Box.INBOX, page=PageRequest(first=100)
         )
@@ -418,12 +519,8 @@ class ConsentMachine(RuleBasedStateMachine):
                 shown.add(item["subjectId"])
         self.model.audited["REFERRAL_INBOX_READ"] += len(shown)
 
-    @rule(data=st.data(), reader=st.sampled_from(["sender", "receiver"]))
-    def read_referral(self, data: st.DataObject, reader: str) -> None:
-        if not self.model.referrals:
-            return
-        referral = self.model.referrals[data.draw(st.sampled_from(sorted(self.model.referrals)))]
-        name = "school" if reader == "sender" else self.receiver_of(referral)
+    def check_referral(self, referral: dict, side: str) -> None:
+        name = "school" if side == "sender" else self.receiver_of(referral)
         if name != "school" and referral["id"] not in self.model.sent:
             with contextlib.suppress(ValidationFailed):
                 referrals.referral_read(actor=self.readers[name], referral_id=referral["id"])
