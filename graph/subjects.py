@@ -11,7 +11,7 @@ from graph import audit as audit_log
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import OPEN_STATES, READ_BASIS, TODAY
-from graph.errors import NotFound
+from graph.errors import MissingReferences, NotFound
 from graph.records import plain
 
 _REGISTER: LiteralString = """
@@ -121,7 +121,8 @@ CALL (c) {
   CREATE (c)-[:PERMITS]->(o)
   RETURN count(o) AS permitted
 }
-RETURN c.id AS id, permitted
+RETURN c.id AS id, permitted,
+       [x IN $organisation_ids WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing
 """
 
 # When a consent ends (withdrawn or expired), in the same transaction: open referrals
@@ -193,6 +194,8 @@ def consent_record(
         )
         if row is None:
             raise NotFound(subject_id)
+        if row["missing"]:  # raised inside the transaction: the consent is not kept
+            raise MissingReferences({"organisationIds": row["missing"]})
         audit_log.append(tx, audit)
 
     session.write(work)

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from referral_hub.core.errors import ErrorCode, FieldError
+from referral_hub.directory.rules import OrganisationKind
 
 
 class ConsentState(StrEnum):
@@ -52,7 +53,11 @@ class GivenBy(StrEnum):
 
 
 ADULT_AGE = 18
-MAX_VALIDITY_DAYS = 3 * 366
+MAX_VALIDITY_YEARS = 3
+# A consent may be recorded ahead of the day it starts, but not by more than this: a
+# validFrom years ahead would keep the subject's data (and its erasure) waiting on it.
+MAX_START_AHEAD_DAYS = 90
+KNOWN_KINDS = frozenset(kind.value for kind in OrganisationKind)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -140,6 +145,14 @@ def permits(
     return Decision(True, "permitted")
 
 
+def years_later(day: date, years: int) -> date:
+    """The same calendar day `years` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def guardian_speaks_for(birth_year: int, today: date) -> bool:
     """With only a birth year known, a guardian consents for the subject until 1 January
     of the year the subject turns 18; from then on the subject consents themself (a
@@ -179,13 +192,26 @@ def consent_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> 
             ErrorCode.REQUIRED,
             "Name the organisations, or organisation kinds in an area, it permits.",
         )
+    unknown = sorted(set(data.get("organisationKinds") or []) - KNOWN_KINDS)
+    if unknown:
+        err(
+            "organisationKinds",
+            ErrorCode.UNKNOWN_KIND,
+            f"Not an organisation kind: {', '.join(unknown)}.",
+        )
     if data.get("organisationKinds") and not data.get("areaCode"):
         err("areaCode", ErrorCode.REQUIRED, "Organisation kinds are permitted within an area.")
     valid_from, valid_until = data.get("validFrom") or today, data.get("validUntil")
+    if (valid_from - today).days > MAX_START_AHEAD_DAYS:
+        err(
+            "validFrom",
+            ErrorCode.OUT_OF_RANGE,
+            f"A consent starts at most {MAX_START_AHEAD_DAYS} days after it is recorded.",
+        )
     if valid_until is not None:
         if valid_until < valid_from:
             err("validUntil", ErrorCode.OUT_OF_RANGE, "validUntil is before validFrom.")
-        elif (valid_until - valid_from).days > MAX_VALIDITY_DAYS:
+        elif valid_until > years_later(valid_from, MAX_VALIDITY_YEARS):
             err("validUntil", ErrorCode.OUT_OF_RANGE, "A consent lasts at most three years.")
     else:
         err("validUntil", ErrorCode.REQUIRED, "A consent needs an end date (at most 3 years).")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from graph import subjects as subject_repo
-from graph.errors import NotFound
+from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
 from referral_hub.consent.policy import DataCategory, Purpose, consent_errors
 from referral_hub.core.audit import audit_record
@@ -204,6 +204,17 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
             [
                 FieldError(
                     "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+                )
+            ]
+        ) from None
+    except MissingReferences as missing:
+        ids = ", ".join(missing.missing["organisationIds"])
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "organisationIds",
+                    ErrorCode.UNKNOWN_ORGANISATION,
+                    f"organisationIds: not found: {ids}.",
                 )
             ]
         ) from None

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from graph import clock, session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
-from tests.conftest import member
+from tests.conftest import graph_counts, member
 from tests.referrals.flows import CONSENT, READ, create, give_consent, move
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -352,3 +352,26 @@ def test_statistics_never_returns_identified_data_even_when_consented(case):
     assert _name(welfare, subject) == "山田 太郎"
     assert _name(welfare, subject, "STATISTICS") is None
     assert _name(people["counsellor"], subject, "STATISTICS") is None
+
+
+# --- 13. no silent drops -------------------------------------------------------------------
+
+
+def test_an_unknown_organisation_in_a_consent_is_refused_and_nothing_is_kept(case):
+    network, people, subject = case
+    before = graph_counts()
+    unknown = "00000000-0000-4000-8000-000000000000"
+    data = {
+        "subjectId": subject,
+        "givenBy": "GUARDIAN",
+        "guardianRelationship": "母",
+        "purposes": ["REFERRAL"],
+        "categories": ["CONTACT"],
+        "validUntil": (date.today() + timedelta(days=30)).isoformat(),
+        "method": "VERBAL",
+        "organisationIds": [network["welfare"], unknown],
+    }
+    refused = people["counsellor"](CONSENT, {"input": data})["data"]["recordConsent"]
+    assert refused == {"consent": None, "errors": [{"code": "UNKNOWN_ORGANISATION"}]}
+    assert graph_counts() == before
+    assert _name(people["welfare"], subject) is None

@@ -1,5 +1,5 @@
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from referral_hub.consent.policy import (
     effective_state,
     guardian_speaks_for,
     permits,
+    years_later,
 )
 from referral_hub.core.errors import ErrorCode
 
@@ -143,7 +144,7 @@ def _valid(**changes):
         ({"organisationIds": []}, "organisationIds", ErrorCode.REQUIRED),
         ({"organisationKinds": ["NPO"]}, "areaCode", ErrorCode.REQUIRED),
         ({"validUntil": date(2026, 1, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
-        ({"validUntil": date(2030, 4, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
+        ({"validUntil": date(2029, 4, 2)}, "validUntil", ErrorCode.OUT_OF_RANGE),
         ({"validUntil": None}, "validUntil", ErrorCode.REQUIRED),
         ({"evidenceSha256": "xyz"}, "evidenceSha256", ErrorCode.INVALID),
         ({"evidenceSha256": None}, "evidenceSha256", ErrorCode.REQUIRED),
@@ -157,3 +158,38 @@ def test_consent_input_rules(changes, field, code):
 def test_an_adult_may_consent_for_themselves_and_verbal_needs_no_document():
     data = _valid(givenBy=GivenBy.SUBJECT, method=Method.VERBAL, evidenceSha256=None)
     assert consent_errors(data, birth_year=1990, today=TODAY) == []
+
+
+def test_a_consent_lasts_three_calendar_years_to_the_day():
+    # validFrom 2026-04-01 (from _valid): 2029-04-01 is the last allowed end, 04-02 is not.
+    assert consent_errors(_valid(validUntil=date(2029, 4, 1)), birth_year=2012, today=TODAY) == []
+    errors = consent_errors(_valid(validUntil=date(2029, 4, 2)), birth_year=2012, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [("validUntil", ErrorCode.OUT_OF_RANGE)]
+
+
+def test_three_years_from_29_february_ends_on_28_february():
+    assert years_later(date(2028, 2, 29), 3) == date(2031, 2, 28)
+    assert years_later(date(2026, 11, 28), 3) == date(2029, 11, 28)
+
+
+def test_a_consent_starts_at_most_90_days_after_it_is_recorded():
+    ahead = {"validFrom": TODAY + timedelta(days=90), "validUntil": TODAY + timedelta(days=400)}
+    assert consent_errors(_valid(**ahead), birth_year=2012, today=TODAY) == []
+    too_far = {**ahead, "validFrom": TODAY + timedelta(days=91)}
+    errors = consent_errors(_valid(**too_far), birth_year=2012, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [("validFrom", ErrorCode.OUT_OF_RANGE)]
+
+
+def test_organisation_kinds_must_be_kinds():
+    kinds = {"organisationKinds": ["WELFARE_OFFICE", "welfare"], "areaCode": "141313"}
+    errors = consent_errors(_valid(**kinds), birth_year=2012, today=TODAY)
+    assert [(e.field, e.code) for e in errors] == [("organisationKinds", ErrorCode.UNKNOWN_KIND)]
+    assert "welfare" in errors[0].message
+    assert (
+        consent_errors(
+            _valid(organisationKinds=["WELFARE_OFFICE"], areaCode="141313"),
+            birth_year=2012,
+            today=TODAY,
+        )
+        == []
+    )
