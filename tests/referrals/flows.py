@@ -33,8 +33,9 @@ READ = "query($id: ID!) { referral(id: $id) { id state summary consentState foll
 UNTIL = (date.today() + timedelta(days=180)).isoformat()
 
 
-def give_consent(people, subject, **changes):
-    data = {
+def consent_input(subject, **changes):
+    """A guardian's verbal consent to refer, as recordConsent takes it, with `changes`."""
+    return {
         "subjectId": subject,
         "givenBy": "GUARDIAN",
         "guardianRelationship": "母",
@@ -44,6 +45,10 @@ def give_consent(people, subject, **changes):
         "method": "VERBAL",
         **changes,
     }
+
+
+def give_consent(people, subject, **changes):
+    data = consent_input(subject, **changes)
     payload = people["counsellor"](CONSENT, {"input": data})["data"]["recordConsent"]
     assert payload["errors"] == []
     return payload["consent"]["id"]

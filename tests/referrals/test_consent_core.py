@@ -9,7 +9,7 @@ from graph import clock, session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member
-from tests.referrals.flows import CONSENT, READ, create, give_consent, move
+from tests.referrals.flows import CONSENT, READ, consent_input, create, give_consent, move
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 WHY = (
@@ -270,16 +270,7 @@ def test_a_deactivated_organisation_loses_its_sight(case):
 def test_guardian_consent_is_refused_for_an_adult(case):
     network, people, _ = case
     adult = _register(people, 1980)
-    data = {
-        "subjectId": adult,
-        "givenBy": "GUARDIAN",
-        "guardianRelationship": "母",
-        "purposes": ["REFERRAL"],
-        "categories": ["CONTACT"],
-        "validUntil": (date.today() + timedelta(days=30)).isoformat(),
-        "method": "VERBAL",
-        "organisationIds": [network["welfare"]],
-    }
+    data = consent_input(adult, organisationIds=[network["welfare"]])
     refused = people["counsellor"](CONSENT, {"input": data})["data"]["recordConsent"]
     assert refused["errors"] == [{"code": "INVALID"}]
 
@@ -361,16 +352,7 @@ def test_an_unknown_organisation_in_a_consent_is_refused_and_nothing_is_kept(cas
     network, people, subject = case
     before = graph_counts()
     unknown = "00000000-0000-4000-8000-000000000000"
-    data = {
-        "subjectId": subject,
-        "givenBy": "GUARDIAN",
-        "guardianRelationship": "母",
-        "purposes": ["REFERRAL"],
-        "categories": ["CONTACT"],
-        "validUntil": (date.today() + timedelta(days=30)).isoformat(),
-        "method": "VERBAL",
-        "organisationIds": [network["welfare"], unknown],
-    }
+    data = consent_input(subject, organisationIds=[network["welfare"], unknown])
     refused = people["counsellor"](CONSENT, {"input": data})["data"]["recordConsent"]
     assert refused == {"consent": None, "errors": [{"code": "UNKNOWN_ORGANISATION"}]}
     assert graph_counts() == before
