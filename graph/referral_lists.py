@@ -16,6 +16,7 @@ from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import read_basis
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 from graph.records import plain
+from graph.referrals import handoff_event
 
 # SENT or RECEIVED past its deadline, for a referral `n`.
 _OVERDUE: LiteralString = (
@@ -60,7 +61,9 @@ RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .
            from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
            lastEvent: head(COLLECT { MATCH (n)-[:HAS_EVENT]->(e:HandoffEvent)
-                                     RETURN e { .* } ORDER BY e.version DESC, e.at DESC }),
+                                     RETURN """
+    + handoff_event("e", "row.basis")
+    + """ ORDER BY e.version DESC, e.at DESC }),
            subjectSealed: CASE WHEN row.basis IS NOT NULL THEN s.sealed END,
            subjectKey: CASE WHEN row.basis IS NOT NULL THEN head(COLLECT {
              MATCH (s)-[:HAS_KEY]->(k:SubjectKey)

@@ -64,6 +64,20 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
 )
 
 
+def handoff_event(event: LiteralString, basis: LiteralString) -> LiteralString:
+    """A handoff event as readers get it: its note (sealed with the subject's key) only
+    where `basis` (the reader's basis to see the subject now) is not null."""
+    return (
+        event
+        + " { .id, .at, .action, .side, .fromState, .toState, .version, .actor,"
+        + " .organisationId, .reason, .outcome, .suggestedServiceId, noteSealed: CASE WHEN "
+        + basis
+        + " IS NOT NULL THEN "
+        + event
+        + ".noteSealed END }"
+    )
+
+
 def _sight_until(legal_basis: LiteralString) -> LiteralString:
     """When a statutory referral's sight ends, if it is sent now (null for consent)."""
     return (
@@ -132,7 +146,9 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
          ELSE EXISTS { MATCH (r)-[:UNDER]->(c:Consent) WHERE """
     + consent_covers("r.categories", "to")
     + """ }
-       END AS basis_holds
+       END AS basis_holds,
+       head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
 """
 )
 
@@ -155,15 +171,16 @@ SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
 CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
   id: randomUUID(), fromState: $from_state, toState: $to_state, action: $action,
   side: $side, actor: $actor, organisationId: $organisation_id, at: datetime(),
-  version: $version, reason: $reason, outcome: $outcome, note: $note,
+  version: $version, reason: $reason, outcome: $outcome, noteSealed: $note_sealed,
   suggestedServiceId: $suggested_service_id
 })
 RETURN r.id AS id
 """
 )
 
-# The subject's data on a referral (birth year, the sealed summary) is returned only
-# where the reader has a basis to see it now, for the categories the referral shares.
+# The subject's data on a referral (birth year, the sealed summary and notes, the needs)
+# is returned only where the reader has a basis to see it now, for the categories the
+# referral shares; the needs also go with the subject's key when the subject is erased.
 _GET: LiteralString = (
     """
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
@@ -198,9 +215,12 @@ RETURN r {
                                                                  RETURN o.id } } }),
            follows: head(COLLECT { MATCH (r)-[:FOLLOWS]->(p:Referral) RETURN p.id }),
            followedBy: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
-           needTags: COLLECT { MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code },
+           needTags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
+             MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code } END,
            events: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
-                             RETURN e { .* } ORDER BY e.version, e.at } } AS referral,
+                             RETURN """
+    + handoff_event("e", "basis")
+    + """ ORDER BY e.version, e.at } } AS referral,
        basis,
        CASE WHEN basis IS NOT NULL THEN head(COLLECT {
          MATCH (s)-[:HAS_KEY]->(k:SubjectKey)

@@ -84,7 +84,7 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         "requester": _organisation(referral["from"]),
         "performer": [_organisation(referral["to"])],
         "reasonCode": [
-            {"coding": [{"system": TAG_SYSTEM, "code": tag}]} for tag in referral["needTags"]
+            {"coding": [{"system": TAG_SYSTEM, "code": tag}]} for tag in referral["needTags"] or ()
         ]
         or None,
         "supportingInfo": [{"reference": consent_url}] if consent_url else None,

@@ -12,7 +12,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
-from referral_hub.subjects import keys
+from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
 
 REVIEW_NOTE_MAX = 2000
@@ -57,22 +57,29 @@ def referral_box(
         ),
     )
     for item in result.items:
-        item["subjectInitials"] = _initials(item)
+        personal, note = _opened(item, "subjectSealed", "lastEvent")
+        item["subjectInitials"] = initials(personal.get("nameKana"), personal.get("name"))
+        if item.get("lastEvent"):
+            item["lastEvent"]["note"] = note.get("note")
     return result
 
 
-def _opened(item: dict[str, Any], sealed_field: str) -> dict[str, Any]:
-    """The item's sealed data opened with its subject's key (both removed from the item);
-    empty where the statement returned none (no basis) or the key is erased."""
+def _opened(
+    item: dict[str, Any], sealed_field: str, event_field: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The item's sealed data and its event's sealed note, opened with the subject's key
+    (all three removed from the item); empty where the statement returned none (no
+    basis) or the key is erased."""
     sealed, wrapped = item.pop(sealed_field, None), item.pop("subjectKey", None)
-    if not sealed or not wrapped:
-        return {}
-    return keys.open_sealed_for(sealed, wrapped, subject_id=item["subjectId"])
-
-
-def _initials(item: dict[str, Any]) -> str | None:
-    personal = _opened(item, "subjectSealed")
-    return initials(personal.get("nameKana"), personal.get("name"))
+    event = item.get(event_field) if event_field else None
+    note = event.pop("noteSealed", None) if event else None
+    if not wrapped:
+        return {}, {}
+    key = keys.data_key(wrapped["masterKeyId"], wrapped["blob"], subject_id=item["subjectId"])
+    return (
+        crypto.open_sealed(sealed, key, subject_id=item["subjectId"]) if sealed else {},
+        crypto.open_sealed(note, key, subject_id=item["subjectId"]) if note else {},
+    )
 
 
 def _require_auditor(actor: Actor) -> None:
@@ -91,7 +98,7 @@ def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = Non
         audit=audit_record(actor, "STATUTORY_REVIEW_READ", "Subject", None, purpose="AUDIT"),
     )
     for item in result.items:
-        item["justification"] = _opened(item, "justificationSealed").get("justification")
+        item["justification"] = _opened(item, "justificationSealed")[0].get("justification")
     return result
 
 

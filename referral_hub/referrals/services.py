@@ -231,7 +231,7 @@ def referral_transition(
             "organisation_id": actor.organisation_id,
             "reason": step.reason.value if step.reason else None,
             "outcome": step.outcome.value if step.outcome else None,
-            "note": step.note,
+            "note_sealed": _sealed_note(step.note, row),
             "closes": step.to_state in handoff.CLOSED_STATES,
             "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
             "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
@@ -251,6 +251,17 @@ def referral_transition(
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)
+
+
+def _sealed_note(note: str | None, row: dict[str, Any]) -> str | None:
+    """A handoff note is about the subject (要配慮個人情報): sealed with the subject's key
+    like the summary, so consent, statutory sight and erasure govern it too."""
+    if not note or row["key"] is None:
+        # No key: the subject was erased, so nothing about them may be written down.
+        return None
+    key = row["key"]
+    data_key = keys.data_key(key["masterKeyId"], key["blob"], subject_id=row["subject_id"])
+    return crypto.seal({"note": note}, data_key, subject_id=row["subject_id"])
 
 
 def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
@@ -309,11 +320,23 @@ def referral_read(
     sealed = referral.pop("summarySealed", None)
     # The statement returns the sealed summary and the key only where the reader has a
     # basis to see the subject now (its own record, consent, or a statutory referral).
-    if sealed and row["key"]:
-        referral["summary"] = keys.open_sealed_for(
-            sealed, row["key"], subject_id=referral["subjectId"]
-        )["summary"]
+    if row["key"]:
+        data_key = keys.data_key(
+            row["key"]["masterKeyId"], row["key"]["blob"], subject_id=referral["subjectId"]
+        )
+        if sealed:
+            referral["summary"] = _opened(sealed, data_key, referral)["summary"]
+        for event in referral["events"]:
+            event["note"] = _opened(event["noteSealed"], data_key, referral).get("note")
+    for event in referral["events"]:
+        event.pop("noteSealed", None)
     return referral
+
+
+def _opened(sealed: str | None, data_key: bytes, referral: dict[str, Any]) -> dict[str, Any]:
+    if not sealed:
+        return {}
+    return crypto.open_sealed(sealed, data_key, subject_id=referral["subjectId"])
 
 
 def referral_as_fhir(*, actor: Actor, referral_id: str) -> dict[str, Any]:

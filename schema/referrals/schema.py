@@ -68,7 +68,9 @@ class HandoffEvent(graphene.ObjectType):
     organisation_id = graphene.ID()
     reason = graphene.String()
     outcome = graphene.String()
-    note = graphene.String()
+    note = graphene.String(
+        description="Sealed with the subject's key: null where the reader has no basis now."
+    )
     suggested_service_id = graphene.ID()
 
 
@@ -96,7 +98,10 @@ class Referral(graphene.ObjectType):
     version = graphene.Int(required=True, description="Name it when moving the referral.")
     urgency = graphene.Field(UrgencyEnum, required=True)
     categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    need_tags = graphene.List(graphene.NonNull(graphene.String), required=True)
+    need_tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="The needs (要配慮個人情報): null where the reader has no basis now.",
+    )
     summary = graphene.String(
         description="Decrypted for the sender, and for the receiver while the consent holds."
     )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from graph import clock, session
 from referral_hub.accounts.roles import Role
+from referral_hub.subjects import maintenance
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member
 from tests.referrals.flows import CONSENT, READ, consent_input, create, give_consent, move
@@ -245,6 +246,56 @@ def test_a_cancelled_draft_never_reaches_the_receiver(case):
     assert welfare(READ, {"id": referral})["data"]["referral"] is None
     refused = move(welfare, referral, "ACKNOWLEDGE", 2)
     assert refused["errors"] == [{"field": "id", "code": "NOT_FOUND"}]
+
+
+# --- 4. handoff notes and needs follow the subject's basis ---
+
+NOTE = "母親と面談。父の暴力あり。"
+TIMELINE = """
+query($id: ID!) { referral(id: $id) { needTags timeline { action note } } }"""
+INBOX_NOTES = "{ inbox(first: 50) { edges { node { lastEvent { action note } } } } }"
+WITHDRAW = "mutation($id: ID!) { withdrawConsent(id: $id) { errors { code } } }"
+_NOTE_PROPERTIES = """
+MATCH (:Referral {id: $id})-[:HAS_EVENT]->(e:HandoffEvent {action: 'ACKNOWLEDGE'})
+RETURN e.note AS clear, e.noteSealed AS sealed"""
+
+
+def _notes(caller, referral):
+    seen = caller(TIMELINE, {"id": referral})["data"]["referral"]
+    notes = [event["note"] for event in seen["timeline"] if event["action"] == "ACKNOWLEDGE"]
+    return seen["needTags"], notes
+
+
+def test_handoff_notes_and_needs_are_sealed_and_follow_the_subjects_basis(case, settings):
+    network, people, subject = case
+    consent = give_consent(people, subject, organisationIds=[network["welfare"]])
+    referral = create(people, subject, network["consult"])["data"]["createReferral"]["referral"]
+    welfare, counsellor = people["welfare"], people["counsellor"]
+    assert move(welfare, referral["id"], "ACKNOWLEDGE", 1, note=NOTE)["errors"] == []
+    stored = session.read(lambda tx: tx.single(_NOTE_PROPERTIES, id=referral["id"]))
+    assert stored["clear"] is None
+    assert NOTE not in stored["sealed"]
+    assert _notes(welfare, referral["id"]) == (["school_non_attendance"], [NOTE])
+    inbox = welfare(INBOX_NOTES)["data"]["inbox"]["edges"]
+    assert [edge["node"]["lastEvent"] for edge in inbox] == [
+        {"action": "ACKNOWLEDGE", "note": NOTE}
+    ]
+
+    # Withdrawn: the receiver keeps the referral's facts but neither the note nor the needs.
+    assert counsellor(WITHDRAW, {"id": consent})["data"]["withdrawConsent"]["errors"] == []
+    assert _notes(welfare, referral["id"]) == (None, [None])
+    assert _notes(counsellor, referral["id"]) == (["school_non_attendance"], [NOTE])
+
+    # Erased: the key is gone, and with it the note, for everyone.
+    settings.HUB_ERASURE_RETENTION_DAYS = 0
+    session.write(
+        lambda tx: tx.run(
+            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1S')",
+            id=subject,
+        ).consume()
+    )
+    assert maintenance.erase_due_subjects() == 1
+    assert _notes(counsellor, referral["id"]) == (None, [None])
 
 
 # --- 7. deactivated organisations ---
