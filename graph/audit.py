@@ -40,6 +40,11 @@ class AuditRecord:
     request_id: str | None = None
     client_address: str | None = None
     outcome: str = "OK"
+    # What a read of personal data rested on and returned (README: what an audit event
+    # says). Absent on events about no subject's data.
+    consent_id: str | None = None
+    categories: tuple[str, ...] | None = None
+    fields: tuple[str, ...] | None = None
 
 
 # Every stored field of an event except its hash, in the order the canonical text lists
@@ -67,6 +72,10 @@ HASHED_FIELDS: tuple[LiteralString, ...] = (
     "targetId",
     "targetType",
 )
+# Fields added later (issue 22): they enter the canonical text only when an event has
+# them, after the fields above, so every event written before them keeps its hash.
+OPTIONAL_HASHED_FIELDS: tuple[LiteralString, ...] = ("categories", "consentId", "fields")
+_LIST_FIELDS = frozenset({"categories", "fields"})
 _SEPARATOR = "\x1f"  # ASCII unit separator: never in any field the application writes
 
 
@@ -76,11 +85,20 @@ def _render(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
     return str(value)
 
 
 def canonical_text(fields: dict[str, Any]) -> str:
-    return _SEPARATOR.join(f"{name}={_render(fields.get(name))}" for name in HASHED_FIELDS)
+    return _SEPARATOR.join(
+        [f"{name}={_render(fields.get(name))}" for name in HASHED_FIELDS]
+        + [
+            f"{name}={_render(fields[name])}"
+            for name in OPTIONAL_HASHED_FIELDS
+            if fields.get(name) is not None
+        ]
+    )
 
 
 def event_hash(fields: dict[str, Any]) -> str:
@@ -92,7 +110,25 @@ def _cypher_canonical(var: LiteralString) -> LiteralString:
     parts: list[LiteralString] = []
     for name in HASHED_FIELDS:
         parts.append("'" + name + "=' + coalesce(toString(" + var + "." + name + "), '')")
-    return "hub.sha256(" + " + '\\u001f' + ".join(parts) + ")"
+    optional: list[LiteralString] = []
+    for name in OPTIONAL_HASHED_FIELDS:
+        value: LiteralString = var + "." + name
+        rendered: LiteralString = (
+            "CASE WHEN size(" + value + ") = 0 THEN '' ELSE reduce(t = head(" + value + "), "
+            "x IN tail(" + value + ") | t + ',' + x) END"
+            if name in _LIST_FIELDS
+            else value
+        )
+        optional.append(
+            "CASE WHEN "
+            + value
+            + " IS NULL THEN '' ELSE '\\u001f"
+            + name
+            + "=' + "
+            + rendered
+            + " END"
+        )
+    return "hub.sha256(" + " + '\\u001f' + ".join(parts) + " + " + " + ".join(optional) + ")"
 
 
 # The same hash in Cypher, over a map `e` holding the event's fields (hub.sha256 is
@@ -125,7 +161,7 @@ def append(tx: session.Tx, record: AuditRecord) -> dict[str, Any]:
     assert head is not None
     seq = int(head["seq"]) + 1
     fields: dict[str, Any] = {
-        **{_camel(k): v for k, v in asdict(record).items()},
+        **_record_fields(record),
         "id": str(uuid.uuid4()),
         "seq": seq,
         "chainSeq": f"{record.chain}#{seq}",
@@ -136,6 +172,11 @@ def append(tx: session.Tx, record: AuditRecord) -> dict[str, Any]:
     fields["hash"] = event_hash(fields)
     tx.run(_APPEND, chain=record.chain, fields=fields).consume()
     return fields
+
+
+def _record_fields(record: AuditRecord) -> dict[str, Any]:
+    """The record's fields by their stored names; lists as lists (the driver's type)."""
+    return {_camel(k): list(v) if isinstance(v, tuple) else v for k, v in asdict(record).items()}
 
 
 def _camel(name: str) -> str:
@@ -191,7 +232,7 @@ def verify_chain(
                 event.get("id"),
                 "prevHash does not match the previous event's hash",
             )
-        unknown = set(event) - set(HASHED_FIELDS) - {"hash"}
+        unknown = set(event) - set(HASHED_FIELDS) - set(OPTIONAL_HASHED_FIELDS) - {"hash"}
         if unknown:
             return BrokenLink(
                 chain,
@@ -307,25 +348,30 @@ def audit_export(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> li
 
 # A fragment for statements that read many subjects at once (inbox pages, the review
 # queue): it extends each subject's chain with one event, in the same statement as the
-# read. Needs in scope `reads`, a list of {subject, basis} (one per subject read), and
+# read. Needs in scope `reads`, a list of {subject, basis, consent} (one per subject read:
+# `consent` the consent id a 'CONSENT' basis rests on; a null basis for maintenance), and
 # `auditArea` (the reader's area code); takes $audit (see `audit_params`) and $genesis.
 # Chains are locked in subject order so two pages over the same subjects cannot deadlock.
 APPEND_FOR_SUBJECTS: LiteralString = (
     """
 CALL (reads, auditArea) {
   UNWIND reads AS read
-  WITH read.subject AS subject, min(read.basis) AS basis, auditArea
+  WITH read.subject AS subject, min(read.basis) AS basis, min(read.consent) AS consent,
+       auditArea
   ORDER BY subject
   MERGE (c:AuditChain {key: 'subject:' + subject})
   ON CREATE SET c.seq = 0, c.head = $genesis
   SET c.lockedAt = datetime()
-  WITH c, subject, basis, auditArea, c.seq + 1 AS seq
+  WITH c, subject, basis, consent, auditArea, c.seq + 1 AS seq
   WITH c, {
     chain: c.key, action: $audit.action, targetType: 'Subject', targetId: subject,
     actorUser: $audit.actorUser, actorUserId: $audit.actorUserId,
     actorOrganisation: $audit.actorOrganisation, actorRole: $audit.actorRole,
-    purpose: $audit.purpose, legalBasis: basis, statutory: basis STARTS WITH 'STATUTORY_',
+    purpose: $audit.purpose, legalBasis: basis,
+    statutory: coalesce(basis STARTS WITH 'STATUTORY_', false),
     requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: 'OK',
+    consentId: consent, categories: CASE WHEN basis IS NOT NULL THEN $audit.categories END,
+    fields: CASE WHEN basis IS NOT NULL THEN $audit.fields END,
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
     areaCode: auditArea, at: $audit.at
   } AS e
@@ -346,7 +392,7 @@ def audit_params(record: AuditRecord) -> dict[str, Any]:
     return {
         "genesis": GENESIS,
         "audit": {
-            **{_camel(k): v for k, v in asdict(record).items()},
+            **_record_fields(record),
             "at": datetime.now(UTC).isoformat(timespec="microseconds"),
         },
     }

@@ -66,6 +66,17 @@ def consent_covers(
 
 CONSENT_COVERS: LiteralString = consent_covers()
 
+
+def basis_consent(categories: LiteralString = "$categories") -> LiteralString:
+    """For the audit, the consent a 'CONSENT' basis of `reader` rests on: of those that
+    cover it now, the one that lasts longest (then by id, so the answer is stable)."""
+    return (
+        "head(COLLECT { MATCH (s)-[:GAVE]->(c:Consent) WHERE "
+        + consent_covers(categories, "reader")
+        + " RETURN c.id ORDER BY c.validUntil DESC, c.id })"
+    )
+
+
 OPEN_STATES: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
 # A draft has shared nothing yet: sight (statutory or in an inbox) starts when it is sent.
 SENT_OPEN_STATES: LiteralString = "['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"

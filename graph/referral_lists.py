@@ -13,7 +13,7 @@ from typing import Any, LiteralString
 
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
-from graph.consent_rule import read_basis
+from graph.consent_rule import basis_consent, read_basis
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 from graph.records import plain
 from graph.referrals import handoff_event
@@ -24,9 +24,10 @@ _OVERDUE: LiteralString = (
 )
 
 
-def _audited_rows(basis: LiteralString) -> LiteralString:
+def _audited_rows(basis: LiteralString, consent: LiteralString = "null") -> LiteralString:
     """A page's rows (`reader`, `n`, `sortKey` in scope) with their parties and each
-    subject's `basis`: the audit of every subject read, then one row per referral again."""
+    subject's `basis` (and the `consent` it rests on): the audit of every subject read,
+    then one row per referral again."""
     return (
         """
 MATCH (n)-[:FROM]->(from:Organisation),
@@ -34,10 +35,14 @@ MATCH (n)-[:FROM]->(from:Organisation),
 WITH reader, n, sortKey, from, svc, to, s, """
         + basis
         + """ AS basis
+WITH reader, n, sortKey, from, svc, to, s, basis, """
+        + consent
+        + """ AS consent
 WITH reader, collect({n: n, sortKey: sortKey, from: from, svc: svc, to: to, s: s,
-                      basis: basis}) AS rows
+                      basis: basis, consent: consent}) AS rows
 WITH rows, reader.areaCode AS auditArea,
-     [row IN rows WHERE row.basis IS NOT NULL | {subject: row.s.id, basis: row.basis}]
+     [row IN rows WHERE row.basis IS NOT NULL |
+      {subject: row.s.id, basis: row.basis, consent: row.consent}]
        AS reads
 """
         + APPEND_FOR_SUBJECTS
@@ -50,7 +55,7 @@ WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
 
 # From the paged rows to the answer: basis per row, the audit, then one row per referral.
 _PAGE_TAIL: LiteralString = (
-    _audited_rows(read_basis())
+    _audited_rows(read_basis(), "CASE WHEN basis = 'CONSENT' THEN " + basis_consent() + " END")
     + """
 RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .waitlisted,
            .legalBasis, .reviewState,

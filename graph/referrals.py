@@ -12,11 +12,11 @@ from typing import Any, LiteralString
 
 from graph import audit as audit_log
 from graph import session
-from graph.audit import AuditRecord
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
     TODAY,
+    basis_consent,
     consent_covers,
     read_basis,
     statutory_stands,
@@ -188,9 +188,12 @@ MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (reader:Organisation {id: $reader})
 WHERE reader = from OR (reader = to AND r.sentAt IS NOT NULL)
 WITH r, from, svc, to, s, reader, r.categories AS shared
-WITH r, from, svc, to, s, """
+WITH r, from, svc, to, s, reader, shared, """
     + read_basis("shared")
     + """ AS basis
+WITH r, from, svc, to, s, basis, CASE WHEN basis = 'CONSENT' THEN """
+    + basis_consent("shared")
+    + """ END AS consent
 RETURN r {
            consentState: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
                                         RETURN CASE WHEN c.state = 'ACTIVE'
@@ -221,7 +224,7 @@ RETURN r {
                              RETURN """
     + handoff_event("e", "basis")
     + """ ORDER BY e.version, e.at } } AS referral,
-       basis,
+       basis, consent,
        CASE WHEN basis IS NOT NULL THEN head(COLLECT {
          MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
          RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END AS key
@@ -230,7 +233,7 @@ RETURN r {
 
 
 def referral_create(
-    *, prepare: dict[str, Any], decide: Any, create: dict[str, Any], audit: AuditRecord
+    *, prepare: dict[str, Any], decide: Any, create: dict[str, Any], audit_for: Any
 ) -> dict[str, Any]:
     """In one transaction: lock the subject, look up consent/duplicates/capacity, let
     `decide` (pure, may raise) check them and add fields, then create and audit."""
@@ -239,7 +242,7 @@ def referral_create(
         row = tx.single(_PREPARE, **prepare)
         fields = decide(row)  # raises before anything is written
         tx.single(_CREATE, **create, **fields)
-        audit_log.append(tx, audit)
+        audit_log.append(tx, audit_for(fields))
         return {**(row or {}), **fields}
 
     return session.write(work)
@@ -266,7 +269,7 @@ def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, 
         row = tx.single(_GET, id=referral_id, reader=reader, purpose="REFERRAL")
         if row is None:
             return None
-        audit_log.append(tx, audit_for(row["referral"], row["basis"]))
+        audit_log.append(tx, audit_for(row["referral"], row["basis"], row["consent"]))
         return plain(row)
 
     return session.write(work)

@@ -10,29 +10,39 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
-from graph.consent_rule import OPEN_STATES, READ_BASIS, TODAY
+from graph.consent_rule import NOW, OPEN_STATES, READ_BASIS, TODAY, basis_consent
 from graph.errors import MissingReferences, NotFound
 from graph.records import plain
 
-_REGISTER: LiteralString = """
+# Every subject starts with a retention clock: a subject no consent ever covers (known
+# only through statutory referrals) is erased like one whose consent ended.
+_REGISTER: LiteralString = (
+    """
 MATCH (o:Organisation {id: $organisation_id})
 CREATE (s:Subject {id: $id, birthYear: $birth_year, areaCode: $area_code, sealed: $sealed,
-                   dupKey: $dup_key, createdAt: datetime()})
+                   dupKey: $dup_key, createdAt: datetime(),
+                   erasureDueAt: """
+    + NOW
+    + """ + duration({days: $retention_days})})
 CREATE (s)-[:REGISTERED_BY]->(o)
 CREATE (s)-[:HAS_KEY]->(:SubjectKey {subjectId: $id, masterKeyId: $master_key_id, blob: $blob})
 RETURN COLLECT { MATCH (d:Subject {dupKey: $dup_key}) WHERE d.id <> $id RETURN d.id }
        AS duplicates
 """
+)
 
 _READ: LiteralString = (
     """
 OPTIONAL MATCH (s:Subject {id: $id})
 OPTIONAL MATCH (reader:Organisation {id: $reader})
-WITH s, CASE WHEN s IS NOT NULL AND reader IS NOT NULL THEN """
+WITH s, reader, CASE WHEN s IS NOT NULL AND reader IS NOT NULL THEN """
     + READ_BASIS
     + """ END AS basis
+WITH s, basis, CASE WHEN basis = 'CONSENT' THEN """
+    + basis_consent()
+    + """ END AS consent
 OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
-RETURN s IS NOT NULL AS found, basis,
+RETURN s IS NOT NULL AS found, basis, consent,
        CASE WHEN basis IS NOT NULL THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
                                             .erasureDueAt, masterKeyId: k.masterKeyId,
                                             blob: k.blob } END AS subject
@@ -50,6 +60,7 @@ def subject_register(
     dup_key: str,
     master_key_id: str,
     blob: str,
+    retention_days: int,
     audit: AuditRecord,
 ) -> list[str]:
     """Create the subject and its wrapped key; return ids of likely duplicates."""
@@ -65,6 +76,7 @@ def subject_register(
             dup_key=dup_key,
             master_key_id=master_key_id,
             blob=blob,
+            retention_days=retention_days,
         )
         if row is None:
             raise NotFound(organisation_id)
@@ -90,18 +102,26 @@ def subject_read(
             return None
         basis = row["basis"]
         allowed = basis is not None
-        audit_log.append(tx, _with_basis(audit, basis) if allowed else _denied(audit))
+        audit_log.append(
+            tx, _with_basis(audit, basis, row["consent"]) if allowed else _denied(audit)
+        )
         return plain(row["subject"]) if allowed else None
 
     return session.write(work)
 
 
 def _denied(record: AuditRecord) -> AuditRecord:
-    return replace(record, outcome="DENIED", legal_basis=None)
+    """A refused read returned nothing: no basis, no consent, no fields."""
+    return replace(record, outcome="DENIED", legal_basis=None, consent_id=None, fields=())
 
 
-def _with_basis(record: AuditRecord, basis: str) -> AuditRecord:
-    return replace(record, legal_basis=basis, statutory=basis.startswith("STATUTORY_"))
+def _with_basis(record: AuditRecord, basis: str, consent_id: str | None) -> AuditRecord:
+    return replace(
+        record,
+        legal_basis=basis,
+        statutory=basis.startswith("STATUTORY_"),
+        consent_id=consent_id,
+    )
 
 
 _RECORD_CONSENT: LiteralString = """
@@ -149,7 +169,9 @@ CALL (c) {
 WITH s, c, withdrawn, ended
 SET s.erasureDueAt = CASE
   WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
-  ELSE datetime() + duration({days: $retention_days}) END
+  ELSE """
+    + NOW
+    + """ + duration({days: $retention_days}) END
 """
 )
 
@@ -257,7 +279,7 @@ WITH s, c
 """
     + _CONSENT_ENDED
     + """
-WITH collect({subject: s.id, basis: 'CONSENT'}) AS reads, count(c) AS expired,
+WITH collect({subject: s.id, basis: null}) AS reads, count(c) AS expired,
      reduce(all = [], batch IN collect(ended) | all + batch) AS ended, null AS auditArea
 """
     + APPEND_FOR_SUBJECTS
@@ -269,21 +291,26 @@ RETURN expired, ended
 # Crypto-shredding: the subject's data key is destroyed, so its ciphertext can never be
 # read again; the keyed name hash goes too. The subject node, its referrals (without
 # summaries anyone can open), the audit log and statistics stay valid. Never while an
-# ACTIVE consent or an open referral (a statutory one) still needs the subject.
+# ACTIVE consent or an open referral (a statutory one) still needs the subject, nor
+# within the retention period after the subject's last referral closed.
 _ERASE_DUE: LiteralString = (
     """
 MATCH (s:Subject)
-WHERE s.erasureDueAt <= datetime() AND s.erasedAt IS NULL
+WHERE s.erasureDueAt <= """
+    + NOW
+    + """ AND s.erasedAt IS NULL
   AND NOT EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) }
   AND NOT EXISTS { MATCH (s)<-[:FOR]-(r:Referral) WHERE r.state IN """
     + OPEN_STATES
-    + """ }
+    + """ OR r.closedAt > """
+    + NOW
+    + """ - duration({days: $retention_days}) }
 WITH s LIMIT $limit
 OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
 DETACH DELETE k
 SET s.erasedAt = datetime()
 REMOVE s.erasureDueAt, s.dupKey
-WITH collect({subject: s.id, basis: 'CONSENT'}) AS reads, count(s) AS erased,
+WITH collect({subject: s.id, basis: null}) AS reads, count(s) AS erased,
      null AS auditArea
 """
     + APPEND_FOR_SUBJECTS
@@ -305,7 +332,29 @@ def consents_expire(
     return (int(row["expired"]), list(row["ended"])) if row else (0, [])
 
 
-def subjects_erase_due(*, limit: int, audit: AuditRecord) -> int:
+# Subjects registered before every subject had a retention clock (issue 22) and that no
+# ACTIVE consent covers get one the first time the erasure task runs.
+_START_MISSING_CLOCKS: LiteralString = (
+    """
+MATCH (s:Subject)
+WHERE s.erasureDueAt IS NULL AND s.erasedAt IS NULL
+  AND NOT EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) }
+WITH s LIMIT $limit
+SET s.erasureDueAt = """
+    + NOW
+    + """ + duration({days: $retention_days})
+"""
+)
+
+
+def subjects_erase_due(*, limit: int, retention_days: int, audit: AuditRecord) -> int:
     """Destroy the keys of up to `limit` subjects whose erasure is due; returns how many."""
-    row = session.write(lambda tx: tx.single(_ERASE_DUE, limit=limit, **audit_params(audit)))
+
+    def work(tx: session.Tx) -> dict[str, Any] | None:
+        tx.run(_START_MISSING_CLOCKS, limit=limit, retention_days=retention_days).consume()
+        return tx.single(
+            _ERASE_DUE, limit=limit, retention_days=retention_days, **audit_params(audit)
+        )
+
+    row = session.write(work)
     return int(row["erased"]) if row else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
 
@@ -21,7 +23,12 @@ def audit_record(
     purpose: str | None = None,
     legal_basis: str | None = None,
     statutory: bool = False,
+    consent_id: str | None = None,
+    categories: Sequence[str] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> AuditRecord:
+    """`categories` and `fields` say what a read of personal data covered and returned
+    (sorted, so the same read always reads the same in the log)."""
     return AuditRecord(
         chain=chain or organisation_chain(actor),
         action=action,
@@ -36,6 +43,9 @@ def audit_record(
         statutory=statutory,
         request_id=actor.request_id,
         client_address=actor.client_address,
+        consent_id=consent_id,
+        categories=None if categories is None else tuple(sorted(categories)),
+        fields=None if fields is None else tuple(sorted(fields)),
     )
 
 

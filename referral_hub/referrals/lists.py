@@ -34,6 +34,10 @@ def initials(name_kana: str | None, name: str | None) -> str | None:
     return "".join(part[0] + "." for part in source) or None
 
 
+# What an inbox or outbox row shows of its subject, where the reader has a basis.
+BOX_FIELDS = ("initials", "lastEventNote")
+
+
 def referral_box(
     *,
     actor: Actor,
@@ -53,7 +57,13 @@ def referral_box(
         urgency=urgency,
         overdue=overdue,
         audit=audit_record(
-            actor, f"REFERRAL_{box.value}_READ", "Subject", None, purpose="REFERRAL"
+            actor,
+            f"REFERRAL_{box.value}_READ",
+            "Subject",
+            None,
+            purpose="REFERRAL",
+            categories=["CONTACT"],
+            fields=BOX_FIELDS,
         ),
     )
     for item in result.items:
@@ -95,7 +105,14 @@ def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = Non
         page=page,
         area_codes=auditor_area_codes(actor),
         reviewed=reviewed,
-        audit=audit_record(actor, "STATUTORY_REVIEW_READ", "Subject", None, purpose="AUDIT"),
+        audit=audit_record(
+            actor,
+            "STATUTORY_REVIEW_READ",
+            "Subject",
+            None,
+            purpose="AUDIT",
+            fields=["justification"],
+        ),
     )
     for item in result.items:
         item["justification"] = _opened(item, "justificationSealed")[0].get("justification")

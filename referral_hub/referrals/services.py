@@ -35,9 +35,15 @@ SUMMARY_MAX = 2000
 
 
 def _audit(
-    actor: Actor, action: str, referral_id: str, subject_id: str, basis: str | None
+    actor: Actor,
+    action: str,
+    referral_id: str,
+    subject_id: str,
+    basis: str | None,
+    **read: Any,
 ) -> AuditRecord:
-    """Events about a referral chain on its subject; a statutory referral marks them all."""
+    """Events about a referral chain on its subject, under the basis they rest on;
+    `read` names the consent, categories and fields of what the event disclosed."""
     return audit_record(
         actor,
         action,
@@ -47,7 +53,12 @@ def _audit(
         purpose="REFERRAL",
         legal_basis=basis,
         statutory=is_statutory(basis),
+        **read,
     )
+
+
+# What a referral read shows of its subject, where the reader has a basis to see it.
+READ_FIELDS = ("birthYear", "needTags", "notes", "summary")
 
 
 # Handoff steps the other side hears of (see referral_hub/notifications/messages.py).
@@ -143,7 +154,15 @@ def referral_create(
             "follows_id": follows_id,
             "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
         },
-        audit=_audit(actor, "REFERRAL_CREATE", referral_id, subject_id, basis.value),
+        audit_for=lambda row: _audit(
+            actor,
+            "REFERRAL_CREATE",
+            referral_id,
+            subject_id,
+            basis.value,
+            consent_id=None if is_statutory(basis) else row["consent_id"],
+            categories=categories,
+        ),
     )
     if state == handoff.State.SENT:
         announce(Kind.SENT, referral_id, 1)
@@ -303,14 +322,16 @@ def referral_read(
     row = referral_repo.referral_get(
         referral_id=key,
         reader=actor.organisation_id or "",
-        audit_for=lambda referral, basis: _audit(
+        audit_for=lambda referral, basis, consent_id: _audit(
             actor,
             action,
             key,
             referral["subjectId"],
-            # What the read rests on; a statutory referral marks its reads even when the
-            # reader could also have seen the subject under consent.
-            referral["legalBasis"] if is_statutory(referral["legalBasis"]) else basis,
+            # What the read rests on now (a lapsed statutory referral rests on nothing).
+            basis,
+            consent_id=consent_id,
+            categories=referral["categories"],
+            fields=READ_FIELDS if basis else (),
         ),
     )
     if row is None:

@@ -33,10 +33,12 @@ def expire_consents() -> int:
 
 
 def erase_due_subjects() -> int:
-    """Destroy the data keys of subjects whose retention after the last consent ended."""
+    """Destroy the data keys of subjects whose retention has run out: after registration
+    or the last consent ended, and after the last referral closed."""
     return drain(
         lambda limit: subject_repo.subjects_erase_due(
             limit=limit,
+            retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
             audit=audit_record(SYSTEM, "SUBJECT_ERASE", "Subject", None, purpose="MAINTENANCE"),
         )
     )

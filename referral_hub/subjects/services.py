@@ -86,6 +86,7 @@ def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str
         else f"none:{subject_id}",
         master_key_id=master.key_id,
         blob=wrapped.blob,
+        retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
         audit=audit_record(
             actor,
             "SUBJECT_REGISTER",
@@ -93,7 +94,9 @@ def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str
             subject_id,
             chain=subject_chain(subject_id),
             purpose=Purpose.REFERRAL.value,
-            legal_basis="CONSENT",
+            # The registering organisation writes its own record; no consent exists yet.
+            legal_basis="OWN_RECORD",
+            fields=[field for field in PERSONAL_FIELDS if values.get(field)],
         ),
     )
     subject = {
@@ -131,7 +134,9 @@ def subject_read(
             key,
             chain=subject_chain(key),
             purpose=purpose.value,
-            legal_basis="CONSENT",
+            categories=categories,
+            # The basis and consent come from the statement that decides (graph/subjects.py).
+            fields=[field for field in fields if field in FIELD_CATEGORIES],
         ),
     )
     if row is None:
@@ -196,7 +201,8 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
                 "Consent",
                 consent_id,
                 chain=subject_chain(subject_id),
-                legal_basis="CONSENT",
+                legal_basis="OWN_RECORD",
+                consent_id=consent_id,
             ),
         )
     except NotFound:
@@ -234,7 +240,8 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
                 "Consent",
                 key,
                 chain=subject_chain(consent["subjectId"]),
-                legal_basis="CONSENT",
+                legal_basis="OWN_RECORD",
+                consent_id=key,
             ),
         )
     except (ValueError, NotFound):

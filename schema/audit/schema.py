@@ -24,8 +24,20 @@ class AuditEvent(graphene.ObjectType):
     actor_organisation = graphene.ID()
     actor_role = graphene.String()
     purpose = graphene.String()
-    legal_basis = graphene.String()
+    legal_basis = graphene.String(
+        description="What the action rested on: OWN_RECORD, CONSENT, a STATUTORY_ basis, "
+        "or null (maintenance, a refused read)."
+    )
     statutory = graphene.Boolean(required=True)
+    consent_id = graphene.ID(description="The consent a CONSENT basis rested on.")
+    categories = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="The data categories a read of personal data was checked for.",
+    )
+    fields = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="The personal fields the read returned (empty when refused).",
+    )
     request_id = graphene.String()
     client_address = graphene.String()
     area_code = graphene.String()
@@ -40,6 +52,7 @@ for _field in (
     "actor_organisation",
     "actor_role",
     "legal_basis",
+    "consent_id",
     "request_id",
     "client_address",
     "area_code",

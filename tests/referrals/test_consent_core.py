@@ -5,6 +5,7 @@ here failed before its fix. Time moves with graph/clock.py, the clock every stat
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from graph import audit as audit_log
 from graph import clock, session
 from referral_hub.accounts.roles import Role
 from referral_hub.subjects import maintenance
@@ -394,6 +395,155 @@ def test_statistics_never_returns_identified_data_even_when_consented(case):
     assert _name(welfare, subject) == "山田 太郎"
     assert _name(welfare, subject, "STATISTICS") is None
     assert _name(people["counsellor"], subject, "STATISTICS") is None
+
+
+# --- 11. the audit says what was read, under what ---
+
+_EVENTS = """
+MATCH (e:AuditEvent {chain: 'subject:' + $subject})
+RETURN e.action AS action, e.outcome AS outcome, e.legalBasis AS basis,
+       e.statutory AS statutory, e.consentId AS consent, e.categories AS categories,
+       e.fields AS fields, e.actorOrganisation AS organisation
+ORDER BY e.seq"""
+REFERRAL_READ = "query($id: ID!) { referral(id: $id) { id summary } }"
+
+
+def _events(subject, organisation=None):
+    rows = session.read(lambda tx: tx.rows(_EVENTS, subject=subject))
+    return [
+        {k: v for k, v in row.items() if k != "organisation"}
+        for row in rows
+        if organisation is None or row["organisation"] == organisation
+    ]
+
+
+def _event(action, basis, consent=None, categories=None, fields=None, outcome="OK"):
+    return {
+        "action": action,
+        "outcome": outcome,
+        "basis": basis,
+        "statutory": bool(basis and basis.startswith("STATUTORY_")),
+        "consent": consent,
+        "categories": categories,
+        "fields": fields,
+    }
+
+
+def test_every_audit_event_names_its_basis_consent_categories_and_fields(case):
+    network, people, subject = case
+    consent = give_consent(people, subject, organisationIds=[network["welfare"]])
+    referral = create(people, subject, network["consult"])["data"]["createReferral"]["referral"]
+    welfare, npo = people["welfare"], people["npo"]
+    assert _name(welfare, subject) == "山田 太郎"
+    assert _name(npo, subject) is None
+    assert welfare(INBOX)["data"]["inbox"]["edges"] != []
+    assert welfare(REFERRAL_READ, {"id": referral["id"]})["data"]["referral"]["summary"]
+
+    school = _events(subject, network["school"])
+    assert school[:3] == [
+        _event("SUBJECT_REGISTER", "OWN_RECORD", fields=["contact", "name"]),
+        _event("CONSENT_RECORD", "OWN_RECORD", consent=consent),
+        _event("REFERRAL_CREATE", "CONSENT", consent, ["CONTACT"]),
+    ]
+    assert _events(subject, network["welfare"]) == [
+        _event("SUBJECT_READ", "CONSENT", consent, ["CONTACT"], ["name"]),
+        _event(
+            "REFERRAL_INBOX_READ", "CONSENT", consent, ["CONTACT"], ["initials", "lastEventNote"]
+        ),
+        _event(
+            "REFERRAL_READ",
+            "CONSENT",
+            consent,
+            ["CONTACT"],
+            ["birthYear", "needTags", "notes", "summary"],
+        ),
+    ]
+    assert _events(subject, network["npo"]) == [
+        _event("SUBJECT_READ", None, None, ["CONTACT"], [], outcome="DENIED")
+    ]
+    assert [broken for _, _, broken in audit_log.verify_all() if broken] == []
+
+
+def test_a_lapsed_statutory_read_is_not_marked_statutory_and_maintenance_claims_no_basis(
+    case, settings
+):
+    network, people, subject = case
+    settings.HUB_STATUTORY_SIGHT_DAYS = 10
+    referral = _statutory(people, subject, network["consult"])["referral"]["id"]
+    welfare = people["welfare"]
+    welfare(REFERRAL_READ, {"id": referral})
+    with clock.frozen_at(datetime.now(TOKYO) + timedelta(days=11)):
+        welfare(REFERRAL_READ, {"id": referral})
+    reads = [e for e in _events(subject, network["welfare"]) if e["action"] == "REFERRAL_READ"]
+    shared = ["CONTACT"]
+    assert reads == [
+        _event(
+            "REFERRAL_READ",
+            "STATUTORY_SWA_106_6",
+            None,
+            shared,
+            ["birthYear", "needTags", "notes", "summary"],
+        ),
+        _event("REFERRAL_READ", None, None, shared, []),
+    ]
+
+    other = _register(people, 2012)
+    last_day = (date.today() + timedelta(days=1)).isoformat()
+    give_consent(people, other, organisationIds=[network["welfare"]], validUntil=last_day)
+    settings.HUB_ERASURE_RETENTION_DAYS = 0
+    with clock.frozen_at(datetime.now(TOKYO) + timedelta(days=3)):
+        assert maintenance.expire_consents() == 1
+        assert maintenance.erase_due_subjects() == 1
+    system = [e for e in _events(other) if e["action"] in ("CONSENT_EXPIRE", "SUBJECT_ERASE")]
+    assert system == [_event("CONSENT_EXPIRE", None), _event("SUBJECT_ERASE", None)]
+    assert [broken for _, _, broken in audit_log.verify_all() if broken] == []
+
+
+# --- 12. every subject has a retention clock ---
+
+_ERASED = "MATCH (s:Subject) WHERE s.id IN $ids AND s.erasedAt IS NOT NULL RETURN s.id AS id"
+
+
+def _erased(*subjects):
+    maintenance.erase_due_subjects()
+    return {row["id"] for row in session.read(lambda tx: tx.rows(_ERASED, ids=list(subjects)))}
+
+
+def test_a_subject_never_under_consent_is_erased_after_registration_and_last_close(case, settings):
+    network, people, subject = case
+    settings.HUB_ERASURE_RETENTION_DAYS = 30
+    idle = _register(people, 2013)
+    referral = _statutory(people, subject, network["consult"])["referral"]["id"]
+    now = datetime.now(TOKYO)
+    with clock.frozen_at(now + timedelta(days=29, hours=23)):
+        assert _erased(idle, subject) == set()
+    with clock.frozen_at(now + timedelta(days=30, minutes=1)):
+        # The idle registration is gone; the statutory subject waits for its open referral.
+        assert _erased(idle, subject) == {idle}
+    welfare = people["welfare"]
+    assert move(welfare, referral, "DECLINE", 1, reason="NOT_ELIGIBLE")["errors"] == []
+    closed = datetime.now(TOKYO)
+    with clock.frozen_at(closed + timedelta(days=29, hours=23)):
+        assert _erased(subject) == set()
+    with clock.frozen_at(closed + timedelta(days=30, minutes=1)):
+        assert _erased(subject) == {subject}
+
+
+def test_a_subject_registered_before_retention_clocks_gets_one_from_the_erasure_task(
+    case, settings
+):
+    _, _, subject = case
+    settings.HUB_ERASURE_RETENTION_DAYS = 30
+    session.write(
+        lambda tx: tx.run("MATCH (s:Subject {id: $id}) REMOVE s.erasureDueAt", id=subject).consume()
+    )
+    first_run = datetime.now(TOKYO) + timedelta(days=100)
+    with clock.frozen_at(first_run):
+        assert _erased(subject) == set()
+    with clock.frozen_at(first_run + timedelta(days=29, hours=23)):
+        assert _erased(subject) == set()
+    with clock.frozen_at(first_run + timedelta(days=30, minutes=1)):
+        assert _erased(subject) == {subject}
 
 
 # --- 13. no silent drops -------------------------------------------------------------------

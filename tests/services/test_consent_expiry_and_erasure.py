@@ -84,6 +84,10 @@ def test_expiry_cascades_and_erasure_shreds_the_key(case, celery_worker_process)
     assert all(broken is None for _, _, broken in audit_log.verify_all())
 
 
+# The worker's HUB_ERASURE_RETENTION_DAYS is the default, 30.
+_CLOSED_LONG_AGO = "MATCH (r:Referral {id: $id}) SET r.closedAt = datetime() - duration('P31D')"
+
+
 def _erasure_due_now(subject):
     session.write(
         lambda tx: tx.run(
@@ -110,4 +114,6 @@ def test_no_erasure_while_a_consent_is_active_or_a_statutory_referral_is_open(
     assert run(tasks.erase_due_subjects) == 0  # the open statutory referral still needs it
 
     assert move(people["welfare"], referral, "DECLINE", 1, reason="NOT_ELIGIBLE")["errors"] == []
+    assert run(tasks.erase_due_subjects) == 0  # closed today: the retention period runs
+    session.write(lambda tx: tx.run(_CLOSED_LONG_AGO, id=referral).consume())
     assert run(tasks.erase_due_subjects) == 1

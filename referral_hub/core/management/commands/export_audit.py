@@ -27,6 +27,9 @@ COLUMNS = [
     "purpose",
     "legalBasis",
     "statutory",
+    "consentId",
+    "categories",
+    "fields",
     "requestId",
     "clientAddress",
     "areaCode",
@@ -67,5 +70,9 @@ class Command(BaseCommand):
                     handle, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n"
                 )
                 writer.writeheader()
-                writer.writerows(events)
+                writer.writerows(
+                    # A list (categories, fields) is one cell, its items joined by spaces.
+                    {k: " ".join(v) if isinstance(v, list) else v for k, v in event.items()}
+                    for event in events
+                )
         self.stdout.write(self.style.SUCCESS(f"{len(events)} audit events written to {path}"))
