@@ -15,7 +15,10 @@ from graph.errors import MissingReferences, NotFound
 from graph.records import plain
 
 # Every subject starts with a retention clock: a subject no consent ever covers (known
-# only through statutory referrals) is erased like one whose consent ended.
+# only through statutory referrals) is erased like one whose consent ended. Duplicate
+# hints name only subjects the registering organisation may already see (its own, or
+# under consent or statute): the answer is the same whether or not a match exists
+# elsewhere, so it proves nothing about other organisations' subjects.
 _REGISTER: LiteralString = (
     """
 MATCH (o:Organisation {id: $organisation_id})
@@ -26,8 +29,13 @@ CREATE (s:Subject {id: $id, birthYear: $birth_year, areaCode: $area_code, sealed
     + """ + duration({days: $retention_days})})
 CREATE (s)-[:REGISTERED_BY]->(o)
 CREATE (s)-[:HAS_KEY]->(:SubjectKey {subjectId: $id, masterKeyId: $master_key_id, blob: $blob})
-RETURN COLLECT { MATCH (d:Subject {dupKey: $dup_key}) WHERE d.id <> $id RETURN d.id }
-       AS duplicates
+WITH o AS reader
+RETURN COLLECT {
+  MATCH (s:Subject {dupKey: $dup_key}) WHERE s.id <> $id AND """
+    + READ_BASIS
+    + """ IS NOT NULL
+  RETURN s.id ORDER BY s.id
+} AS duplicates
 """
 )
 
@@ -77,6 +85,8 @@ def subject_register(
             master_key_id=master_key_id,
             blob=blob,
             retention_days=retention_days,
+            purpose="REFERRAL",
+            categories=["CONTACT"],
         )
         if row is None:
             raise NotFound(organisation_id)

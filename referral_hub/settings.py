@@ -151,6 +151,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tsunagari@localhost")
 # Links in notifications point here; they carry a reference, never personal data.
 HUB_PUBLIC_URL = os.environ.get("HUB_PUBLIC_URL", "http://127.0.0.1:8000")
 HUB_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("HUB_WEBHOOK_TIMEOUT_SECONDS", "5"))
+# Hosts a webhook may reach over plain http and on a non-public address (a receiver on
+# this machine in tests or development); empty in production: public https only.
+HUB_WEBHOOK_ALLOWED_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get("HUB_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+    if host.strip()
+]
 # First retry after this many seconds, doubling each time (6 retries at most).
 HUB_NOTIFY_BACKOFF_SECONDS = float(os.environ.get("HUB_NOTIFY_BACKOFF_SECONDS", "30"))
 
@@ -183,6 +190,12 @@ GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "20"))
 GRAPHQL_MAX_OPERATIONS = int(os.environ.get("GRAPHQL_MAX_OPERATIONS", "3"))
 GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "5000"))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(64 * 1024)))
+# Lexical tokens one document may have (the parser stops counting there).
+GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
+# Wall-clock budget of the specification's validation rules (VALIDATION_TOO_SLOW).
+GRAPHQL_VALIDATION_BUDGET_SECONDS = float(
+    os.environ.get("GRAPHQL_VALIDATION_BUDGET_SECONDS", "0.5")
+)
 # Introspection is for development; production clients use the checked-in SDL.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 LOGIN_URL = "/accounts/login/"

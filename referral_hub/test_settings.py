@@ -32,3 +32,5 @@ EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = str(_TEST.neo4j.data_dir.parent / "mail")
 HUB_NOTIFY_BACKOFF_SECONDS = 0.2
 HUB_WEBHOOK_TIMEOUT_SECONDS = 2.0
+# The tests' webhook receivers listen on this machine.
+HUB_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]

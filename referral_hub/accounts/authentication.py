@@ -10,6 +10,7 @@ from referral_hub.accounts import tokens
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
+from referral_hub.core import ratelimit
 from referral_hub.core.errors import ErrorCode, PublicError
 
 ORGANISATION_HEADER = "X-Organisation-Id"
@@ -19,6 +20,17 @@ SESSION_ORGANISATION = "organisation_id"
 def client_address(request: HttpRequest) -> str | None:
     # Behind a proxy the deployment sets a trusted header; REMOTE_ADDR is the safe default.
     return request.META.get("REMOTE_ADDR")
+
+
+# Failed bearer-token attempts per client address (README: request limits).
+BEARER_FAILURES = {"limit": 20, "window_seconds": 300}
+
+
+def _issuer_still_holds(token: ApiToken) -> None:
+    """An organisation token acts with its issuer's authority: it works only while the
+    issuer may still carry it (tokens.issuer_may_carry); removing a membership disables it."""
+    if not tokens.issuer_may_carry(token.user, token.organisation_id, token.role):
+        raise tokens.TokenError("The issuer of this API token no longer holds its role.")
 
 
 def uses_bearer_token(request: HttpRequest) -> bool:
@@ -39,7 +51,13 @@ def actor_for(request: HttpRequest) -> Actor | None:
             raise PublicError(ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token>'.")
         try:
             token = tokens.authenticate(raw.strip())
+            if token.kind == ApiToken.Kind.ORGANISATION:
+                _issuer_still_holds(token)
         except tokens.TokenError as exc:
+            # Failed attempts are counted per address like password guesses; past the
+            # limit they answer RATE_LIMITED. Valid tokens never touch the counter, so a
+            # Redis outage does not lock out the agencies' systems.
+            ratelimit.hit("bearer-failure", client_address(request) or "", **BEARER_FAILURES)
             raise PublicError(ErrorCode.UNAUTHENTICATED, str(exc)) from None
         if token.kind == ApiToken.Kind.ORGANISATION:
             return Actor(

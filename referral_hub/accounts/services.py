@@ -54,6 +54,15 @@ def token_issue(
                     "role must be one of " + ", ".join(r.value for r in MACHINE_ROLES) + ".",
                 )
             )
+        elif not actor.has_role(Role(role)):
+            # A token never carries more than its issuer holds here (SYSTEM_ADMIN holds all).
+            errors.append(
+                FieldError(
+                    "role",
+                    ErrorCode.FORBIDDEN,
+                    f"You do not hold the role {role} in this organisation.",
+                )
+            )
         else:
             machine_role = Role(role)
     if errors:
@@ -95,7 +104,10 @@ def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 
 
 def tokens_visible_to(actor: Actor) -> Any:
-    """Your own tokens, and for an ORG_ADMIN also the organisation's machine tokens."""
+    """A machine token sees only itself; a person their own tokens, and an ORG_ADMIN also
+    the organisation's machine tokens."""
+    if actor.machine:
+        return ApiToken.objects.filter(pk=actor.token_id)
     query = ApiToken.objects.filter(user_id=actor.user_id)
     if actor.organisation_id and actor.has_role(Role.ORG_ADMIN):
         query = query | ApiToken.objects.filter(organisation_id=actor.organisation_id)

@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from referral_hub.accounts.models import ApiToken
+from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
 
 TOKEN_PREFIX = "tsu"  # noqa: S105 - a label, not a secret
@@ -56,6 +57,21 @@ def issue(
         expires_at=timezone.now() + timedelta(days=days),
     )
     return token, record
+
+
+def issuer_may_carry(user: AbstractBaseUser, organisation_id: Any, role: str) -> bool:
+    """May `user` give an organisation token with `role` for that organisation? Only an
+    ORG_ADMIN there who also holds `role` there, or a system administrator. Checked when
+    the token is issued and again every time it is used."""
+    if getattr(user, "is_superuser", False):
+        return True
+    held = set(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
+    if any(held_role == Role.SYSTEM_ADMIN.value for _, held_role in held):
+        return True
+    here = {
+        held_role for organisation, held_role in held if str(organisation) == str(organisation_id)
+    }
+    return {Role.ORG_ADMIN.value, role} <= here
 
 
 def authenticate(token: str) -> ApiToken:

@@ -26,11 +26,15 @@ def _redis() -> redis.Redis:
     return _client
 
 
-def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> None:
-    """Count one attempt; raise PublicError(RATE_LIMITED) past `limit` in the window."""
+def _name(scope: str, key: str, window_seconds: int) -> str:
     window = int(time.time()) // window_seconds
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]  # no usernames in Redis
-    name = f"ratelimit:{scope}:{digest}:{window}"
+    return f"ratelimit:{scope}:{digest}:{window}"
+
+
+def hit(scope: str, key: str, *, limit: int, window_seconds: int) -> None:
+    """Count one attempt; raise PublicError(RATE_LIMITED) past `limit` in the window."""
+    name = _name(scope, key, window_seconds)
     try:
         pipe = _redis().pipeline()
         pipe.incr(name)

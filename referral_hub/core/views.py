@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -10,20 +11,14 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.http import require_GET
-from graphene_django.views import GraphQLView
-from graphql import (
-    GraphQLError,
-    GraphQLSyntaxError,
-    NoSchemaIntrospectionCustomRule,
-    ValidationRule,
-    specified_rules,
-)
+from graphene_django.views import GraphQLView, HttpError
+from graphql import GraphQLError, GraphQLSyntaxError
 
 from graph.errors import GraphUnavailable
 from referral_hub.accounts.authentication import uses_bearer_token
 from referral_hub.core import health
 from referral_hub.core.errors import ErrorCode, PublicError
-from schema.core.limits import limits_rule
+from schema.core import entry
 
 log = logging.getLogger("referral_hub.graphql")
 
@@ -34,42 +29,58 @@ def _error_response(status: int, code: str, message: str) -> JsonResponse:
     )
 
 
-def _validation_rules() -> list[type[ValidationRule]]:
-    rules = [
-        *specified_rules,
-        limits_rule(
-            max_depth=settings.GRAPHQL_MAX_DEPTH,
-            max_aliases=settings.GRAPHQL_MAX_ALIASES,
-            max_operations=settings.GRAPHQL_MAX_OPERATIONS,
-            max_cost=settings.GRAPHQL_MAX_COST,
-            page_max=settings.GRAPHQL_PAGE_SIZE_MAX,
-        ),
-    ]
-    if not settings.GRAPHQL_INTROSPECTION:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    return rules
+class Refused(Exception):
+    """A request refused before it is a GraphQL document: its status and typed code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+_JSON_TYPES = {"application/json", "application/graphql-response+json"}
 
 
 class HubGraphQLView(GraphQLView):
     """GraphQL endpoint whose errors always carry a code and never an internal message.
 
-    It also bounds each request (body size, depth, aliases, operations, cost) and checks
-    CSRF for cookie-authenticated POSTs; bearer-token requests carry no ambient
-    credential, so they need no CSRF token.
+    Every document runs through schema/core/entry.py `run`, the one entry point the web
+    pages use too. Before that, this view refuses what is not a well-formed request
+    (each with its own code, logged at WARNING without a traceback), bounds the body,
+    takes operations over POST only (a cross-site GET link must not act in a signed-in
+    user's name), and checks CSRF for cookie-authenticated POSTs; bearer-token requests
+    carry no ambient credential, so they need no CSRF token.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validation_rules = _validation_rules()
-
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if not length.isdigit() or int(length) > settings.GRAPHQL_MAX_BODY_BYTES:
-            return _error_response(
+        try:
+            self._admit(request)
+            return super().dispatch(request, *args, **kwargs)
+        except Refused as refused:
+            log.warning(
+                "refused request %s: %s %s",
+                getattr(request, "request_id", None),
+                refused.code,
+                refused.message,
+            )
+            return _error_response(refused.status, refused.code, refused.message)
+
+    def _admit(self, request: HttpRequest) -> None:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if chunked and not length:
+            raise Refused(411, "LENGTH_REQUIRED", "Send the body with a Content-Length.")
+        if length and (not length.isdigit() or int(length) > settings.GRAPHQL_MAX_BODY_BYTES):
+            raise Refused(
                 413,
                 "REQUEST_TOO_LARGE",
                 f"Requests are limited to {settings.GRAPHQL_MAX_BODY_BYTES} bytes.",
             )
+        if request.method == "GET" and any(
+            key in request.GET for key in ("query", "variables", "operationName")
+        ):
+            raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
+        if request.method not in ("GET", "POST"):
+            raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
         if (
             request.method == "POST"
             and not uses_bearer_token(request)
@@ -77,18 +88,60 @@ class HubGraphQLView(GraphQLView):
         ):
             refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
             if refusal is not None:
-                return _error_response(
+                raise Refused(
                     403, "CSRF_FAILED", "Cookie-authenticated requests need the CSRF token."
                 )
-        return super().dispatch(request, *args, **kwargs)
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.method != "POST":
+            return {}
+        content_type = self.get_content_type(request)
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return {key: request.POST.get(key) for key in request.POST}
+        if content_type not in _JSON_TYPES and content_type != "application/graphql":
+            raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as application/json.")
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(400, "INVALID_ENCODING", "The body is not valid UTF-8.") from None
+        if content_type == "application/graphql":
+            return {"query": body}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            raise Refused(400, "MALFORMED_JSON", "The body is not valid JSON.") from None
+        if isinstance(data, list):
+            raise Refused(400, "BATCH_NOT_SUPPORTED", "Send one operation per request.")
+        if not isinstance(data, dict):
+            raise Refused(400, "BODY_NOT_AN_OBJECT", "The body must be a JSON object.")
+        return data
+
+    @staticmethod
+    def get_graphql_params(request: HttpRequest, data: dict[str, Any]) -> tuple[Any, ...]:
+        variables = data.get("variables")
+        if isinstance(variables, str):
+            try:
+                variables = json.loads(variables) if variables.strip() else None
+            except ValueError:
+                raise Refused(400, "BAD_VARIABLES", "`variables` is not valid JSON.") from None
+        operation_name = data.get("operationName")
+        return data.get("query"), variables, operation_name, None
 
     def get_context(self, request: HttpRequest) -> HttpRequest:
         return request
 
-    def execute_graphql_request(self, request, data, query, variables, operation_name, *args):  # type: ignore[no-untyped-def]
+    def execute_graphql_request(  # type: ignore[no-untyped-def]
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
         self._current_request = request
-        return super().execute_graphql_request(
-            request, data, query, variables, operation_name, *args
+        if not query and show_graphiql:
+            return None
+        return entry.run(
+            request,
+            query=query,
+            variables=variables,
+            operation_name=operation_name,
+            allow_mutations=request.method == "POST",
         )
 
     def format_error(self, error: Exception) -> dict[str, Any]:  # type: ignore[override]
@@ -109,6 +162,9 @@ def format_public_error(error: Exception, *, request_id: str | None) -> dict[str
             extensions["field"] = original.field
         formatted["extensions"] = extensions
         return formatted
+    if isinstance(error, HttpError):  # graphene's own refusals, should any remain
+        log.warning("refused request %s: %s", request_id, error)
+        return {"message": "Bad request.", "extensions": {"code": "BAD_REQUEST"}}
     if isinstance(original, GraphUnavailable):
         log.error("graph unavailable (request %s): %s", request_id, original)
         return _masked(
@@ -128,8 +184,15 @@ def format_public_error(error: Exception, *, request_id: str | None) -> dict[str
 _VARIABLE_PATH = re.compile(r"got invalid value .* at '(?P<path>[\w.\[\]]+)'")
 
 
+# graphql-core's "Did you mean …?" names fields, arguments and enum values, hidden ones
+# included; without introspection a caller must not learn the schema from them.
+_SUGGESTION = re.compile(r" Did you mean [^\n]*\?")
+
+
 def _document_error(error: GraphQLError) -> dict[str, Any]:
     formatted = error.formatted
+    if not settings.GRAPHQL_INTROSPECTION:
+        formatted["message"] = _SUGGESTION.sub("", formatted["message"])
     extensions = formatted.setdefault("extensions", {})
     if "code" in extensions:
         pass  # our own validation rules name their code (QUERY_TOO_DEEP, …)

@@ -5,21 +5,23 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 
+from graph import audit as audit_log
 from graph import organisations as organisation_repo
 from graph import referrals as referral_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.notifications import egress
 from referral_hub.notifications.messages import (
     AUDIENCES,
     Audience,
@@ -147,25 +149,29 @@ def _post_webhook(delivery: Delivery) -> None:
         version=delivery.version,
         at=delivery.created_at.astimezone(UTC).isoformat(),
     )
-    request = urllib.request.Request(  # noqa: S310 - https or http URLs registered by admins
-        hook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Idempotency-Key": delivery.key,
-            "X-Tsunagari-Signature": signature(hook.secret, int(time.time()), body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": delivery.key,
+        "X-Tsunagari-Signature": signature(hook.secret, int(time.time()), body),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=settings.HUB_WEBHOOK_TIMEOUT_SECONDS):  # noqa: S310
-            return
-    except urllib.error.HTTPError as exc:
-        if exc.code >= 500:
-            raise RetryLater(f"HTTP {exc.code}") from exc
-        raise _Refused(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+        status = egress.post(
+            hook.url,
+            body,
+            headers,
+            timeout=settings.HUB_WEBHOOK_TIMEOUT_SECONDS,
+            allowed_hosts=settings.HUB_WEBHOOK_ALLOWED_HOSTS,
+        )
+    except egress.EgressRefused as refused:
+        raise _Refused("address refused") from refused
+    except egress.Unreachable as unreachable:
+        raise RetryLater("unreachable") from unreachable
+    if status >= 500:
+        raise RetryLater(f"HTTP {status}")
+    if 300 <= status < 400:
+        raise _Refused(f"redirect refused (HTTP {status})")
+    if status >= 400:
+        raise _Refused(f"HTTP {status}")
 
 
 # --- the ORG_ADMIN's side ------------------------------------------------------------------
@@ -178,16 +184,29 @@ def _require_admin(actor: Actor) -> str:
 
 
 def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
-    """Register (or replace) the organisation's webhook; the secret is returned only now."""
+    """Register (or replace) the organisation's webhook; the secret is returned only now.
+    The URL must lead to a public HTTPS endpoint (referral_hub/notifications/egress.py),
+    checked now and again at every delivery; the registration is audited."""
     organisation_id = _require_admin(actor)
-    if not url.startswith(("https://", "http://")) or len(url) > 500:
-        raise ValidationFailed(
-            [FieldError("url", ErrorCode.INVALID, "url must be an http(s) URL of at most 500.")]
-        )
+    allowed = settings.HUB_WEBHOOK_ALLOWED_HOSTS
+    destination, errors = egress.parse(url, allowed)
+    if destination is not None:
+        try:
+            egress.public_address(destination, allowed)
+        except egress.EgressRefused:
+            errors = [FieldError("url", ErrorCode.INVALID, "url must lead to a public address.")]
+        except egress.Unreachable:
+            errors = [FieldError("url", ErrorCode.INVALID, "url's host does not resolve.")]
+    if errors:
+        raise ValidationFailed(errors)
     secret = secrets.token_hex(32)
-    Webhook.objects.update_or_create(
-        organisation_id=organisation_id, defaults={"url": url, "secret": secret}
-    )
+    with transaction.atomic():
+        Webhook.objects.update_or_create(
+            organisation_id=organisation_id, defaults={"url": url, "secret": secret}
+        )
+        audit_log.record_and_return(
+            audit_record(actor, "WEBHOOK_REGISTER", "Webhook", organisation_id)
+        )
     return {"url": url, "secret": secret}
 
 

@@ -2,6 +2,7 @@
 
 import graphene
 
+from referral_hub.pathways.rules import suppressed
 from referral_hub.referrals.responsiveness import summary as responsiveness_summary
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.directory.enums import (
@@ -147,12 +148,19 @@ class Service(graphene.ObjectType):
 
 
 class Responsiveness(graphene.ObjectType):
-    referrals = graphene.Int(required=True, description="Referrals sent in the window.")
+    referrals = graphene.Int(
+        description="Referrals sent in the window; null when 1 to 4 (too few to show, as "
+        "everywhere a count could point at people)."
+    )
     median_hours_to_acknowledge = graphene.Float()
     acceptance_rate = graphene.Float(description="Accepted / (accepted + declined).")
     completion_rate = graphene.Float(description="Completed / accepted.")
     summary = graphene.String(description='e.g. "usually replies within 2 days, 90% accepted"')
     computed_at = graphene.DateTime(required=True)
+
+    @staticmethod
+    def resolve_referrals(root: dict, info: graphene.ResolveInfo) -> int | None:
+        return suppressed(int(root.get("referrals") or 0))
 
     @staticmethod
     def resolve_median_hours_to_acknowledge(root: dict, info: graphene.ResolveInfo) -> float | None:

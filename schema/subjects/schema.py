@@ -11,6 +11,7 @@ from referral_hub.subjects import services
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.core.mutations import DomainMutation, camel_input
 from schema.core.permissions import require_actor
+from schema.core.selection import selected_fields
 
 PurposeEnum = graphene.Enum.from_enum(Purpose, description="Why personal data is used.")
 DataCategoryEnum = graphene.Enum.from_enum(DataCategory, description="Kinds of personal data.")
@@ -116,7 +117,6 @@ class SubjectRegister(SubjectMutation):
     subject = graphene.Field(Subject)
     possible_duplicates = graphene.List(
         graphene.NonNull(graphene.ID),
-        required=True,
         description="Subjects with the same normalised name and birth year (keyed hash).",
     )
 
@@ -169,16 +169,10 @@ class SubjectQueries(graphene.ObjectType):
     def resolve_subject(
         root: Any, info: graphene.ResolveInfo, id: str, purpose: Any = "REFERRAL"
     ) -> dict | None:
-        asked = [
-            sel.name.value
-            for node in info.field_nodes
-            for sel in (node.selection_set.selections if node.selection_set else [])
-            if hasattr(sel, "name")
-        ]
         return services.subject_read(
             actor=require_actor(info),
             subject_id=id,
-            fields=asked,
+            fields=selected_fields(info),
             purpose=Purpose(getattr(purpose, "value", purpose)),
         )
 

@@ -67,7 +67,7 @@ def test_bad_credentials_are_unauthenticated(network, header):
 
 
 def test_org_admin_issues_a_machine_token_that_acts_for_the_organisation(network):
-    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN)
+    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN, Role.CASEWORKER)
     issued = admin(ISSUE, {"name": "case system", "kind": "ORGANISATION", "role": "CASEWORKER"})
     payload = issued["data"]["issueApiToken"]
     assert payload["errors"] == []

@@ -8,6 +8,7 @@ from graph import session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member
+from tests.referrals.flows import consent_input
 
 REGISTER = """
 mutation($input: SubjectInput!) {
@@ -99,6 +100,26 @@ def test_a_likely_duplicate_is_flagged_by_keyed_hash(cast):
     assert again["possibleDuplicates"] == [first]
     other = register(people["counsellor"], nameKana="ヤマダ ジロウ")
     assert other["possibleDuplicates"] == []
+
+
+def test_duplicate_hints_never_reveal_another_organisations_subject(cast):
+    """Issue 12, finding 1: a hint names only subjects the registrant may already see."""
+    _, people = cast
+    hanako = {"name": "試験 花子", "nameKana": "しけん はなこ", "birthYear": 2014}
+    registered = register(people["counsellor"], **hanako)["subject"]
+    school_b = directory_fixtures._org("B中学校", "SCHOOL", "141313")
+    other_school = member("b-counsellor", school_b, Role.COUNSELLOR)
+    with_match = register(other_school, **hanako)
+    without_match = register(other_school, **{**hanako, "nameKana": "しけん さきこ"})
+    assert with_match["possibleDuplicates"] == without_match["possibleDuplicates"] == []
+    # Under a consent that names it, the other school may see the subject, so the hint
+    # may name it too.
+    consent = people["counsellor"](
+        CONSENT, {"input": consent_input(registered["id"], organisationIds=[school_b])}
+    )["data"]["recordConsent"]
+    assert consent["errors"] == []
+    again = register(other_school, **hanako)
+    assert registered["id"] in again["possibleDuplicates"]
 
 
 def test_others_see_the_subject_only_under_a_consent_and_only_what_it_covers(cast):

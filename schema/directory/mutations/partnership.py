@@ -50,7 +50,7 @@ class PartnershipRemove(DirectoryMutation):
         organisation_id = graphene.ID(required=True)
         partner_id = graphene.ID(required=True)
 
-    removed = graphene.Boolean(required=True)
+    removed = graphene.Boolean()
 
     @classmethod
     def perform(

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"no user {options['user']!r}")
+        if options["kind"] == ApiToken.Kind.ORGANISATION and not tokens.issuer_may_carry(
+            user, options["organisation"], options["role"] or ""
+        ):
+            raise CommandError(
+                "an organisation token needs a user who is ORG_ADMIN there and holds its role"
+            )
         try:
             token, record = tokens.issue(
                 user=user,

@@ -1,0 +1,141 @@
+"""The one way a GraphQL document runs: `/graphql` and every web page call `run`.
+
+In order, each step refusing before the next costs anything: the document is parsed
+(at most GRAPHQL_MAX_TOKENS tokens); the request limits run alone (linear in the
+document, schema/core/limits.py); then the specification's rules, within a time budget;
+then execution with the permission middleware and the argument defaults. A document
+refused at any step does no database work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
+    OperationDefinitionNode,
+    OperationType,
+    ValidationRule,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+
+from schema.core import characters
+from schema.core.arguments import NullArgumentsMiddleware
+from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
+from schema.core.permissions import PermissionMiddleware
+
+
+def refusal(code: str, message: str) -> ExecutionResult:
+    """A request refused as a whole: no data, one error with its code."""
+    return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+
+
+@cache
+def _schema() -> GraphQLSchema:
+    from schema.schema import schema
+
+    return schema.graphql_schema
+
+
+def _limits() -> list[type[ValidationRule]]:
+    return [
+        limits_rule(
+            max_depth=settings.GRAPHQL_MAX_DEPTH,
+            max_aliases=settings.GRAPHQL_MAX_ALIASES,
+            max_operations=settings.GRAPHQL_MAX_OPERATIONS,
+            max_cost=settings.GRAPHQL_MAX_COST,
+            page_max=settings.GRAPHQL_PAGE_SIZE_MAX,
+        )
+    ]
+
+
+def _specification_rules() -> list[type[ValidationRule]]:
+    rules = [*specified_rules]
+    if not settings.GRAPHQL_INTROSPECTION:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    rules.append(time_budget_rule(settings.GRAPHQL_VALIDATION_BUDGET_SECONDS))
+    return rules
+
+
+def validation_errors(document: Any) -> list[GraphQLError]:
+    """The limits first and alone (a costly document never reaches the other rules),
+    then the specification's rules; an exhausted time budget is an error too."""
+    errors = validate(_schema(), document, _limits())
+    if errors:
+        return list(errors)
+    try:
+        return list(validate(_schema(), document, _specification_rules(), max_errors=20))
+    except ValidationOverBudget:
+        return [
+            GraphQLError(
+                "The document took too long to validate; send a simpler one.",
+                extensions={"code": "VALIDATION_TOO_SLOW"},
+            )
+        ]
+
+
+def run(
+    request: HttpRequest,
+    *,
+    query: Any,
+    variables: Any = None,
+    operation_name: Any = None,
+    allow_mutations: bool = True,
+) -> ExecutionResult:
+    """Run `query` as the caller `request` authenticates (session or bearer token)."""
+    if not isinstance(query, str) or not query.strip():
+        return refusal("MISSING_QUERY", "Send a GraphQL document in `query`.")
+    if variables is not None and not isinstance(variables, Mapping):
+        return refusal("BAD_VARIABLES", "`variables` must be a JSON object.")
+    if operation_name is not None and not isinstance(operation_name, str):
+        return refusal("BAD_OPERATION_NAME", "`operationName` must be a string.")
+    if characters.FORBIDDEN.search(query):
+        return refusal("INVALID_CHARACTERS", "The document holds a control character.")
+    bad = characters.bad_variable(variables or {})
+    if bad is not None:
+        return ExecutionResult(
+            data=None,
+            errors=[
+                GraphQLError(
+                    f"{bad} holds a control character or a lone surrogate.",
+                    extensions={"code": "INVALID_CHARACTERS", "field": bad.split(".")[-1]},
+                )
+            ],
+        )
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except GraphQLError as error:
+        return ExecutionResult(data=None, errors=[error])
+    if characters.bad_literal(document):  # an escape such as "\u0000" in a literal
+        return refusal("INVALID_CHARACTERS", "A string holds a control character.")
+    errors = validation_errors(document)
+    if errors:
+        return ExecutionResult(data=None, errors=errors)
+    operation = get_operation_ast(document, operation_name)
+    if (
+        isinstance(operation, OperationDefinitionNode)
+        and operation.operation != OperationType.QUERY
+        and not allow_mutations
+    ):
+        return refusal("METHOD_NOT_ALLOWED", "Mutations need a POST request.")
+    result = execute(
+        _schema(),
+        document,
+        context_value=request,
+        variable_values=dict(variables) if variables is not None else None,
+        operation_name=operation_name,
+        middleware=[PermissionMiddleware(), NullArgumentsMiddleware()],
+    )
+    assert isinstance(result, ExecutionResult)  # every resolver is synchronous
+    return result

@@ -1,0 +1,20 @@
+"""Which fields a caller selected below the current one, whatever the document's shape.
+
+Field-level rules (a subject's personal fields need their consent categories) must see
+the fields as execution will resolve them: through aliases, inline fragments, named
+fragments and @skip/@include. graphql-core's own collector does exactly that.
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLResolveInfo, get_named_type
+from graphql.execution.collect_fields import collect_sub_fields
+
+
+def selected_fields(info: GraphQLResolveInfo) -> list[str]:
+    """The schema names (not aliases) of the fields selected on the current field's value."""
+    returned = get_named_type(info.return_type)
+    collected = collect_sub_fields(
+        info.schema, info.fragments, info.variable_values, returned, list(info.field_nodes)
+    )
+    return sorted({nodes[0].name.value for nodes in collected.values()})
