@@ -54,7 +54,7 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + """ AND EXISTS { MATCH (d)-[:TO]->(:Service)<-[:PROVIDES]-(to) }
                       RETURN d.id }) AS duplicate_id,
        k.masterKeyId AS master_key_id, k.blob AS blob,
-       to.kind AS to_kind, s.birthYear AS birth_year,
+       to.kind AS to_kind, s.birthYear AS birth_year, s.erasedAt IS NOT NULL AS erased,
        """
     + TODAY
     + """.year AS this_year,
@@ -110,7 +110,7 @@ CREATE (r:Referral {
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (r)-[:UNDER]->(c))
 CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
-  id: randomUUID(), fromState: null, toState: $state, action: 'CREATE', side: 'SENDER',
+  id: randomUUID(), fromState: null, toState: $state, action: $created, side: 'SENDER',
   actor: $actor, organisationId: $from_id, at: datetime(), version: 1
 })
 WITH r

@@ -45,6 +45,7 @@ class ErrorCode(StrEnum):
     SERVICE_NOT_ACCEPTING = "SERVICE_NOT_ACCEPTING"
     STATUTE_NOT_APPLICABLE = "STATUTE_NOT_APPLICABLE"
     STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
+    SUBJECT_ERASED = "SUBJECT_ERASED"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

@@ -45,6 +45,23 @@ class Side(StrEnum):
     SYSTEM = "SYSTEM"
 
 
+class Event(StrEnum):
+    """Timeline entries that are not moves through TRANSITIONS: a referral's creation
+    (it enters the table at one of ENTRY_STATES) and the deadline's reminder and
+    escalation, which change neither state nor version."""
+
+    CREATE = "CREATE"
+    REMIND = "REMIND"
+    ESCALATE = "ESCALATE"
+
+
+# A referral is created as a DRAFT (send: false) or created and sent in one step.
+ENTRY_STATES = frozenset({State.DRAFT, State.SENT})
+
+# Every name a timeline event's `action` may carry.
+TIMELINE_ACTIONS = tuple(Action) + tuple(Event)
+
+
 class DeclineReason(StrEnum):
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     NO_CAPACITY = "NO_CAPACITY"

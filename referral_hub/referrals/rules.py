@@ -37,6 +37,12 @@ def creation_refusal(
                 )
             ]
         )
+    if row.get("erased"):
+        # The key is destroyed: nothing about the subject may be shared again, under any
+        # basis (a statute included).
+        raise ValidationFailed(
+            [FieldError("subjectId", ErrorCode.SUBJECT_ERASED, "This subject was erased.")]
+        )
     if not row["service_found"]:
         raise ValidationFailed(
             [FieldError("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")]

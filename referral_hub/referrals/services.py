@@ -20,7 +20,6 @@ from referral_hub.consent.legal_basis import (
     is_statutory,
     statute_refusal,
 )
-from referral_hub.consent.policy import DataCategory
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
@@ -82,15 +81,18 @@ def referral_create(
     subject_id = checked_uuid(data.get("subjectId"), "subjectId")
     service_id = checked_uuid(data.get("serviceId"), "serviceId")
     urgency = Urgency(getattr(data.get("urgency"), "value", data.get("urgency") or "ROUTINE"))
-    categories = sorted(
-        {getattr(c, "value", c) for c in data.get("categories") or [DataCategory.CONTACT]}
-    )
+    categories = sorted({getattr(c, "value", c) for c in data.get("categories") or []})
     summary = (data.get("summary") or "").strip()
     basis = LegalBasis(
         getattr(data.get("legalBasis"), "value", None) or data.get("legalBasis") or "CONSENT"
     )
     justification = (data.get("justification") or "").strip()
     errors = basis_errors(basis, justification)
+    if not categories:
+        # Nothing is shared by default: the sender names what the receiver will see.
+        errors.append(
+            FieldError("categories", ErrorCode.REQUIRED, "Name the data categories shared.")
+        )
     if len(summary) > SUMMARY_MAX:
         errors.append(
             FieldError(
@@ -146,6 +148,7 @@ def referral_create(
             "from_id": actor.organisation_id,
             "service_id": service_id,
             "state": state.value,
+            "created": handoff.Event.CREATE.value,
             "urgency": urgency.value,
             "categories": categories,
             "need_tags": list(data.get("needTags") or []),

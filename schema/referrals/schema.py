@@ -56,10 +56,17 @@ class ServiceRef(graphene.ObjectType):
     mode = graphene.String(required=True)
 
 
+TimelineActionEnum = graphene.Enum(
+    "TimelineAction",
+    [(action.value, action.value) for action in handoff.TIMELINE_ACTIONS],
+    description="A step of the handoff (HandoffAction), or CREATE, REMIND or ESCALATE.",
+)
+
+
 class HandoffEvent(graphene.ObjectType):
     id = graphene.ID(required=True)
     at = graphene.DateTime(required=True)
-    action = graphene.String(required=True)
+    action = graphene.Field(TimelineActionEnum, required=True)
     side = graphene.String(required=True)
     from_state = graphene.String()
     to_state = graphene.String(required=True)
@@ -193,7 +200,9 @@ class ReferralInput(graphene.InputObjectType):
     urgency = UrgencyEnum(default_value="ROUTINE")
     summary = graphene.String(description="Encrypted with the subject's key.")
     categories = graphene.List(
-        graphene.NonNull(DataCategoryEnum), description="Data shared; the consent must cover each."
+        graphene.NonNull(DataCategoryEnum),
+        required=True,
+        description="Data shared, named explicitly (at least one); the consent must cover each.",
     )
     accept_waitlist = graphene.Boolean(default_value=False)
     legal_basis = LegalBasisEnum(default_value="CONSENT")

@@ -141,8 +141,8 @@ OPERATIONS = {
         {"id": "{npo}"},
     ),
     "Mutation.createReferral": (
-        "mutation($s: ID!) { createReferral(input: {subjectId: $s, serviceId: $s}) "
-        "{ errors { code } } }",
+        "mutation($s: ID!) { createReferral(input: {subjectId: $s, serviceId: $s, "
+        "categories: [CONTACT]}) { errors { code } } }",
         {"s": "{npo}"},
     ),
     "Mutation.transitionReferral": (

@@ -61,6 +61,7 @@ def create(people, subject, service, **changes):
         "urgency": "PRIORITY",
         "summary": "9月から不登校。母子家庭で食事も心配。",
         "needTags": ["school_non_attendance"],
+        "categories": ["CONTACT"],
         **changes,
     }
     return people["counsellor"](CREATE, {"input": data})

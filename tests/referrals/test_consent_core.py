@@ -558,3 +558,22 @@ def test_an_unknown_organisation_in_a_consent_is_refused_and_nothing_is_kept(cas
     assert refused == {"consent": None, "errors": [{"code": "UNKNOWN_ORGANISATION"}]}
     assert graph_counts() == before
     assert _name(people["welfare"], subject) is None
+
+
+def test_an_erased_subject_cannot_be_referred_again_not_even_by_statute(case, settings):
+    """Issue 12, finding 15: the key is gone, so nothing about the subject is shared."""
+    network, people, subject = case
+    settings.HUB_ERASURE_RETENTION_DAYS = 0
+    session.write(
+        lambda tx: tx.run(
+            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1S')",
+            id=subject,
+        ).consume()
+    )
+    assert maintenance.erase_due_subjects() == 1
+    before = graph_counts(audit=False)
+    refused = _statutory(people, subject, network["consult"])
+    assert refused["errors"] == [
+        {"field": "subjectId", "code": "SUBJECT_ERASED", "message": "This subject was erased."}
+    ]
+    assert graph_counts(audit=False) == before

@@ -38,6 +38,9 @@ CREATE_CASES = [
     ),
     ({"justification": "同意があるのに理由を書いた" * 5}, [("justification", "INVALID")]),
     ({"serviceKey": "x"}, [(None, "BAD_USER_INPUT")]),
+    # Nothing is shared by default (issue 12, finding 14): the categories are named.
+    ({"categories": []}, [("categories", "REQUIRED")]),
+    ({"categories": None}, [(None, "BAD_USER_INPUT")]),
 ]
 
 
@@ -45,7 +48,12 @@ CREATE_CASES = [
 def test_bad_referrals_change_nothing(case, changes, expected):
     network, people, subject = case
     give_consent(people, subject, organisationIds=[network["welfare"]])
-    data = {"subjectId": subject, "serviceId": network["consult"], **changes}
+    data = {
+        "subjectId": subject,
+        "serviceId": network["consult"],
+        "categories": ["CONTACT"],
+        **changes,
+    }
     before = graph_counts()
     body = people["counsellor"](CREATE, {"input": data}, expect_status=None)
     assert _codes(body, "createReferral") == expected
@@ -71,7 +79,14 @@ def test_bad_moves_change_nothing(case, changes, expected):
     network, people, subject = case
     give_consent(people, subject, organisationIds=[network["welfare"]])
     created = people["counsellor"](
-        CREATE, {"input": {"subjectId": subject, "serviceId": network["consult"]}}
+        CREATE,
+        {
+            "input": {
+                "subjectId": subject,
+                "serviceId": network["consult"],
+                "categories": ["CONTACT"],
+            }
+        },
     )["data"]["createReferral"]["referral"]
     variables = {"id": created["id"], "action": "ACKNOWLEDGE", "version": 1, **changes}
     before = graph_counts()

@@ -170,3 +170,19 @@ def test_only_closing_actions_may_proceed_without_a_basis():
         Action.COMPLETE,
     } == NEEDS_BASIS
     assert set(Action) - NEEDS_BASIS == {Action.DECLINE, Action.CANCEL, Action.WITHDRAW}
+
+
+def test_every_timeline_action_is_named_by_the_table_or_its_events():
+    """Issue 12, finding 14: CREATE, REMIND and ESCALATE are known names, not strays."""
+    from referral_hub.notifications.messages import Kind
+    from referral_hub.referrals import handoff
+
+    assert (
+        *handoff.Action,
+        handoff.Event.CREATE,
+        handoff.Event.REMIND,
+        handoff.Event.ESCALATE,
+    ) == handoff.TIMELINE_ACTIONS
+    assert {Kind.REMIND.value, Kind.ESCALATE.value} <= {e.value for e in handoff.Event}
+    assert {handoff.State.DRAFT, handoff.State.SENT} == handoff.ENTRY_STATES
+    assert not {e.value for e in handoff.Event} & {a.value for a in handoff.Action}
