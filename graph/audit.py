@@ -101,39 +101,45 @@ def canonical_text(fields: dict[str, Any]) -> str:
     )
 
 
+# Version 2 (issue 12): each field is `name=<length>:<value>`, its length in code points
+# (Python's len and Cypher's size agree on that), so no value, whatever characters it
+# holds, can imitate a field boundary. Events written with it carry `hashVersion: 2`
+# (itself hashed); events without it were written before and verify with version 1,
+# unchanged, so existing chains need no rewriting.
+HASH_VERSION = 2
+V2_FIELDS: tuple[LiteralString, ...] = ("hashVersion", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+
+
+def canonical_text_v2(fields: dict[str, Any]) -> str:
+    rendered = [(name, _render(fields.get(name))) for name in V2_FIELDS]
+    return _SEPARATOR.join(f"{name}={len(text)}:{text}" for name, text in rendered)
+
+
 def event_hash(fields: dict[str, Any]) -> str:
-    """SHA-256 of the canonical text of an event's fields (the hash itself excluded)."""
-    return hashlib.sha256(canonical_text(fields).encode("utf-8")).hexdigest()
+    """SHA-256 of the canonical text of an event's fields (the hash itself excluded), in
+    the version the event names."""
+    text = canonical_text_v2(fields) if fields.get("hashVersion") == 2 else canonical_text(fields)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _cypher_canonical(var: LiteralString) -> LiteralString:
+def _cypher_canonical_v2(var: LiteralString) -> LiteralString:
     parts: list[LiteralString] = []
-    for name in HASHED_FIELDS:
-        parts.append("'" + name + "=' + coalesce(toString(" + var + "." + name + "), '')")
-    optional: list[LiteralString] = []
-    for name in OPTIONAL_HASHED_FIELDS:
+    for name in V2_FIELDS:
         value: LiteralString = var + "." + name
         rendered: LiteralString = (
-            "CASE WHEN size(" + value + ") = 0 THEN '' ELSE reduce(t = head(" + value + "), "
-            "x IN tail(" + value + ") | t + ',' + x) END"
+            "(CASE WHEN " + value + " IS NULL OR size(" + value + ") = 0 THEN '' "
+            "ELSE reduce(t = head(" + value + "), x IN tail(" + value + ") | t + ',' + x) END)"
             if name in _LIST_FIELDS
-            else value
+            else "coalesce(toString(" + value + "), '')"
         )
-        optional.append(
-            "CASE WHEN "
-            + value
-            + " IS NULL THEN '' ELSE '\\u001f"
-            + name
-            + "=' + "
-            + rendered
-            + " END"
-        )
-    return "hub.sha256(" + " + '\\u001f' + ".join(parts) + " + " + " + ".join(optional) + ")"
+        parts.append("'" + name + "=' + toString(size(" + rendered + ")) + ':' + " + rendered)
+    return "hub.sha256(" + " + '\\u001f' + ".join(parts) + ")"
 
 
-# The same hash in Cypher, over a map `e` holding the event's fields (hub.sha256 is
-# registered by the Neo4j launcher: deploy/neo4j/src/main/java/hub/neo4j/HubFunctions.java).
-AUDIT_HASH: LiteralString = _cypher_canonical("e")
+# The same hash in Cypher (version 2), over a map `e` holding the event's fields
+# (hub.sha256 is registered by the Neo4j launcher:
+# deploy/neo4j/src/main/java/hub/neo4j/HubFunctions.java).
+AUDIT_HASH: LiteralString = _cypher_canonical_v2("e")
 
 
 _LOCK_HEAD: LiteralString = """
@@ -168,6 +174,7 @@ def append(tx: session.Tx, record: AuditRecord) -> dict[str, Any]:
         "prevHash": head["head"],
         "areaCode": head["area_code"],
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "hashVersion": HASH_VERSION,
     }
     fields["hash"] = event_hash(fields)
     tx.run(_APPEND, chain=record.chain, fields=fields).consume()
@@ -232,7 +239,7 @@ def verify_chain(
                 event.get("id"),
                 "prevHash does not match the previous event's hash",
             )
-        unknown = set(event) - set(HASHED_FIELDS) - set(OPTIONAL_HASHED_FIELDS) - {"hash"}
+        unknown = set(event) - set(V2_FIELDS) - {"hash"}
         if unknown:
             return BrokenLink(
                 chain,
@@ -373,7 +380,7 @@ CALL (reads, auditArea) {
     consentId: consent, categories: CASE WHEN basis IS NOT NULL THEN $audit.categories END,
     fields: CASE WHEN basis IS NOT NULL THEN $audit.fields END,
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
-    areaCode: auditArea, at: $audit.at
+    areaCode: auditArea, at: $audit.at, hashVersion: 2
   } AS e
   WITH c, e, """
     + AUDIT_HASH

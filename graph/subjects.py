@@ -10,7 +10,14 @@ from typing import Any, LiteralString
 from graph import audit as audit_log
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
-from graph.consent_rule import NOW, OPEN_STATES, READ_BASIS, TODAY, basis_consent
+from graph.consent_rule import (
+    NOW,
+    OPEN_STATES,
+    READ_BASIS,
+    TODAY,
+    basis_consent,
+    consent_covers,
+)
 from graph.errors import MissingReferences, NotFound
 from graph.records import plain
 
@@ -156,8 +163,10 @@ RETURN c.id AS id, permitted,
 """
 
 # When a consent ends (withdrawn or expired), in the same transaction: open referrals
-# under it become WITHDRAWN with a handoff event, and the data key's destruction falls
-# due once no ACTIVE consent is left. Needs `s` and `c` in scope and $retention_days.
+# under it become WITHDRAWN with a handoff event (its reason CONSENT_WITHDRAWN or
+# CONSENT_EXPIRED: a fact about the consent, not a note about the subject), and the data
+# key's destruction falls due once no ACTIVE consent is left. Needs `s` and `c` in scope
+# and $retention_days.
 _CONSENT_ENDED: LiteralString = (
     """
 CALL (c) {
@@ -169,9 +178,10 @@ CALL (c) {
   CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
     id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
     side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
-    note: 'consent ' + toLower(c.state)
+    reason: 'CONSENT_' + c.state
   })
-  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime()
+  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime(),
+      r.closedAt = datetime()
   RETURN count(r) AS withdrawn,
          [x IN collect({id: r.id, version: r.version, sent: r.sentAt IS NOT NULL})
           WHERE x.sent | x { .id, .version }] AS ended
@@ -195,6 +205,58 @@ WITH s, c
     + _CONSENT_ENDED
     + """
 RETURN c.id AS id, s.id AS subject_id, withdrawn, ended, s.erasureDueAt AS erasure_due_at
+"""
+)
+
+# A new version of an ACTIVE consent, in one transaction: the old one SUPERSEDED, the new
+# one SUPERSEDES it. Open referrals under the old one that the new one still covers move
+# under it; the others end at once, WITHDRAWN as by a withdrawal (reason CONSENT_NARROWED).
+_AMEND_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject)-[:GAVE]->(old:Consent {id: $old_id, state: 'ACTIVE'})
+MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+SET old.state = 'SUPERSEDED', old.supersededAt = datetime()
+CREATE (s)-[:GAVE]->(c:Consent {
+  id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
+  purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
+  areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
+  validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
+  recordedBy: $recorded_by, recordedAt: datetime()
+})-[:SUPERSEDES]->(old)
+REMOVE s.erasureDueAt
+WITH s, c
+CALL (c) {
+  UNWIND $organisation_ids AS organisation_id
+  MATCH (o:Organisation {id: organisation_id})
+  CREATE (c)-[:PERMITS]->(o)
+  RETURN count(o) AS permitted
+}
+CALL (s, c) {
+  MATCH (s)<-[:FOR]-(r:Referral)-[u:UNDER]->(:Consent {id: $old_id})
+  WHERE r.state IN """
+    + OPEN_STATES
+    + """
+  MATCH (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+  WITH r, u, """
+    + consent_covers("r.categories", "to")
+    + """ AS still
+  FOREACH (_ IN CASE WHEN still THEN [1] ELSE [] END |
+    DELETE u
+    CREATE (r)-[:UNDER]->(c))
+  FOREACH (_ IN CASE WHEN still THEN [] ELSE [1] END |
+    CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+      id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
+      side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
+      reason: 'CONSENT_NARROWED'
+    })
+    SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime(),
+        r.closedAt = datetime())
+  RETURN sum(CASE WHEN still THEN 1 ELSE 0 END) AS moved,
+         collect(CASE WHEN NOT still AND r.sentAt IS NOT NULL
+                      THEN {id: r.id, version: r.version} END) AS ended
+}
+RETURN c.id AS id, s.id AS subject_id, moved, ended,
+       [x IN $organisation_ids WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing
 """
 )
 
@@ -232,6 +294,37 @@ def consent_record(
 
     session.write(work)
     return consent_get(consent_id)
+
+
+def consent_amend(
+    *,
+    old_id: str,
+    consent_id: str,
+    organisation_id: str,
+    fields: dict[str, Any],
+    organisation_ids: list[str],
+    audit: AuditRecord,
+) -> dict[str, Any]:
+    """Supersede an ACTIVE consent of a subject this organisation registered."""
+
+    def work(tx: session.Tx) -> dict[str, Any]:
+        row = tx.single(
+            _AMEND_CONSENT,
+            old_id=old_id,
+            id=consent_id,
+            organisation_id=organisation_id,
+            organisation_ids=organisation_ids,
+            purpose="REFERRAL",
+            **fields,
+        )
+        if row is None:
+            raise NotFound(old_id)
+        if row["missing"]:  # raised inside the transaction: nothing is kept
+            raise MissingReferences({"organisationIds": row["missing"]})
+        audit_log.append(tx, audit)
+        return plain(row)
+
+    return session.write(work)
 
 
 def consent_withdraw(
@@ -368,3 +461,38 @@ def subjects_erase_due(*, limit: int, retention_days: int, audit: AuditRecord) -
 
     row = session.write(work)
     return int(row["erased"]) if row else 0
+
+
+# --- master key rotation ---------------------------------------------------------------------
+
+_KEYS_UNDER_OTHER_MASTERS: LiteralString = """
+MATCH (k:SubjectKey) WHERE k.masterKeyId <> $active
+RETURN k.subjectId AS subject_id, k.masterKeyId AS master_key_id, k.blob AS blob
+ORDER BY k.subjectId LIMIT $limit
+"""
+
+# Only a key still as it was read is replaced: one erased (deleted) or re-wrapped in the
+# meantime is left alone.
+_REWRAP: LiteralString = """
+UNWIND $keys AS key
+MATCH (k:SubjectKey {subjectId: key.subject_id})
+WHERE k.masterKeyId = key.master_key_id AND k.blob = key.blob
+SET k.masterKeyId = key.new_master_key_id, k.blob = key.new_blob
+RETURN count(k) AS rewrapped
+"""
+
+
+def subject_keys_under_other_masters(*, active: str, limit: int) -> list[dict[str, Any]]:
+    """Up to `limit` subjects' wrapped keys not yet under the `active` master key."""
+    return session.read(lambda tx: tx.rows(_KEYS_UNDER_OTHER_MASTERS, active=active, limit=limit))
+
+
+def subject_keys_rewrap(*, keys: list[dict[str, Any]], audit: AuditRecord) -> int:
+    """Store re-wrapped keys (each with new_master_key_id and new_blob); audited."""
+
+    def work(tx: session.Tx) -> int:
+        row = tx.single(_REWRAP, keys=keys)
+        audit_log.append(tx, audit)
+        return int(row["rewrapped"]) if row else 0
+
+    return session.write(work)

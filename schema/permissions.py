@@ -30,6 +30,7 @@ DECLARED: dict[str, Permission] = {
     ),
     "Mutation.registerSubject": roles(Role.COUNSELLOR),
     "Mutation.recordConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    "Mutation.amendConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.withdrawConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     # referrals: the sending side's counsellors and the receiving side's caseworkers
     "Query.referral": roles(Role.COUNSELLOR, Role.CASEWORKER, scope="sender or receiver"),

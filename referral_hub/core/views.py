@@ -96,8 +96,8 @@ class HubGraphQLView(GraphQLView):
         if request.method != "POST":
             return {}
         content_type = self.get_content_type(request)
-        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return {key: request.POST.get(key) for key in request.POST}
+        # JSON (or a bare document) only: form encodings would bring their own parsers,
+        # their own decoding rules and their own errors to a GraphQL endpoint.
         if content_type not in _JSON_TYPES and content_type != "application/graphql":
             raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as application/json.")
         try:
@@ -151,6 +151,10 @@ class HubGraphQLView(GraphQLView):
 
 def format_public_error(error: Exception, *, request_id: str | None) -> dict[str, Any]:
     original = getattr(error, "original_error", None)
+    if isinstance(error, GraphQLError) and not error.path and not isinstance(original, PublicError):
+        # Before execution (parsing, validation, coercing variables) every error is about the
+        # caller's document, even when a library raised it (a 5,000-digit integer literal).
+        return _document_error(error)
     if isinstance(error, GraphQLError) and (original is None or isinstance(original, GraphQLError)):
         # Syntax, validation and variable errors describe the caller's request, not our code.
         return _document_error(error)

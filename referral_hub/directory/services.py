@@ -89,9 +89,12 @@ def _require_member(actor: Actor, organisation_id: str | None, *roles: Role) -> 
         )
 
 
-def _owner(lookup: Any, record_id: str, field: str = "id") -> str:
+def _owner(lookup: Any, record_id: str, actor: Actor, field: str = "id") -> str:
+    """The organisation that owns the record, if the actor acts for it. A record of
+    another organisation answers exactly like one that does not exist, so changing it
+    cannot be used to learn that it does (inactive records are not in the directory)."""
     owner = lookup(record_id)
-    if owner is None:
+    if owner is None or not actor.acts_for(owner):
         raise ValidationFailed(
             [FieldError(field, ErrorCode.NOT_FOUND, f"{field}: no such record.")]
         )
@@ -229,7 +232,7 @@ def location_update(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     key = checked_uuid(location_id, "id")
-    _require_member(actor, _owner(organisation_repo.location_owner, key), Role.ORG_ADMIN)
+    _require_member(actor, _owner(organisation_repo.location_owner, key, actor), Role.ORG_ADMIN)
     values, errors = clean_location(data, partial=True)
     _raise_if(errors + _known_area(values))
     with _graph_references():
@@ -282,7 +285,7 @@ def _service_change(
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     key = checked_uuid(service_id, "id")
-    _require_member(actor, _owner(organisation_repo.service_owner, key), *roles)
+    _require_member(actor, _owner(organisation_repo.service_owner, key, actor), *roles)
     with _graph_references():
         current = service_repo.service_current(key)
     values, errors = clean_service(data, partial=True, current=current)

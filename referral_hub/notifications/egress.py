@@ -87,10 +87,20 @@ def public_address(destination: Destination, allowed_hosts: Collection[str]) -> 
     return addresses[0]
 
 
+# IPv6 ranges that carry an IPv4 address inside (6to4, Teredo, NAT64): a relay would
+# take the connection to whatever IPv4 address they wrap, so they are refused outright.
+_TUNNELS = tuple(
+    ipaddress.ip_network(n) for n in ("2002::/16", "2001::/32", "64:ff9b::/96", "64:ff9b:1::/48")
+)
+
+
 def _public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in tunnel for tunnel in _TUNNELS):
+            return False
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
     # is_global alone lets multicast through (224.0.0.1 is "global").
     return ip.is_global and not (
         ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local

@@ -7,11 +7,13 @@ from django.db import models
 
 class Webhook(models.Model):
     """An organisation's endpoint. The secret signs each body; it is shown once, at
-    registration, and kept here because signing needs it."""
+    registration, and kept here sealed under the master key because signing needs it
+    (referral_hub/notifications/signing_secrets.py)."""
 
     organisation_id = models.UUIDField(unique=True)
     url = models.URLField(max_length=500)
-    secret = models.CharField(max_length=64)
+    secret_key_id = models.CharField(max_length=64)
+    secret_blob = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

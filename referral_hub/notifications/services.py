@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from datetime import UTC
+from secrets import token_hex
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
-from referral_hub.notifications import egress
+from referral_hub.notifications import egress, signing_secrets
 from referral_hub.notifications.messages import (
     AUDIENCES,
     Audience,
@@ -152,7 +152,9 @@ def _post_webhook(delivery: Delivery) -> None:
     headers = {
         "Content-Type": "application/json",
         "Idempotency-Key": delivery.key,
-        "X-Tsunagari-Signature": signature(hook.secret, int(time.time()), body),
+        "X-Tsunagari-Signature": signature(
+            signing_secrets.open_secret(hook), int(time.time()), body
+        ),
     }
     try:
         status = egress.post(
@@ -199,10 +201,11 @@ def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
             errors = [FieldError("url", ErrorCode.INVALID, "url's host does not resolve.")]
     if errors:
         raise ValidationFailed(errors)
-    secret = secrets.token_hex(32)
+    secret = token_hex(32)
     with transaction.atomic():
         Webhook.objects.update_or_create(
-            organisation_id=organisation_id, defaults={"url": url, "secret": secret}
+            organisation_id=organisation_id,
+            defaults={"url": url, **signing_secrets.seal(secret, organisation_id)},
         )
         audit_log.record_and_return(
             audit_record(actor, "WEBHOOK_REGISTER", "Webhook", organisation_id)

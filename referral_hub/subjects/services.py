@@ -153,26 +153,17 @@ def subject_read(
     return {**subject, **_snake({f: personal.get(f) for f in fields if f in personal})}
 
 
-def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    subject_id = str(data.get("subjectId") or "")
-    birth_year = subject_repo.own_subject_birth_year(
-        subject_id=subject_id, organisation_id=actor.organisation_id or ""
-    )
-    if birth_year is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
-                )
-            ]
-        )
+def _consent_fields(
+    actor: Actor, data: Mapping[str, Any], birth_year: int
+) -> tuple[dict[str, Any], list[str]]:
+    """The stored fields of a consent (or version) and the organisations it names, or
+    ValidationFailed with every reason it cannot be kept."""
     errors = consent_errors(data, birth_year=birth_year, today=today())
     area = data.get("areaCode")
     if area and area not in reference_data.known_area_codes():
         errors.append(FieldError("areaCode", ErrorCode.UNKNOWN_AREA, "areaCode is not an area."))
     if errors:
         raise ValidationFailed(errors)
-    consent_id = str(uuid.uuid4())
     fields = {
         "given_by": _value(data["givenBy"]),
         "guardian_relationship": data.get("guardianRelationship"),
@@ -187,7 +178,37 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         "evidence_sha256": data.get("evidenceSha256"),
         "recorded_by": actor.username,
     }
-    organisation_ids = [str(o) for o in data.get("organisationIds") or []]
+    return fields, [str(o) for o in data.get("organisationIds") or []]
+
+
+def _unknown_organisations(missing: MissingReferences) -> ValidationFailed:
+    ids = ", ".join(missing.missing["organisationIds"])
+    return ValidationFailed(
+        [
+            FieldError(
+                "organisationIds",
+                ErrorCode.UNKNOWN_ORGANISATION,
+                f"organisationIds: not found: {ids}.",
+            )
+        ]
+    )
+
+
+def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    subject_id = str(data.get("subjectId") or "")
+    birth_year = subject_repo.own_subject_birth_year(
+        subject_id=subject_id, organisation_id=actor.organisation_id or ""
+    )
+    if birth_year is None:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+                )
+            ]
+        )
+    fields, organisation_ids = _consent_fields(actor, data, birth_year)
+    consent_id = str(uuid.uuid4())
     try:
         return subject_repo.consent_record(
             consent_id=consent_id,
@@ -214,16 +235,62 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
             ]
         ) from None
     except MissingReferences as missing:
-        ids = ", ".join(missing.missing["organisationIds"])
+        raise _unknown_organisations(missing) from None
+
+
+def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A new version of an ACTIVE consent, with its own evidence. It takes effect from
+    today at the earliest (widening never back-dates); referrals it no longer covers end
+    at once, like a withdrawal."""
+    not_found = ValidationFailed(
+        [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
+    )
+    try:
+        old = subject_repo.consent_get(str(uuid.UUID(consent_id)))
+    except (ValueError, NotFound):
+        raise not_found from None
+    birth_year = subject_repo.own_subject_birth_year(
+        subject_id=old["subjectId"], organisation_id=actor.organisation_id or ""
+    )
+    if birth_year is None or old["state"] != "ACTIVE":
+        raise not_found
+    valid_from = data.get("validFrom")
+    if valid_from is not None and valid_from < today():
         raise ValidationFailed(
             [
                 FieldError(
-                    "organisationIds",
-                    ErrorCode.UNKNOWN_ORGANISATION,
-                    f"organisationIds: not found: {ids}.",
+                    "validFrom",
+                    ErrorCode.OUT_OF_RANGE,
+                    "An amendment takes effect from today at the earliest; it cannot back-date.",
                 )
             ]
-        ) from None
+        )
+    fields, organisation_ids = _consent_fields(actor, data, birth_year)
+    new_id = str(uuid.uuid4())
+    try:
+        amended = subject_repo.consent_amend(
+            old_id=old["id"],
+            consent_id=new_id,
+            organisation_id=actor.organisation_id or "",
+            fields=fields,
+            organisation_ids=organisation_ids,
+            audit=audit_record(
+                actor,
+                "CONSENT_AMEND",
+                "Consent",
+                new_id,
+                chain=subject_chain(old["subjectId"]),
+                legal_basis="OWN_RECORD",
+                consent_id=new_id,
+            ),
+        )
+    except NotFound:
+        raise not_found from None
+    except MissingReferences as missing:
+        raise _unknown_organisations(missing) from None
+    for referral in amended["ended"]:
+        announce(Kind.WITHDRAWN, referral["id"], referral["version"])
+    return subject_repo.consent_get(new_id)
 
 
 def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import graphene
@@ -128,7 +129,8 @@ class ApiTokenRevoke(AccountMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        token_id = int(id) if str(id).isdigit() else -1
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        token_id = int(id) if re.fullmatch(r"[0-9]{1,18}", str(id)) else -1
         return {
             "api_token": _token(services.token_revoke(actor=require_actor(info), token_id=token_id))
         }

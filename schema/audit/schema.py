@@ -8,6 +8,7 @@ import graphene
 
 from graph import audit as audit_repo
 from referral_hub.core.audit import audit_record, auditor_area_codes
+from referral_hub.core.errors import ErrorCode, PublicError
 from schema.core.pagination import connection_from, page_request
 from schema.core.permissions import require_actor
 
@@ -107,13 +108,20 @@ class AuditQueries(graphene.ObjectType):
             target_type=criteria.get("target_type"),
             target_id=criteria.get("target_id"),
             organisation=criteria.get("organisation_id"),
-            since=_iso(criteria.get("since")),
-            until=_iso(criteria.get("until")),
+            since=_iso(criteria.get("since"), "since"),
+            until=_iso(criteria.get("until"), "until"),
         )
         return connection_from(AuditEventConnection, page, request=request, sort="AT")
 
 
-def _iso(value: Any) -> str | None:
+def _iso(value: Any, field: str) -> str | None:
     from datetime import UTC
 
-    return None if value is None else value.astimezone(UTC).isoformat(timespec="microseconds")
+    if value is None:
+        return None
+    try:
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    except OverflowError:  # a moment at the edge of year 1 or 9999 has no UTC time
+        raise PublicError(
+            ErrorCode.OUT_OF_RANGE, f"{field} is outside the dates the log holds.", field=field
+        ) from None

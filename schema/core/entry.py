@@ -9,6 +9,7 @@ refused at any step does no database work.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -35,6 +36,8 @@ from schema.core.arguments import NullArgumentsMiddleware
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
 from schema.core.permissions import PermissionMiddleware
 
+log = logging.getLogger("referral_hub.graphql")
+
 
 def refusal(code: str, message: str) -> ExecutionResult:
     """A request refused as a whole: no data, one error with its code."""
@@ -56,6 +59,7 @@ def _limits() -> list[type[ValidationRule]]:
             max_operations=settings.GRAPHQL_MAX_OPERATIONS,
             max_cost=settings.GRAPHQL_MAX_COST,
             page_max=settings.GRAPHQL_PAGE_SIZE_MAX,
+            max_fields=settings.GRAPHQL_MAX_FIELDS,
         )
     ]
 
@@ -71,16 +75,26 @@ def _specification_rules() -> list[type[ValidationRule]]:
 def validation_errors(document: Any) -> list[GraphQLError]:
     """The limits first and alone (a costly document never reaches the other rules),
     then the specification's rules; an exhausted time budget is an error too."""
-    errors = validate(_schema(), document, _limits())
-    if errors:
-        return list(errors)
     try:
+        errors = validate(_schema(), document, _limits())
+        if errors:
+            return list(errors)
         return list(validate(_schema(), document, _specification_rules(), max_errors=20))
     except ValidationOverBudget:
         return [
             GraphQLError(
                 "The document took too long to validate; send a simpler one.",
                 extensions={"code": "VALIDATION_TOO_SLOW"},
+            )
+        ]
+    except (ValueError, RecursionError) as refused:
+        # A document no rule expected (a rule's own arithmetic failed on it): the
+        # caller's document is at fault, and it is refused like any invalid one.
+        log.warning("document refused in validation: %s", refused)
+        return [
+            GraphQLError(
+                "The document could not be validated.",
+                extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
             )
         ]
 
@@ -98,8 +112,10 @@ def run(
         return refusal("MISSING_QUERY", "Send a GraphQL document in `query`.")
     if variables is not None and not isinstance(variables, Mapping):
         return refusal("BAD_VARIABLES", "`variables` must be a JSON object.")
-    if operation_name is not None and not isinstance(operation_name, str):
-        return refusal("BAD_OPERATION_NAME", "`operationName` must be a string.")
+    if operation_name is not None and (
+        not isinstance(operation_name, str) or characters.FORBIDDEN.search(operation_name)
+    ):
+        return refusal("BAD_OPERATION_NAME", "`operationName` must be a plain string.")
     if characters.FORBIDDEN.search(query):
         return refusal("INVALID_CHARACTERS", "The document holds a control character.")
     bad = characters.bad_variable(variables or {})

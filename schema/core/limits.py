@@ -22,8 +22,21 @@ from graphql import (
     ValidationRule,
 )
 
-# A page is at most this many items; a variable `first` is priced at the maximum.
-_LIST_FIELDS = {"organisations", "services", "auditEvents"}
+# Paged root fields: priced at their page size (a variable `first` at the maximum). The
+# same names below the root are plain lists (an organisation's services, a route's
+# organisations), priced as _NESTED_LIST items.
+_LIST_FIELDS = {
+    "organisations",
+    "services",
+    "auditEvents",
+    "inbox",
+    "outbox",
+    "statutoryReviewQueue",
+}
+_NESTED_LIST = 10
+# Fields that return a list or do a search of their own, priced as that many items (the
+# most they return: routes and recommendations are capped at 50).
+_FIXED_WEIGHTS = {"partners": 20, "routes": 50, "recommend": 50, "flows": 20, "coverage": 20}
 
 
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
@@ -47,45 +60,61 @@ class _Measure:
         self, fragments: dict[str, FragmentDefinitionNode], page_max: int, cap: int
     ) -> None:
         self.fragments, self.page_max, self.cap = fragments, page_max, cap
-        self.measured: dict[str, tuple[int, int]] = {}
+        self.measured: dict[tuple[str, bool], tuple[int, int]] = {}
         self.open: set[str] = set()  # fragments being measured (a cycle is the spec's error)
 
-    def selection_set(self, node: SelectionSetNode | None) -> tuple[int, int]:
+    def selection_set(self, node: SelectionSetNode | None, root: bool = False) -> tuple[int, int]:
+        """(depth, cost) of a selection set; `root` for the operation's own."""
         depth = cost = 0
         for selection in node.selections if node else ():
             if isinstance(selection, FieldNode):
                 below, inner = self.selection_set(selection.selection_set)
                 depth = max(depth, 1 + below)
-                cost += 1 + self._multiplier(selection) * inner
+                cost += 1 + self._multiplier(selection, root) * inner
             else:
-                below, inner = self._fragment(selection)
+                below, inner = self._fragment(selection, root)
                 depth, cost = max(depth, below), cost + inner
             cost = min(cost, self.cap)
         return depth, cost
 
-    def _fragment(self, selection: Any) -> tuple[int, int]:
+    def _fragment(self, selection: Any, root: bool) -> tuple[int, int]:
         if isinstance(selection, InlineFragmentNode):
-            return self.selection_set(selection.selection_set)
+            return self.selection_set(selection.selection_set, root)
         assert isinstance(selection, FragmentSpreadNode)
         name = selection.name.value
         fragment = self.fragments.get(name)
         if fragment is None or name in self.open:
             return 0, 0
-        if name not in self.measured:
+        if (name, root) not in self.measured:
             self.open.add(name)
-            self.measured[name] = self.selection_set(fragment.selection_set)
+            self.measured[name, root] = self.selection_set(fragment.selection_set, root)
             self.open.discard(name)
-        return self.measured[name]
+        return self.measured[name, root]
 
-    def _multiplier(self, field: FieldNode) -> int:
-        if field.name.value not in _LIST_FIELDS:
+    def _multiplier(self, field: FieldNode, root: bool) -> int:
+        """A page's size as priced: a literal between 1 and the maximum page, anything else
+        (a variable, a negative or absurdly long number) the maximum page."""
+        name = field.name.value
+        if name in _FIXED_WEIGHTS:
+            return _FIXED_WEIGHTS[name]
+        if name not in _LIST_FIELDS:
             return 1
+        if not root:
+            return _NESTED_LIST
         first = next((a.value for a in field.arguments if a.name.value == "first"), None)
-        return int(first.value) if isinstance(first, IntValueNode) else self.page_max
+        if isinstance(first, IntValueNode) and len(first.value) <= 6 and int(first.value) > 0:
+            return min(int(first.value), self.page_max)
+        return self.page_max
 
 
 def limits_rule(
-    *, max_depth: int, max_aliases: int, max_operations: int, max_cost: int, page_max: int
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_operations: int,
+    max_cost: int,
+    page_max: int,
+    max_fields: int = 500,
 ) -> type[ValidationRule]:
     class RequestLimits(ValidationRule):
         def enter_document(self, node: Any, *_args: Any) -> None:
@@ -96,13 +125,20 @@ def limits_rule(
                     "TOO_MANY_OPERATIONS", f"At most {max_operations} operations per request."
                 )
                 return
-            aliases = sum(1 for field in _all_fields(node) if field.alias is not None)
+            fields = _all_fields(node)
+            if len(fields) > max_fields:
+                # Overlapping-field validation is quadratic in repeated fields: a bound on
+                # the document keeps the specification's rules cheap too.
+                self._refuse("TOO_MANY_FIELDS", f"At most {max_fields} fields per request.")
+                return
+            aliases = sum(1 for field in fields if field.alias is not None)
             if aliases > max_aliases:
                 self._refuse("TOO_MANY_ALIASES", f"At most {max_aliases} aliases per request.")
                 return
             measure = _Measure(fragments, page_max, cap=max_cost + 1)
             for operation in operations:
-                depth, cost = measure.selection_set(operation.selection_set)
+                depth, cost = measure.selection_set(operation.selection_set, root=True)
+                cost = max(cost, 0)
                 if depth > max_depth:
                     self._refuse(
                         "QUERY_TOO_DEEP", f"Query depth {depth} is over the limit of {max_depth}."

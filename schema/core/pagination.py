@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from typing import Any
 
 import graphene
@@ -12,6 +13,7 @@ from django.conf import settings
 
 from graph.listing import Page, PageRequest
 from referral_hub.core.errors import ErrorCode, PublicError
+from schema.core import characters
 
 
 def encode_cursor(key: list[Any]) -> str:
@@ -19,21 +21,48 @@ def encode_cursor(key: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii")
 
 
+CURSOR_MAX = 512  # ours are under 200 characters
+_INT64 = 2**63
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a cursor value")
+
+
+def _cursor_key(value: Any) -> bool:
+    """A sort key as our cursors hold it: short text without control characters, a
+    64-bit integer, or a finite float."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return len(value) <= 300 and not characters.FORBIDDEN.search(value)
+    if isinstance(value, int):
+        return -_INT64 <= value < _INT64
+    return isinstance(value, float) and math.isfinite(value)
+
+
 def decode_cursor(cursor: str | None, *, sort: str) -> tuple[Any, str] | None:
-    """(sort key, id) from a cursor made for the same sort, or PublicError(INVALID_CURSOR)."""
+    """(sort key, id) from a cursor made for the same sort, or PublicError(INVALID_CURSOR).
+    A cursor is caller input like any other: bounded, and every part checked."""
     if cursor is None:
         return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-    except (ValueError, binascii.Error, UnicodeError):
-        key = None
+    key: Any = None
+    if len(cursor) <= CURSOR_MAX:
+        try:
+            key = json.loads(
+                base64.urlsafe_b64decode(cursor.encode("ascii")),
+                parse_constant=_refuse_constant,
+            )
+        except (ValueError, binascii.Error, UnicodeError, RecursionError):
+            key = None
     if (
         not isinstance(key, list)
         or len(key) != 3
         or key[0] != sort
-        or not isinstance(key[1], str | int | float)
-        or isinstance(key[1], bool)
+        or not _cursor_key(key[1])
         or not isinstance(key[2], str)
+        or len(key[2]) > 100
+        or characters.FORBIDDEN.search(key[2])
     ):
         raise PublicError(
             ErrorCode.INVALID_CURSOR,

@@ -102,6 +102,22 @@ class ConsentInput(graphene.InputObjectType):
     evidence_sha256 = graphene.String(description="SHA-256 of the signed document.")
 
 
+class ConsentAmendInput(graphene.InputObjectType):
+    """A consent's new version, stated whole (what is left out is no longer consented)."""
+
+    given_by = GivenByEnum(required=True)
+    guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
+    organisation_ids = graphene.List(graphene.NonNull(graphene.ID))
+    organisation_kinds = graphene.List(graphene.NonNull(graphene.String))
+    area_code = graphene.String(description="Where the organisation kinds are permitted.")
+    purposes = graphene.List(graphene.NonNull(PurposeEnum), required=True)
+    categories = graphene.List(graphene.NonNull(DataCategoryEnum), required=True)
+    valid_from = graphene.Date(description="Today at the earliest (the default).")
+    valid_until = graphene.Date(required=True)
+    method = ConsentMethodEnum(required=True)
+    evidence_sha256 = graphene.String(description="SHA-256 of this version's signed document.")
+
+
 class SubjectMutation(DomainMutation):
     class Meta:
         abstract = True
@@ -142,6 +158,26 @@ class ConsentRecord(SubjectMutation):
         return {"consent": _consent(services.consent_record(actor=require_actor(info), data=data))}
 
 
+class ConsentAmend(SubjectMutation):
+    """Supersede an ACTIVE consent with a new version (its own evidence). Widening never
+    back-dates; narrowing takes effect at once: referrals the new version no longer covers
+    are WITHDRAWN, the others move under it."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        input = ConsentAmendInput(required=True)
+
+    consent = graphene.Field(Consent)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
+        data = camel_input(input)
+        for key in ("purposes", "categories"):
+            data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
+        amended = services.consent_amend(actor=require_actor(info), consent_id=id, data=data)
+        return {"consent": _consent(amended)}
+
+
 class ConsentWithdraw(SubjectMutation):
     """Takes effect at once: open referrals are withdrawn and others lose sight."""
 
@@ -180,4 +216,5 @@ class SubjectQueries(graphene.ObjectType):
 class SubjectMutations(graphene.ObjectType):
     register_subject = SubjectRegister.Field()
     record_consent = ConsentRecord.Field()
+    amend_consent = ConsentAmend.Field()
     withdraw_consent = ConsentWithdraw.Field()

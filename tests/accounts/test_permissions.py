@@ -106,6 +106,12 @@ OPERATIONS = {
         "{ errors { code } } }",
         {"s": "{npo}"},
     ),
+    "Mutation.amendConsent": (
+        'mutation { amendConsent(id: "00000000-0000-4000-8000-000000000000", input: '
+        "{givenBy: GUARDIAN, purposes: [REFERRAL], categories: [CONTACT], "
+        'validUntil: "2027-03-31", method: VERBAL}) { errors { code } } }',
+        {},
+    ),
     "Mutation.withdrawConsent": (
         'mutation { withdrawConsent(id: "00000000-0000-4000-8000-000000000000") '
         "{ errors { code } } }",
@@ -236,7 +242,9 @@ def test_an_org_admin_changes_only_its_own_organisation(network):
         "mutation($id: ID!) { updateServiceCapacity(serviceId: $id, status: FULL) "
         "{ errors { code } } }"
     )
-    assert _code(admin(capacity, {"id": consult})) == "FORBIDDEN"
+    # Another organisation's service answers like one that does not exist (issue 12).
+    foreign = admin(capacity, {"id": consult})["data"]["updateServiceCapacity"]
+    assert foreign == {"errors": [{"code": "NOT_FOUND"}]}
     assert (
         admin(capacity, {"id": network["study"]})["data"]["updateServiceCapacity"]["errors"] == []
     )
@@ -250,7 +258,8 @@ def test_a_caseworker_updates_capacity_but_not_the_entry(network):
     )
     body = caseworker(capacity, {"id": network["study"]})
     assert body["data"]["updateServiceCapacity"]["service"] == {"capacityStatus": "FULL"}
-    assert _code(caseworker(capacity, {"id": network["consult"]})) == "FORBIDDEN"
+    foreign = caseworker(capacity, {"id": network["consult"]})["data"]["updateServiceCapacity"]
+    assert foreign == {"service": None, "errors": [{"code": "NOT_FOUND"}]}
     update = 'mutation($id: ID!) { updateService(id: $id, input: {name: "x"}) { errors { code } } }'
     assert _code(caseworker(update, {"id": network["study"]})) == "FORBIDDEN"
 

@@ -286,6 +286,12 @@ def test_handoff_notes_and_needs_are_sealed_and_follow_the_subjects_basis(case, 
     assert counsellor(WITHDRAW, {"id": consent})["data"]["withdrawConsent"]["errors"] == []
     assert _notes(welfare, referral["id"]) == (None, [None])
     assert _notes(counsellor, referral["id"]) == (["school_non_attendance"], [NOTE])
+    ended = counsellor(
+        "query($id: ID!) { referral(id: $id) { timeline { action reason note } } }",
+        {"id": referral["id"]},
+    )["data"]["referral"]["timeline"][-1]
+    # Why it ended is a fact about the consent, readable by both sides.
+    assert ended == {"action": "WITHDRAW", "reason": "CONSENT_WITHDRAWN", "note": None}
 
     # Erased: the key is gone, and with it the note, for everyone.
     settings.HUB_ERASURE_RETENTION_DAYS = 0

@@ -185,3 +185,78 @@ def test_tabs_and_newlines_stay_allowed(graph_db, db):
         {"input": {"birthYear": 2012, "areaCode": "141313", "notes": notes}},
     )
     assert answer["data"]["registerSubject"]["errors"] == []
+
+
+# --- what an attack on this part found (issue 12, after the first slice) ---
+
+WIDE = (
+    "{ services(first: -1000000000) @skip(if: true) { __typename } "
+    + " ".join(
+        f"s{i}: services(first: 100) {{ edges {{ node {{ id name tags {{ code }} }} }} }}"
+        for i in range(9)  # 9 x 601 = 5,409: over 5,000 even before the skipped field
+    )
+    + " }"
+)
+
+
+def test_a_negative_or_absurd_page_size_is_priced_as_the_largest_page(gql):
+    assert code(post({"query": WIDE}, **gql.headers)) == "QUERY_TOO_COSTLY"
+    huge = "9" * 4301
+    body = {"query": f"{{ organisations(first: {huge}) {{ edges {{ node {{ id }} }} }} }}"}
+    response = post(body, **gql.headers)
+    assert response.status_code == 400
+    assert code(response) in {"QUERY_TOO_COSTLY", "BAD_USER_INPUT"}
+    months = {"query": f'{{ coverage(area: "141305", months: {huge}) {{ area }} }}'}
+    assert code(post(months, **gql.headers)) == "BAD_USER_INPUT"
+
+
+def test_too_many_fields_are_refused_before_the_quadratic_rules(graph_db, db, settings):
+    settings.GRAPHQL_MAX_FIELDS = 500
+    fields = " ".join(["__typename"] * 499)
+    assert code(post({"query": f"{{ me {{ {fields} }} }}"})) == "UNAUTHENTICATED"
+    fields = " ".join(["__typename"] * 500)
+    response = post({"query": f"{{ me {{ {fields} }} }}"})
+    assert (response.status_code, code(response)) == (400, "TOO_MANY_FIELDS")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "[" * 3000 + "]" * 3000,
+        '["NAME", 99999999999999999999, "x"]',
+        '["NAME", "a\\ud800", "x"]',
+        '["NAME", "a\\u0000", "x"]',
+        '["NAME", NaN, "x"]',
+        '["NAME", "x", "' + "y" * 600 + '"]',
+    ],
+    ids=["deep", "int65", "surrogate", "control", "nan", "long"],
+)
+def test_a_forged_cursor_is_an_invalid_cursor(gql, raw):
+    import base64
+
+    cursor = base64.urlsafe_b64encode(raw.encode("utf-8", "surrogatepass")).decode()
+    response = post(
+        {
+            "query": "query($c: String) { organisations(first: 2, after: $c) { __typename } }",
+            "variables": {"c": cursor},
+        },
+        **gql.headers,
+    )
+    assert code(response) == "INVALID_CURSOR"
+
+
+def test_odd_ids_and_dates_are_typed_refusals(gql):
+    revoke = 'mutation { revokeApiToken(id: "²") { errors { field code } } }'
+    assert post({"query": revoke}, **gql.headers).json()["data"]["revokeApiToken"] == {
+        "errors": [{"field": "id", "code": "NOT_FOUND"}]
+    }
+    late = '{ auditEvents(filter: {since: "9999-12-31T23:59:59-14:00"}) { __typename } }'
+    error = post({"query": late}, **gql.headers).json()["errors"][0]
+    assert error["extensions"] == {"code": "OUT_OF_RANGE", "field": "since"}
+
+
+def test_form_posts_and_odd_operation_names_are_refused(graph_db, db):
+    form = Client().post("/graphql", {"query": "{ tags { code } }"})
+    assert (form.status_code, code(form)) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    named = post({"query": "query Q { tags { code } }", "operationName": "Q\x00\x1b[31m"})
+    assert code(named) == "BAD_OPERATION_NAME"

@@ -10,7 +10,7 @@ import pytest
 
 from graph import session
 from referral_hub.accounts.roles import Role
-from referral_hub.notifications import services
+from referral_hub.notifications import services, signing_secrets
 from referral_hub.notifications.models import Delivery, Webhook
 from tests import directory_fixtures
 from tests.conftest import member
@@ -95,7 +95,9 @@ def test_a_registration_is_audited(admin):
 
 def _delivery(url):
     organisation = uuid.uuid4()
-    Webhook.objects.create(organisation_id=organisation, url=url, secret="s" * 64)
+    Webhook.objects.create(
+        organisation_id=organisation, url=url, **signing_secrets.seal("s" * 64, organisation)
+    )
     return Delivery.objects.create(
         key=f"{uuid.uuid4()}:2:SENT:WEBHOOK:{url}",
         organisation_id=organisation,
@@ -143,3 +145,20 @@ def test_a_closed_port_and_a_silent_host_read_the_same(db):
     assert services.deliver(delivery.id, final_attempt=True) == "FAILED"
     delivery.refresh_from_db()
     assert delivery.last_error == "unreachable"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[2002:a9fe:a9fe::]/latest/meta-data/",
+        "https://[2002:0a00:0001::1]/",
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+        "https://[64:ff9b::7f00:1]/",
+    ],
+    ids=["6to4-metadata", "6to4-private", "teredo", "nat64"],
+)
+def test_ipv6_tunnels_to_ipv4_are_refused(admin, settings, url):
+    settings.HUB_WEBHOOK_ALLOWED_HOSTS = []
+    client, _ = admin
+    answer = client(REGISTER, {"url": url})["data"]["registerWebhook"]
+    assert answer["errors"] == [{"field": "url", "code": "INVALID"}]

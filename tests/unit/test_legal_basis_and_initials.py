@@ -95,3 +95,23 @@ def test_a_statute_fits_its_receivers_and_the_subjects_age(basis, kind, birth_ye
 
 def test_every_statutory_basis_has_a_scope():
     assert {b for b in LegalBasis if is_statutory(b)} == set(STATUTE_SCOPES)
+
+
+def test_version_1_texts_collide_where_version_2_texts_cannot():
+    """Issue 12, finding 10: a value holding the separator imitated a field boundary."""
+    from graph.audit import canonical_text_v2
+
+    forged = {"action": "X\x1factorOrganisation=Y", "actorOrganisation": None}
+    honest = {"action": "X", "actorOrganisation": "Y\x1factorOrganisation="}
+    assert canonical_text(forged) == canonical_text(honest)
+    assert canonical_text_v2(forged) != canonical_text_v2(honest)
+    assert "action=21:X\x1factorOrganisation=Y\x1f" in canonical_text_v2(forged)
+    assert canonical_text_v2({"actorUser": "山田😀"}).count("actorUser=3:山田😀") == 1
+
+
+def test_each_event_verifies_in_the_version_it_names():
+    old = {"seq": 1, "action": "X"}  # written before hashVersion existed
+    new = {"seq": 1, "action": "X", "hashVersion": 2}
+    assert event_hash(old) == event_hash({**old, "hash": "ignored"})
+    assert event_hash(new) != event_hash(old)
+    assert event_hash({**new, "hashVersion": 1}) != event_hash(new)
