@@ -23,16 +23,39 @@ from graph.consent_rule import (
 )
 from graph.records import plain
 
-# The consent a referral may go under: one that covers the receiving organisation for
-# $purpose (REFERRAL) and every category shared; the longest-lasting if several do.
-_CONSENT_FOR_RECEIVER: LiteralString = (
-    """head(COLLECT {
+
+def consent_for(categories: LiteralString, receiver: LiteralString = "to") -> LiteralString:
+    """The consent a referral may go under: one that covers the receiving organisation for
+    $purpose (REFERRAL) and every category shared; the longest-lasting if several do."""
+    return (
+        """head(COLLECT {
   MATCH (s)-[:GAVE]->(c:Consent)
   WHERE """
-    + consent_covers("$categories", "to")
-    + """
-  RETURN c.id ORDER BY c.validUntil DESC
+        + consent_covers(categories, receiver)
+        + """
+  RETURN c.id ORDER BY c.validUntil DESC, c.id
 })"""
+    )
+
+
+_CONSENT_FOR_RECEIVER: LiteralString = consent_for("$categories")
+
+# What a consent-based DRAFT still lacks before it can be sent (null when nothing):
+# ['RECEIVER'] when no consent covers the receiving organisation at all, else the
+# categories no consent covering it includes. A draft is the sender's own, so it may be
+# kept without a consent; sending it needs one (graph/consent_rule.py).
+_CONSENT_GAP: LiteralString = (
+    """CASE WHEN r.state = 'DRAFT' AND NOT r.legalBasis STARTS WITH 'STATUTORY_'
+          AND """
+    + consent_for("r.categories")
+    + """ IS NULL THEN
+  CASE WHEN """
+    + consent_for("[]")
+    + """ IS NULL THEN ['RECEIVER']
+       ELSE [x IN r.categories WHERE """
+    + consent_for("[x]")
+    + """ IS NULL] END
+END"""
 )
 
 _PREPARE: LiteralString = (
@@ -146,7 +169,14 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
          ELSE EXISTS { MATCH (r)-[:UNDER]->(c:Consent) WHERE """
     + consent_covers("r.categories", "to")
     + """ }
+              OR (r.state = 'DRAFT' AND """
+    + consent_for("r.categories")
+    + """ IS NOT NULL)
        END AS basis_holds,
+       CASE WHEN r.state = 'DRAFT' AND NOT r.legalBasis STARTS WITH 'STATUTORY_'
+         THEN """
+    + consent_for("r.categories")
+    + """ END AS sendable_consent,
        head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
                       RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
 """
@@ -174,6 +204,16 @@ CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
   version: $version, reason: $reason, outcome: $outcome, noteSealed: $note_sealed,
   suggestedServiceId: $suggested_service_id
 })
+WITH r
+CALL (r) {
+  // Sending a draft puts it under the consent that covers it now.
+  WITH r WHERE $send_consent_id IS NOT NULL
+  OPTIONAL MATCH (r)-[u:UNDER]->(:Consent)
+  DELETE u
+  WITH DISTINCT r
+  MATCH (c:Consent {id: $send_consent_id})
+  CREATE (r)-[:UNDER]->(c)
+}
 RETURN r.id AS id
 """
 )
@@ -218,6 +258,9 @@ RETURN r {
                                                                  RETURN o.id } } }),
            follows: head(COLLECT { MATCH (r)-[:FOLLOWS]->(p:Referral) RETURN p.id }),
            followedBy: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
+           consentGap: """
+    + _CONSENT_GAP
+    + """,
            needTags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
              MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code } END,
            events: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)

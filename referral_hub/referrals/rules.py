@@ -24,11 +24,16 @@ def deadline_hours(response_target_hours: int, urgency: Urgency) -> int:
 
 
 def creation_refusal(
-    row: dict[str, Any] | None, *, accept_waitlist: bool, statutory: bool = False
+    row: dict[str, Any] | None,
+    *,
+    accept_waitlist: bool,
+    statutory: bool = False,
+    draft: bool = False,
 ) -> None:
     """Raise the reason a referral cannot be created from the looked-up facts, if any.
 
-    A statutory referral needs no consent (its justification was checked before)."""
+    A statutory referral needs no consent (its justification was checked before), nor
+    does a DRAFT: it is the sender's own until it is sent, and sending needs one."""
     if row is None:
         raise ValidationFailed(
             [
@@ -57,7 +62,7 @@ def creation_refusal(
                 )
             ]
         )
-    if row["consent_id"] is None and not statutory:
+    if row["consent_id"] is None and not statutory and not draft:
         raise PublicError(
             ErrorCode.CONSENT_REQUIRED,
             "No active consent lets the receiving organisation have this for "

@@ -109,6 +109,7 @@ def referral_create(
             row,
             accept_waitlist=bool(data.get("acceptWaitlist")),
             statutory=is_statutory(basis),
+            draft=state == handoff.State.DRAFT,
         )
         assert row is not None
         if is_statutory(basis):
@@ -256,6 +257,8 @@ def referral_transition(
             "note_sealed": _sealed_note(step.note, row),
             "closes": step.to_state in handoff.CLOSED_STATES,
             "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
+            # A draft goes out under the consent that covers it at the moment it is sent.
+            "send_consent_id": row["sendable_consent"] if action == handoff.Action.SEND else None,
             "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
             **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
         }
@@ -290,8 +293,8 @@ def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
     """ "No wrong door": a decline that suggests another service leaves the sender a DRAFT.
 
     The draft is the sender's to review and send, so it is created for the sending
-    organisation. It needs a consent covering the suggested organisation like any
-    referral; without one the suggestion stays on the decline event for the sender.
+    organisation whether or not a consent covers the suggested organisation yet: its
+    `consentGap` says what is missing, and sending it needs a consent (amendConsent).
     """
     on_behalf = Actor(
         username=f"{actor.username} (suggestion)",

@@ -109,6 +109,11 @@ class Referral(graphene.ObjectType):
         graphene.NonNull(graphene.String),
         description="The needs (要配慮個人情報): null where the reader has no basis now.",
     )
+    consent_gap = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="A DRAFT under consent that cannot be sent yet: RECEIVER (no consent "
+        "covers the receiving organisation) or the categories none covers; null otherwise.",
+    )
     summary = graphene.String(
         description="Decrypted for the sender, and for the receiver while the consent holds."
     )
@@ -171,6 +176,7 @@ def _referral(row: dict[str, Any]) -> Referral:
         urgency=row["urgency"],
         categories=row["categories"],
         need_tags=row["needTags"],
+        consent_gap=row.get("consentGap"),
         summary=row["summary"],
         waitlisted=bool(row.get("waitlisted")),
         reason=row.get("reason"),

@@ -103,3 +103,62 @@ def test_only_an_active_consent_of_your_own_subject_can_be_amended(case):
     assert _amend(people, consent, organisationIds=[network["welfare"]])["errors"] == []
     again = _amend(people, consent, organisationIds=[network["welfare"]])
     assert again["errors"] == [{"field": "id", "code": "NOT_FOUND"}]  # superseded now
+
+
+GAP = "query($id: ID!) { referral(id: $id) { state follows consentGap } }"
+MOVE = """
+mutation($id: ID!, $action: HandoffAction!, $version: Int!, $reason: DeclineReason,
+         $suggested: ID) {
+  transitionReferral(id: $id, action: $action, version: $version, reason: $reason,
+                     suggestedServiceId: $suggested) {
+    referral { state followedBy } errors { field code }
+  }
+}"""
+_UNDER = "MATCH (:Referral {id: $id})-[:UNDER]->(c:Consent) RETURN c.id AS consent"
+
+
+def test_a_suggestion_always_leaves_a_draft_that_sends_once_the_consent_covers_it(case):
+    network, people, subject = case
+    consent = give_consent(people, subject, organisationIds=[network["welfare"]])
+    referral = create(people, subject, network["consult"])["data"]["createReferral"]["referral"]
+    declined = people["welfare"](
+        MOVE,
+        {
+            "id": referral["id"],
+            "action": "DECLINE",
+            "version": 1,
+            "reason": "SERVICE_NOT_PROVIDED",
+            "suggested": network["study"],
+        },
+    )["data"]["transitionReferral"]
+    draft = declined["referral"]["followedBy"]
+    assert draft is not None  # no consent covers the NPO yet, and the draft exists anyway
+    counsellor = people["counsellor"]
+    assert counsellor(GAP, {"id": draft})["data"]["referral"] == {
+        "state": "DRAFT",
+        "follows": referral["id"],
+        "consentGap": ["RECEIVER"],
+    }
+    refused = counsellor(MOVE, {"id": draft, "action": "SEND", "version": 1})
+    assert refused["data"]["transitionReferral"]["errors"] == [
+        {"field": "id", "code": "CONSENT_REQUIRED"}
+    ]
+
+    # The guardian agrees to the NPO for contact only: the gap is now the category.
+    narrow = _amend(
+        people,
+        consent,
+        organisationIds=[network["welfare"], network["npo"]],
+        categories=["SCHOOL_ATTENDANCE"],
+    )
+    assert narrow["errors"] == []
+    assert counsellor(GAP, {"id": draft})["data"]["referral"]["consentGap"] == ["CONTACT"]
+    amended = _amend(
+        people, narrow["consent"]["id"], organisationIds=[network["welfare"], network["npo"]]
+    )
+    assert counsellor(GAP, {"id": draft})["data"]["referral"]["consentGap"] is None
+    sent = counsellor(MOVE, {"id": draft, "action": "SEND", "version": 1})
+    assert sent["data"]["transitionReferral"]["referral"]["state"] == "SENT"
+    under = session.read(lambda tx: tx.single(_UNDER, id=draft))
+    assert under == {"consent": amended["consent"]["id"]}
+    assert people["npo"](NAME, {"id": subject})["data"]["subject"] == {"name": "山田 太郎"}

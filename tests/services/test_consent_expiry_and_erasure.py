@@ -89,9 +89,13 @@ _CLOSED_LONG_AGO = "MATCH (r:Referral {id: $id}) SET r.closedAt = datetime() - d
 
 
 def _erasure_due_now(subject):
+    """The retention period has passed: since the consent ended, and since every referral
+    of the subject closed (a withdrawal closes them at the same moment)."""
     session.write(
         lambda tx: tx.run(
-            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('P1D')",
+            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('P1D') "
+            "WITH s MATCH (s)<-[:FOR]-(r:Referral) WHERE r.closedAt IS NOT NULL "
+            "SET r.closedAt = datetime() - duration('P31D')",
             id=subject,
         ).consume()
     )
