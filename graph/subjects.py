@@ -141,8 +141,9 @@ def _with_basis(record: AuditRecord, basis: str, consent_id: str | None) -> Audi
     )
 
 
-_RECORD_CONSENT: LiteralString = """
-MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+# A new ACTIVE consent `c` given by `s` (recorded, or a new version), the organisations
+# it names, and no erasure due while it lasts. Both writers splice it in.
+_NEW_CONSENT: LiteralString = """
 CREATE (s)-[:GAVE]->(c:Consent {
   id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
   purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
@@ -151,16 +152,144 @@ CREATE (s)-[:GAVE]->(c:Consent {
   recordedBy: $recorded_by, recordedAt: datetime()
 })
 REMOVE s.erasureDueAt
-WITH c
+WITH *
 CALL (c) {
   UNWIND $organisation_ids AS organisation_id
   MATCH (o:Organisation {id: organisation_id})
   CREATE (c)-[:PERMITS]->(o)
   RETURN count(o) AS permitted
 }
-RETURN c.id AS id, permitted,
-       [x IN $organisation_ids WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing
 """
+_MISSING_ORGANISATIONS: LiteralString = (
+    "[x IN $organisation_ids WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing"
+)
+
+_RECORD_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+"""
+    + _NEW_CONSENT
+    + "RETURN c.id AS id, permitted, "
+    + _MISSING_ORGANISATIONS
+)
+
+# When a consent ends (withdrawn or expired), in the same transaction: open referrals
+# under it become WITHDRAWN with a handoff event (its reason CONSENT_WITHDRAWN or
+# CONSENT_EXPIRED: a fact about the consent, not a note about the subject), and the data
+# key's destruction falls due once no ACTIVE consent is left. Needs `s` and `c` in scope
+# and $retention_days.
+_CONSENT_ENDED: LiteralString = (
+    """
+CALL (c) {
+  OPTIONAL MATCH (r:Referral)-[:UNDER]->(c)
+  WHERE r.state IN """
+    + OPEN_STATES
+    + """
+  WITH r WHERE r IS NOT NULL
+  CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+    id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
+    side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
+    reason: 'CONSENT_' + c.state
+  })
+  SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime(),
+      r.closedAt = datetime()
+  RETURN count(r) AS withdrawn,
+         [x IN collect({id: r.id, version: r.version, sent: r.sentAt IS NOT NULL})
+          WHERE x.sent | x { .id, .version }] AS ended
+}
+WITH s, c, withdrawn, ended
+SET s.erasureDueAt = CASE
+  WHEN EXISTS { MATCH (s)-[:GAVE]->(:Consent {state: 'ACTIVE'}) } THEN null
+  ELSE """
+    + NOW
+    + """ + duration({days: $retention_days}) END
+"""
+)
+
+_WITHDRAW_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id, state: 'ACTIVE'})
+MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+SET c.state = 'WITHDRAWN', c.withdrawnAt = datetime()
+WITH s, c
+"""
+    + _CONSENT_ENDED
+    + """
+RETURN c.id AS id, s.id AS subject_id, withdrawn, ended, s.erasureDueAt AS erasure_due_at
+"""
+)
+
+# A new version of an ACTIVE consent, in one transaction: the old one SUPERSEDED, the new
+# one SUPERSEDES it. Open referrals under the old one that the new one still covers move
+# under it; the others end at once, WITHDRAWN as by a withdrawal (reason CONSENT_NARROWED).
+_AMEND_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject)-[:GAVE]->(old:Consent {id: $old_id, state: 'ACTIVE'})
+MATCH (s)-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+SET old.state = 'SUPERSEDED', old.supersededAt = datetime()
+"""
+    + _NEW_CONSENT
+    + """
+CREATE (c)-[:SUPERSEDES]->(old)
+WITH s, c
+CALL (s, c) {
+  MATCH (s)<-[:FOR]-(r:Referral)-[u:UNDER]->(:Consent {id: $old_id})
+  WHERE r.state IN """
+    + OPEN_STATES
+    + """
+  MATCH (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+  WITH r, u, """
+    + consent_covers("r.categories", "to")
+    + """ AS still
+  FOREACH (_ IN CASE WHEN still THEN [1] ELSE [] END |
+    DELETE u
+    CREATE (r)-[:UNDER]->(c))
+  FOREACH (_ IN CASE WHEN still THEN [] ELSE [1] END |
+    CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
+      id: randomUUID(), fromState: r.state, toState: 'WITHDRAWN', action: 'WITHDRAW',
+      side: 'SYSTEM', actor: 'system', at: datetime(), version: r.version + 1,
+      reason: 'CONSENT_NARROWED'
+    })
+    SET r.state = 'WITHDRAWN', r.version = r.version + 1, r.updatedAt = datetime(),
+        r.closedAt = datetime())
+  RETURN sum(CASE WHEN still THEN 1 ELSE 0 END) AS moved,
+         collect(CASE WHEN NOT still AND r.sentAt IS NOT NULL
+                      THEN {id: r.id, version: r.version} END) AS ended
+}
+RETURN c.id AS id, s.id AS subject_id, moved, ended, """
+    + _MISSING_ORGANISATIONS
+    + "\n"
+)
+
+_CONSENT: LiteralString = """
+CREATE (s)-[:GAVE]->(c:Consent {
+  id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
+  purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
+  areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
+  validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
+  recordedBy: $recorded_by, recordedAt: datetime()
+})
+REMOVE s.erasureDueAt
+WITH *
+CALL (c) {
+  UNWIND $organisation_ids AS organisation_id
+  MATCH (o:Organisation {id: organisation_id})
+  CREATE (c)-[:PERMITS]->(o)
+  RETURN count(o) AS permitted
+}
+"""
+_MISSING_ORGANISATIONS: LiteralString = (
+    "[x IN $organisation_ids WHERE NOT EXISTS { MATCH (:Organisation {id: x}) }] AS missing"
+)
+
+_RECORD_CONSENT: LiteralString = (
+    """
+MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(:Organisation {id: $organisation_id})
+"""
+    + _NEW_CONSENT
+    + "RETURN c.id AS id, permitted, "
+    + _MISSING_ORGANISATIONS
+)
 
 # When a consent ends (withdrawn or expired), in the same transaction: open referrals
 # under it become WITHDRAWN with a handoff event (its reason CONSENT_WITHDRAWN or
@@ -224,7 +353,7 @@ CREATE (s)-[:GAVE]->(c:Consent {
   recordedBy: $recorded_by, recordedAt: datetime()
 })-[:SUPERSEDES]->(old)
 REMOVE s.erasureDueAt
-WITH s, c
+WITH *
 CALL (c) {
   UNWIND $organisation_ids AS organisation_id
   MATCH (o:Organisation {id: organisation_id})

@@ -87,8 +87,9 @@ class SubjectInput(graphene.InputObjectType):
     notes = graphene.String()
 
 
-class ConsentInput(graphene.InputObjectType):
-    subject_id = graphene.ID(required=True)
+class ConsentAmendInput(graphene.InputObjectType):
+    """A consent, stated whole: a new version leaves out what is no longer consented."""
+
     given_by = GivenByEnum(required=True)
     guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
     organisation_ids = graphene.List(graphene.NonNull(graphene.ID))
@@ -96,26 +97,23 @@ class ConsentInput(graphene.InputObjectType):
     area_code = graphene.String(description="Where the organisation kinds are permitted.")
     purposes = graphene.List(graphene.NonNull(PurposeEnum), required=True)
     categories = graphene.List(graphene.NonNull(DataCategoryEnum), required=True)
-    valid_from = graphene.Date()
+    valid_from = graphene.Date(
+        description="Default today; at most 90 days ahead; an amendment not before today."
+    )
     valid_until = graphene.Date(required=True)
     method = ConsentMethodEnum(required=True)
     evidence_sha256 = graphene.String(description="SHA-256 of the signed document.")
 
 
-class ConsentAmendInput(graphene.InputObjectType):
-    """A consent's new version, stated whole (what is left out is no longer consented)."""
+class ConsentInput(ConsentAmendInput):
+    subject_id = graphene.ID(required=True)
 
-    given_by = GivenByEnum(required=True)
-    guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
-    organisation_ids = graphene.List(graphene.NonNull(graphene.ID))
-    organisation_kinds = graphene.List(graphene.NonNull(graphene.String))
-    area_code = graphene.String(description="Where the organisation kinds are permitted.")
-    purposes = graphene.List(graphene.NonNull(PurposeEnum), required=True)
-    categories = graphene.List(graphene.NonNull(DataCategoryEnum), required=True)
-    valid_from = graphene.Date(description="Today at the earliest (the default).")
-    valid_until = graphene.Date(required=True)
-    method = ConsentMethodEnum(required=True)
-    evidence_sha256 = graphene.String(description="SHA-256 of this version's signed document.")
+
+def _consent_data(input: dict) -> dict[str, Any]:
+    data = camel_input(input)
+    for key in ("purposes", "categories"):
+        data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
+    return data
 
 
 class SubjectMutation(DomainMutation):
@@ -152,9 +150,7 @@ class ConsentRecord(SubjectMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        data = camel_input(input)
-        for key in ("purposes", "categories"):
-            data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
+        data = _consent_data(input)
         return {"consent": _consent(services.consent_record(actor=require_actor(info), data=data))}
 
 
@@ -171,10 +167,9 @@ class ConsentAmend(SubjectMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
-        data = camel_input(input)
-        for key in ("purposes", "categories"):
-            data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
-        amended = services.consent_amend(actor=require_actor(info), consent_id=id, data=data)
+        amended = services.consent_amend(
+            actor=require_actor(info), consent_id=id, data=_consent_data(input)
+        )
         return {"consent": _consent(amended)}
 
 

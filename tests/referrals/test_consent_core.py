@@ -75,6 +75,18 @@ def _municipal(username, name, area, role):
     return member(username, directory_fixtures.build_auditor_org(name, area), role)
 
 
+def _erase_now(subject, settings):
+    """Erase the subject at once: its erasure due a second ago, no retention after close."""
+    settings.HUB_ERASURE_RETENTION_DAYS = 0
+    session.write(
+        lambda tx: tx.run(
+            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1S')",
+            id=subject,
+        ).consume()
+    )
+    assert maintenance.erase_due_subjects() == 1
+
+
 def _tokyo(day: date, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=TOKYO)
 
@@ -294,14 +306,7 @@ def test_handoff_notes_and_needs_are_sealed_and_follow_the_subjects_basis(case, 
     assert ended == {"action": "WITHDRAW", "reason": "CONSENT_WITHDRAWN", "note": None}
 
     # Erased: the key is gone, and with it the note, for everyone.
-    settings.HUB_ERASURE_RETENTION_DAYS = 0
-    session.write(
-        lambda tx: tx.run(
-            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1S')",
-            id=subject,
-        ).consume()
-    )
-    assert maintenance.erase_due_subjects() == 1
+    _erase_now(subject, settings)
     assert _notes(counsellor, referral["id"]) == (None, [None])
 
 
@@ -569,14 +574,7 @@ def test_an_unknown_organisation_in_a_consent_is_refused_and_nothing_is_kept(cas
 def test_an_erased_subject_cannot_be_referred_again_not_even_by_statute(case, settings):
     """Issue 12, finding 15: the key is gone, so nothing about the subject is shared."""
     network, people, subject = case
-    settings.HUB_ERASURE_RETENTION_DAYS = 0
-    session.write(
-        lambda tx: tx.run(
-            "MATCH (s:Subject {id: $id}) SET s.erasureDueAt = datetime() - duration('PT1S')",
-            id=subject,
-        ).consume()
-    )
-    assert maintenance.erase_due_subjects() == 1
+    _erase_now(subject, settings)
     before = graph_counts(audit=False)
     refused = _statutory(people, subject, network["consult"])
     assert refused["errors"] == [
