@@ -14,5 +14,7 @@ RETURN versions[0] AS version, edition
 
 
 def server_components() -> dict[str, Any]:
-    row = session.read(lambda tx: tx.single(_COMPONENTS))
-    return row or {"version": None, "edition": None}
+    """One statement, not retried: a health check must answer quickly, and a managed
+    transaction would retry an unreachable server for up to 30 s."""
+    rows = session.autocommit(_COMPONENTS)
+    return rows[0] if rows else {"version": None, "edition": None}

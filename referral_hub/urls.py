@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 
 from referral_hub.accounts.views import LoginView, LogoutView, choose_organisation
-from referral_hub.core.views import HubGraphQLView, healthz
+from referral_hub.core.views import HubGraphQLView, healthz, livez
 
 urlpatterns = [
     # The view checks CSRF itself, only for cookie-authenticated requests (bearer tokens
@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/organisation/", choose_organisation, name="choose-organisation"),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
+    path("readyz", healthz),
+    path("livez", livez),
     path("", RedirectView.as_view(url="/graphql", permanent=False)),
 ]

@@ -26,11 +26,14 @@ class Health:
     neo4j: Neo4jHealth
     redis: bool
     celery: bool
+    celery_required: bool = False
 
     @property
     def ok(self) -> bool:
-        """Serving needs the graph and the broker; a missing worker only delays background work."""
-        return self.neo4j.reachable and self.redis
+        """Every part asked for answers: the graph and the broker always (serving needs
+        them), a worker when the caller asked about one. Saying "ok" while a part that was
+        asked about is down would be the dishonest answer a load balancer acts on."""
+        return self.neo4j.reachable and self.redis and (self.celery or not self.celery_required)
 
 
 def check_neo4j() -> Neo4jHealth:
@@ -66,5 +69,8 @@ def check_all(*, include_celery: bool = True) -> Health:
     neo4j = check_neo4j()
     broker_ok = check_redis()
     return Health(
-        neo4j=neo4j, redis=broker_ok, celery=include_celery and broker_ok and check_celery()
+        neo4j=neo4j,
+        redis=broker_ok,
+        celery=include_celery and broker_ok and check_celery(),
+        celery_required=include_celery,
     )

@@ -224,9 +224,18 @@ def _masked(error: Exception, code: str, request_id: str | None, message: str) -
 
 
 @require_GET
+def livez(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process serves requests. It asks no other part, so a graph or broker
+    outage never makes an orchestrator restart healthy web processes."""
+    return JsonResponse({"ok": True})
+
+
+@require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 when the graph and the broker answer, 503 otherwise."""
-    state = health.check_all(include_celery=request.GET.get("celery") == "1")
+    """Readiness (also at /readyz): 200 when the graph and the broker answer, and a worker
+    when `?celery=1` (or `?worker=1`) asks about one; 503 when any part asked about is down."""
+    asked = request.GET.get("celery") == "1" or request.GET.get("worker") == "1"
+    state = health.check_all(include_celery=asked)
     body = {
         "ok": state.ok,
         "neo4j": {
@@ -236,6 +245,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         "redis": state.redis,
     }
-    if request.GET.get("celery") == "1":
+    if asked:
         body["celery"] = state.celery
     return JsonResponse(body, status=200 if state.ok else 503)

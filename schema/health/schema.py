@@ -5,6 +5,7 @@ from typing import Any
 import graphene
 
 from referral_hub.core import health
+from schema.core.selection import selected_fields
 
 
 class Neo4jHealth(graphene.ObjectType):
@@ -14,7 +15,10 @@ class Neo4jHealth(graphene.ObjectType):
 
 
 class Health(graphene.ObjectType):
-    ok = graphene.Boolean(required=True, description="Neo4j and Redis both answer.")
+    ok = graphene.Boolean(
+        required=True,
+        description="Neo4j and Redis answer, and a worker too when `celery` is selected.",
+    )
     neo4j = graphene.Field(Neo4jHealth, required=True)
     redis = graphene.Boolean(required=True, description="The Celery broker answers a PING.")
     celery = graphene.Boolean(required=True, description="At least one worker answers a ping.")
@@ -34,10 +38,4 @@ class HealthQueries(graphene.ObjectType):
     @staticmethod
     def resolve_health(root: Any, info: graphene.ResolveInfo) -> health.Health:
         # Celery is asked only when the client selected the field: its ping waits a second.
-        selected = {
-            sel.name.value
-            for node in info.field_nodes
-            for sel in (node.selection_set.selections if node.selection_set else [])
-            if hasattr(sel, "name")
-        }
-        return health.check_all(include_celery="celery" in selected)
+        return health.check_all(include_celery="celery" in selected_fields(info))
