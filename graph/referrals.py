@@ -158,10 +158,15 @@ _LOCK: LiteralString = (
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
 SET r.lockedAt = datetime()
+WITH r, from, svc, to, s,
+     CASE WHEN r.state = 'DRAFT' AND NOT r.legalBasis STARTS WITH 'STATUTORY_'
+       THEN """
+    + consent_for("r.categories")
+    + """ END AS sendable_consent
 RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_id,
        s.id AS subject_id, svc.id AS service_id, r.categories AS categories,
        r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis,
-       r.sentAt IS NOT NULL AS sent,
+       r.sentAt IS NOT NULL AS sent, sendable_consent,
        CASE WHEN r.legalBasis STARTS WITH 'STATUTORY_'
          THEN """
     + statutory_stands("r")
@@ -169,14 +174,8 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
          ELSE EXISTS { MATCH (r)-[:UNDER]->(c:Consent) WHERE """
     + consent_covers("r.categories", "to")
     + """ }
-              OR (r.state = 'DRAFT' AND """
-    + consent_for("r.categories")
-    + """ IS NOT NULL)
+              OR sendable_consent IS NOT NULL
        END AS basis_holds,
-       CASE WHEN r.state = 'DRAFT' AND NOT r.legalBasis STARTS WITH 'STATUTORY_'
-         THEN """
-    + consent_for("r.categories")
-    + """ END AS sendable_consent,
        head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
                       RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
 """
