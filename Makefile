@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test bench lint format schema lock clean
+        run test test-faults bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -93,6 +93,10 @@ run: demo worker
 
 test: deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault suite alone (make test runs it too): its own hub on ports 7690 and 6382.
+test-faults: deps
+	$(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps

@@ -121,7 +121,7 @@ def write_batch(*, audit: AuditRecord, **rows: Sequence[dict[str, Any]]) -> None
         upsert(tx, **rows)
         audit_log.append(tx, audit)
 
-    session.write(work)
+    session.write(work, bulk=True)
 
 
 # For the demo's referral history: who sends (schools) and who receives (services of

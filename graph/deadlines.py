@@ -2,14 +2,15 @@
 
 Each is a HandoffEvent that does not change the state or the version (the caseworker's
 next move must not fail with CONFLICT because the system spoke). Marking the referral
-(`remindedAt`, `escalatedAt`) in the same statement makes a second run find nothing.
+(`remindedAt`, `escalatedAt`) in the same statement makes a second run find nothing, and
+the notification is recorded in the outbox in the same transaction.
 """
 
 from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from graph import session
+from graph import outbox, session
 
 _EVENT: LiteralString = """
 CREATE (r)-[:HAS_EVENT]->(e:HandoffEvent {
@@ -43,4 +44,11 @@ WITH r
 def overdue_mark(*, action: str, limit: int) -> list[dict[str, Any]]:
     """REMIND referrals past their deadline, or ESCALATE those past their escalation."""
     query = _REMIND if action == "REMIND" else _ESCALATE
-    return session.write(lambda tx: tx.rows(query, action=action, limit=limit))
+
+    def work(tx: session.Tx) -> list[dict[str, Any]]:
+        rows = tx.rows(query, action=action, limit=limit)
+        # The notification kind is the event's action (REMIND, ESCALATE).
+        outbox.record(tx, [outbox.entry(action, r["referral_id"], r["version"]) for r in rows])
+        return rows
+
+    return session.write(work)

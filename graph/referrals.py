@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from graph import audit as audit_log
-from graph import session
+from graph import outbox, session
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
@@ -275,23 +275,33 @@ RETURN r {
 
 
 def referral_create(
-    *, prepare: dict[str, Any], decide: Any, create: dict[str, Any], audit_for: Any
+    *,
+    prepare: dict[str, Any],
+    decide: Any,
+    create: dict[str, Any],
+    audit_for: Any,
+    announce: list[outbox.Entry],
 ) -> dict[str, Any]:
     """In one transaction: lock the subject, look up consent/duplicates/capacity, let
-    `decide` (pure, may raise) check them and add fields, then create and audit."""
+    `decide` (pure, may raise) check them and add fields, then create, audit and record
+    what must be announced in the outbox."""
 
     def work(tx: session.Tx) -> dict[str, Any]:
         row = tx.single(_PREPARE, **prepare)
         fields = decide(row)  # raises before anything is written
         tx.single(_CREATE, **create, **fields)
         audit_log.append(tx, audit_for(fields))
+        outbox.record(tx, announce)
         return {**(row or {}), **fields}
 
     return session.write(work)
 
 
-def referral_move(*, referral_id: str, decide: Any, audit_for: Any, actor: str) -> dict[str, Any]:
-    """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply it."""
+def referral_move(
+    *, referral_id: str, decide: Any, audit_for: Any, actor: str, announce: Any
+) -> dict[str, Any]:
+    """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply
+    it; `announce(step)` names the outbox entries the step causes (same transaction)."""
 
     def work(tx: session.Tx) -> dict[str, Any]:
         row = tx.single(_LOCK, id=referral_id, purpose="REFERRAL")
@@ -299,6 +309,7 @@ def referral_move(*, referral_id: str, decide: Any, audit_for: Any, actor: str) 
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed
         audit_log.append(tx, audit_for(row))
+        outbox.record(tx, announce(step))
         return {**(row or {}), **step}
 
     return session.write(work)

@@ -1,13 +1,24 @@
-"""Units of work over managed transactions, with a round-trip counter for tests and benchmarks.
+"""Units of work in transactions, with a round-trip counter for tests and benchmarks.
 
 Every Cypher statement the application sends goes through `read` or `write`, so
-counting here counts the round trips a GraphQL operation costs. Managed
-transactions may be retried by the driver on transient errors; the work functions
-passed in must therefore be idempotent and free of outside side effects.
+counting here counts the round trips a GraphQL operation costs. A unit of work may be
+run again after a transient error (a deadlock, a lock timeout: for up to
+NEO4J_TRANSIENT_RETRY_SECONDS) or a lost connection (for up to
+NEO4J_UNAVAILABLE_RETRY_SECONDS), so work functions must be idempotent and free of
+outside side effects.
+
+Retrying is ours, not the driver's (issue 13): the driver's managed transactions retry
+an unreachable server for 30 s, which tied every request thread up for that long. Here
+unreachability is retried briefly, then reported as GraphUnavailable and opens the
+circuit breaker (graph/breaker.py), so the next callers are answered at once instead
+of each waiting out its own timeout. Each transaction also carries a server-side
+timeout (NEO4J_TRANSACTION_TIMEOUT_SECONDS).
 """
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,9 +26,17 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    ConnectionAcquisitionTimeoutError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph import clock, driver
+from graph.breaker import CircuitOpen
 from graph.errors import GraphUnavailable
 
 T = TypeVar("T")
@@ -48,13 +67,13 @@ def count_round_trips() -> Iterator[RoundTrips]:
 
 
 class Tx:
-    """A thin wrapper over a managed transaction that only accepts literal Cypher.
+    """A thin wrapper over a transaction that only accepts literal Cypher.
 
     Every statement also gets `$clock_now` (graph/clock.py), so a statement that asks
     for the time asks one clock.
     """
 
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
         self._tx = tx
 
     def run(self, query: LiteralString, **params: Any) -> neo4j.Result:
@@ -71,52 +90,112 @@ class Tx:
         return None if record is None else record.data()
 
 
-def read(work: Callable[[Tx], T]) -> T:
-    return _execute(work, neo4j.READ_ACCESS)
+def read(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
+    """A read transaction; `bulk` (a whole export) gets the bulk timeout."""
+    timeout = driver.current_settings().bulk_transaction_timeout if bulk else None
+    return _guarded(
+        lambda: _with_retries(lambda: _attempt(work, neo4j.READ_ACCESS, timeout=timeout))
+    )
 
 
-def write(work: Callable[[Tx], T]) -> T:
-    return _execute(work, neo4j.WRITE_ACCESS)
-
-
-def _execute(work: Callable[[Tx], T], access_mode: str) -> T:
-    try:
-        with driver.get_driver().session(
-            database=driver.database(), default_access_mode=access_mode
-        ) as session:
-            unit = lambda tx: work(Tx(tx))  # noqa: E731 - the driver wants a callable of tx
-            if access_mode == neo4j.READ_ACCESS:
-                return session.execute_read(unit)
-            return session.execute_write(unit)
-    except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-        raise GraphUnavailable(str(exc)) from exc
+def write(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
+    """A write transaction; `bulk` (a batch of an import or a seed) gets the bulk timeout."""
+    timeout = driver.current_settings().bulk_transaction_timeout if bulk else None
+    return _guarded(
+        lambda: _with_retries(lambda: _attempt(work, neo4j.WRITE_ACCESS, timeout=timeout))
+    )
 
 
 def write_once(work: Callable[[Tx], T]) -> T:
-    """One explicit write transaction, never retried.
+    """One write transaction, never retried, with the bulk timeout.
 
-    For bulk work (a whole HSDS file): a managed transaction would silently start the
-    whole file again after a transient error such as running out of transaction memory.
+    For bulk work (a whole HSDS file): a retry would silently start the whole file again
+    after a transient error such as running out of transaction memory.
     """
-    try:
-        with (
-            driver.get_driver().session(database=driver.database()) as neo_session,
-            neo_session.begin_transaction() as tx,
-        ):
-            result = work(Tx(tx))  # type: ignore[arg-type]
-            tx.commit()
-            return result
-    except (ServiceUnavailable, SessionExpired, AuthError) as exc:
-        raise GraphUnavailable(str(exc)) from exc
+    timeout = driver.current_settings().bulk_transaction_timeout
+    return _guarded(lambda: _attempt(work, neo4j.WRITE_ACCESS, timeout=timeout))
 
 
 def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
-    """One statement in its own implicit transaction: schema commands need this."""
+    """One statement in its own implicit transaction, never retried: schema commands need
+    this, and the health check must answer quickly."""
     trips = _counter.get()
     if trips is not None:
         trips.statements.append(query)
-    try:
+
+    def run() -> list[dict[str, Any]]:
         with driver.get_driver().session(database=driver.database()) as session:
             return [record.data() for record in session.run(query, params)]
-    except (ServiceUnavailable, SessionExpired, AuthError) as exc:
+
+    return _guarded(run)
+
+
+def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None = None) -> T:
+    """One explicit transaction: the work, then the commit."""
+    settings = driver.current_settings()
+    with (
+        driver.get_driver().session(
+            database=settings.database, default_access_mode=access_mode
+        ) as neo_session,
+        neo_session.begin_transaction(
+            timeout=settings.transaction_timeout if timeout is None else timeout
+        ) as tx,
+    ):
+        result = work(Tx(tx))
+        tx.commit()
+        return result
+
+
+_UNREACHABLE = (ServiceUnavailable, SessionExpired)
+
+
+def _with_retries(attempt: Callable[[], T]) -> T:
+    """Run again after a retryable error: briefly when the server is unreachable, longer
+    for transient errors (deadlocks on a chain head under load), with jittered backoff."""
+    settings = driver.current_settings()
+    started = time.monotonic()
+    tries = 0
+    while True:
+        try:
+            return attempt()
+        except (DriverError, Neo4jError) as error:
+            if not error.is_retryable():
+                raise
+            budget = (
+                settings.unavailable_retry_seconds
+                if isinstance(error, _UNREACHABLE)
+                else settings.transient_retry_seconds
+            )
+            pause = min(1.0, 0.05 * 2**tries) * random.uniform(0.8, 1.2)  # noqa: S311
+            if time.monotonic() - started + pause > budget:
+                raise
+        tries += 1
+        time.sleep(pause)
+
+
+def _guarded(run: Callable[[], T]) -> T:
+    """Run unless the circuit is open; unreachability opens it, an answer closes it."""
+    circuit = driver.breaker()
+    try:
+        circuit.before()
+    except CircuitOpen:
+        raise GraphUnavailable("the graph was unreachable moments ago (circuit open)") from None
+    try:
+        result = run()
+    except AuthError as exc:  # reachable, but our credentials are refused
+        circuit.succeeded()
         raise GraphUnavailable(str(exc)) from exc
+    except _UNREACHABLE as exc:
+        circuit.failed()
+        raise GraphUnavailable(str(exc)) from exc
+    except ConnectionAcquisitionTimeoutError as exc:  # busy here, not gone there
+        circuit.released()
+        raise GraphUnavailable(str(exc)) from exc
+    except Neo4jError:
+        circuit.succeeded()  # the server answered, if only to refuse
+        raise
+    except BaseException:
+        circuit.released()
+        raise
+    circuit.succeeded()
+    return result

@@ -65,7 +65,7 @@ def directory_snapshot() -> dict[str, list[dict[str, Any]]]:
             )
         }
 
-    return session.read(work)
+    return session.read(work, bulk=True)
 
 
 def existing(

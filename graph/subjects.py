@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, LiteralString
 
 from graph import audit as audit_log
-from graph import session
+from graph import outbox, session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import (
     NOW,
@@ -323,9 +323,15 @@ def consent_amend(
         if row["missing"]:  # raised inside the transaction: nothing is kept
             raise MissingReferences({"organisationIds": row["missing"]})
         audit_log.append(tx, audit)
+        _announce_ended(tx, row["ended"])
         return plain(row)
 
     return session.write(work)
+
+
+def _announce_ended(tx: session.Tx, ended: list[dict[str, Any]]) -> None:
+    """Referrals a consent's end closed: their receivers hear of it (outbox, same tx)."""
+    outbox.record(tx, [outbox.entry("WITHDRAWN", r["id"], r["version"]) for r in ended])
 
 
 def consent_withdraw(
@@ -341,6 +347,7 @@ def consent_withdraw(
         if row is None:
             raise NotFound(consent_id)
         audit_log.append(tx, audit)
+        _announce_ended(tx, row["ended"])
         return plain(row)
 
     return session.write(work)
@@ -428,11 +435,16 @@ def consents_expire(
     *, limit: int, retention_days: int, audit: AuditRecord
 ) -> tuple[int, list[dict[str, Any]]]:
     """Expire up to `limit` consents in one transaction: (how many, referrals withdrawn)."""
-    row = session.write(
-        lambda tx: tx.single(
+
+    def work(tx: session.Tx) -> dict[str, Any] | None:
+        row = tx.single(
             _EXPIRE_CONSENTS, limit=limit, retention_days=retention_days, **audit_params(audit)
         )
-    )
+        if row:
+            _announce_ended(tx, row["ended"])
+        return row
+
+    row = session.write(work)
     return (int(row["expired"]), list(row["ended"])) if row else (0, [])
 
 

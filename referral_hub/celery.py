@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import socket
+import sys
+from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import (
+    beat_embedded_init,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_ready,
+    worker_shutdown,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
 
@@ -34,8 +45,46 @@ def _fresh_graph_driver(**_: object) -> None:
     driver.close()
 
 
+@worker_process_init.connect
+@beat_embedded_init.connect
+def _die_with_the_parent(**_: object) -> None:
+    """A pool process, and a beat embedded in a worker (`--beat`), ends when its worker
+    does, however the worker ended (issue 13: a SIGKILLed worker left a child running)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:  # the parent died before the line above: nothing will tell us
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
 @worker_process_shutdown.connect
 def _close_graph_driver(**_: object) -> None:
     from graph import driver
 
     driver.close()
+
+
+_heartbeat: list[Any] = []
+
+
+@worker_ready.connect
+def _start_heartbeat(sender: object, **_: object) -> None:
+    """The worker's main process says it is alive (referral_hub/core/worker_heartbeat.py)."""
+    from referral_hub.core.worker_heartbeat import Heartbeat
+
+    if _heartbeat:  # ready again after the broker came back: the thread still runs
+        return
+    hostname = getattr(sender, "hostname", None) or socket.gethostname()
+    beat = Heartbeat(app.conf.broker_url, hostname)
+    beat.start()
+    _heartbeat.append(beat)
+
+
+@worker_shutdown.connect
+def _stop_heartbeat(**_: object) -> None:
+    for beat in _heartbeat:
+        beat.stop()

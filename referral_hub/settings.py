@@ -95,6 +95,24 @@ NEO4J_URI = os.environ.get(
 NEO4J_USER = os.environ.get("NEO4J_USER", "neo4j")
 NEO4J_PASSWORD = os.environ.get("NEO4J_PASSWORD", "tsunagari-dev-password")
 NEO4J_DATABASE = os.environ.get("NEO4J_DATABASE", "neo4j")
+# How long to wait for Neo4j, in seconds (graph/driver.py; issue 13: fail fast). With the
+# defaults a request answers GRAPH_UNAVAILABLE within 2 s of the server going away
+# (killed: about 0.5 s; silent: 1.5 s), and for NEO4J_BREAKER_SECONDS after that every
+# request is answered at once.
+NEO4J_CONNECTION_TIMEOUT_SECONDS = float(os.environ.get("NEO4J_CONNECTION_TIMEOUT_SECONDS", "1"))
+# Acquiring a connection includes opening it (the Bolt handshake): a host that accepts
+# and then says nothing is given up on after this long. The pool (50) is larger than
+# any process's thread count, so waiting for a busy pool is not what this bounds.
+NEO4J_ACQUISITION_TIMEOUT_SECONDS = float(
+    os.environ.get("NEO4J_ACQUISITION_TIMEOUT_SECONDS", "1.5")
+)
+NEO4J_TRANSACTION_TIMEOUT_SECONDS = float(os.environ.get("NEO4J_TRANSACTION_TIMEOUT_SECONDS", "30"))
+NEO4J_BULK_TRANSACTION_TIMEOUT_SECONDS = float(
+    os.environ.get("NEO4J_BULK_TRANSACTION_TIMEOUT_SECONDS", "600")
+)
+NEO4J_UNAVAILABLE_RETRY_SECONDS = float(os.environ.get("NEO4J_UNAVAILABLE_RETRY_SECONDS", "0.5"))
+NEO4J_TRANSIENT_RETRY_SECONDS = float(os.environ.get("NEO4J_TRANSIENT_RETRY_SECONDS", "15"))
+NEO4J_BREAKER_SECONDS = float(os.environ.get("NEO4J_BREAKER_SECONDS", "2"))
 
 # --- Redis and Celery ------------------------------------------------------------------
 REDIS_URL = os.environ.get(
@@ -113,11 +131,35 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Broker settings that match the work (issue 13). Every task has a hard time limit, and a
+# message a worker took but did not acknowledge (it died) is handed out again only after
+# the visibility timeout, so that timeout is the longest task's limit plus a margin: a
+# task still running is never handed to a second worker. Notifications do not wait for it
+# (the outbox relay hands out a lost delivery after HUB_NOTIFY_REQUEUE_SECONDS).
+HUB_LONGEST_TASK_SECONDS = int(os.environ.get("HUB_LONGEST_TASK_SECONDS", "1800"))
+CELERY_TASK_TIME_LIMIT = HUB_LONGEST_TASK_SECONDS
+CELERY_TASK_SOFT_TIME_LIMIT = HUB_LONGEST_TASK_SECONDS - 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": HUB_LONGEST_TASK_SECONDS + 300,
+    # A request that nudges the relay learns within a second that the broker is down
+    # (kombu would otherwise try to connect again for broker_connection_timeout, 4 s).
+    "socket_connect_timeout": 1.0,
+    "connect_retries_timeout": 1.0,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A worker that loses the broker stops its running tasks: they will be handed out again.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks (run by `celery beat`; `make run` embeds beat in its worker). Times are
 # Japanese: consents end at the end of their last day there.
 # How often the deadline check runs (reminders at the deadline, escalation at twice it).
 HUB_DEADLINE_CHECK_MINUTES = int(os.environ.get("HUB_DEADLINE_CHECK_MINUTES", "5"))
+# The outbox relay (referral_hub/notifications/relay.py) runs this often besides the
+# nudge after each write: the longest a notification waits once the broker is back.
+HUB_OUTBOX_RELAY_SECONDS = float(os.environ.get("HUB_OUTBOX_RELAY_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
     "expire-consents": {
         "task": "hub.maintenance.expire_consents",
@@ -130,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-responsiveness": {
         "task": "hub.maintenance.refresh_responsiveness",
         "schedule": crontab(hour=2, minute=0),
+    },
+    "relay-outbox": {
+        "task": "hub.notifications.relay",
+        "schedule": HUB_OUTBOX_RELAY_SECONDS,
     },
     "erase-due-subjects": {
         "task": "hub.maintenance.erase_due_subjects",
@@ -158,8 +204,17 @@ HUB_WEBHOOK_ALLOWED_HOSTS = [
     for host in os.environ.get("HUB_WEBHOOK_ALLOWED_HOSTS", "").split(",")
     if host.strip()
 ]
-# First retry after this many seconds, doubling each time (6 retries at most).
+# First retry after this many seconds, doubling each time, 7 attempts at most.
 HUB_NOTIFY_BACKOFF_SECONDS = float(os.environ.get("HUB_NOTIFY_BACKOFF_SECONDS", "30"))
+HUB_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("HUB_NOTIFY_MAX_ATTEMPTS", "7"))
+# An attempt in flight is claimed this long (longer than any e-mail or webhook attempt
+# can take); a claim that runs out is an attempt whose worker died.
+HUB_NOTIFY_ATTEMPT_LEASE_SECONDS = float(os.environ.get("HUB_NOTIFY_ATTEMPT_LEASE_SECONDS", "60"))
+# A delivery handed to the broker and not attempted after this long is handed out again
+# (the message was lost with a broker's memory, or its worker died before taking it).
+HUB_NOTIFY_REQUEUE_SECONDS = float(os.environ.get("HUB_NOTIFY_REQUEUE_SECONDS", "120"))
+# Relayed outbox entries are kept this many days.
+HUB_OUTBOX_KEEP_DAYS = int(os.environ.get("HUB_OUTBOX_KEEP_DAYS", "7"))
 
 # --- Personal data ---------------------------------------------------------------------
 # Master keys wrap each subject's data key: "id=base64url(32 bytes),id2=…"; the active one

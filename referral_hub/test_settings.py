@@ -4,10 +4,13 @@ A separate module (not overrides in a fixture) so the Celery worker the tests st
 reads exactly the same configuration as the test process.
 """
 
+import os
+
 from referral_hub.devservices.profiles import profile
 from referral_hub.settings import *  # noqa: F403
 
-_TEST = profile("test")
+# `test` for pytest's own services; `faults` for the fault suite's hub (tests/faults).
+_TEST = profile(os.environ.get("HUB_TEST_PROFILE", "test"))
 
 NEO4J_URI = _TEST.neo4j_uri
 NEO4J_PASSWORD = _TEST.neo4j.password
@@ -34,3 +37,14 @@ HUB_NOTIFY_BACKOFF_SECONDS = 0.2
 HUB_WEBHOOK_TIMEOUT_SECONDS = 2.0
 # The tests' webhook receivers listen on this machine.
 HUB_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+# Claims and hand-offs run out quickly, so tests of a lost attempt finish in seconds.
+HUB_NOTIFY_ATTEMPT_LEASE_SECONDS = 5.0
+HUB_NOTIFY_REQUEUE_SECONDS = 5.0
+
+if _TEST.name == "faults":
+    # The fault suite's worker runs beat with the outbox relay alone, often, so a broker
+    # outage's notifications go out within a second or two of its end.
+    HUB_OUTBOX_RELAY_SECONDS = 1.0
+    CELERY_BEAT_SCHEDULE = {
+        "relay-outbox": {"task": "hub.notifications.relay", "schedule": HUB_OUTBOX_RELAY_SECONDS}
+    }

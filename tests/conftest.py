@@ -57,16 +57,27 @@ def redis_server(test_profile: Profile) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(
-    neo4j_server: str, redis_server: str, test_profile: Profile
-) -> Iterator[Any]:
-    """A real worker in its own process, reading the same test settings as this session."""
+def _worker_session(neo4j_server: str, redis_server: str, test_profile: Profile) -> Iterator[None]:
     celery_worker.stop(test_profile.worker)  # never reuse a worker running older code
+    yield
+    celery_worker.stop(test_profile.worker)
+
+
+@pytest.fixture
+def celery_worker_process(_worker_session: None, test_profile: Profile) -> Any:
+    """A real worker in its own process, reading the same test settings as this session
+    (started once and kept running, unless a test asked for `no_worker`)."""
     celery_worker.start(
         test_profile.worker,
         env={**test_profile.env(), "DJANGO_SETTINGS_MODULE": "referral_hub.test_settings"},
     )
-    yield test_profile.worker
+    return test_profile.worker
+
+
+@pytest.fixture
+def no_worker(_worker_session: None, test_profile: Profile) -> None:
+    """No worker takes tasks during this test: what is queued stays in the broker, so a
+    test can look at the relay's own steps without a worker racing it."""
     celery_worker.stop(test_profile.worker)
 
 

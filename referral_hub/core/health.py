@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -54,23 +58,41 @@ def check_redis() -> bool:
         return False
 
 
-def check_celery(timeout: float = 1.0) -> bool:
-    """True when at least one worker answers a broadcast ping within `timeout` seconds."""
-    from referral_hub.celery import app
+def check_celery() -> bool:
+    """True when at least one worker's heartbeat is alive (core/worker_heartbeat.py)."""
+    from referral_hub.core import worker_heartbeat
 
     try:
-        return bool(app.control.ping(timeout=timeout))
-    except Exception:  # kombu raises transport-specific errors; any of them means "no answer"
-        log.warning("health: celery ping failed", exc_info=True)
+        return bool(worker_heartbeat.alive(settings.CELERY_BROKER_URL))
+    except redis.RedisError:
+        log.warning("health: worker heartbeats unreadable", exc_info=True)
         return False
 
 
+# Checks run side by side on a small pool of their own; a check that has not answered by
+# the deadline counts as down (issue 13: the health check answers within 1 s whatever is
+# down — a silent host must not hold the answer for its connection timeout).
+HEALTH_DEADLINE_SECONDS = 0.8
+_pool = ThreadPoolExecutor(max_workers=6, thread_name_prefix="health")
+
+
 def check_all(*, include_celery: bool = True) -> Health:
-    neo4j = check_neo4j()
-    broker_ok = check_redis()
+    neo4j = _pool.submit(check_neo4j)
+    broker = _pool.submit(check_redis)
+    worker = _pool.submit(check_celery) if include_celery else None
+    deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
+
+    def answer(future: Future[Any], down: Any) -> Any:
+        try:
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            log.warning("health: no answer within %.1f s", HEALTH_DEADLINE_SECONDS)
+            return down
+
+    broker_ok = bool(answer(broker, False))
     return Health(
-        neo4j=neo4j,
+        neo4j=answer(neo4j, Neo4jHealth(reachable=False)),
         redis=broker_ok,
-        celery=include_celery and broker_ok and check_celery(),
+        celery=worker is not None and broker_ok and bool(answer(worker, False)),
         celery_required=include_celery,
     )

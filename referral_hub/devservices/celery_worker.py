@@ -7,6 +7,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
+
 from referral_hub.devservices import process
 
 QUEUES = "default,notifications,maintenance"
@@ -58,7 +60,7 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
         command, log_file=instance.log_file, pid_file=instance.pid_file, env={**os.environ, **env}
     )
     process.wait_until(
-        lambda: _answers_ping(instance),
+        lambda: _beats(instance, env["CELERY_BROKER_URL"], pid),
         pid=pid,
         timeout=timeout,
         what="Celery worker",
@@ -67,11 +69,16 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
     return True
 
 
-def _answers_ping(instance: WorkerInstance) -> bool:
-    from referral_hub.celery import app
+def _beats(instance: WorkerInstance, broker_url: str, pid: int) -> bool:
+    """This very process's heartbeat (not one a killed predecessor left to expire) is in
+    its own broker, which need not be this process's."""
+    from referral_hub.core import worker_heartbeat
 
-    replies = app.control.ping(timeout=0.5)
-    return any(name.startswith(f"{instance.name}@") for reply in replies for name in reply)
+    try:
+        alive = worker_heartbeat.alive(broker_url)
+    except redis.RedisError:
+        return False
+    return any(name.startswith(f"{instance.name}@") and p == pid for name, p in alive.items())
 
 
 def stop(instance: WorkerInstance) -> bool:

@@ -106,4 +106,27 @@ def profile(name: str) -> Profile:
             external_neo4j_uri=os.environ.get("BENCH_NEO4J_URI") or None,
             external_redis_url=None,
         )
-    raise ValueError(f"unknown profile {name!r}; use dev, test or bench")
+    if name == "faults":
+        # The fault suite (tests/faults) kills these by pid, so they are never the ones
+        # the rest of the tests use; its worker runs beat, whose outbox relay it tests.
+        return Profile(
+            name="faults",
+            neo4j=Neo4jInstance(
+                data_dir=data / "faults" / "neo4j",
+                port=int(os.environ.get("FAULTS_NEO4J_BOLT_PORT", "7690")),
+                password=password,
+                heap=os.environ.get("FAULTS_NEO4J_HEAP", "512m"),
+                pagecache=os.environ.get("FAULTS_NEO4J_PAGECACHE", "128m"),
+            ),
+            redis=RedisInstance(
+                data_dir=data / "faults" / "redis",
+                port=int(os.environ.get("FAULTS_REDIS_PORT", "6382")),
+                persistent=False,
+            ),
+            worker=WorkerInstance(
+                data_dir=data / "faults" / "celery", name="hub-faults", concurrency=2, beat=True
+            ),
+            external_neo4j_uri=None,
+            external_redis_url=None,
+        )
+    raise ValueError(f"unknown profile {name!r}; use dev, test, bench or faults")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Webhook(models.Model):
@@ -22,7 +23,14 @@ class Webhook(models.Model):
 
 class Delivery(models.Model):
     """One message to one recipient. `key` is the idempotency key: the same event never
-    makes a second delivery, and webhook receivers see it as `Idempotency-Key`."""
+    makes a second delivery, and webhook receivers see it as `Idempotency-Key`.
+
+    The row, not the broker, is the truth about a delivery (issue 13): an attempt is
+    counted and claimed (`claimed_until`) before anything is sent, so a worker killed
+    mid-POST leaves "1 attempt, interrupted", never "0 attempts"; the relay hands a
+    delivery to the broker again when it is due (`next_attempt_at`) and its last hand-off
+    (`queued_for`) is stale — a lost broker message delays a delivery, never loses it.
+    """
 
     class Channel(models.TextChoices):
         EMAIL = "EMAIL"
@@ -43,6 +51,10 @@ class Delivery(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    queued_for = models.DateTimeField(null=True)
+    claimed_until = models.DateTimeField(null=True)
+    last_attempt_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     delivered_at = models.DateTimeField(null=True)

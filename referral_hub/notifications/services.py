@@ -1,31 +1,28 @@
-"""Turn a handoff event into deliveries, and deliver them (called by the tasks)."""
+"""Deliver one notification (called by the deliver task), and the ORG_ADMIN's side."""
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import UTC
+from datetime import UTC, timedelta
 from secrets import token_hex
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from graph import audit as audit_log
-from graph import organisations as organisation_repo
-from graph import referrals as referral_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
-from referral_hub.notifications import egress, signing_secrets
+from referral_hub.notifications import egress, relay, signing_secrets
 from referral_hub.notifications.messages import (
-    AUDIENCES,
-    Audience,
     Kind,
+    backoff_seconds,
     email_for,
     signature,
     webhook_body,
@@ -39,91 +36,66 @@ class RetryLater(Exception):
     """A transient failure (timeout, connection refused, 5xx): try again after a backoff."""
 
 
-def announce(kind: Kind, referral_id: str, version: int) -> None:
-    """Queue the notifications of an event that has committed. Never fails the caller: the
-    action stands even if the broker is down (the failure is logged)."""
-    from referral_hub.notifications import tasks
-
-    try:
-        tasks.dispatch.apply_async((kind.value, referral_id, version), retry=False)
-    except Exception:  # any broker failure: the action itself is done and stands
-        logger.exception("could not queue %s notification for referral %s", kind, referral_id)
+NO_ATTEMPT = "NO_ATTEMPT"
 
 
-def plan(*, kind: Kind, referral_id: str, version: int) -> list[int]:
-    """Create the deliveries for one event (once: keys are unique); ids of pending ones."""
-    parties = referral_repo.referral_parties(referral_id)
-    if parties is None:
-        return []
-    from_id, to_id = parties["from_id"], parties["to_id"]
-    organisations = organisation_repo.organisations_by_ids([from_id, to_id])
-    pending = []
-    for audience in AUDIENCES[kind]:
-        organisation_id = from_id if audience == Audience.SENDER else to_id
-        for channel, recipient in _recipients(audience, organisation_id, organisations):
-            delivery, _ = Delivery.objects.get_or_create(
-                key=f"{referral_id}:{version}:{kind.value}:{channel}:{recipient}",
-                defaults={
-                    "organisation_id": organisation_id,
-                    "channel": channel,
-                    "recipient": recipient,
-                    "kind": kind.value,
-                    "referral_id": referral_id,
-                    "version": version,
-                },
-            )
-            if delivery.status == Delivery.Status.PENDING:
-                pending.append(delivery.id)
-    return pending
+def deliver(delivery_id: int) -> str:
+    """Make one attempt if one is due and none is in flight; returns the status after it
+    (PENDING: it failed and has a next attempt time), or NO_ATTEMPT.
 
-
-def _recipients(
-    audience: Audience, organisation_id: str, organisations: dict[str, dict[str, Any]]
-) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    if audience == Audience.RECEIVER_ADMINS:
-        admins = get_user_model().objects.filter(
-            memberships__organisation_id=organisation_id,
-            memberships__role=Role.ORG_ADMIN.value,
+    The attempt is counted and claimed before anything is sent, so a worker that dies
+    mid-POST leaves a row saying so; the claim ends at HUB_NOTIFY_ATTEMPT_LEASE_SECONDS,
+    after which the relay may hand the delivery out again. A receiver may then see the
+    same `Idempotency-Key` twice, which is what the key is for.
+    """
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.HUB_NOTIFY_ATTEMPT_LEASE_SECONDS)
+    claimed = (
+        Delivery.objects.filter(
+            id=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
         )
-        found += [(Delivery.Channel.EMAIL, user.email) for user in admins if user.email]
-        return found
-    email = (organisations.get(organisation_id) or {}).get("email")
-    if email:
-        found.append((Delivery.Channel.EMAIL, email))
-    hook = Webhook.objects.filter(organisation_id=organisation_id).first()
-    if hook:
-        found.append((Delivery.Channel.WEBHOOK, hook.url))
-    return found
-
-
-def deliver(delivery_id: int, *, final_attempt: bool) -> str:
-    """Make one attempt; raises RetryLater for a transient failure unless it is the last."""
-    delivery = Delivery.objects.get(id=delivery_id)
-    if delivery.status != Delivery.Status.PENDING:
-        return delivery.status  # delivered (or given up) already: a re-run does nothing
-    delivery.attempts += 1
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(
+            attempts=F("attempts") + 1,
+            claimed_until=lease,
+            last_attempt_at=now,
+            # A claim that ran out is an attempt that never reported back.
+            last_error=Case(
+                When(claimed_until__isnull=False, then=Value(_INTERRUPTED)),
+                default=F("last_error"),
+            ),
+        )
+    )
+    delivery = Delivery.objects.filter(id=delivery_id).first()
+    if delivery is None or not claimed:
+        # Delivered, given up, not due yet or in flight elsewhere: a re-run does nothing.
+        return NO_ATTEMPT
+    outcome: dict[str, Any] = {"claimed_until": None}
     try:
         if delivery.channel == Delivery.Channel.EMAIL:
             _send_email(delivery)
         else:
             _post_webhook(delivery)
     except RetryLater as transient:
-        delivery.last_error = str(transient)[:500]
-        delivery.status = Delivery.Status.FAILED if final_attempt else Delivery.Status.PENDING
-        delivery.save(update_fields=["attempts", "last_error", "status", "updated_at"])
-        if not final_attempt:
-            raise
-        return delivery.status
+        outcome["last_error"] = str(transient)[:500]
+        if delivery.attempts >= settings.HUB_NOTIFY_MAX_ATTEMPTS:
+            outcome["status"] = Delivery.Status.FAILED
+        else:
+            wait = backoff_seconds(delivery.attempts, settings.HUB_NOTIFY_BACKOFF_SECONDS)
+            outcome["next_attempt_at"] = timezone.now() + timedelta(seconds=wait)
+            outcome["queued_for"] = None
     except _Refused as refused:
-        delivery.last_error = str(refused)[:500]
-        delivery.status = Delivery.Status.FAILED
+        outcome.update(last_error=str(refused)[:500], status=Delivery.Status.FAILED)
     else:
-        delivery.status = Delivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-        delivery.last_error = ""
-    delivery.save()
-    return delivery.status
+        outcome.update(status=Delivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="")
+    # Only while the claim is still ours: a later attempt's result is not overwritten.
+    Delivery.objects.filter(id=delivery_id, claimed_until=lease).update(
+        updated_at=timezone.now(), **outcome
+    )
+    return str(outcome.get("status", Delivery.Status.PENDING))
+
+
+_INTERRUPTED = "the previous attempt was interrupted before it reported back"
 
 
 class _Refused(Exception):
@@ -213,6 +185,41 @@ def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
     return {"url": url, "secret": secret}
 
 
-def deliveries_list(*, actor: Actor, limit: int = 50) -> list[Delivery]:
+def deliveries_list(*, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """The organisation's latest deliveries, newest first, and before them what it is
+    still owed but no relay has planned (status WAITING: no channel or attempt yet)."""
     organisation_id = _require_admin(actor)
-    return list(Delivery.objects.filter(organisation_id=organisation_id)[:limit])
+    owed = [
+        {
+            "id": f"outbox:{row['key']}",
+            "kind": row["kind"],
+            "channel": None,
+            "recipient": None,
+            "referral_id": row["referral_id"],
+            "status": "WAITING",
+            "attempts": 0,
+            "last_error": None,
+            "created_at": row["created_at"].to_native(),
+            "delivered_at": None,
+        }
+        for row in relay.waiting(organisation_id, limit)
+    ]
+    now = timezone.now()
+    made = [
+        {
+            "id": str(d.id),
+            "kind": d.kind,
+            "channel": d.channel,
+            "recipient": d.recipient,
+            "referral_id": str(d.referral_id),
+            "status": "SENDING"
+            if d.status == Delivery.Status.PENDING and d.claimed_until and d.claimed_until > now
+            else d.status,
+            "attempts": d.attempts,
+            "last_error": d.last_error or None,
+            "created_at": d.created_at,
+            "delivered_at": d.delivered_at,
+        }
+        for d in Delivery.objects.filter(organisation_id=organisation_id)[: limit - len(owed)]
+    ]
+    return owed + made

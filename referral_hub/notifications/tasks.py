@@ -1,30 +1,27 @@
 """Notification tasks (queue `notifications`). They take ids, re-read state, and are
-harmless to run twice: deliveries are keyed per event and recipient, and a delivered
-one is never sent again. Only transient failures are retried, with exponential backoff.
+harmless to run twice: outbox entries are planned once, deliveries are keyed per event
+and recipient, an attempt is claimed before it is made, and a delivered one is never
+sent again. Retries are not the broker's: a failed attempt sets the delivery's next
+attempt time and is queued for then; if that message is lost, the relay (every
+HUB_OUTBOX_RELAY_SECONDS) hands it out again.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
+from referral_hub.notifications import relay as outbox_relay
 from referral_hub.notifications import services
-from referral_hub.notifications.messages import Kind, backoff_seconds
 
 
-@shared_task(name="hub.notifications.dispatch")
-def dispatch(kind: str, referral_id: str, version: int) -> int:
-    pending = services.plan(kind=Kind(kind), referral_id=referral_id, version=version)
-    for delivery_id in pending:
-        deliver.delay(delivery_id)
-    return len(pending)
+@shared_task(name="hub.notifications.relay", ignore_result=True)
+def relay() -> dict[str, int]:
+    return outbox_relay.relay()
 
 
-@shared_task(name="hub.notifications.deliver", bind=True, max_retries=6)
-def deliver(self, delivery_id: int) -> str:
-    final = self.request.retries >= self.max_retries
-    try:
-        return services.deliver(delivery_id, final_attempt=final)
-    except services.RetryLater as transient:
-        countdown = backoff_seconds(self.request.retries + 1, settings.HUB_NOTIFY_BACKOFF_SECONDS)
-        raise self.retry(exc=transient, countdown=countdown) from transient
+@shared_task(name="hub.notifications.deliver", ignore_result=True)
+def deliver(delivery_id: int) -> str:
+    status = services.deliver(delivery_id)
+    if status == "PENDING":  # a transient failure: the next attempt has its time
+        outbox_relay.queue_retry(delivery_id)
+    return status

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+from graph import outbox
 from graph import referrals as referral_repo
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
@@ -24,7 +25,7 @@ from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.notifications.messages import Kind
-from referral_hub.notifications.services import announce
+from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
@@ -167,9 +168,10 @@ def referral_create(
             consent_id=None if is_statutory(basis) else row["consent_id"],
             categories=categories,
         ),
+        announce=[outbox.entry(Kind.SENT, referral_id, 1)] if state == handoff.State.SENT else [],
     )
     if state == handoff.State.SENT:
-        announce(Kind.SENT, referral_id, 1)
+        nudge()
     return referral_read(actor=actor, referral_id=referral_id)
 
 
@@ -270,9 +272,12 @@ def referral_transition(
         audit_for=lambda row: _audit(
             actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
         ),
+        announce=lambda step: (
+            [outbox.entry(_ANNOUNCED[action], key, step["version"])] if action in _ANNOUNCED else []
+        ),
     )
     if action in _ANNOUNCED:
-        announce(_ANNOUNCED[action], key, moved["version"])
+        nudge()
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)

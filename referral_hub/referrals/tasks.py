@@ -9,7 +9,7 @@ from graph import deadlines as deadline_repo
 from graph import statistics as statistics_repo
 from referral_hub.core.batches import drain
 from referral_hub.notifications.messages import Kind
-from referral_hub.notifications.services import announce
+from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import responsiveness
 
 
@@ -18,12 +18,12 @@ def check_deadlines() -> dict[str, int]:
     """Remind receivers of SENT referrals past their deadline; escalate at twice it.
 
     Each marks what it did in the same statement as its HandoffEvent, so a second run (or
-    one that overlaps) finds nothing new; notifications are queued after the commit."""
+    one that overlaps) finds nothing new; the notifications are in the outbox with it."""
 
     def step(kind: Kind, limit: int) -> int:
         rows = deadline_repo.overdue_mark(action=kind.value, limit=limit)
-        for row in rows:
-            announce(kind, row["referral_id"], row["version"])
+        if rows:
+            nudge()
         return len(rows)
 
     return {

@@ -12,8 +12,7 @@ from graph import subjects as subject_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
 from referral_hub.core.batches import drain
-from referral_hub.notifications.messages import Kind
-from referral_hub.notifications.services import announce
+from referral_hub.notifications.relay import nudge
 
 
 def expire_consents() -> int:
@@ -25,8 +24,8 @@ def expire_consents() -> int:
             retention_days=settings.HUB_ERASURE_RETENTION_DAYS,
             audit=audit_record(SYSTEM, "CONSENT_EXPIRE", "Subject", None, purpose="MAINTENANCE"),
         )
-        for referral in ended:  # queued after the batch committed
-            announce(Kind.WITHDRAWN, referral["id"], referral["version"])
+        if ended:  # their notifications are in the outbox, committed with the batch
+            nudge()
         return done
 
     return drain(step)

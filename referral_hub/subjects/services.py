@@ -18,8 +18,7 @@ from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean
 from referral_hub.directory import reference_data
-from referral_hub.notifications.messages import Kind
-from referral_hub.notifications.services import announce
+from referral_hub.notifications.relay import nudge
 from referral_hub.subjects import crypto, keys
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -288,8 +287,8 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
         raise not_found from None
     except MissingReferences as missing:
         raise _unknown_organisations(missing) from None
-    for referral in amended["ended"]:
-        announce(Kind.WITHDRAWN, referral["id"], referral["version"])
+    if amended["ended"]:  # their notifications are in the outbox, committed with it
+        nudge()
     return subject_repo.consent_get(new_id)
 
 
@@ -315,8 +314,8 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
         raise ValidationFailed(
             [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
         ) from None
-    for referral in withdrawn["ended"]:
-        announce(Kind.WITHDRAWN, referral["id"], referral["version"])
+    if withdrawn["ended"]:  # their notifications are in the outbox, committed with it
+        nudge()
     return subject_repo.consent_get(key)
 
 

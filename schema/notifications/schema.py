@@ -22,10 +22,15 @@ class NotificationError(graphene.ObjectType):
 class NotificationDelivery(graphene.ObjectType):
     id = graphene.ID(required=True)
     kind = graphene.String(required=True, description="SENT, DECLINED, … REMIND, ESCALATE.")
-    channel = graphene.String(required=True, description="EMAIL or WEBHOOK.")
-    recipient = graphene.String(required=True)
+    channel = graphene.String(description="EMAIL or WEBHOOK; none yet while WAITING.")
+    recipient = graphene.String(description="None yet while WAITING.")
     referral_id = graphene.ID(required=True)
-    status = graphene.String(required=True, description="PENDING, DELIVERED or FAILED.")
+    status = graphene.String(
+        required=True,
+        description="WAITING (recorded with the write, not yet planned: the broker may be "
+        "down), PENDING (planned; `attempts` so far), SENDING (an attempt in flight), "
+        "DELIVERED or FAILED.",
+    )
     attempts = graphene.Int(required=True)
     last_error = graphene.String()
     created_at = graphene.DateTime(required=True)
@@ -53,25 +58,15 @@ class NotificationQueries(graphene.ObjectType):
     notification_deliveries = graphene.List(
         graphene.NonNull(NotificationDelivery),
         required=True,
-        description="Your organisation's latest 50 deliveries, newest first.",
+        description="Your organisation's latest 50 notifications, newest first: those still "
+        "WAITING in the outbox, then the deliveries.",
     )
 
     @staticmethod
     def resolve_notification_deliveries(root: Any, info: graphene.ResolveInfo) -> list[Any]:
         return [
-            NotificationDelivery(
-                id=d.id,
-                kind=d.kind,
-                channel=d.channel,
-                recipient=d.recipient,
-                referral_id=d.referral_id,
-                status=d.status,
-                attempts=d.attempts,
-                last_error=d.last_error or None,
-                created_at=d.created_at,
-                delivered_at=d.delivered_at,
-            )
-            for d in services.deliveries_list(actor=require_actor(info))
+            NotificationDelivery(**row)
+            for row in services.deliveries_list(actor=require_actor(info))
         ]
 
 

@@ -5,9 +5,7 @@ import hashlib
 import hmac
 import json
 import shutil
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,14 +16,16 @@ from graph import session
 from referral_hub.accounts.roles import Role
 from referral_hub.referrals import tasks as referral_tasks
 from tests.conftest import member
-from tests.referrals.flows import READ, build_case, create, give_consent, move
+from tests.referrals.flows import READ, build_case, move
+from tests.services.notifying import (
+    deliveries,
+    eventually,
+    referral_to_welfare,
+    with_webhook,
+)
 
 pytestmark = pytest.mark.celery
 
-REGISTER = (
-    """mutation($url: String!) { registerWebhook(url: $url) { url secret errors { code } } }"""
-)
-DELIVERIES = "{ notificationDeliveries { kind channel status attempts lastError referralId } }"
 _DEADLINE_PASSED = "MATCH (r:Referral {id: $id}) SET r.deadline = datetime() - duration('PT1M')"
 _ESCALATION_PASSED = "MATCH (r:Referral {id: $id}) SET r.escalateAt = datetime() - duration('PT1M')"
 TIMELINE = "query($id: ID!) { referral(id: $id) { version timeline { action toState } } }"
@@ -36,76 +36,6 @@ def case(graph_db, transactional_db, redis_db):
     # transactional_db: the worker reads the webhook and the memberships from the same
     # (file) database, so they must be committed.
     return build_case()
-
-
-class Receiver:
-    """A local HTTP endpoint answering with scripted statuses and recording each request."""
-
-    def __init__(self, statuses):
-        self.statuses = list(statuses)
-        self.requests = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self):
-        self.server.shutdown()
-
-
-@pytest.fixture
-def receiver_factory():
-    made = []
-
-    def make(*statuses):
-        made.append(Receiver(statuses))
-        return made[-1]
-
-    yield make
-    for receiver in made:
-        receiver.close()
-
-
-def eventually(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.1)
-
-
-def referral_to_welfare(case):
-    network, people, subject = case
-    give_consent(people, subject, organisationIds=[network["welfare"]])
-    created = create(people, subject, network["consult"])["data"]["createReferral"]
-    assert created["errors"] == []
-    return created["referral"]["id"]
-
-
-def with_webhook(case, receiver):
-    network, _, _ = case
-    admin = member("w-admin", network["welfare"], Role.ORG_ADMIN)
-    registered = admin(REGISTER, {"url": receiver.url})["data"]["registerWebhook"]
-    assert registered["errors"] == []
-    return admin, registered["secret"]
-
-
-def deliveries(admin, status):
-    found = admin(DELIVERIES)["data"]["notificationDeliveries"]
-    return [d for d in found if d["channel"] == "WEBHOOK" and d["status"] == status]
 
 
 def test_a_signed_webhook_reaches_the_receiver(case, celery_worker_process, receiver_factory):

@@ -115,7 +115,7 @@ def test_every_delivery_checks_the_destination_again(db, settings):
         delivery = _delivery(receiver.url)
         # The host was allowed at registration; now it resolves inside the network.
         settings.HUB_WEBHOOK_ALLOWED_HOSTS = []
-        assert services.deliver(delivery.id, final_attempt=False) == "FAILED"
+        assert services.deliver(delivery.id) == "FAILED"
     finally:
         receiver.close()
     delivery.refresh_from_db()
@@ -128,7 +128,7 @@ def test_redirects_are_never_followed(db):
     redirecting = Receiver(status=302, location=target.url)
     try:
         delivery = _delivery(redirecting.url)
-        assert services.deliver(delivery.id, final_attempt=False) == "FAILED"
+        assert services.deliver(delivery.id) == "FAILED"
     finally:
         redirecting.close()
         target.close()
@@ -137,12 +137,13 @@ def test_redirects_are_never_followed(db):
     assert (len(redirecting.requests), target.requests) == (1, [])
 
 
-def test_a_closed_port_and_a_silent_host_read_the_same(db):
+def test_a_closed_port_and_a_silent_host_read_the_same(db, settings):
+    settings.HUB_NOTIFY_MAX_ATTEMPTS = 1  # this attempt is the last
     closed = Receiver()
     url = closed.url
     closed.close()  # nothing listens there any more
     delivery = _delivery(url)
-    assert services.deliver(delivery.id, final_attempt=True) == "FAILED"
+    assert services.deliver(delivery.id) == "FAILED"
     delivery.refresh_from_db()
     assert delivery.last_error == "unreachable"
 

@@ -3,11 +3,16 @@ from django.conf import settings
 from referral_hub.celery import app
 
 
-def test_every_scheduled_task_exists_and_runs_on_the_maintenance_queue():
+def test_every_scheduled_task_exists_and_runs_on_its_queue():
     app.loader.import_default_modules()
+    queues = {}
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
-        assert app.amqp.router.route({}, entry["task"])["queue"].name == "maintenance"
+        queues[entry["task"]] = app.amqp.router.route({}, entry["task"])["queue"].name
+    # The outbox relay must not wait behind a long maintenance run.
+    assert queues.pop("hub.notifications.relay") == "notifications"
+    assert set(queues.values()) == {"maintenance"}
+    assert len(queues) == 4
 
 
 def test_tasks_are_acknowledged_late_and_requeued_when_a_worker_dies():

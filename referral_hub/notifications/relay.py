@@ -1,0 +1,172 @@
+"""The outbox relay: due outbox entries become deliveries, due deliveries go to a worker.
+
+Writes record what they must announce in the graph, in their own transaction
+(graph/outbox.py). After the commit the request only *nudges* (`nudge`): one small
+message asking a worker to relay now. Whatever the nudge cannot do — the broker is down,
+the process died after its commit, a broker message was lost — the periodic relay (beat,
+every HUB_OUTBOX_RELAY_SECONDS) does later: a broker outage delays a notification and
+never loses one. Every step is idempotent (deliveries are keyed per event and
+recipient, hand-offs to the broker are claimed row by row), so two relays at once, or a
+relay re-run after a crash, send nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from graph import outbox as outbox_repo
+from graph.breaker import CircuitBreaker, CircuitOpen
+from referral_hub.accounts.roles import Role
+from referral_hub.notifications.messages import AUDIENCES, Audience, Kind
+from referral_hub.notifications.models import Delivery, Webhook
+
+logger = logging.getLogger("referral_hub.notifications")
+
+
+# After a nudge finds the broker down, requests stop trying for a while: the periodic
+# relay picks their entries up, and no request spends its time on a dead broker.
+_broker_circuit = CircuitBreaker(cooldown=5.0)
+
+
+def nudge() -> None:
+    """Ask a worker to relay now. Never fails the caller: the write has committed and its
+    announcement is in the outbox, so a broker that is down only delays it."""
+    from referral_hub.notifications import tasks
+
+    try:
+        _broker_circuit.before()
+    except CircuitOpen:
+        return
+    try:
+        tasks.relay.apply_async(retry=False)
+    except Exception:  # any broker failure; the periodic relay picks the entry up
+        _broker_circuit.failed()
+        logger.warning("broker unavailable: notifications wait in the outbox", exc_info=True)
+    else:
+        _broker_circuit.succeeded()
+
+
+def relay(limit: int = 200) -> dict[str, int]:
+    """One pass: plan the deliveries of due outbox entries, then hand due deliveries to
+    the broker. Returns how many entries were planned and deliveries queued."""
+    entries = outbox_repo.due(limit)
+    for row in entries:
+        plan(row)
+    if entries:  # marked only after planning: a crash in between means planning again
+        outbox_repo.mark_relayed(
+            [row["key"] for row in entries], keep_days=settings.HUB_OUTBOX_KEEP_DAYS
+        )
+    return {"planned": len(entries), "queued": queue_due(limit)}
+
+
+def plan(row: dict[str, Any]) -> list[Delivery]:
+    """The deliveries of one outbox entry (created once: keys are unique)."""
+    kind = Kind(row["kind"])
+    if row["from_id"] is None or row["to_id"] is None:
+        logger.error("outbox entry %s names no referral the graph knows", row["key"])
+        return []
+    made = []
+    for audience in AUDIENCES[kind]:
+        if audience == Audience.SENDER:
+            organisation_id, email = row["from_id"], row["from_email"]
+        else:
+            organisation_id, email = row["to_id"], row["to_email"]
+        for channel, recipient in _recipients(audience, organisation_id, email):
+            delivery, _ = Delivery.objects.get_or_create(
+                key=f"{row['referral_id']}:{row['version']}:{kind.value}:{channel}:{recipient}",
+                defaults={
+                    "organisation_id": organisation_id,
+                    "channel": channel,
+                    "recipient": recipient,
+                    "kind": kind.value,
+                    "referral_id": row["referral_id"],
+                    "version": row["version"],
+                },
+            )
+            made.append(delivery)
+    return made
+
+
+def _recipients(audience: Audience, organisation_id: str, email: str | None) -> list[tuple]:
+    if audience == Audience.RECEIVER_ADMINS:
+        admins = get_user_model().objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role=Role.ORG_ADMIN.value,
+        )
+        return [(Delivery.Channel.EMAIL, user.email) for user in admins if user.email]
+    found = [(Delivery.Channel.EMAIL, email)] if email else []
+    hook = Webhook.objects.filter(organisation_id=organisation_id).first()
+    if hook:
+        found.append((Delivery.Channel.WEBHOOK, hook.url))
+    return found
+
+
+def queue_due(limit: int) -> int:
+    """Hand each due delivery to the broker once per hand-off period.
+
+    A delivery is due when its next attempt's time has come and no attempt is in flight;
+    it is handed over again only when its last hand-off is older than
+    HUB_NOTIFY_REQUEUE_SECONDS (the message was lost, or its worker died before taking it).
+    The conditional update claims the hand-off, so two relays never both queue it.
+    """
+    from referral_hub.notifications import tasks
+
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.HUB_NOTIFY_REQUEUE_SECONDS)
+    due = (
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(queued_for__isnull=True) | Q(queued_for__lt=stale))
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("id", "queued_for")[:limit]
+    )
+    queued = 0
+    for delivery_id, queued_for in list(due):
+        claimed = Delivery.objects.filter(id=delivery_id, queued_for=queued_for).update(
+            queued_for=now
+        )
+        if claimed:
+            tasks.deliver.apply_async((delivery_id,), retry=False)
+            queued += 1
+    return queued
+
+
+def queue_retry(delivery_id: int) -> None:
+    """Hand a delivery whose attempt failed to the broker for its next attempt time, so a
+    retry does not wait for the relay's next pass (which still covers a lost message)."""
+    from referral_hub.notifications import tasks
+
+    row = Delivery.objects.filter(id=delivery_id, status=Delivery.Status.PENDING).values(
+        "next_attempt_at", "queued_for"
+    )
+    for found in row:
+        at = found["next_attempt_at"]
+        if Delivery.objects.filter(id=delivery_id, queued_for=found["queued_for"]).update(
+            queued_for=at
+        ):
+            try:
+                tasks.deliver.apply_async((delivery_id,), eta=at, retry=False)
+            except Exception:  # the relay hands it out when the broker is back
+                logger.warning("broker unavailable: retry of delivery %s waits", delivery_id)
+
+
+def waiting(organisation_id: str, limit: int) -> list[dict[str, Any]]:
+    """Announcements owed to an organisation that no relay has planned yet (the broker
+    is down, or the relay has not run since the write)."""
+    return outbox_repo.waiting_for(
+        organisation_id=organisation_id,
+        sender_kinds=[k.value for k, a in AUDIENCES.items() if Audience.SENDER in a],
+        receiver_kinds=[
+            k.value
+            for k, a in AUDIENCES.items()
+            if Audience.RECEIVER in a or Audience.RECEIVER_ADMINS in a
+        ],
+        limit=limit,
+    )
