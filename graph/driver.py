@@ -90,6 +90,9 @@ def get_driver() -> neo4j.Driver:
                     max_connection_pool_size=50,
                     connection_acquisition_timeout=settings.acquisition_timeout,
                     connection_timeout=settings.connection_timeout,
+                    # A pooled connection idle this long is checked before reuse, so a
+                    # server that went away while it sat in the pool is found at once.
+                    liveness_check_timeout=30.0,
                 )
     return _driver
 

@@ -44,10 +44,15 @@ def record(tx: session.Tx, entries: list[Entry]) -> None:
         tx.run(_RECORD, entries=[{**item, "key": key(item)} for item in entries]).consume()
 
 
+def record_now(entries: list[Entry]) -> None:
+    """Record entries in a transaction of their own (for messages of an older release)."""
+    session.write(lambda tx: record(tx, entries))
+
+
 # Oldest first, with the parties a delivery needs (no subject data), in one round trip.
 _DUE: LiteralString = """
 MATCH (o:OutboxEntry:Due)
-WITH o ORDER BY o.createdAt LIMIT $limit
+WITH o ORDER BY coalesce(o.failures, 0), o.createdAt LIMIT $limit
 OPTIONAL MATCH (r:Referral {id: o.referralId})-[:FROM]->(from:Organisation)
 OPTIONAL MATCH (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
 RETURN o.key AS key, o.kind AS kind, o.referralId AS referral_id, o.version AS version,
@@ -66,6 +71,23 @@ MATCH (o:OutboxEntry:Due {key: key})
 REMOVE o:Due
 SET o.relayedAt = datetime()
 """
+
+# An entry the relay could not plan is tried again on later passes, behind the others;
+# after MAX_FAILURES it leaves the queue as :Failed (logged, for an operator to look at).
+MAX_FAILURES = 5
+_MARK_FAILED: LiteralString = """
+UNWIND $keys AS key
+MATCH (o:OutboxEntry:Due {key: key})
+SET o.failures = coalesce(o.failures, 0) + 1
+WITH o WHERE o.failures >= $max_failures
+REMOVE o:Due
+SET o:Failed
+"""
+
+
+def mark_failed(keys: list[str]) -> None:
+    session.write(lambda tx: tx.run(_MARK_FAILED, keys=keys, max_failures=MAX_FAILURES).consume())
+
 
 # Relayed entries are kept for a while (a trace of what was announced), then dropped.
 _PRUNE: LiteralString = """

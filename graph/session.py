@@ -29,8 +29,10 @@ import neo4j
 from neo4j.exceptions import (
     AuthError,
     ConnectionAcquisitionTimeoutError,
+    DatabaseUnavailable,
     DriverError,
     Neo4jError,
+    NotALeader,
     ServiceUnavailable,
     SessionExpired,
 )
@@ -146,7 +148,9 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
         return result
 
 
-_UNREACHABLE = (ServiceUnavailable, SessionExpired)
+# The server is gone, starting, or (in a cluster) no longer the leader: brief retries,
+# then the circuit opens — the 15 s budget for deadlocks is not for these.
+_UNREACHABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, NotALeader)
 
 
 def _with_retries(attempt: Callable[[], T]) -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import socket
@@ -20,6 +21,7 @@ from celery.signals import (
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
 
+log = logging.getLogger(__name__)
 app = Celery("referral_hub")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Queues by task name prefix: notifications must not wait behind long maintenance jobs.
@@ -53,12 +55,18 @@ def _die_with_the_parent(**_: object) -> None:
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() == 1:  # the parent died before the line above: nothing will tell us
+    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        log.warning("could not ask to end with the worker (errno %s)", ctypes.get_errno())
+    # The worker died before the line above took effect, so nothing will tell us. Compared
+    # with the worker's own pid, recorded before the fork: the worker may itself be pid 1.
+    if os.getppid() != _WORKER_PID:
         os._exit(1)
 
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# This module is imported by the worker's main process before it forks its pool and its
+# embedded beat, so in them this is their parent's pid.
+_WORKER_PID = os.getpid()
 
 
 @worker_process_shutdown.connect

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -51,7 +53,9 @@ def check_neo4j() -> Neo4jHealth:
 
 def check_redis() -> bool:
     try:
-        client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1.0)
+        client = redis.Redis.from_url(
+            settings.CELERY_BROKER_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+        )
         return bool(client.ping())
     except redis.RedisError:
         log.warning("health: redis unreachable", exc_info=True)
@@ -73,13 +77,25 @@ def check_celery() -> bool:
 # the deadline counts as down (issue 13: the health check answers within 1 s whatever is
 # down — a silent host must not hold the answer for its connection timeout).
 HEALTH_DEADLINE_SECONDS = 0.8
-_pool = ThreadPoolExecutor(max_workers=6, thread_name_prefix="health")
+_pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="health")
+_running: dict[str, Future[Any]] = {}
+_running_lock = threading.Lock()
+
+
+def _check(name: str, check: Callable[[], Any]) -> Future[Any]:
+    """At most one check of each kind runs at a time: probes that arrive while one is
+    still waiting on a silent host share its answer instead of queueing behind it."""
+    with _running_lock:
+        running = _running.get(name)
+        if running is None or running.done():
+            running = _running[name] = _pool.submit(check)
+        return running
 
 
 def check_all(*, include_celery: bool = True) -> Health:
-    neo4j = _pool.submit(check_neo4j)
-    broker = _pool.submit(check_redis)
-    worker = _pool.submit(check_celery) if include_celery else None
+    neo4j = _check("neo4j", check_neo4j)
+    broker = _check("redis", check_redis)
+    worker = _check("celery", check_celery) if include_celery else None
     deadline = time.monotonic() + HEALTH_DEADLINE_SECONDS
 
     def answer(future: Future[Any], down: Any) -> Any:

@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 
 class Heartbeat:
     def __init__(self, broker_url: str, hostname: str) -> None:
-        self.client = redis.Redis.from_url(broker_url, socket_timeout=1.0)
+        self.client = redis.Redis.from_url(
+            broker_url, socket_timeout=1.0, socket_connect_timeout=1.0
+        )
         self.key = PREFIX + hostname
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="hub-heartbeat", daemon=True)
@@ -44,13 +46,14 @@ class Heartbeat:
 
     def stop(self) -> None:
         self.stopped.set()
+        self.thread.join(timeout=2.0)  # not mid-`set`, or the key would outlive the worker
         with contextlib.suppress(redis.RedisError):
             self.client.delete(self.key)
 
 
 def alive(broker_url: str) -> dict[str, int]:
     """The workers whose heartbeat has not expired: hostname → main process id."""
-    client = redis.Redis.from_url(broker_url, socket_timeout=0.5)
+    client = redis.Redis.from_url(broker_url, socket_timeout=0.5, socket_connect_timeout=0.5)
     try:
         keys = list(client.scan_iter(match=PREFIX + "*", count=100))
         pids = client.mget(keys) if keys else []

@@ -12,6 +12,7 @@ relay re-run after a crash, send nothing twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -57,13 +58,21 @@ def relay(limit: int = 200) -> dict[str, int]:
     """One pass: plan the deliveries of due outbox entries, then hand due deliveries to
     the broker. Returns how many entries were planned and deliveries queued."""
     entries = outbox_repo.due(limit)
+    planned, failed = [], []
     for row in entries:
-        plan(row)
-    if entries:  # marked only after planning: a crash in between means planning again
-        outbox_repo.mark_relayed(
-            [row["key"] for row in entries], keep_days=settings.HUB_OUTBOX_KEEP_DAYS
-        )
-    return {"planned": len(entries), "queued": queue_due(limit)}
+        try:
+            plan(row)
+        except Exception:  # one entry that cannot be planned must not hold up the rest
+            logger.exception("could not plan outbox entry %s", row["key"])
+            failed.append(row["key"])
+        else:
+            planned.append(row["key"])
+    if planned:  # marked only after planning: a crash in between means planning again
+        outbox_repo.mark_relayed(planned, keep_days=settings.HUB_OUTBOX_KEEP_DAYS)
+    if failed:
+        outbox_repo.mark_failed(failed)
+    give_up_exhausted()
+    return {"planned": len(planned), "queued": queue_due(limit)}
 
 
 def plan(row: dict[str, Any]) -> list[Delivery]:
@@ -80,7 +89,7 @@ def plan(row: dict[str, Any]) -> list[Delivery]:
             organisation_id, email = row["to_id"], row["to_email"]
         for channel, recipient in _recipients(audience, organisation_id, email):
             delivery, _ = Delivery.objects.get_or_create(
-                key=f"{row['referral_id']}:{row['version']}:{kind.value}:{channel}:{recipient}",
+                key=delivery_key(row, kind, channel, recipient),
                 defaults={
                     "organisation_id": organisation_id,
                     "channel": channel,
@@ -92,6 +101,13 @@ def plan(row: dict[str, Any]) -> list[Delivery]:
             )
             made.append(delivery)
     return made
+
+
+def delivery_key(row: dict[str, Any], kind: Kind, channel: str, recipient: str) -> str:
+    """One per event and recipient; the recipient hashed, so a long webhook URL (up to
+    500 characters) keeps the key within its column."""
+    digest = hashlib.sha256(recipient.encode()).hexdigest()[:16]
+    return f"{row['referral_id']}:{row['version']}:{kind.value}:{channel}:{digest}"
 
 
 def _recipients(audience: Audience, organisation_id: str, email: str | None) -> list[tuple]:
@@ -106,6 +122,16 @@ def _recipients(audience: Audience, organisation_id: str, email: str | None) -> 
     if hook:
         found.append((Delivery.Channel.WEBHOOK, hook.url))
     return found
+
+
+def give_up_exhausted() -> int:
+    """Deliveries that used every attempt without an outcome (each claim ran out: the
+    worker died every time) are FAILED, not handed out for ever."""
+    return Delivery.objects.filter(
+        status=Delivery.Status.PENDING,
+        attempts__gte=settings.HUB_NOTIFY_MAX_ATTEMPTS,
+        claimed_until__lt=timezone.now(),
+    ).update(status=Delivery.Status.FAILED, claimed_until=None, updated_at=timezone.now())
 
 
 def queue_due(limit: int) -> int:

@@ -52,7 +52,10 @@ def deliver(delivery_id: int) -> str:
     lease = now + timedelta(seconds=settings.HUB_NOTIFY_ATTEMPT_LEASE_SECONDS)
     claimed = (
         Delivery.objects.filter(
-            id=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+            id=delivery_id,
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            attempts__lt=settings.HUB_NOTIFY_MAX_ATTEMPTS,
         )
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(
@@ -77,15 +80,14 @@ def deliver(delivery_id: int) -> str:
         else:
             _post_webhook(delivery)
     except RetryLater as transient:
-        outcome["last_error"] = str(transient)[:500]
-        if delivery.attempts >= settings.HUB_NOTIFY_MAX_ATTEMPTS:
-            outcome["status"] = Delivery.Status.FAILED
-        else:
-            wait = backoff_seconds(delivery.attempts, settings.HUB_NOTIFY_BACKOFF_SECONDS)
-            outcome["next_attempt_at"] = timezone.now() + timedelta(seconds=wait)
-            outcome["queued_for"] = None
+        outcome.update(_try_again(delivery.attempts, str(transient)))
     except _Refused as refused:
         outcome.update(last_error=str(refused)[:500], status=Delivery.Status.FAILED)
+    except Exception as unexpected:  # a fault of ours (or too slow): counted as transient
+        logger.exception("delivery %s: attempt failed", delivery_id)
+        outcome.update(
+            _try_again(delivery.attempts, f"internal error ({type(unexpected).__name__})")
+        )
     else:
         outcome.update(status=Delivery.Status.DELIVERED, delivered_at=timezone.now(), last_error="")
     # Only while the claim is still ours: a later attempt's result is not overwritten.
@@ -93,6 +95,18 @@ def deliver(delivery_id: int) -> str:
         updated_at=timezone.now(), **outcome
     )
     return str(outcome.get("status", Delivery.Status.PENDING))
+
+
+def _try_again(attempts: int, error: str) -> dict[str, Any]:
+    """After a failure that another attempt may cure: its time, or FAILED at the last."""
+    if attempts >= settings.HUB_NOTIFY_MAX_ATTEMPTS:
+        return {"last_error": error[:500], "status": Delivery.Status.FAILED}
+    wait = backoff_seconds(attempts, settings.HUB_NOTIFY_BACKOFF_SECONDS)
+    return {
+        "last_error": error[:500],
+        "next_attempt_at": timezone.now() + timedelta(seconds=wait),
+        "queued_for": None,
+    }
 
 
 _INTERRUPTED = "the previous attempt was interrupted before it reported back"

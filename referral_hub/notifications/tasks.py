@@ -9,19 +9,40 @@ HUB_OUTBOX_RELAY_SECONDS) hands it out again.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
+from graph import outbox
 from referral_hub.notifications import relay as outbox_relay
 from referral_hub.notifications import services
 
+# Acknowledged on receipt, not late: the delivery row, not the broker message, is the
+# truth (a lost message is handed out again by the relay), and a late-acknowledged task
+# would be cancelled mid-POST whenever the worker loses the broker, then POSTed again.
+# An attempt ends well inside its claim, so it can never overlap the next one.
+_LEASE = settings.HUB_NOTIFY_ATTEMPT_LEASE_SECONDS
 
-@shared_task(name="hub.notifications.relay", ignore_result=True)
+
+@shared_task(name="hub.notifications.relay", ignore_result=True, acks_late=False)
 def relay() -> dict[str, int]:
     return outbox_relay.relay()
 
 
-@shared_task(name="hub.notifications.deliver", ignore_result=True)
+@shared_task(
+    name="hub.notifications.deliver",
+    ignore_result=True,
+    acks_late=False,
+    soft_time_limit=_LEASE * 0.75,
+    time_limit=_LEASE * 0.9,
+)
 def deliver(delivery_id: int) -> str:
     status = services.deliver(delivery_id)
     if status == "PENDING":  # a transient failure: the next attempt has its time
         outbox_relay.queue_retry(delivery_id)
     return status
+
+
+@shared_task(name="hub.notifications.dispatch", ignore_result=True, acks_late=False)
+def dispatch(kind: str, referral_id: str, version: int) -> None:
+    """Messages queued by the release before the outbox: recorded in it, then relayed."""
+    outbox.record_now([outbox.entry(kind, referral_id, version)])
+    outbox_relay.relay()

@@ -214,14 +214,17 @@ def test_worker_killed_mid_delivery_says_what_happened_and_loses_nothing(hub: Hu
     eventually(all_delivered, 90, "every delivery done")
     done = {d["referralId"]: d["attempts"] for d in hub.deliveries() if d["referralId"] in ids}
     posts = {i: sum(1 for k in hub.receiver.keys if k.startswith(f"{i}:")) for i in ids}
-    assert posts == done  # each POST the receiver saw is an attempt the hub counted
+    # Each POST the receiver saw is an attempt the hub counted; an attempt counted but not
+    # seen can only be one the kill cut between its claim and its connection.
+    assert all(1 <= posts[i] <= done[i] for i in ids)
+    assert sum(done.values()) - sum(posts.values()) <= len(in_flight)
     report(
         "worker_killed",
         deliveries=6,
         in_flight_at_kill=len(in_flight),
         delivered=6,
         lost=0,
-        repeated_posts_same_key=sum(done.values()) - 6,
+        repeated_posts_same_key=sum(posts.values()) - 6,
         orphan_pool_processes=0,
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from graph import outbox as outbox_repo
 from graph import session
 from referral_hub.notifications import relay, services
-from referral_hub.notifications.models import Delivery
+from referral_hub.notifications.models import Delivery, Webhook
 from tests.referrals.flows import build_case, create, give_consent, move
 from tests.services.notifying import DELIVERIES, eventually, referral_to_welfare, with_webhook
 
@@ -182,3 +182,80 @@ def test_a_consent_withdrawal_announces_through_the_outbox(
 
     assert eventually(delivered)
     assert len(receiver.requests) == 2
+
+
+def test_an_entry_that_cannot_be_planned_holds_up_nothing_and_is_set_aside(quiet_case):
+    referral = referral_to_welfare(quiet_case)
+    outbox_repo.record_now([outbox_repo.entry("NO_SUCH_KIND", referral, 1)])
+    first = relay.relay()
+    assert first["planned"] == 1  # the good entry went through
+    bad = f"{referral}:1:NO_SUCH_KIND"
+    assert [e["key"] for e in entries() if e["due"]] == [bad]
+    for _ in range(outbox_repo.MAX_FAILURES - 2):
+        relay.relay()
+    assert [e["key"] for e in entries() if e["due"]] == [bad]  # 4 failures: still tried
+    relay.relay()  # the 5th
+    assert [e["key"] for e in entries() if e["due"]] == []
+    failed = session.read(
+        lambda tx: tx.rows("MATCH (o:OutboxEntry:Failed) RETURN o.key AS key, o.failures AS n")
+    )
+    assert failed == [{"key": bad, "n": outbox_repo.MAX_FAILURES}]
+
+
+def test_a_long_webhook_url_keeps_the_key_within_its_column(quiet_case, receiver_factory):
+    receiver = receiver_factory()
+    long_url = receiver.url + "?" + "x" * (490 - len(receiver.url))
+    receiver.url = long_url
+    with_webhook(quiet_case, receiver)
+    referral_to_welfare(quiet_case)
+    relay.relay()
+    (delivery,) = Delivery.objects.filter(channel="WEBHOOK")
+    assert len(long_url) == 491
+    assert delivery.recipient == long_url
+    assert len(delivery.key) <= Delivery._meta.get_field("key").max_length
+    assert delivery.key.startswith(f"{delivery.referral_id}:1:SENT:WEBHOOK:")
+
+
+def test_a_fault_of_ours_counts_as_an_attempt_and_is_tried_again(quiet_case, receiver_factory):
+    with_webhook(quiet_case, receiver_factory())
+    referral_to_welfare(quiet_case)
+    relay.plan(outbox_repo.due(10)[0])
+    Webhook.objects.update(secret_blob="not a sealed secret")
+    (delivery,) = Delivery.objects.filter(channel="WEBHOOK")
+    assert services.deliver(delivery.id) == "PENDING"
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    assert delivery.last_error.startswith("internal error (")
+    assert delivery.claimed_until is None
+    assert delivery.next_attempt_at > timezone.now()
+
+
+def test_attempts_end_at_the_maximum_even_when_none_reports_back(
+    quiet_case, receiver_factory, settings
+):
+    receiver = receiver_factory()
+    with_webhook(quiet_case, receiver)
+    referral_to_welfare(quiet_case)
+    relay.plan(outbox_repo.due(10)[0])
+    (delivery,) = Delivery.objects.filter(channel="WEBHOOK")
+    lost = timezone.now() - timedelta(seconds=1)
+    last = settings.HUB_NOTIFY_MAX_ATTEMPTS
+    Delivery.objects.filter(id=delivery.id).update(attempts=last - 1, claimed_until=lost)
+    assert relay.give_up_exhausted() == 0  # one attempt is left: not given up
+    Delivery.objects.filter(id=delivery.id).update(attempts=last, claimed_until=lost)
+    assert services.deliver(delivery.id) == services.NO_ATTEMPT  # none beyond the maximum
+    assert relay.give_up_exhausted() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("FAILED", last)
+    assert receiver.requests == []
+
+
+def test_a_message_of_the_release_before_the_outbox_is_not_lost(quiet_case, receiver_factory):
+    from referral_hub.notifications import tasks
+
+    with_webhook(quiet_case, receiver_factory())
+    referral = referral_to_welfare(quiet_case)
+    session.write(lambda tx: tx.run("MATCH (o:OutboxEntry) DETACH DELETE o").consume())
+    tasks.dispatch.run("SENT", referral, 1)  # as the old release queued it
+    assert [(e["key"], e["due"]) for e in entries()] == [(f"{referral}:1:SENT", False)]
+    assert Delivery.objects.filter(referral_id=referral, kind="SENT").count() == 1
