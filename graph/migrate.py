@@ -15,6 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import LiteralString
 
 from graph import driver, session
 from graph.errors import MigrationChecksumMismatch, MigrationError
@@ -77,8 +78,26 @@ def split_statements(text: str) -> tuple[str, ...]:
     return tuple(chunk.strip() for chunk in chunks if chunk.strip())
 
 
+# Data every record must have, given to records made before the code gave it: idempotent
+# (only where missing), batched, run after the schema migrations on every `migrate`. Kept
+# out of the migration files, which hold schema statements only.
+_BACKFILLS: tuple[LiteralString, ...] = (
+    # Record keys of the cell-key method (referral_hub/pathways/disclosure.py).
+    """
+    MATCH (n) WHERE (n:Referral OR n:Subject) AND n.cellKey IS NULL
+    CALL (n) { SET n.cellKey = toInteger(rand() * 256) } IN TRANSACTIONS OF 5000 ROWS
+    """,
+)
+
+
+def backfill() -> None:
+    for statement in _BACKFILLS:
+        session.autocommit(statement)
+
+
 def migrate(directory: Path = MIGRATIONS_DIR, *, scope: str = "main") -> list[str]:
-    """Apply pending migrations in order; return the filenames applied by this call."""
+    """Apply pending migrations in order, then the backfills; return the filenames
+    applied by this call."""
     driver.verify()
     session.autocommit(_LEDGER_CONSTRAINT)
     pending = pending_migrations(directory, scope=scope)
@@ -95,6 +114,8 @@ def migrate(directory: Path = MIGRATIONS_DIR, *, scope: str = "main") -> list[st
                 checksum=m.checksum,
             ).consume()
         )
+    if scope == "main":
+        backfill()
     return [migration.path.name for migration in pending]
 
 

@@ -73,9 +73,9 @@ CALL () {
   MATCH (subject:Subject) WHERE subject.areaCode IN $area_codes
     AND NOT EXISTS { MATCH (subject)<-[:FOR]-(r:Referral)
                      WHERE r.acceptedAt >= datetime() - duration({months: $months}) }
-  RETURN count(subject) AS unconnected
+  RETURN count(subject) AS unconnected, sum(subject.cellKey) AS unconnected_key
 }
-RETURN tags, empty_areas, unconnected
+RETURN tags, empty_areas, unconnected, unconnected_key
 """
 )
 
@@ -88,7 +88,8 @@ def coverage(*, area: str, area_codes: list[str], months: int) -> dict[str, Any]
 
 
 # Referral flows between organisations (or their kinds) touching an area in a period. Every
-# cell comes back with its count; the caller suppresses small ones.
+# cell comes back with its counts and, for each, the sum of its records' cell keys: the
+# caller publishes only perturbed figures (referral_hub/pathways/disclosure.py).
 _FLOWS: LiteralString = """
 MATCH (r:Referral)-[:FROM]->(from:Organisation),
       (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
@@ -101,9 +102,15 @@ WITH r,
        AS source,
      CASE WHEN $by_organisation THEN to { .id, .name, .kind } ELSE { kind: to.kind } END
        AS target
-RETURN source, target, count(r) AS referrals, count(r.acceptedAt) AS accepted,
-       count(CASE WHEN r.state = 'DECLINED' THEN 1 END) AS declined,
-       count(CASE WHEN r.state = 'COMPLETED' THEN 1 END) AS completed,
+WITH source, target, r, r.cellKey AS k, r.acceptedAt IS NOT NULL AS accepted,
+     r.state = 'DECLINED' AS declined, r.state = 'COMPLETED' AS completed
+RETURN source, target, count(r) AS referrals, sum(k) AS referrals_key,
+       count(CASE WHEN accepted THEN 1 END) AS accepted,
+       sum(CASE WHEN accepted THEN k ELSE 0 END) AS accepted_key,
+       count(CASE WHEN accepted OR declined THEN 1 END) AS decided,
+       sum(CASE WHEN accepted OR declined THEN k ELSE 0 END) AS decided_key,
+       count(CASE WHEN completed THEN 1 END) AS completed,
+       sum(CASE WHEN completed THEN k ELSE 0 END) AS completed_key,
        percentileDisc(CASE WHEN r.acceptedAt IS NOT NULL THEN
          duration.inSeconds(coalesce(r.sentAt, r.createdAt), r.acceptedAt).seconds / 86400.0
        END, 0.5) AS median_days_to_accept

@@ -128,7 +128,8 @@ CREATE (r:Referral {
   sightUntil: CASE WHEN $state = 'SENT' THEN """
     + _sight_until("$legal_basis")
     + """ END,
-  deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime()
+  deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime(),
+  cellKey: toInteger(rand() * 256)
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (r)-[:UNDER]->(c))

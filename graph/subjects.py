@@ -30,7 +30,7 @@ _REGISTER: LiteralString = (
     """
 MATCH (o:Organisation {id: $organisation_id})
 CREATE (s:Subject {id: $id, birthYear: $birth_year, areaCode: $area_code, sealed: $sealed,
-                   dupKey: $dup_key, createdAt: datetime(),
+                   dupKey: $dup_key, createdAt: datetime(), cellKey: toInteger(rand() * 256),
                    erasureDueAt: """
     + NOW
     + """ + duration({days: $retention_days})})

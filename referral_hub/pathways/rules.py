@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from referral_hub.core.errors import ErrorCode, FieldError
+from referral_hub.pathways.disclosure import K_ANONYMITY, perturbed, rate
 
 MAX_HOPS = 4  # graph/pathways.py's quantifier {1,4} must match
 ROUTES_LIMIT = 50
@@ -20,13 +21,12 @@ def hop_errors(max_hops: int) -> list[FieldError]:
     return []
 
 
-# k-anonymity: a count of people between 1 and K_ANONYMITY - 1 is never shown.
-K_ANONYMITY = 5
 COVERAGE_MONTHS_MAX = 24
 
 
 def suppressed(count: int) -> int | None:
-    """0 or at least K_ANONYMITY as is; 1–4 hidden (None), since so few could be named."""
+    """0 or at least K_ANONYMITY as is; 1–4 hidden (None). Only the directory's
+    responsiveness count still uses this; the aggregates are perturbed (disclosure.py)."""
     return None if 0 < count < K_ANONYMITY else count
 
 
@@ -42,25 +42,56 @@ def months_errors(months: int) -> list[FieldError]:
     return []
 
 
-def flow_cells(rows: list[dict]) -> tuple[list[dict], int]:
-    """(cells shown, how many were hidden). A cell of fewer than K_ANONYMITY referrals is
-    dropped whole — counts, rates and all — and totals are only ever sums of the cells
-    shown, so no total can be used to back out a hidden cell."""
-    shown = [row for row in rows if row["referrals"] >= K_ANONYMITY]
-    for cell in shown:
-        decided = cell["accepted"] + cell["declined"]
-        cell["acceptance_rate"] = cell["accepted"] / decided if decided else None
-        cell["completion_rate"] = cell["completed"] / cell["accepted"] if cell["accepted"] else None
-    return shown, len(rows) - len(shown)
+def flow_cells(rows: list[dict]) -> tuple[list[dict], int, int | None]:
+    """(cells shown, how many were hidden, the total). Every figure is published through
+    the cell-key method (disclosure.py): a cell's count, and each count a rate is made
+    of, is perturbed as a cell of its own, and a cell whose published count is under
+    K_ANONYMITY is dropped whole. The total is the cell of all the records, perturbed on
+    its own — never a sum of cells — so no difference of answers gives a hidden count."""
+    shown = []
+    for row in rows:
+        referrals = perturbed(row["referrals"], row["referrals_key"])
+        if not referrals:
+            continue
+        accepted = perturbed(row["accepted"], row["accepted_key"])
+        decided = perturbed(row["decided"], row["decided_key"])
+        completed = perturbed(row["completed"], row["completed_key"])
+        median = row["median_days_to_accept"]
+        shown.append(
+            {
+                "source": row["source"],
+                "target": row["target"],
+                "referrals": referrals,
+                "acceptance_rate": rate(accepted, decided),
+                "completion_rate": rate(completed, accepted),
+                # A median is one record's value: whole days, and only over enough of them.
+                "median_days_to_accept": float(round(median))
+                if accepted and median is not None
+                else None,
+            }
+        )
+    total = perturbed(
+        sum(row["referrals"] for row in rows), sum(row["referrals_key"] for row in rows)
+    )
+    return shown, len(rows) - len(shown), total
 
 
-PERIOD_DAYS_MAX = 3 * 366
+PERIOD_MONTHS_MAX = 36
 
 
 def period_errors(since: date, until: date) -> list[FieldError]:
+    """Periods are whole calendar months (fixed buckets): day-sized windows could be
+    differenced to pin single referrals to their day."""
+    errors = [
+        FieldError(name, ErrorCode.INVALID, f"{name} must be the first day of a month.")
+        for name, day in (("since", since), ("until", until))
+        if day.day != 1
+    ]
+    if errors:
+        return errors
     if until <= since:
         return [FieldError("period", ErrorCode.INVALID, "period: until must be after since.")]
-    if (until - since).days > PERIOD_DAYS_MAX:
+    if (until.year - since.year) * 12 + until.month - since.month > PERIOD_MONTHS_MAX:
         return [
             FieldError("period", ErrorCode.OUT_OF_RANGE, "period: at most three years at once.")
         ]

@@ -15,13 +15,13 @@ from referral_hub.core.errors import ErrorCode, FieldError, PublicError, Validat
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import known_tags
+from referral_hub.pathways.disclosure import perturbed
 from referral_hub.pathways.rules import (
     ROUTES_LIMIT,
     flow_cells,
     hop_errors,
     months_errors,
     period_errors,
-    suppressed,
 )
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -75,14 +75,16 @@ def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
         "tags": [t for t in tags if t["services"] > 0],
         "missing_tags": [t["code"] for t in tags if t["services"] == 0],
         "empty_areas": sorted(row["empty_areas"], key=lambda a: a["code"]),
-        "unconnected_subjects": suppressed(int(row["unconnected"])),
+        "unconnected_subjects": perturbed(
+            int(row["unconnected"]), int(row["unconnected_key"] or 0)
+        ),
     }
 
 
 def flows(
     *, actor: Actor, area: str, since: date, until: date, by_organisation: bool
 ) -> dict[str, Any]:
-    """Who refers to whom in an area: aggregates only, small cells hidden whole."""
+    """Who refers to whom in an area, by whole months: perturbed aggregates only."""
     _check_aggregate(actor, area, period_errors(since, until))
     start = datetime.combine(since, time(0), tzinfo=JAPAN)
     end = datetime.combine(until, time(0), tzinfo=JAPAN)
@@ -92,9 +94,10 @@ def flows(
         until=end.isoformat(),
         by_organisation=by_organisation,
     )
-    cells, hidden = flow_cells(rows)
+    cells, hidden, total = flow_cells(rows)
     return {
         "cells": cells,
         "suppressed_cells": hidden,
         "shown_referrals": sum(cell["referrals"] for cell in cells),
+        "total_referrals": total,
     }

@@ -69,7 +69,8 @@ class Coverage(graphene.ObjectType):
     )
     unconnected_subjects = graphene.Int(
         description="Subjects living in the area with no referral accepted in the last "
-        "`months` months; null when 1 to 4 (too few to show)."
+        "`months` months, perturbed by the cell-key method (within 2 of the truth); null "
+        "when under 5 after that."
     )
 
 
@@ -87,22 +88,32 @@ class FlowParty(graphene.ObjectType):
 class FlowCell(graphene.ObjectType):
     source = graphene.Field(FlowParty, required=True)
     target = graphene.Field(FlowParty, required=True)
-    referrals = graphene.Int(required=True)
-    acceptance_rate = graphene.Float(description="Accepted / (accepted + declined).")
-    completion_rate = graphene.Float(description="Completed / accepted.")
-    median_days_to_accept = graphene.Float()
+    referrals = graphene.Int(required=True, description="Perturbed: within 2 of the truth.")
+    acceptance_rate = graphene.Float(
+        description="Perturbed accepted / perturbed decided, to the nearest 10%; null unless "
+        "both are 5 or more."
+    )
+    completion_rate = graphene.Float(
+        description="Perturbed completed / perturbed accepted, to the nearest 10%."
+    )
+    median_days_to_accept = graphene.Float(description="Whole days; null under 5 accepted.")
 
 
 class Flows(graphene.ObjectType):
     cells = graphene.List(
-        graphene.NonNull(FlowCell), required=True, description="Cells of 5 referrals or more."
+        graphene.NonNull(FlowCell),
+        required=True,
+        description="Cells whose perturbed count is 5 or more (see README: disclosure control).",
     )
     suppressed_cells = graphene.Int(
-        required=True, description="Cells under 5 referrals, left out whole."
+        required=True, description="Cells under 5 after perturbation, left out whole."
     )
     shown_referrals = graphene.Int(
-        required=True,
-        description="The sum over the cells shown only, so it reveals nothing hidden.",
+        required=True, description="The sum of the perturbed counts of the cells shown."
+    )
+    total_referrals = graphene.Int(
+        description="All referrals of the question, perturbed as a cell of its own (not a sum "
+        "of cells); null when under 5 after perturbation."
     )
 
 
@@ -110,11 +121,16 @@ class PathwayQueries(graphene.ObjectType):
     flows = graphene.Field(
         graphene.NonNull(Flows),
         area=graphene.String(required=True, description="An area code within your own."),
-        since=graphene.Date(required=True, description="First day (Japan), inclusive."),
-        until=graphene.Date(required=True, description="Last bound (Japan), exclusive."),
+        since=graphene.Date(
+            required=True, description="The first day of a month (Japan), inclusive."
+        ),
+        until=graphene.Date(
+            required=True, description="The first day of a later month (Japan), exclusive."
+        ),
         group_by=FlowGroupBy(default_value="ORGANISATION_KIND"),
-        description="Referral flows sent from or to organisations in the area: counts, rates "
-        "and median days to accept, cells under 5 suppressed. COORDINATOR and AUDITOR.",
+        description="Referral flows sent from or to organisations in the area, by whole "
+        "months: perturbed counts, rates and median days to accept (cell-key method; cells "
+        "under 5 after perturbation left out). COORDINATOR and AUDITOR.",
     )
 
     coverage = graphene.Field(
@@ -159,6 +175,7 @@ class PathwayQueries(graphene.ObjectType):
             ],
             suppressed_cells=found["suppressed_cells"],
             shown_referrals=found["shown_referrals"],
+            total_referrals=found["total_referrals"],
         )
 
     @staticmethod

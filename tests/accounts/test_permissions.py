@@ -125,7 +125,7 @@ OPERATIONS = {
         {},
     ),
     "Query.flows": (
-        '{ flows(area: "141330", since: "2026-01-01", until: "2026-12-31") { shownReferrals } }',
+        '{ flows(area: "141330", since: "2026-01-01", until: "2027-01-01") { shownReferrals } }',
         {},
     ),
     "Query.coverage": ('{ coverage(area: "141330") { area } }', {}),  # the NPO's ward

@@ -63,3 +63,27 @@ def test_a_changed_applied_file_is_refused(scratch_scope):
 def test_app_schema_is_fully_applied(neo4j_server):
     assert migrate.pending_migrations() == []
     assert {"organisation_id", "organisation_kind", "organisation_name"} <= _indexes()
+
+
+def test_records_made_before_their_record_keys_get_one_and_keep_it(graph_db):
+    session.write(
+        lambda tx: tx.run(
+            "CREATE (:Subject {id: 'old-subject'}), (:Referral {id: 'old-referral'}),"
+            " (:Subject {id: 'keyed', cellKey: 7})"
+        ).consume()
+    )
+    assert migrate.migrate() == []  # nothing pending: the backfill runs all the same
+
+    def keys():
+        rows = session.read(
+            lambda tx: tx.rows(
+                "MATCH (n) WHERE n:Subject OR n:Referral RETURN n.id AS id, n.cellKey AS k"
+            )
+        )
+        return {row["id"]: row["k"] for row in rows}
+
+    first = keys()
+    assert first["keyed"] == 7  # a key once given never changes
+    assert all(isinstance(k, int) and 0 <= k < 256 for k in first.values())
+    migrate.migrate()
+    assert keys() == first

@@ -4,9 +4,11 @@ import pytest
 
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
+from referral_hub.pathways.disclosure import perturbed
 from referral_hub.subjects import services as subjects
 from tests.conftest import member
 from tests.directory_fixtures import _loc, _org, _svc
+from tests.pathways import cell_keys
 
 COVERAGE = """
 query($area: String!, $months: Int) {
@@ -63,11 +65,15 @@ def test_many_places_somewhere_for_everyone_and_the_unconnected(city):
     assert answer["unconnectedSubjects"] == 0
 
     register(counsellor, 4)
+    cell_keys.fix(0)  # cell key 0: the published figure is known
+    assert perturbed(4, 0) is None  # 4 + 0: under 5, hidden
     assert (
         coordinator(COVERAGE, {"area": "141305"})["data"]["coverage"]["unconnectedSubjects"] is None
-    )  # 1 to 4 people are never shown
+    )
     register(counsellor, 1)
-    assert coordinator(COVERAGE, {"area": "141305"})["data"]["coverage"]["unconnectedSubjects"] == 5
+    cell_keys.fix(0)
+    assert perturbed(5, 0) == 8  # 5 + 3: published within 3 of the truth
+    assert coordinator(COVERAGE, {"area": "141305"})["data"]["coverage"]["unconnectedSubjects"] == 8
     ward = coordinator(COVERAGE, {"area": "141330"})["data"]["coverage"]
     assert [t["code"] for t in ward["tags"]] == ["study_support"]
     assert ward["unconnectedSubjects"] == 0

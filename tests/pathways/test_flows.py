@@ -1,12 +1,17 @@
-"""flows on a hand-built network: exact cells, small cells hidden whole, typed refusals."""
+"""flows on a hand-built network: perturbed cells (record keys fixed, so every figure is
+known), small cells hidden whole, whole months only, typed refusals. The attacks on these
+figures are in test_disclosure_attacks.py."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from referral_hub.accounts.roles import Role
+from referral_hub.pathways.disclosure import perturbed
 from tests import directory_fixtures
 from tests.conftest import member
+from tests.pathways import cell_keys
 from tests.referrals.flows import REGISTER, build_case, create, give_consent, move
 from tests.referrals.test_inbox import many_referrals
 
@@ -15,14 +20,14 @@ query($area: String!, $since: Date!, $until: Date!, $by: FlowGroupBy) {
   flows(area: $area, since: $since, until: $until, groupBy: $by) {
     cells { source { name kind } target { name kind } referrals acceptanceRate
             completionRate medianDaysToAccept }
-    suppressedCells shownReferrals
+    suppressedCells shownReferrals totalReferrals
   }
 }"""
 INBOX_IDS = "{ inbox(first: 50) { edges { node { id } } } }"
-TODAY = date.today()
+THIS_MONTH = datetime.now(ZoneInfo("Asia/Tokyo")).date().replace(day=1)
 PERIOD = {
-    "since": (TODAY - timedelta(days=30)).isoformat(),
-    "until": (TODAY + timedelta(days=1)).isoformat(),
+    "since": THIS_MONTH.isoformat(),
+    "until": (THIS_MONTH + timedelta(days=32)).replace(day=1).isoformat(),
 }
 
 
@@ -42,6 +47,7 @@ def flows_network(graph_db, db, redis_db):
         give_consent(people, subject, organisationIds=[network["npo"]])
         sent = create(people, subject, network["study"], acceptWaitlist=True)
         assert sent["data"]["createReferral"]["errors"] == []
+    cell_keys.fix(0)  # every cell key 0: the published figures are known
     return network
 
 
@@ -53,17 +59,23 @@ def test_cells_by_kind_and_by_organisation():
         Role.COORDINATOR,
     )
     by_kind = coordinator(FLOWS, {"area": "141305", **PERIOD})["data"]["flows"]
-    assert by_kind["suppressedCells"] == 1  # 桜中学校 → NPO: 2 referrals, hidden whole
-    assert by_kind["shownReferrals"] == 5
+    # 桜中学校 → NPO: 2 referrals, published 2 + 1 = 3: hidden whole.
+    assert perturbed(2, 0) is None
+    assert by_kind["suppressedCells"] == 1
     [cell] = by_kind["cells"]
     assert (cell["source"], cell["target"]) == (
         {"name": None, "kind": "SCHOOL"},
         {"name": None, "kind": "WELFARE_OFFICE"},
     )
-    assert cell["referrals"] == 5
-    assert cell["acceptanceRate"] == pytest.approx(0.75)
-    assert cell["completionRate"] == 0.0
-    assert cell["medianDaysToAccept"] == pytest.approx(0.0, abs=0.01)
+    # 5 referrals, 3 accepted of 4 decided, none completed; published with cell key 0.
+    assert cell["referrals"] == perturbed(5, 0) == 8
+    assert by_kind["shownReferrals"] == 8
+    assert by_kind["totalReferrals"] == perturbed(7, 0) == 8  # its own cell, not a sum
+    assert perturbed(3, 0) is None  # 3 accepted → 1: no rate, no median
+    assert perturbed(4, 0) is None
+    assert cell["acceptanceRate"] is None
+    assert cell["completionRate"] is None
+    assert cell["medianDaysToAccept"] is None
 
     by_org = coordinator(FLOWS, {"area": "141305", "by": "ORGANISATION", **PERIOD})
     [cell] = by_org["data"]["flows"]["cells"]
@@ -77,6 +89,7 @@ def test_cells_by_kind_and_by_organisation():
         "cells": [],
         "suppressedCells": 0,
         "shownReferrals": 0,
+        "totalReferrals": 0,
     }
 
 
@@ -85,6 +98,8 @@ def test_cells_by_kind_and_by_organisation():
     [
         ({"since": "2026-03-01", "until": "2026-03-01"}, "INVALID"),
         ({"since": "2020-01-01", "until": "2026-01-01"}, "OUT_OF_RANGE"),
+        ({"since": "2026-03-02", "until": "2026-04-01"}, "INVALID"),  # not a whole month
+        ({"since": "2026-03-01", "until": "2026-03-31"}, "INVALID"),
         ({"area": "131121"}, "FORBIDDEN"),
         ({"area": "999999"}, "UNKNOWN_AREA"),
     ],

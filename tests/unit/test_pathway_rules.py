@@ -1,5 +1,6 @@
 from datetime import date
 
+from referral_hub.pathways.disclosure import perturbed, rate
 from referral_hub.pathways.rules import (
     flow_cells,
     hop_errors,
@@ -13,17 +14,37 @@ def test_small_counts_of_people_are_hidden():
     assert [suppressed(n) for n in (0, 1, 4, 5, 120)] == [0, None, None, 5, 120]
 
 
-def test_small_cells_are_dropped_whole_and_totals_only_count_what_is_shown():
-    rows = [
-        {"referrals": 7, "accepted": 4, "declined": 1, "completed": 2},
-        {"referrals": 4, "accepted": 4, "declined": 0, "completed": 4},
-        {"referrals": 5, "accepted": 0, "declined": 0, "completed": 0},
-    ]
-    shown, hidden = flow_cells(rows)
-    assert hidden == 1
-    assert [c["referrals"] for c in shown] == [7, 5]
-    assert (shown[0]["acceptance_rate"], shown[0]["completion_rate"]) == (0.8, 0.5)
-    assert (shown[1]["acceptance_rate"], shown[1]["completion_rate"]) == (None, None)
+def _row(referrals, accepted, declined, completed, key=0):
+    return {
+        "source": {"kind": "SCHOOL"},
+        "target": {"kind": "NPO"},
+        "referrals": referrals,
+        "referrals_key": key,
+        "accepted": accepted,
+        "accepted_key": key,
+        "decided": accepted + declined,
+        "decided_key": key,
+        "completed": completed,
+        "completed_key": key,
+        "median_days_to_accept": 1.4,
+    }
+
+
+def test_cells_show_perturbed_counts_and_rates_of_perturbed_counts():
+    # Cell key 0: a count c reads the table at column 101·c mod 256.
+    rows = [_row(40, 30, 10, 20), _row(1, 1, 0, 1), _row(6, 2, 0, 0)]
+    shown, hidden, total = flow_cells(rows)
+    assert hidden == 1  # 1 + noise is never 5
+    expected = [perturbed(40, 0), perturbed(6, 0)]
+    assert [c["referrals"] for c in shown] == expected
+    first = shown[0]
+    assert first["acceptance_rate"] == rate(perturbed(30, 0), perturbed(40, 0))
+    assert first["completion_rate"] == rate(perturbed(20, 0), perturbed(30, 0))
+    assert first["median_days_to_accept"] == 1.0  # whole days
+    assert shown[1]["acceptance_rate"] is None  # 2 accepted: under 5 after noise
+    assert shown[1]["median_days_to_accept"] is None
+    # The total is a cell of its own, not the sum of what is shown.
+    assert total == perturbed(47, 0)
 
 
 def test_limits():
@@ -33,5 +54,18 @@ def test_limits():
     assert months_errors(24) == []
     assert [e.code for e in months_errors(25)] == ["OUT_OF_RANGE"]
     assert [e.code for e in period_errors(date(2026, 3, 1), date(2026, 3, 1))] == ["INVALID"]
-    assert period_errors(date(2026, 1, 1), date(2026, 12, 31)) == []
-    assert [e.code for e in period_errors(date(2020, 1, 1), date(2026, 1, 1))] == ["OUT_OF_RANGE"]
+    assert period_errors(date(2026, 1, 1), date(2026, 12, 1)) == []
+
+
+def test_periods_are_whole_months_of_at_most_three_years():
+    def refused(since, until):
+        return [(e.field, e.code) for e in period_errors(since, until)]
+
+    assert refused(date(2026, 1, 2), date(2026, 3, 1)) == [("since", "INVALID")]
+    assert refused(date(2026, 1, 1), date(2026, 2, 28)) == [("until", "INVALID")]
+    assert refused(date(2026, 1, 15), date(2026, 2, 15)) == [
+        ("since", "INVALID"),
+        ("until", "INVALID"),
+    ]
+    assert refused(date(2023, 1, 1), date(2026, 1, 1)) == []  # 36 months
+    assert refused(date(2023, 1, 1), date(2026, 2, 1)) == [("period", "OUT_OF_RANGE")]  # 37
