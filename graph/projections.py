@@ -38,9 +38,8 @@ SERVICE: LiteralString = (
   capacity_status: n.capacityStatus, capacity_updated_at: n.capacityUpdatedAt,
   active: coalesce(n.active, true), created_at: n.createdAt, updated_at: n.updatedAt,
   responsiveness: CASE WHEN n.statsComputedAt IS NOT NULL THEN {
-    referrals: n.statsReferrals, median_ack_hours: n.statsMedianAckHours,
-    acceptance_rate: n.statsAcceptanceRate, completion_rate: n.statsCompletionRate,
-    computed_at: n.statsComputedAt } END,
+    reply_band: n.statsReplyBand, acceptance_band: n.statsAcceptanceBand,
+    completion_band: n.statsCompletionBand, computed_at: n.statsComputedAt } END,
   organisation: head(COLLECT { MATCH (o:Organisation)-[:PROVIDES]->(n) RETURN o """
     + ORGANISATION_SUMMARY
     + """ }),

@@ -5,7 +5,7 @@ returns a bounded set of candidates (exchange-type places first where a need is
 stigma-sensitive, then by how well they meet the needs and interests, then the nearest:
 the heaviest parts of the score) with their raw figures: tags met,
 distance, capacity, partnership hops from the sending organisation and the nightly
-responsiveness figures (graph/statistics.py). With a subject, the same statement checks
+responsiveness bands (graph/statistics.py). With a subject, the same statement checks
 that the sender registered it, leaves out the services that already declined it and the
 organisations already holding an open referral for it, and extends the subject's audit
 chain: read and audit commit together.
@@ -145,7 +145,7 @@ RETURN reader IS NOT NULL AS known, subject_found, basis, size(declined) AS decl
   LIMIT $candidates
   RETURN {
     service: svc { .id, .name, .mode, .capacityStatus, .acceptsReferrals,
-                   .statsAcceptanceRate, .statsCompletionRate, .statsMedianAckHours },
+                   .statsAcceptanceBand, .statsCompletionBand, .statsReplyBand },
     organisation: provider { .id, .name, .kind },
     needs_met: needs_met, interests_met: interests_met,
     distance_km: meters / 1000.0,

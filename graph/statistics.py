@@ -1,44 +1,49 @@
-"""Per-service responsiveness over a recent window, written onto each Service node.
+"""Per-service responsiveness over a recent window, kept on each Service node as bands.
 
-Computed nightly for every service in batches of its own transactions, so the directory
-reads the figures as plain properties in the statement that finds the services.
+The nightly task reads every service's raw figures in one statement, turns them into
+bands in Python (referral_hub/referrals/responsiveness.py, pure) and writes the bands
+back in batches; the raw figures are never stored, so no query can return them.
 """
 
 from __future__ import annotations
 
-from typing import LiteralString
+from typing import Any, LiteralString
 
 from graph import session
 
-_RESPONSIVENESS: LiteralString = """
+_FIGURES: LiteralString = """
 MATCH (svc:Service)
-CALL (svc) {
-  OPTIONAL MATCH (svc)<-[:TO]-(r:Referral)
-  WHERE r.state <> 'DRAFT'
-    AND coalesce(r.sentAt, r.createdAt) >= datetime() - duration({days: $days})
-  WITH svc, count(r) AS referrals,
+OPTIONAL MATCH (svc)<-[:TO]-(r:Referral)
+WHERE r.state <> 'DRAFT'
+  AND coalesce(r.sentAt, r.createdAt) >= datetime() - duration({days: $days})
+RETURN svc.id AS id, count(r) AS referrals,
        percentileDisc(CASE WHEN r.acknowledgedAt IS NOT NULL
          THEN duration.inSeconds(coalesce(r.sentAt, r.createdAt), r.acknowledgedAt).seconds
               / 3600.0 END, 0.5) AS ack_hours,
        count(r.acceptedAt) AS accepted,
        count(CASE WHEN r.state = 'DECLINED' THEN 1 END) AS declined,
        count(CASE WHEN r.state = 'COMPLETED' THEN 1 END) AS completed
-  WITH svc, referrals, referrals >= $minimum AS enough, ack_hours, accepted, declined,
-       completed
-  SET svc.statsReferrals = referrals,
-      svc.statsMedianAckHours = CASE WHEN enough THEN ack_hours END,
-      svc.statsAcceptanceRate = CASE WHEN enough AND accepted + declined > 0
-                                     THEN toFloat(accepted) / (accepted + declined) END,
-      svc.statsCompletionRate = CASE WHEN enough AND accepted > 0
-                                     THEN toFloat(completed) / accepted END,
-      svc.statsComputedAt = datetime()
-} IN TRANSACTIONS OF 1000 ROWS
-RETURN count(svc) AS services
+"""
+
+# Exact figures of earlier releases are removed as the bands are written.
+_WRITE: LiteralString = """
+UNWIND $rows AS row
+MATCH (svc:Service {id: row.id})
+SET svc.statsReplyBand = row.reply_band, svc.statsAcceptanceBand = row.acceptance_band,
+    svc.statsCompletionBand = row.completion_band, svc.statsComputedAt = datetime()
+REMOVE svc.statsReferrals, svc.statsMedianAckHours, svc.statsAcceptanceRate,
+       svc.statsCompletionRate
 """
 
 
-def responsiveness_refresh(*, days: int, minimum: int) -> int:
-    """Recompute every service's figures; those with fewer than `minimum` referrals in
-    the window keep only their count. Returns how many services were updated."""
-    rows = session.autocommit(_RESPONSIVENESS, days=days, minimum=minimum)
-    return int(rows[0]["services"]) if rows else 0
+def responsiveness_figures(*, days: int) -> list[dict[str, Any]]:
+    """Every service's raw figures over the last `days` days (for the bands only)."""
+    return session.read(lambda tx: tx.rows(_FIGURES, days=days), bulk=True)
+
+
+def responsiveness_write(rows: list[dict[str, Any]], *, batch: int = 1000) -> int:
+    """Write each service's bands, `batch` services per transaction."""
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        session.write(lambda tx, c=chunk: tx.run(_WRITE, rows=c).consume())
+    return len(rows)

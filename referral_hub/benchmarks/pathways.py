@@ -32,7 +32,7 @@ query Recommend($o: ID!, $needs: [String!], $interests: [String!], $area: String
     exchangeFirst
     items {
       rank score needsMet interestsMet distanceKm capacityStatus partnershipHops
-      acceptanceRate completionRate medianResponseHours
+      acceptanceBand completionBand replyBand
       service { id name mode organisation { id name kind } }
       points { tagMatch distance capacity partnership acceptance completion response }
     }

@@ -96,3 +96,16 @@ def log_tail(log_file: Path, lines: int = 40) -> str:
     except FileNotFoundError:
         return f"(no log at {log_file})"
     return f"--- last {min(lines, len(text))} lines of {log_file} ---\n" + "\n".join(text[-lines:])
+
+
+def children(parent: int) -> list[int]:
+    """The processes whose parent is `parent` (Linux: read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from referral_hub.core.errors import ErrorCode, FieldError
-from referral_hub.pathways.disclosure import K_ANONYMITY, perturbed, rate
+from referral_hub.pathways.disclosure import perturbed, rate
 
 MAX_HOPS = 4  # graph/pathways.py's quantifier {1,4} must match
 ROUTES_LIMIT = 50
@@ -22,12 +22,6 @@ def hop_errors(max_hops: int) -> list[FieldError]:
 
 
 COVERAGE_MONTHS_MAX = 24
-
-
-def suppressed(count: int) -> int | None:
-    """0 or at least K_ANONYMITY as is; 1–4 hidden (None). Only the directory's
-    responsiveness count still uses this; the aggregates are perturbed (disclosure.py)."""
-    return None if 0 < count < K_ANONYMITY else count
 
 
 def months_errors(months: int) -> list[FieldError]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from referral_hub.core.errors import ErrorCode, FieldError
+from referral_hub.referrals.responsiveness import BAND_HOURS, BAND_SHARE, ReplyBand, ShareBand
 
 WEIGHTS: Mapping[str, float] = {
     "tag_match": 0.30,
@@ -74,6 +75,16 @@ def partnership_fit(hops: int | None) -> float:
     return 0.0 if not hops else 1.0 / hops
 
 
+def band_share(band: str | None) -> float | None:
+    """The middle of a share band (responsiveness keeps bands, not rates)."""
+    return None if band is None else BAND_SHARE[ShareBand(band)]
+
+
+def band_hours(band: str | None) -> float | None:
+    """The middle of a reply band, in hours."""
+    return None if band is None else BAND_HOURS[ReplyBand(band)]
+
+
 def rate_fit(rate: float | None) -> float:
     return NEUTRAL if rate is None else rate
 
@@ -91,9 +102,9 @@ def points_for(candidate: Mapping[str, Any], *, needs: int, interests: int) -> d
         "distance": distance_fit(candidate.get("distance_km")),
         "capacity": CAPACITY_FIT.get(service.get("capacityStatus"), NEUTRAL),
         "partnership": partnership_fit(candidate.get("hops")),
-        "acceptance": rate_fit(service.get("statsAcceptanceRate")),
-        "completion": rate_fit(service.get("statsCompletionRate")),
-        "response": response_fit(service.get("statsMedianAckHours")),
+        "acceptance": rate_fit(band_share(service.get("statsAcceptanceBand"))),
+        "completion": rate_fit(band_share(service.get("statsCompletionBand"))),
+        "response": response_fit(band_hours(service.get("statsReplyBand"))),
     }
     return {part: round(WEIGHTS[part] * fit, 4) for part, fit in fits.items()}
 

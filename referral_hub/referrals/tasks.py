@@ -34,7 +34,8 @@ def check_deadlines() -> dict[str, int]:
 
 @shared_task(name="hub.maintenance.refresh_responsiveness")
 def refresh_responsiveness() -> int:
-    """Nightly per-service figures over the last 90 days (see referrals/responsiveness.py)."""
-    return statistics_repo.responsiveness_refresh(
-        days=responsiveness.WINDOW_DAYS, minimum=responsiveness.MINIMUM_REFERRALS
+    """Nightly per-service bands over the last 90 days (see referrals/responsiveness.py)."""
+    figures = statistics_repo.responsiveness_figures(days=responsiveness.WINDOW_DAYS)
+    return statistics_repo.responsiveness_write(
+        [{"id": row["id"], **responsiveness.bands(row)} for row in figures]
     )

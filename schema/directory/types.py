@@ -2,7 +2,7 @@
 
 import graphene
 
-from referral_hub.pathways.rules import suppressed
+from referral_hub.referrals.responsiveness import ReplyBand, ShareBand
 from referral_hub.referrals.responsiveness import summary as responsiveness_summary
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.directory.enums import (
@@ -129,8 +129,8 @@ class Service(graphene.ObjectType):
     response_target_hours = graphene.Int(required=True)
     responsiveness = graphene.Field(
         lambda: Responsiveness,
-        description="How the service has answered referrals over the last 90 days "
-        "(computed nightly); figures are null under 5 referrals.",
+        description="How the service has answered referrals over the last 90 days, in bands "
+        "(computed nightly); null bands under 10 referrals.",
     )
     capacity_status = graphene.Field(CapacityStatusEnum, required=True)
     capacity_updated_at = graphene.DateTime()
@@ -147,24 +147,27 @@ class Service(graphene.ObjectType):
         return root.get("languages") or []
 
 
+ReplyBandEnum = graphene.Enum.from_enum(ReplyBand, name="ReplyBand")
+ShareBandEnum = graphene.Enum.from_enum(
+    ShareBand,
+    name="ShareBand",
+    description="MOST: 75% or more; MORE_THAN_HALF: 50% to 75%; SOME: 25% to 50%; FEW: less.",
+)
+
+
 class Responsiveness(graphene.ObjectType):
-    referrals = graphene.Int(
-        description="Referrals sent in the window; null when 1 to 4 (too few to show, as "
-        "everywhere a count could point at people)."
+    """Bands over the last 90 days, each over at least 10 referrals (decided or accepted
+    ones for the shares); never counts or exact rates, which could be differenced."""
+
+    reply_band = graphene.Field(
+        ReplyBandEnum, description="The median time to acknowledge a referral."
     )
-    median_hours_to_acknowledge = graphene.Float()
-    acceptance_rate = graphene.Float(description="Accepted / (accepted + declined).")
-    completion_rate = graphene.Float(description="Completed / accepted.")
-    summary = graphene.String(description='e.g. "usually replies within 2 days, 90% accepted"')
+    acceptance_band = graphene.Field(ShareBandEnum, description="Accepted of those decided.")
+    completion_band = graphene.Field(ShareBandEnum, description="Completed of those accepted.")
+    summary = graphene.String(
+        description='e.g. "usually replies within 3 days, most referrals accepted"'
+    )
     computed_at = graphene.DateTime(required=True)
-
-    @staticmethod
-    def resolve_referrals(root: dict, info: graphene.ResolveInfo) -> int | None:
-        return suppressed(int(root.get("referrals") or 0))
-
-    @staticmethod
-    def resolve_median_hours_to_acknowledge(root: dict, info: graphene.ResolveInfo) -> float | None:
-        return root.get("median_ack_hours")
 
     @staticmethod
     def resolve_summary(root: dict, info: graphene.ResolveInfo) -> str | None:

@@ -10,6 +10,7 @@ from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, WEIGHTS
 from schema.core.permissions import require_actor
 from schema.directory.inputs import NearInput
+from schema.directory.types import ReplyBandEnum, ShareBandEnum
 
 
 class ScorePoints(graphene.ObjectType):
@@ -53,9 +54,9 @@ class Recommendation(graphene.ObjectType):
         description="Partnerships between the sender and the provider; null when there is "
         "no chain of at most 4."
     )
-    acceptance_rate = graphene.Float(description="Accepted / decided, last 90 days.")
-    completion_rate = graphene.Float(description="Completed / accepted, last 90 days.")
-    median_response_hours = graphene.Float(description="Median hours to acknowledge.")
+    acceptance_band = graphene.Field(ShareBandEnum, description="Accepted / decided, 90 days.")
+    completion_band = graphene.Field(ShareBandEnum, description="Completed / accepted, 90 days.")
+    reply_band = graphene.Field(ReplyBandEnum, description="Median time to acknowledge.")
     points = graphene.Field(ScorePoints, required=True)
 
 
@@ -99,9 +100,9 @@ def _item(item: dict[str, Any]) -> Recommendation:
         distance_km=item["distance_km"],
         capacity_status=service.get("capacityStatus"),
         partnership_hops=item["partnership_hops"],
-        acceptance_rate=service.get("statsAcceptanceRate"),
-        completion_rate=service.get("statsCompletionRate"),
-        median_response_hours=service.get("statsMedianAckHours"),
+        acceptance_band=service.get("statsAcceptanceBand"),
+        completion_band=service.get("statsCompletionBand"),
+        reply_band=service.get("statsReplyBand"),
         points=ScorePoints(**item["points"]),
     )
 

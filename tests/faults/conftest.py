@@ -85,17 +85,18 @@ class Receiver:
 
     def __init__(self) -> None:
         self.keys: list[str] = []
-        self.in_flight = 0
+        self.in_flight: set[str] = set()  # keys of the POSTs being held right now
         self.hold = 0.0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.in_flight += 1
-                receiver.keys.append(self.headers["Idempotency-Key"])
+                key = self.headers["Idempotency-Key"]
+                receiver.in_flight.add(key)
+                receiver.keys.append(key)
                 time.sleep(receiver.hold)
-                receiver.in_flight -= 1
+                receiver.in_flight.discard(key)
                 self.send_response(200)
                 self.end_headers()
 
@@ -196,10 +197,10 @@ class Hub:
         eventually(lambda: self.get("/readyz?worker=1")[0] == 200, timeout, "hub ready")
 
 
-def manage(*args: str) -> subprocess.CompletedProcess[str]:
-    """A management command in the fault suite's environment."""
+def python(*args: str) -> subprocess.CompletedProcess[str]:
+    """Python in the fault suite's environment (its settings, its services)."""
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=ENV,
         capture_output=True,
@@ -207,6 +208,11 @@ def manage(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def manage(*args: str) -> subprocess.CompletedProcess[str]:
+    """A management command in the fault suite's environment."""
+    return python("manage.py", *args)
 
 
 def eventually(check: Callable[[], Any], timeout: float, what: str) -> Any:
@@ -252,15 +258,8 @@ def hub() -> Iterator[Hub]:
         for command in (["migrate", "--noinput"], ["graph_migrate"]):
             done = manage(*command)
             assert done.returncode == 0, done.stderr
-        built = subprocess.run(
-            [sys.executable, "-m", "tests.faults.network"],
-            cwd=ROOT,
-            env=ENV,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        built = python("-m", "tests.faults.network")
+        assert built.returncode == 0, built.stderr
         setup = json.loads(built.stdout.strip().splitlines()[-1])
         start_worker()
         process.spawn(

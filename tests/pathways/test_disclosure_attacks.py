@@ -280,3 +280,45 @@ def test_the_same_question_gets_the_same_answer(city):
     first = city.flows(CITY)
     assert [city.flows(CITY) for _ in range(3)] == [first] * 3
     assert city.unconnected(CITY) == city.unconnected(CITY)
+
+
+RESPONSIVENESS = """query($id: ID!) { service(id: $id) { responsiveness {
+  replyBand acceptanceBand completionBand summary } } }"""
+FIELDS = '{ __type(name: "Responsiveness") { fields { name } } }'
+
+
+def test_8_responsiveness_shows_bands_over_ten_referrals_and_no_counts(city, settings):
+    from referral_hub.referrals.tasks import refresh_responsiveness
+
+    referrals = city.refer(city.a, KAWASAKI_KU, 3)
+    refresh_responsiveness()  # the nightly task, run here
+
+    def shown():
+        body = city.coordinator(RESPONSIVENESS, {"id": city.network["consult"]})
+        return body["data"]["service"]["responsiveness"]
+
+    assert shown() == {
+        "replyBand": None,
+        "acceptanceBand": None,
+        "completionBand": None,
+        "summary": None,
+    }  # 3 referrals once showed as 3, naming the service's few cases
+    referrals += city.refer(city.a, KAWASAKI_KU, 9)
+    for referral in referrals[:9]:
+        assert move(city.welfare, referral, "ACKNOWLEDGE", 1)["errors"] == []
+        assert move(city.welfare, referral, "ACCEPT", 2)["errors"] == []
+    for referral in referrals[9:]:
+        assert move(city.welfare, referral, "DECLINE", 1, reason="NO_CAPACITY")["errors"] == []
+    refresh_responsiveness()
+    # 9 of 12 decided accepted: a band, not 0.75 (which with a count pinned 3 declined).
+    assert shown()["acceptanceBand"] == "MOST"
+    assert shown()["replyBand"] == "WITHIN_A_DAY"
+    settings.GRAPHQL_INTROSPECTION = True
+    fields = city.coordinator(FIELDS)["data"]["__type"]["fields"]
+    assert {f["name"] for f in fields} == {
+        "replyBand",
+        "acceptanceBand",
+        "completionBand",
+        "summary",
+        "computedAt",
+    }  # no count, no rate: nothing to difference

@@ -32,7 +32,7 @@ query($o: ID!, $needs: [String!], $interests: [String!], $area: String, $near: N
     exchangeFirst stigmaSensitiveNeeds declinedLeftOut
     items {
       rank score needsMet interestsMet distanceKm capacityStatus partnershipHops
-      acceptanceRate completionRate medianResponseHours
+      acceptanceBand completionBand replyBand
       service { name mode organisation { name } }
       points { tagMatch distance capacity partnership acceptance completion response }
     }
@@ -87,8 +87,9 @@ def net(graph_db, db):
     # What the nightly responsiveness job (tested in tests/services) writes for B.
     session.write(
         lambda tx: tx.run(
-            "MATCH (s:Service {id: $id}) SET s.statsReferrals = 20, s.statsAcceptanceRate = 0.9,"
-            " s.statsCompletionRate = 0.8, s.statsMedianAckHours = 12.0",
+            "MATCH (s:Service {id: $id}) SET s.statsAcceptanceBand = 'MOST',"
+            " s.statsCompletionBand = 'MORE_THAN_HALF', s.statsReplyBand = 'WITHIN_A_DAY',"
+            " s.statsComputedAt = datetime()",
             id=ids["B"],
         ).consume()
     )
@@ -145,15 +146,19 @@ def test_a_stigma_sensitive_need_puts_exchange_places_first(gql, net):
         0.15,
         0.15,
     )
-    assert (b["acceptanceRate"], b["completionRate"], b["medianResponseHours"]) == (0.9, 0.8, 12.0)
-    assert b["points"]["acceptance"] == 0.09
+    assert (b["acceptanceBand"], b["completionBand"], b["replyBand"]) == (
+        "MOST",
+        "MORE_THAN_HALF",
+        "WITHIN_A_DAY",
+    )
+    assert b["points"]["acceptance"] == 0.0875  # MOST counts as 0.875 of 0.1
     assert a["points"]["acceptance"] == 0.05  # unknown: counted as 0.5
-    # By score alone A would be last: C 0.745 > B 0.725 > A 0.671.
+    # By score alone A would be last: C 0.745 > B 0.705 > A 0.671.
     assert c["score"] > b["score"] > a["score"]
     for item, expected in (
         (a, _expected(4.0, "WAITLIST", 1, 1, 1, 1, 1)),
         (c, _expected(2.0, "AVAILABLE", 2, 1, 1, 1, 1)),
-        (b, _expected(0.5, "AVAILABLE", None, 1, 1, 0, 1, 0.9, 0.8, 12.0)),
+        (b, _expected(0.5, "AVAILABLE", None, 1, 1, 0, 1, 0.875, 0.625, 12.0)),
     ):
         assert math.isclose(item["score"], expected, abs_tol=0.002)
         assert math.isclose(item["score"], sum(item["points"].values()), abs_tol=0.0005)

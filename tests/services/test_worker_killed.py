@@ -4,7 +4,6 @@ its side effects happen once (acks_late + reject_on_worker_lost + idempotent bat
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -41,18 +40,6 @@ def expired() -> int:
     return session.read(lambda tx: tx.single(_PROGRESS))["n"]
 
 
-def pool_children(parent: int) -> list[int]:
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent:
-            children.append(int(stat.parent.name))
-    return children
-
-
 def test_a_task_killed_half_way_completes_once_after_the_restart(
     graph_db, redis_db, celery_worker_process, test_profile
 ):
@@ -65,7 +52,7 @@ def test_a_task_killed_half_way_completes_once_after_the_restart(
     half_way = expired()
     assert 0 < half_way < CONSENTS, "the task finished before it could be interrupted"
     main = process.read_pid(test_profile.worker.pid_file)
-    for child in pool_children(main):
+    for child in process.children(main):
         os.kill(child, signal.SIGKILL)  # the pool restarts them; the message is requeued
     # Killed before the end: only the redelivered task can finish the work.
     assert expired() < CONSENTS

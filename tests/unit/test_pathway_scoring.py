@@ -15,18 +15,49 @@ def candidate(name, mode="SUPPORT", *, km=1.0, hops=1, capacity="AVAILABLE", nee
     }
 
 
-def test_the_weights_make_a_perfect_service_score_one():
+def test_the_weights_add_up_to_one_and_the_best_bands_score_their_middles():
     assert math.isclose(sum(scoring.WEIGHTS.values()), 1.0)
     best = candidate(
         "best",
         km=0.0,
         hops=1,
-        statsAcceptanceRate=1.0,
-        statsCompletionRate=1.0,
-        statsMedianAckHours=0.0,
+        statsAcceptanceBand="MOST",
+        statsCompletionBand="MOST",
+        statsReplyBand="WITHIN_A_DAY",
     )
     (scored,) = scoring.rank([best], needs=1, interests=0, exchange_first=False, limit=5)
-    assert scored.score == 1.0
+    w = scoring.WEIGHTS
+    expected = (
+        w["tag_match"]
+        + w["distance"]
+        + w["capacity"]
+        + w["partnership"]
+        + (w["acceptance"] + w["completion"]) * 0.875
+        + w["response"] * scoring.response_fit(12.0)
+    )
+    assert scored.score == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("band", "share"),
+    [("MOST", 0.875), ("MORE_THAN_HALF", 0.625), ("SOME", 0.375), ("FEW", 0.125), (None, None)],
+)
+def test_a_share_band_counts_as_its_middle(band, share):
+    assert scoring.band_share(band) == share
+
+
+@pytest.mark.parametrize(
+    ("band", "hours"),
+    [
+        ("WITHIN_A_DAY", 12.0),
+        ("WITHIN_3_DAYS", 48.0),
+        ("WITHIN_A_WEEK", 120.0),
+        ("SLOWER", 240.0),
+        (None, None),
+    ],
+)
+def test_a_reply_band_counts_as_its_middle(band, hours):
+    assert scoring.band_hours(band) == hours
 
 
 @pytest.mark.parametrize(
