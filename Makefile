@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test test-faults bench lint format schema lock clean
+        run test test-faults assets bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -27,7 +27,7 @@ help:
 	@echo "make lint   ruff check and format check;  make schema  re-export schema/schema.graphql"
 
 ## --- setup -------------------------------------------------------------------------------
-deps: system-deps venv neo4j-jars
+deps: system-deps venv neo4j-jars assets
 
 # apt only for what is missing, so a warm machine skips it entirely.
 system-deps:
@@ -35,6 +35,8 @@ system-deps:
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || command -v java >/dev/null \
 	  || missing="$$missing openjdk-17-jdk-headless"; \
 	if [ -n "$$missing" ]; then \
@@ -52,6 +54,18 @@ $(VENV)/.installed: pyproject.toml requirements/constraints.txt
 	touch $@
 
 neo4j-jars: $(NEO4J_STAMP)
+
+# Browser files the hub serves itself (GraphiQL, React): pinned in package-lock.json,
+# installed with npm (cached in ~/.npm), copied with their licences into static/vendor.
+ASSETS_DIR   := referral_hub/web/assets
+ASSETS_STAMP := referral_hub/web/static/vendor/.installed
+
+assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): $(ASSETS_DIR)/package-lock.json referral_hub/web/vendor.py $(VENV)/.installed
+	cd $(ASSETS_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	$(PY) -m referral_hub.web.vendor
+	touch $@
 
 $(NEO4J_STAMP): $(NEO4J_SRC)
 	cd deploy/neo4j && mvn -q -B package -DskipTests

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Before graphene_django: its GraphiQL template is replaced by one whose files the
+    # hub serves itself (referral_hub/web).
+    "referral_hub.web",
     "graphene_django",
     "django.contrib.admin",
     "referral_hub.core",
@@ -257,6 +260,9 @@ GRAPHQL_VALIDATION_BUDGET_SECONDS = float(
 )
 # Introspection is for development; production clients use the checked-in SDL.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
+# While introspection is allowed, a document that asks for nothing else may be this deep
+# (the standard introspection query, which GraphiQL sends, is 15).
+GRAPHQL_MAX_INTROSPECTION_DEPTH = int(os.environ.get("GRAPHQL_MAX_INTROSPECTION_DEPTH", "20"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -130,6 +130,11 @@ class HubGraphQLView(GraphQLView):
     def get_context(self, request: HttpRequest) -> HttpRequest:
         return request
 
+    def can_display_graphiql(self, request: HttpRequest, data: dict[str, Any]) -> bool:
+        # GraphiQL works by introspection, so it is offered exactly when introspection is
+        # allowed (GRAPHQL_INTROSPECTION, which follows DEBUG), decided per request.
+        return bool(settings.GRAPHQL_INTROSPECTION) and super().can_display_graphiql(request, data)
+
     def execute_graphql_request(  # type: ignore[no-untyped-def]
         self, request, data, query, variables, operation_name, show_graphiql=False
     ):

@@ -60,6 +60,9 @@ def _limits() -> list[type[ValidationRule]]:
             max_cost=settings.GRAPHQL_MAX_COST,
             page_max=settings.GRAPHQL_PAGE_SIZE_MAX,
             max_fields=settings.GRAPHQL_MAX_FIELDS,
+            introspection_depth=(
+                settings.GRAPHQL_MAX_INTROSPECTION_DEPTH if settings.GRAPHQL_INTROSPECTION else None
+            ),
         )
     ]
 

@@ -115,7 +115,12 @@ def limits_rule(
     max_cost: int,
     page_max: int,
     max_fields: int = 500,
+    introspection_depth: int | None = None,
 ) -> type[ValidationRule]:
+    """`introspection_depth`, when introspection is allowed at all, bounds operations that
+    ask only for introspection fields: the standard introspection query (GraphiQL's) is
+    15 deep, and it costs nothing of the graph."""
+
     class RequestLimits(ValidationRule):
         def enter_document(self, node: Any, *_args: Any) -> None:
             operations = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
@@ -139,9 +144,12 @@ def limits_rule(
             for operation in operations:
                 depth, cost = measure.selection_set(operation.selection_set, root=True)
                 cost = max(cost, 0)
-                if depth > max_depth:
+                deepest = max_depth
+                if introspection_depth is not None and _introspection_only(operation):
+                    deepest = introspection_depth
+                if depth > deepest:
                     self._refuse(
-                        "QUERY_TOO_DEEP", f"Query depth {depth} is over the limit of {max_depth}."
+                        "QUERY_TOO_DEEP", f"Query depth {depth} is over the limit of {deepest}."
                     )
                     return
                 if cost > max_cost:
@@ -156,6 +164,14 @@ def limits_rule(
             self.report_error(GraphQLError(message, extensions={"code": code}))
 
     return RequestLimits
+
+
+def _introspection_only(operation: OperationDefinitionNode) -> bool:
+    """Every root selection is an introspection field (__schema, __type, __typename)."""
+    selections = operation.selection_set.selections
+    return bool(selections) and all(
+        isinstance(s, FieldNode) and s.name.value.startswith("__") for s in selections
+    )
 
 
 def _all_fields(node: Any) -> list[FieldNode]:

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from graphql import get_introspection_query
 
 from graph.session import count_round_trips
 
@@ -67,6 +68,29 @@ def test_introspection_is_off_unless_enabled(gql, settings):
     assert gql("{ __schema { queryType { name } } }")["data"]["__schema"]["queryType"] == {
         "name": "Query"
     }
+
+
+def _of_types(depth: int) -> str:
+    """An introspection document exactly `depth` fields deep."""
+    inner = "name"
+    for _ in range(depth - 4):  # __type, fields, type and name are the other four
+        inner = f"ofType {{ {inner} }}"
+    return f'{{ __type(name: "Query") {{ fields {{ type {{ {inner} }} }} }} }}'
+
+
+def test_introspection_may_go_deeper_only_while_it_is_allowed(gql, settings):
+    settings.GRAPHQL_INTROSPECTION = True
+    assert settings.GRAPHQL_MAX_INTROSPECTION_DEPTH == 20
+    # GraphiQL's own introspection query (15 deep) passes the limits.
+    full = get_introspection_query(descriptions=True, input_value_deprecation=True)
+    assert gql(full)["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert "errors" not in gql(_of_types(20))
+    assert code(gql(_of_types(21), expect_status=400)) == "QUERY_TOO_DEEP"
+    # Anything else keeps the ordinary limit, introspection fields beside it or not.
+    mixed = "{ tags { code } " + _of_types(11)[1:]
+    assert code(gql(mixed, expect_status=400)) == "QUERY_TOO_DEEP"
+    settings.GRAPHQL_INTROSPECTION = False
+    assert code(gql(full, expect_status=400)) in ("QUERY_TOO_DEEP", "GRAPHQL_VALIDATION_FAILED")
 
 
 def test_request_size_limit(gql, settings):
