@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
+from hypothesis.errors import FlakyFailure
 from hypothesis.stateful import run_state_machine_as_test
 
 from tests.referrals import consent_mutants
@@ -34,5 +35,10 @@ def test_consent_rules_hold_over_random_sequences(neo4j_server, graph_db, redis_
 def test_the_state_machine_kills_the_mutant(mutant, neo4j_server, graph_db, redis_db, monkeypatch):
     with consent_mutants.applied(mutant, monkeypatch) as changed:
         assert changed > 0, f"the mutant {mutant!r} matches nothing in graph/"
-        with pytest.raises(AssertionError):
+        with pytest.raises((AssertionError, FlakyFailure)) as caught:
             run_state_machine_as_test(ConsentMachine, settings=MUTANT_BUDGET)
+    # A replay of the failing case that differs (FlakyFailure, seen once in a clean clone)
+    # still means a rule of the machine failed on the mutant: it was caught. Anything
+    # else in the group (a crash, not a broken rule) is not.
+    if caught.type is FlakyFailure:
+        assert caught.group_contains(AssertionError), caught.value
