@@ -65,6 +65,7 @@ assets: $(ASSETS_STAMP)
 $(ASSETS_STAMP): $(ASSETS_DIR)/package-lock.json referral_hub/web/vendor.py $(VENV)/.installed
 	cd $(ASSETS_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(PY) -m referral_hub.web.vendor
+	rm -rf $(ASSETS_DIR)/node_modules  # only the copied files are served; ~/.npm keeps the cache
 	touch $@
 
 $(NEO4J_STAMP): $(NEO4J_SRC)

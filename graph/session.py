@@ -94,18 +94,17 @@ class Tx:
 
 def read(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
     """A read transaction; `bulk` (a whole export) gets the bulk timeout."""
-    timeout = driver.current_settings().bulk_transaction_timeout if bulk else None
-    return _guarded(
-        lambda: _with_retries(lambda: _attempt(work, neo4j.READ_ACCESS, timeout=timeout))
-    )
+    return _retried(work, neo4j.READ_ACCESS, bulk=bulk)
 
 
 def write(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
     """A write transaction; `bulk` (a batch of an import or a seed) gets the bulk timeout."""
+    return _retried(work, neo4j.WRITE_ACCESS, bulk=bulk)
+
+
+def _retried(work: Callable[[Tx], T], access_mode: str, *, bulk: bool) -> T:
     timeout = driver.current_settings().bulk_transaction_timeout if bulk else None
-    return _guarded(
-        lambda: _with_retries(lambda: _attempt(work, neo4j.WRITE_ACCESS, timeout=timeout))
-    )
+    return _guarded(lambda: _with_retries(lambda: _attempt(work, access_mode, timeout=timeout)))
 
 
 def write_once(work: Callable[[Tx], T]) -> T:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -142,8 +142,6 @@ def queue_due(limit: int) -> int:
     HUB_NOTIFY_REQUEUE_SECONDS (the message was lost, or its worker died before taking it).
     The conditional update claims the hand-off, so two relays never both queue it.
     """
-    from referral_hub.notifications import tasks
-
     now = timezone.now()
     stale = now - timedelta(seconds=settings.HUB_NOTIFY_REQUEUE_SECONDS)
     due = (
@@ -153,34 +151,31 @@ def queue_due(limit: int) -> int:
         .order_by("next_attempt_at")
         .values_list("id", "queued_for")[:limit]
     )
-    queued = 0
-    for delivery_id, queued_for in list(due):
-        claimed = Delivery.objects.filter(id=delivery_id, queued_for=queued_for).update(
-            queued_for=now
-        )
-        if claimed:
-            tasks.deliver.apply_async((delivery_id,), retry=False)
-            queued += 1
-    return queued
+    return sum(_hand_off(delivery_id, seen, now) for delivery_id, seen in list(due))
 
 
 def queue_retry(delivery_id: int) -> None:
     """Hand a delivery whose attempt failed to the broker for its next attempt time, so a
     retry does not wait for the relay's next pass (which still covers a lost message)."""
-    from referral_hub.notifications import tasks
-
     row = Delivery.objects.filter(id=delivery_id, status=Delivery.Status.PENDING).values(
         "next_attempt_at", "queued_for"
     )
     for found in row:
-        at = found["next_attempt_at"]
-        if Delivery.objects.filter(id=delivery_id, queued_for=found["queued_for"]).update(
-            queued_for=at
-        ):
-            try:
-                tasks.deliver.apply_async((delivery_id,), eta=at, retry=False)
-            except Exception:  # the relay hands it out when the broker is back
-                logger.warning("broker unavailable: retry of delivery %s waits", delivery_id)
+        try:
+            _hand_off(delivery_id, found["queued_for"], found["next_attempt_at"])
+        except Exception:  # the relay hands it out when the broker is back
+            logger.warning("broker unavailable: retry of delivery %s waits", delivery_id)
+
+
+def _hand_off(delivery_id: int, seen: datetime | None, at: datetime) -> bool:
+    """Queue the delivery's attempt for `at` unless another relay or retry has handed it
+    out since its hand-off time was `seen`: the conditional update is the claim."""
+    from referral_hub.notifications import tasks
+
+    if not Delivery.objects.filter(id=delivery_id, queued_for=seen).update(queued_for=at):
+        return False
+    tasks.deliver.apply_async((delivery_id,), eta=at, retry=False)
+    return True
 
 
 def waiting(organisation_id: str, limit: int) -> list[dict[str, Any]]:

@@ -4,9 +4,10 @@ Municipal networks are often cut off from the internet, so nothing the hub serve
 load from another host (issue 14). The packages and their exact versions are in
 `assets/package.json` and `assets/package-lock.json` (with integrity hashes); `make deps`
 runs `npm ci` there and then this module, which copies the files a page needs, with
-each package's licence, into `static/vendor/` (not in git). To update one: change its
-version in package.json, run `npm install --package-lock-only` in `assets/`, and
-`make deps`.
+each package's licence, into `static/vendor/` (not in git); then it removes
+node_modules, so no file of a package but those is ever on disk to be served. To
+update one: change its version in package.json, run `npm install --package-lock-only`
+in `assets/`, and `make deps`.
 
     python -m referral_hub.web.vendor
 """
