@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test test-faults assets bench lint format schema lock clean
+        run test test-faults assets messages bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -27,7 +27,7 @@ help:
 	@echo "make lint   ruff check and format check;  make schema  re-export schema/schema.graphql"
 
 ## --- setup -------------------------------------------------------------------------------
-deps: system-deps venv neo4j-jars assets
+deps: system-deps venv neo4j-jars assets messages
 
 # apt only for what is missing, so a warm machine skips it entirely.
 system-deps:
@@ -36,6 +36,7 @@ system-deps:
 	command -v mvn >/dev/null || missing="$$missing maven"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || command -v java >/dev/null \
 	  || missing="$$missing openjdk-17-jdk-headless"; \
@@ -68,6 +69,15 @@ $(ASSETS_STAMP): $(ASSETS_DIR)/package-lock.json referral_hub/web/vendor.py $(VE
 	rm -rf $(ASSETS_DIR)/node_modules  # only the copied files are served; ~/.npm keeps the cache
 	touch $@
 
+# The pages' Japanese and English texts: .po files in git, compiled here (gettext's msgfmt).
+PO_FILES := $(wildcard referral_hub/web/locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+messages: $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
 $(NEO4J_STAMP): $(NEO4J_SRC)
 	cd deploy/neo4j && mvn -q -B package -DskipTests
 	touch $@
@@ -98,6 +108,7 @@ worker: services
 run: demo worker
 	@echo ""
 	@echo "  Tsunagari Referral Hub is up:"
+	@echo "    pages      http://$(HOST):$(PORT)/  (sign in as counsellor or caseworker)"
 	@echo "    GraphiQL   http://$(HOST):$(PORT)/graphql"
 	@echo "    health     http://$(HOST):$(PORT)/healthz"
 	@echo "    sign in    http://$(HOST):$(PORT)/accounts/login/  (demo users above, password tsunagari-demo)"

@@ -49,11 +49,13 @@ MIDDLEWARE = [
     "referral_hub.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "referral_hub.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "referral_hub.urls"
@@ -69,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -85,11 +88,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "referral_hub" / "web" / "locale"]
+# The language chosen on a page is kept in this cookie (Django's set_language view).
+LANGUAGE_COOKIE_NAME = "hub_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# --- Browser sessions --------------------------------------------------------------------
+# Served over HTTPS in production, so the cookies say so; `make run` (DEBUG) and the tests
+# serve plain HTTP on 127.0.0.1. HttpOnly and SameSite hold everywhere.
+HUB_HTTPS = env_bool("HUB_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HUB_HTTPS
+CSRF_COOKIE_SECURE = HUB_HTTPS
+LANGUAGE_COOKIE_SECURE = HUB_HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Neo4j -----------------------------------------------------------------------------
 NEO4J_URI = os.environ.get(

@@ -28,6 +28,8 @@ DATABASES = {
         "OPTIONS": {"timeout": 20},
     }
 }
+# The browser tests talk plain HTTP to 127.0.0.1 (production keeps Secure cookies).
+HUB_HTTPS = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 
 # The worker the tests start writes e-mail here, and retries quickly.

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from referral_hub.accounts.views import LoginView, LogoutView, choose_organisation
 from referral_hub.core.views import HubGraphQLView, healthz, livez
@@ -17,5 +17,6 @@ urlpatterns = [
     path("healthz", healthz),
     path("readyz", healthz),
     path("livez", livez),
-    path("", RedirectView.as_view(url="/graphql", permanent=False)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("referral_hub.web.urls")),
 ]

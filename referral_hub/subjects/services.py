@@ -13,25 +13,16 @@ from django.conf import settings
 from graph import subjects as subject_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
-from referral_hub.consent.policy import DataCategory, Purpose, consent_errors
+from referral_hub.consent.policy import Purpose, consent_errors
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean
 from referral_hub.directory import reference_data
 from referral_hub.notifications.relay import nudge
 from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.fields import FIELD_CATEGORIES, PERSONAL_FIELDS
 
 JAPAN = ZoneInfo("Asia/Tokyo")
-
-# Which consent category each personal field needs when another organisation reads it.
-FIELD_CATEGORIES: dict[str, DataCategory] = {
-    "name": DataCategory.CONTACT,
-    "nameKana": DataCategory.CONTACT,
-    "contact": DataCategory.CONTACT,
-    "guardianName": DataCategory.FAMILY,
-    "notes": DataCategory.NOTES,
-}
-PERSONAL_FIELDS = tuple(FIELD_CATEGORIES)
 
 
 def today() -> date:

@@ -32,6 +32,7 @@ FILES: tuple[tuple[str, str], ...] = (
     ("react-dom", "umd/react-dom.production.min.js"),
     ("whatwg-fetch", "dist/fetch.umd.js"),
     ("graphql-ws", "umd/graphql-ws.min.js"),
+    ("htmx.org", "dist/htmx.min.js"),
 )
 # A package without a LICENSE file names its licence in package.json; that file is kept.
 _LICENCE_FILES = ("LICENSE", "LICENSE.md", "package.json")

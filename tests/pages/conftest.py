@@ -38,3 +38,63 @@ def page(browser):
     context = browser.new_context(locale="ja-JP")
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def case(graph_db, db, redis_db):
+    """The directory network with a counsellor (school), caseworkers (welfare office and
+    NPO) and one registered pupil: tests/referrals/flows.py."""
+    from tests.referrals.flows import build_case
+
+    return build_case()
+
+
+PASSWORD = "correct-horse-battery-1"
+# WCAG 2.1 A and AA (JIS X 8341-3:2016 follows WCAG 2.0 AA; 2.1 adds to it).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page) -> None:
+    """axe-core on the page as it is now: no serious or critical WCAG 2.1 AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    serious = [
+        (v["id"], v["impact"], [node["target"] for node in v["nodes"]][:5])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{page.url}: {serious}"
+
+
+def sign_in(page, base_url: str, username: str) -> None:
+    """Through the sign-in form, as a person does (the password set here)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    user.set_password(PASSWORD)
+    user.save()
+    page.goto(f"{base_url}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def screenshots():
+    """Where the README's screenshots go when HUB_SCREENSHOTS is set (make screenshots);
+    otherwise nowhere."""
+    from pathlib import Path
+
+    target = os.environ.get("HUB_SCREENSHOTS")
+
+    def take(page, name: str) -> None:
+        if target:
+            Path(target).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(target) / f"{name}.png"), full_page=True)
+
+    return take

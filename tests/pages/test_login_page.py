@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def counsellor(transactional_db, redis_db):
+def counsellor(transactional_db, redis_db, graph_db):
     user = get_user_model().objects.create_user(username="kana", password="correct-horse-1")
     Membership.objects.create(
         user=user,
@@ -24,22 +24,28 @@ def counsellor(transactional_db, redis_db):
 
 def test_the_login_page_speaks_japanese_and_english(live_server, page, redis_db):
     page.goto(f"{live_server.url}/accounts/login/")
-    assert "ログイン / Sign in" in page.title()
-    assert page.get_by_label("ユーザー名 / Username").is_visible()
-    assert page.get_by_label("パスワード / Password").is_visible()
+    assert page.title() == "ログイン — つながり連携ハブ"
+    assert page.get_by_label("ユーザー名").is_visible()
+    assert page.get_by_label("パスワード").is_visible()
+    page.get_by_role("button", name="English").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert page.title() == "Sign in — Tsunagari Referral Hub"
+    assert page.get_by_label("Username").is_visible()
+    page.get_by_role("button", name="日本語").click()
+    assert page.get_by_label("ユーザー名").is_visible()
 
 
 def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, counsellor):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名 / Username").fill("kana")
-    page.get_by_label("パスワード / Password").fill("wrong")
-    page.get_by_role("button").click()
+    page.get_by_label("ユーザー名").fill("kana")
+    page.get_by_label("パスワード").fill("wrong")
+    page.get_by_role("button", name="ログイン").click()
     assert page.get_by_role("alert").is_visible()
 
-    page.get_by_label("ユーザー名 / Username").fill("kana")
-    page.get_by_label("パスワード / Password").fill("correct-horse-1")
-    page.get_by_role("button").click()
-    page.wait_for_url(f"{live_server.url}/graphql")
+    page.get_by_label("ユーザー名").fill("kana")
+    page.get_by_label("パスワード").fill("correct-horse-1")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{live_server.url}/")  # the counsellor's home
 
     # The signed-in browser calls the API with its session cookie and the CSRF token,
     # as GraphiQL does.
@@ -58,10 +64,10 @@ def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, co
 
 def test_without_the_csrf_token_the_session_cannot_call_the_api(live_server, page, counsellor):
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名 / Username").fill("kana")
-    page.get_by_label("パスワード / Password").fill("correct-horse-1")
-    page.get_by_role("button").click()
-    page.wait_for_url(f"{live_server.url}/graphql")
+    page.get_by_label("ユーザー名").fill("kana")
+    page.get_by_label("パスワード").fill("correct-horse-1")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{live_server.url}/")
     status = page.evaluate("""async () => (await fetch('/graphql', {
         method: 'POST', headers: {'Content-Type': 'application/json'},
         body: JSON.stringify({query: '{ me { username } }'})})).status""")

@@ -1,0 +1,128 @@
+"""Words for the API's codes on the pages, in the reader's language (ja by default).
+
+Codes stay codes everywhere else (the API, the audit log); only the pages translate them.
+A code with no entry is shown as itself, so a new code is visible before it is worded.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+STATES = {
+    "DRAFT": _("Draft"),
+    "SENT": _("Sent"),
+    "RECEIVED": _("Received"),
+    "ACCEPTED": _("Accepted"),
+    "IN_PROGRESS": _("In progress"),
+    "COMPLETED": _("Completed"),
+    "DECLINED": _("Declined"),
+    "CANCELLED": _("Cancelled"),
+    "WITHDRAWN": _("Withdrawn"),
+}
+
+ACTIONS = {
+    "SEND": _("Send"),
+    "ACKNOWLEDGE": _("Acknowledge"),
+    "ACCEPT": _("Accept"),
+    "START": _("Start support"),
+    "COMPLETE": _("Complete"),
+    "DECLINE": _("Decline"),
+    "CANCEL": _("Cancel referral"),
+    "WITHDRAW": _("Withdraw"),
+}
+
+# What happened, for timelines (ACTIONS name the buttons that make it happen).
+EVENTS = {
+    "SEND": _("Sent"),
+    "ACKNOWLEDGE": _("Acknowledged"),
+    "ACCEPT": _("Accepted"),
+    "START": _("Support started"),
+    "COMPLETE": _("Completed"),
+    "DECLINE": _("Declined"),
+    "CANCEL": _("Cancelled"),
+    "WITHDRAW": _("Closed: consent withdrawn"),
+    "CREATE": _("Created"),
+    "REMIND": _("Reminder sent"),
+    "ESCALATE": _("Escalated"),
+}
+
+URGENCIES = {
+    "ROUTINE": _("Routine"),
+    "PRIORITY": _("Priority"),
+    "URGENT": _("Urgent"),
+}
+
+DECLINE_REASONS = {
+    "NOT_ELIGIBLE": _("Not eligible"),
+    "NO_CAPACITY": _("No capacity"),
+    "SERVICE_NOT_PROVIDED": _("Service not provided"),
+    "ALREADY_ENROLLED": _("Already enrolled"),
+    "COULD_NOT_CONTACT": _("Could not contact"),
+    "OTHER": _("Other"),
+}
+
+OUTCOMES = {
+    "CONNECTED": _("Connected"),
+    "CLIENT_DECLINED": _("The person declined"),
+    "COULD_NOT_CONTACT": _("Could not contact"),
+    "OTHER": _("Other"),
+}
+
+CATEGORIES = {
+    "CONTACT": _("Contact details"),
+    "SCHOOL_ATTENDANCE": _("School attendance"),
+    "HEALTH": _("Health"),
+    "FAMILY": _("Family"),
+    "FINANCIAL": _("Finances"),
+    "NOTES": _("Notes"),
+}
+
+PURPOSES = {
+    "REFERRAL": _("Referral"),
+    "CASE_COORDINATION": _("Case coordination"),
+    "SERVICE_DELIVERY": _("Service delivery"),
+    "STATISTICS": _("Statistics"),
+}
+
+CAPACITY = {
+    "AVAILABLE": _("Available"),
+    "WAITLIST": _("Waitlist"),
+    "FULL": _("Full"),
+}
+
+FIELDS = {
+    "name": _("Name"),
+    "nameKana": _("Name (kana)"),
+    "contact": _("Contact"),
+    "guardianName": _("Guardian"),
+    "notes": _("Notes"),
+    "birthYear": _("Birth year"),
+    "areaCode": _("Area"),
+}
+
+SIDES = {"SENDER": _("Sender"), "RECEIVER": _("Receiver"), "SYSTEM": _("System")}
+
+LEGAL_BASES = {
+    "CONSENT": _("Consent"),
+}
+
+ALL = {
+    "state": STATES,
+    "action": ACTIONS,
+    "event": EVENTS,
+    "urgency": URGENCIES,
+    "reason": DECLINE_REASONS,
+    "outcome": OUTCOMES,
+    "category": CATEGORIES,
+    "purpose": PURPOSES,
+    "capacity": CAPACITY,
+    "field": FIELDS,
+    "side": SIDES,
+    "basis": LEGAL_BASES,
+}
+
+
+def label(kind: str, code: object) -> str:
+    if code is None:
+        return ""
+    return str(ALL[kind].get(str(code), code))

@@ -1,0 +1,34 @@
+"""Template filters for the pages: codes in words, and the API's ISO times in Japan time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+
+from referral_hub.web.labels import label as label_for
+
+register = template.Library()
+
+
+@register.filter
+def label(code: object, kind: str) -> str:
+    return label_for(kind, code)
+
+
+@register.filter
+def when(value: str | None) -> datetime | None:
+    """An ISO 8601 string from the API as an aware datetime in the site's time zone."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key) if isinstance(mapping, dict) else None
