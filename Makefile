@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test test-faults assets messages bench lint format schema lock clean
+        run test test-faults assets messages screenshots bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -123,6 +123,12 @@ test: deps lint
 # The fault suite alone (make test runs it too): its own hub on ports 7690 and 6382.
 test-faults: deps
 	$(PY) -m pytest tests/faults $(PYTEST_ARGS)
+
+# The README's screenshots, taken by the page tests in Japanese (docs/screenshots/*.png).
+screenshots: deps
+	HUB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -p no:randomly \
+	  "tests/pages/test_journeys.py::test_caseworker_takes_a_referral_to_connected_in_japanese" \
+	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]"
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps

@@ -127,6 +127,45 @@ def subject_read(
     return session.write(work)
 
 
+# Finding a pupil again: the registering organisation's own subjects with this keyed name
+# hash, never another organisation's (so the answer proves nothing about anyone else's
+# records). Each match is a personal-data access and is audited on its subject's chain
+# in the same statement.
+_FIND_OWN: LiteralString = (
+    """
+MATCH (reader:Organisation {id: $organisation_id})
+OPTIONAL MATCH (s:Subject {dupKey: $dup_key})-[:REGISTERED_BY]->(reader)
+WHERE s.erasedAt IS NULL
+WITH reader, s ORDER BY s.createdAt DESC
+WITH reader, collect(s)[..$limit] AS found
+WITH found, reader.areaCode AS auditArea,
+     [s IN found | {subject: s.id, basis: 'OWN_RECORD', consent: null}] AS reads
+"""
+    + APPEND_FOR_SUBJECTS
+    + """
+RETURN [s IN found | s { .id, .birthYear, .areaCode, .createdAt }] AS found
+"""
+)
+
+
+def subjects_find_own(
+    *, organisation_id: str, dup_key: str, limit: int, audit: AuditRecord
+) -> list[dict[str, Any]]:
+    """The organisation's own subjects with this duplicate key, newest first."""
+
+    def work(tx: session.Tx) -> list[dict[str, Any]]:
+        row = tx.single(
+            _FIND_OWN,
+            organisation_id=organisation_id,
+            dup_key=dup_key,
+            limit=limit,
+            **audit_params(audit),
+        )
+        return [plain(found) for found in row["found"]] if row else []
+
+    return session.write(work)
+
+
 def _denied(record: AuditRecord) -> AuditRecord:
     """A refused read returned nothing: no basis, no consent, no fields."""
     return replace(record, outcome="DENIED", legal_basis=None, consent_id=None, fields=())

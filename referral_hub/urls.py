@@ -1,9 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
-from referral_hub.accounts.views import LoginView, LogoutView, choose_organisation
+from referral_hub.accounts.views import (
+    LoginView,
+    LogoutView,
+    choose_language,
+    choose_organisation,
+)
 from referral_hub.core.views import HubGraphQLView, healthz, livez
 
 urlpatterns = [
@@ -17,6 +21,6 @@ urlpatterns = [
     path("healthz", healthz),
     path("readyz", healthz),
     path("livez", livez),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("referral_hub.web.urls")),
 ]

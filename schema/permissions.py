@@ -28,6 +28,7 @@ DECLARED: dict[str, Permission] = {
     "Query.subject": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="own registrations, or under a consent"
     ),
+    "Query.findSubjects": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.registerSubject": roles(Role.COUNSELLOR),
     "Mutation.recordConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.amendConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),

@@ -31,6 +31,18 @@ class Membership(models.Model):
         return f"{self.user} {self.role} @ {self.organisation_id}"
 
 
+class Preference(models.Model):
+    """What a person chose for themselves: the language of the pages and of their e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+
 class ApiToken(models.Model):
     """A bearer token, stored only as a SHA-256 digest of the whole token string.
 

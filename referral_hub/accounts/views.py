@@ -5,14 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from referral_hub.accounts.authentication import SESSION_ORGANISATION, client_address
-from referral_hub.accounts.models import Membership
+from referral_hub.accounts.language import remember
+from referral_hub.accounts.models import Membership, Preference
 from referral_hub.core import ratelimit
 from referral_hub.core.errors import PublicError
 
@@ -48,9 +52,38 @@ class LoginView(auth_views.LoginView):
             return response
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        chosen = Preference.objects.filter(user=form.get_user()).values_list("language", flat=True)
+        if chosen:  # the language this person chose before, on any browser
+            _set_language_cookie(response, chosen[0])
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, and for a signed-in person also their lasting choice: the
+    language of their e-mail and of their next sign-in on another browser."""
+    response = set_language(request)
+    if request.user.is_authenticated:
+        remember(request.user, request.POST.get("language", ""))
+    return response
 
 
 @require_POST
@@ -67,4 +100,9 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
     ):
         return HttpResponseBadRequest("not a member of that organisation")
     request.session[SESSION_ORGANISATION] = str(chosen)
-    return redirect(request.POST.get("next") or "/")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"  # never a redirect to another site
+    return redirect(target)

@@ -20,10 +20,17 @@ class Sample:
     def p50(self) -> float:
         return statistics.median(self.millis)
 
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.millis)
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    @property
+    def p95(self) -> float:
+        return self.percentile(0.95)
+
     @property
     def p99(self) -> float:
-        ordered = sorted(self.millis)
-        return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+        return self.percentile(0.99)
 
     @property
     def mean(self) -> float:
@@ -73,7 +80,7 @@ def table(samples: Sequence[Sample]) -> str:
     """One row per (benchmark, scale, path); the ratio compares GraphQL with raw Cypher."""
     raw = {(s.label, s.scale): s for s in samples if s.path == "cypher"}
     header = (
-        f"{'benchmark':<22}{'scale':<12}{'path':<9}{'n':>6}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'benchmark':<22}{'scale':<12}{'path':<9}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'mean ms':>9}{'p50 ratio':>11}"
     )
     lines = [header, "-" * len(header)]
@@ -82,6 +89,6 @@ def table(samples: Sequence[Sample]) -> str:
         ratio = f"{s.p50 / base.p50:10.2f}x" if base and s.path != "cypher" else f"{'':>11}"
         lines.append(
             f"{s.label:<22}{s.scale:<12}{s.path:<9}{len(s.millis):>6}{s.p50:>9.2f}"
-            f"{s.p99:>9.2f}{s.mean:>9.2f}{ratio}"
+            f"{s.p95:>9.2f}{s.p99:>9.2f}{s.mean:>9.2f}{ratio}"
         )
     return "\n".join(lines)

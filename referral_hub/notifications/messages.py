@@ -1,7 +1,8 @@
 """Who hears of which handoff event, what they are told, and how webhooks are signed.
 
-Pure. Messages carry a reference and a link, never personal data: the reader signs in
-to see the referral, and that read is consent-checked and audited like any other.
+Pure (the words come from the pages' gettext catalogue, in the recipient's language).
+Messages carry a reference and a link, never personal data: the reader signs in to see
+the referral, and that read is consent-checked and audited like any other.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import hmac
 import json
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Kind(StrEnum):
@@ -41,13 +46,13 @@ AUDIENCES: dict[Kind, tuple[Audience, ...]] = {
 }
 
 _SUBJECTS = {
-    Kind.SENT: "New referral",
-    Kind.DECLINED: "Referral declined",
-    Kind.ACCEPTED: "Referral accepted",
-    Kind.COMPLETED: "Referral completed",
-    Kind.WITHDRAWN: "Referral withdrawn (consent ended)",
-    Kind.REMIND: "Reminder: referral not yet acknowledged",
-    Kind.ESCALATE: "Escalation: referral not acknowledged by twice its deadline",
+    Kind.SENT: gettext_lazy("New referral"),
+    Kind.DECLINED: gettext_lazy("Referral declined"),
+    Kind.ACCEPTED: gettext_lazy("Referral accepted"),
+    Kind.COMPLETED: gettext_lazy("Referral completed"),
+    Kind.WITHDRAWN: gettext_lazy("Referral withdrawn (consent ended)"),
+    Kind.REMIND: gettext_lazy("Reminder: referral not yet acknowledged"),
+    Kind.ESCALATE: gettext_lazy("Escalation: referral not acknowledged by twice its deadline"),
 }
 
 
@@ -57,16 +62,25 @@ class Email:
     body: str
 
 
-def email_for(kind: Kind, referral_id: str, base_url: str) -> Email:
+def email_for(kind: Kind, referral_id: str, base_url: str, language: str = "ja") -> Email:
+    """The message in the recipient's language (ja or en), linking to the referral's page."""
     reference = referral_id[:8]
-    link = f"{base_url.rstrip('/')}/graphql#referral={referral_id}"
-    return Email(
-        subject=f"[Tsunagari] {_SUBJECTS[kind]} ({reference})",
-        body=(
-            f"{_SUBJECTS[kind]}.\n\nReference: {referral_id}\nOpen it after signing in: {link}\n\n"
-            "This message contains no personal data by design.\n"
-        ),
-    )
+    link = f"{base_url.rstrip('/')}/referrals/{referral_id}/"
+    with translation.override(language):
+        what = str(_SUBJECTS[kind])
+        brand = _("Tsunagari")
+        return Email(
+            subject=f"[{brand}] {what} ({reference})",
+            body=(
+                f"{what}\n\n"
+                + _("Reference: %(id)s") % {"id": referral_id}
+                + "\n"
+                + _("Open it after signing in: %(link)s") % {"link": link}
+                + "\n\n"
+                + _("This message contains no personal data by design.")
+                + "\n"
+            ),
+        )
 
 
 def webhook_body(*, key: str, kind: Kind, referral_id: str, version: int, at: str) -> bytes:

@@ -45,6 +45,11 @@ class Delivery(models.Model):
     organisation_id = models.UUIDField(db_index=True)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     recipient = models.CharField(max_length=500)
+    language = models.CharField(
+        max_length=8,
+        default="ja",
+        help_text="The e-mail's language: the recipient's choice, else the hub's default.",
+    )
     kind = models.CharField(max_length=20)
     referral_id = models.UUIDField()
     version = models.PositiveIntegerField(help_text="The referral's version at the event.")

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from graph import outbox as outbox_repo
 from graph.breaker import CircuitBreaker, CircuitOpen
+from referral_hub.accounts.language import language_of
 from referral_hub.accounts.roles import Role
 from referral_hub.notifications.messages import AUDIENCES, Audience, Kind
 from referral_hub.notifications.models import Delivery, Webhook
@@ -87,13 +88,14 @@ def plan(row: dict[str, Any]) -> list[Delivery]:
             organisation_id, email = row["from_id"], row["from_email"]
         else:
             organisation_id, email = row["to_id"], row["to_email"]
-        for channel, recipient in _recipients(audience, organisation_id, email):
+        for channel, recipient, language in _recipients(audience, organisation_id, email):
             delivery, _ = Delivery.objects.get_or_create(
                 key=delivery_key(row, kind, channel, recipient),
                 defaults={
                     "organisation_id": organisation_id,
                     "channel": channel,
                     "recipient": recipient,
+                    "language": language,
                     "kind": kind.value,
                     "referral_id": row["referral_id"],
                     "version": row["version"],
@@ -111,16 +113,21 @@ def delivery_key(row: dict[str, Any], kind: Kind, channel: str, recipient: str) 
 
 
 def _recipients(audience: Audience, organisation_id: str, email: str | None) -> list[tuple]:
+    """(channel, recipient, language): a person's e-mail in the language they chose on the
+    pages; an organisation's address and its webhook in the hub's default language."""
+    default = settings.LANGUAGE_CODE
     if audience == Audience.RECEIVER_ADMINS:
         admins = get_user_model().objects.filter(
             memberships__organisation_id=organisation_id,
             memberships__role=Role.ORG_ADMIN.value,
         )
-        return [(Delivery.Channel.EMAIL, user.email) for user in admins if user.email]
-    found = [(Delivery.Channel.EMAIL, email)] if email else []
+        return [
+            (Delivery.Channel.EMAIL, user.email, language_of(user)) for user in admins if user.email
+        ]
+    found = [(Delivery.Channel.EMAIL, email, default)] if email else []
     hook = Webhook.objects.filter(organisation_id=organisation_id).first()
     if hook:
-        found.append((Delivery.Channel.WEBHOOK, hook.url))
+        found.append((Delivery.Channel.WEBHOOK, hook.url, default))
     return found
 
 

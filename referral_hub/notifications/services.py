@@ -117,7 +117,12 @@ class _Refused(Exception):
 
 
 def _send_email(delivery: Delivery) -> None:
-    message = email_for(Kind(delivery.kind), str(delivery.referral_id), settings.HUB_PUBLIC_URL)
+    message = email_for(
+        Kind(delivery.kind),
+        str(delivery.referral_id),
+        settings.HUB_PUBLIC_URL,
+        language=delivery.language,
+    )
     try:
         send_mail(message.subject, message.body, None, [delivery.recipient])
     except OSError as exc:  # SMTP down or unreachable: transient

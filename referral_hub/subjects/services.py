@@ -99,6 +99,49 @@ def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str
     return subject, duplicates
 
 
+FIND_LIMIT = 10
+
+
+def subject_find_own(*, actor: Actor, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The acting organisation's own subjects registered under this name (or kana),
+    birth year and area: exact after normalising (NFKC, spaces, katakana), compared by
+    keyed hash, at most FIND_LIMIT, newest first. Each match is audited."""
+    if actor.organisation_id is None:
+        raise PublicError(ErrorCode.FORBIDDEN, "Act for an organisation to find a subject.")
+    specs = {**_specs(), "name": Text(100, required=True)}
+    values, errors = clean(data, {key: specs[key] for key in ("name", "birthYear", "areaCode")})
+    if errors:
+        raise ValidationFailed(errors)
+    dup_key = crypto.duplicate_key(
+        name=values["name"],
+        birth_year=values["birthYear"],
+        area_code=values["areaCode"],
+        secret=keys.duplicate_secret(),
+    )
+    rows = subject_repo.subjects_find_own(
+        organisation_id=actor.organisation_id,
+        dup_key=dup_key,
+        limit=FIND_LIMIT,
+        audit=audit_record(
+            actor,
+            "SUBJECT_FIND",
+            "Subject",
+            None,
+            purpose=Purpose.REFERRAL.value,
+            legal_basis="OWN_RECORD",
+        ),
+    )
+    return [
+        {
+            "id": row["id"],
+            "birth_year": row["birthYear"],
+            "area_code": row["areaCode"],
+            "registered_at": row["createdAt"],
+        }
+        for row in rows
+    ]
+
+
 def subject_read(
     *, actor: Actor, subject_id: str, fields: list[str], purpose: Purpose = Purpose.REFERRAL
 ) -> dict[str, Any] | None:

@@ -100,6 +100,51 @@ FIELDS = {
     "areaCode": _("Area"),
 }
 
+ORGANISATION_KINDS = {
+    "SCHOOL": _("Schools"),
+    "WELFARE_OFFICE": _("Welfare offices"),
+    "PLACE": _("Community places"),
+    "NPO": _("NPOs"),
+    "MUNICIPALITY": _("Municipal offices"),
+    "SOCIAL_WELFARE_COUNCIL": _("Social welfare councils"),
+    "HEALTH": _("Health services"),
+}
+
+GIVEN_BY = {"SUBJECT": _("The pupil"), "GUARDIAN": _("A guardian")}
+
+CONSENT_METHODS = {
+    "WRITTEN": _("Written (signed form)"),
+    "VERBAL": _("Verbal"),
+    "DIGITAL": _("Digital"),
+}
+
+MODES = {"EXCHANGE": _("Open place (exchange type)"), "SUPPORT": _("Support service")}
+
+# What each part of a recommendation's score measures (schema: ScorePoints).
+SCORE_PARTS = {
+    "tagMatch": _("Needs it takes"),
+    "distance": _("Distance"),
+    "capacity": _("Room now"),
+    "partnership": _("Partnership with your organisation"),
+    "acceptance": _("Accepts referrals"),
+    "completion": _("Referrals completed"),
+    "response": _("Replies quickly"),
+}
+
+SHARE_BANDS = {
+    "MOST": _("most"),
+    "MORE_THAN_HALF": _("more than half"),
+    "SOME": _("some"),
+    "FEW": _("few"),
+}
+
+REPLY_BANDS = {
+    "WITHIN_A_DAY": _("within a day"),
+    "WITHIN_3_DAYS": _("within 3 days"),
+    "WITHIN_A_WEEK": _("within a week"),
+    "SLOWER": _("slower than a week"),
+}
+
 SIDES = {"SENDER": _("Sender"), "RECEIVER": _("Receiver"), "SYSTEM": _("System")}
 
 LEGAL_BASES = {
@@ -118,6 +163,12 @@ ALL = {
     "capacity": CAPACITY,
     "field": FIELDS,
     "side": SIDES,
+    "kind": ORGANISATION_KINDS,
+    "mode": MODES,
+    "share": SHARE_BANDS,
+    "reply": REPLY_BANDS,
+    "method": CONSENT_METHODS,
+    "given_by": GIVEN_BY,
     "basis": LEGAL_BASES,
 }
 

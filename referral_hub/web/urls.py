@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referral_hub.web import views
+from referral_hub.web import new_referral, views
 
 app_name = "web"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),
     path("services/search/", views.service_search, name="service-search"),
+    path("referrals/new/", new_referral.pupil, name="new-pupil"),
+    path("referrals/new/consent/", new_referral.consent, name="new-consent"),
+    path(
+        "referrals/new/consent/preview/", new_referral.consent_preview, name="new-consent-preview"
+    ),
+    path("referrals/new/consent/print/", new_referral.consent_print, name="new-consent-print"),
+    path("referrals/new/service/", new_referral.service, name="new-service"),
     path("referrals/<uuid:referral_id>/", views.referral, name="referral"),
     path("referrals/<uuid:referral_id>/act/", views.referral_act, name="referral-act"),
     path(

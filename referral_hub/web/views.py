@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ _REFUSAL_STATUS = {
 def refused(request: HttpRequest, refusal: FieldError) -> HttpResponse:
     """A whole request the API refused, said plainly; the code is shown for support."""
     if refusal.code == "UNAUTHENTICATED":
-        return redirect(f"{settings.LOGIN_URL}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     return render(
         request,
         "web/refused.html",
@@ -138,7 +138,7 @@ def _referral_context(request: HttpRequest, referral_id: str) -> dict[str, Any] 
     }
 
 
-def _uuid_or_none(value: str) -> str | None:
+def uuid_or_none(value: str) -> str | None:
     try:
         return str(uuid.UUID(value))
     except ValueError:
@@ -198,7 +198,7 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    consent_id = _uuid_or_none(request.POST.get("consentId", ""))
+    consent_id = uuid_or_none(request.POST.get("consentId", ""))
     answer = operations.run(request, "WithdrawConsent", {"id": consent_id or ""})
     if answer.refused is not None:
         return refused(request, answer.refused)

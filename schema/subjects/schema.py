@@ -43,6 +43,15 @@ class Subject(graphene.ObjectType):
     notes = graphene.String(description="Needs the NOTES category.")
 
 
+class SubjectMatch(graphene.ObjectType):
+    """One of your organisation's own subjects found by findSubjects (no personal field)."""
+
+    id = graphene.ID(required=True)
+    birth_year = graphene.Int(required=True)
+    area_code = graphene.String(required=True)
+    registered_at = graphene.DateTime(required=True)
+
+
 class Consent(graphene.ObjectType):
     id = graphene.ID(required=True)
     subject_id = graphene.ID(required=True)
@@ -195,6 +204,28 @@ class SubjectQueries(graphene.ObjectType):
         purpose=PurposeEnum(default_value="REFERRAL"),
         description="Null when unknown or not permitted now (the attempt is audited either way).",
     )
+
+    find_subjects = graphene.List(
+        graphene.NonNull(SubjectMatch),
+        required=True,
+        name=graphene.String(required=True, description="The name, or the kana if registered."),
+        birth_year=graphene.Int(required=True),
+        area_code=graphene.String(required=True),
+        description=(
+            "Your organisation's own subjects registered under this name (or kana), birth year "
+            "and area: exact after normalising, compared by keyed hash; at most 10, newest "
+            "first. Never another organisation's. Each match is audited."
+        ),
+    )
+
+    @staticmethod
+    def resolve_find_subjects(
+        root: Any, info: graphene.ResolveInfo, name: str, birth_year: int, area_code: str
+    ) -> list[dict[str, Any]]:
+        return services.subject_find_own(
+            actor=require_actor(info),
+            data={"name": name, "birthYear": birth_year, "areaCode": area_code},
+        )
 
     @staticmethod
     def resolve_subject(

@@ -94,6 +94,10 @@ OPERATIONS = {
         {"a": "{npo}", "b": "{school}"},
     ),
     "Query.subject": ("query($id: ID!) { subject(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.findSubjects": (
+        '{ findSubjects(name: "やまだ", birthYear: 2012, areaCode: "141313") { id } }',
+        {},
+    ),
     "Mutation.registerSubject": (
         'mutation { registerSubject(input: {birthYear: 2012, areaCode: "141313"}) '
         "{ errors { code } } }",

@@ -128,7 +128,11 @@ def test_a_refused_action_is_shown_beside_its_field_and_a_conflict_plainly(sent,
     assert "Someone else changed this referral just now" in alert.inner_text()
     assert_accessible(caseworker)
     caseworker.get_by_role("link", name="Reload the referral").click()
-    caseworker.get_by_role("button", name="Accept").wait_for()
+    # The reloaded page has no alert (the conflict page had an Accept button too, so
+    # waiting for that alone would act on the old page while the new one swaps in).
+    caseworker.wait_for_url(f"**/referrals/{referral_id}/")
+    caseworker.get_by_role("alert").wait_for(state="detached")
+    caseworker.wait_for_load_state("networkidle")
 
     # A decline without a reason: the browser would stop it (required), so remove that
     # as a hand-made request would, and see the API's own refusal beside the field.

@@ -240,3 +240,34 @@ def test_no_subject_data_in_urls(sent):
             for url in re.findall(r'(?:href|action|hx-get)="([^"]*)"', page):
                 assert "山田" not in url, url
                 assert "090" not in url, url
+
+
+def test_a_signed_in_choice_of_language_lasts_for_email_and_the_next_sign_in(sent):
+    from referral_hub.accounts.language import language_of
+
+    user = get_user_model().objects.get(username="caseworker")
+    user.set_password("correct-horse-battery-1")
+    user.save()
+    assert language_of(user) == "ja"  # the hub's default until chosen
+    signed_in("caseworker", language="").post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert language_of(user) == "en"
+
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="ja")  # another browser, Japanese by default
+    response = elsewhere.post(
+        "/accounts/login/", {"username": "caseworker", "password": "correct-horse-battery-1"}
+    )
+    assert response.cookies["hub_language"].value == "en"
+    assert '<html lang="en">' in elsewhere.get("/inbox/").content.decode()
+    # A language the hub does not offer is not remembered.
+    signed_in("caseworker").post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert language_of(user) == "en"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/inbox/"])
+def test_choosing_an_organisation_never_redirects_to_another_site(sent, target):
+    network, *_ = sent
+    response = signed_in("caseworker").post(
+        "/accounts/organisation/", {"organisation_id": network["welfare"], "next": target}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == ("/inbox/" if target == "/inbox/" else "/")

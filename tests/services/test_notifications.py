@@ -1,6 +1,8 @@
 """Notifications through Redis and a real worker: signed webhooks with retries, e-mail,
 and the deadline check's reminder and escalation (time moved by the test)."""
 
+import email
+import email.policy
 import hashlib
 import hmac
 import json
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from graph import session
+from referral_hub.accounts.language import remember
 from referral_hub.accounts.roles import Role
 from referral_hub.referrals import tasks as referral_tasks
 from tests.conftest import member
@@ -85,8 +88,20 @@ def test_a_4xx_is_not_retried(case, celery_worker_process, receiver_factory):
 
 
 def _mail():
+    """Every message the worker wrote, decoded: 'To: …', 'Subject: …', then the body."""
     folder = Path(settings.EMAIL_FILE_PATH)
-    return [p.read_text() for p in folder.glob("*.log")] if folder.exists() else []
+    if not folder.exists():
+        return []
+    found = []
+    for path in folder.glob("*.log"):
+        for raw in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if not raw.strip():
+                continue
+            message = email.message_from_string(raw, policy=email.policy.default)
+            body = message.get_body().get_content()
+            subject = str(message["Subject"]).strip()  # a folded header starts with a space
+            found.append(f"To: {message['To']}\nSubject: {subject}\n\n{body}")
+    return found
 
 
 def test_reminder_then_escalation_past_the_deadline(case, celery_worker_process):
@@ -103,6 +118,8 @@ def test_reminder_then_escalation_past_the_deadline(case, celery_worker_process)
     admin_client = member("w-admin", network["welfare"], Role.ORG_ADMIN)
     assert admin_client  # the escalation goes to the ORG_ADMIN's own address
     get_user_model().objects.filter(username="w-admin").update(email="admin@example.jp")
+    # The admin chose English on the pages; the organisations' addresses get the default.
+    remember(get_user_model().objects.get(username="w-admin"), "en")
     referral = referral_to_welfare(case)
 
     def check():
@@ -123,9 +140,11 @@ def test_reminder_then_escalation_past_the_deadline(case, celery_worker_process)
     def mail_to(address, words):
         return [m for m in _mail() if f"To: {address}" in m and words in m]
 
-    assert eventually(lambda: mail_to("welfare@example.jp", "Reminder"))
-    assert eventually(lambda: mail_to("admin@example.jp", "Escalation"))
-    assert eventually(lambda: mail_to("school@example.jp", "Escalation"))
-    assert mail_to("welfare@example.jp", "New referral")
+    # Each in the recipient's language: Japanese by default, English for the admin.
+    assert eventually(lambda: mail_to("welfare@example.jp", "Subject: [つながり] 督促"))
+    assert eventually(lambda: mail_to("admin@example.jp", "Subject: [Tsunagari] Escalation"))
+    assert eventually(lambda: mail_to("school@example.jp", "Subject: [つながり] エスカレーション"))
+    assert mail_to("welfare@example.jp", "Subject: [つながり] 新しいつなぎ")
+    assert mail_to("welfare@example.jp", f"/referrals/{referral}/")
     assert not any("山田" in m for m in _mail())
     assert people["welfare"](READ, {"id": referral})["data"]["referral"]["state"] == "RECEIVED"

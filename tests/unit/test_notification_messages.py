@@ -33,9 +33,25 @@ def test_backoff_doubles_up_to_a_cap():
     assert backoff_seconds(20, 30) == 3600
 
 
-def test_an_email_is_a_reference_and_a_link():
-    message = email_for(Kind.REMIND, "0b7c6d1e-0000-4000-8000-000000000000", "https://hub.example/")
+REFERRAL = "0b7c6d1e-0000-4000-8000-000000000000"
+
+
+def test_an_email_is_a_reference_and_a_link_in_english():
+    message = email_for(Kind.REMIND, REFERRAL, "https://hub.example/", language="en")
     assert message.subject == "[Tsunagari] Reminder: referral not yet acknowledged (0b7c6d1e)"
-    assert "https://hub.example/graphql#referral=0b7c6d1e-0000-4000-8000-000000000000" in (
-        message.body
-    )
+    assert f"Open it after signing in: https://hub.example/referrals/{REFERRAL}/" in message.body
+    assert "no personal data" in message.body
+
+
+def test_an_email_is_japanese_by_default():
+    message = email_for(Kind.SENT, REFERRAL, "https://hub.example/")
+    assert message.subject == "[つながり] 新しいつなぎ (0b7c6d1e)"
+    assert f"ログイン後に開いてください：https://hub.example/referrals/{REFERRAL}/" in message.body
+    assert "個人情報" in message.body
+
+
+def test_every_kind_has_words_in_both_languages():
+    for kind in Kind:
+        english = email_for(kind, REFERRAL, "https://hub.example/", language="en")
+        japanese = email_for(kind, REFERRAL, "https://hub.example/", language="ja")
+        assert english.subject != japanese.subject, kind

@@ -32,3 +32,9 @@ def when(value: str | None) -> datetime | None:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def getlist(querydict: object, key: str) -> list:
+    getter = getattr(querydict, "getlist", None)
+    return list(getter(key)) if getter else []
