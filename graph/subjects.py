@@ -136,7 +136,7 @@ _FIND_OWN: LiteralString = (
 MATCH (reader:Organisation {id: $organisation_id})
 OPTIONAL MATCH (s:Subject {dupKey: $dup_key})-[:REGISTERED_BY]->(reader)
 WHERE s.erasedAt IS NULL
-WITH reader, s ORDER BY s.createdAt DESC
+WITH reader, s ORDER BY s.createdAt DESC, s.id
 WITH reader, collect(s)[..$limit] AS found
 WITH found, reader.areaCode AS auditArea,
      [s IN found | {subject: s.id, basis: 'OWN_RECORD', consent: null}] AS reads
@@ -161,6 +161,9 @@ def subjects_find_own(
             limit=limit,
             **audit_params(audit),
         )
+        # The search itself, found or not, on the organisation's chain (no name in it):
+        # repeated probing is visible to an auditor even when it finds nothing.
+        audit_log.append(tx, audit)
         return [plain(found) for found in row["found"]] if row else []
 
     return session.write(work)

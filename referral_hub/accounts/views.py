@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from referral_hub.accounts.authentication import SESSION_ORGANISATION, client_address
-from referral_hub.accounts.language import remember
+from referral_hub.accounts.language import SUPPORTED, remember
 from referral_hub.accounts.models import Membership, Preference
 from referral_hub.core import ratelimit
 from referral_hub.core.errors import PublicError
@@ -55,8 +55,12 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         chosen = Preference.objects.filter(user=form.get_user()).values_list("language", flat=True)
-        if chosen:  # the language this person chose before, on any browser
+        if chosen and chosen[0] in SUPPORTED:  # this person's choice, on any browser
             _set_language_cookie(response, chosen[0])
+        else:  # no choice yet: the browser's language decides, not the previous user's
+            response.delete_cookie(
+                settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH
+            )
         return response
 
 
@@ -100,6 +104,11 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
     ):
         return HttpResponseBadRequest("not a member of that organisation")
     request.session[SESSION_ORGANISATION] = str(chosen)
+    # A page flow (a new referral half done) belongs to the organisation it began for.
+    stored = list(request.session.keys())  # a session is not iterable itself
+    for key in stored:
+        if key.startswith("flow:"):
+            del request.session[key]
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

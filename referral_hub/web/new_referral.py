@@ -25,9 +25,11 @@ from referral_hub.web import consent_text, labels, operations
 from referral_hub.web.operations import FieldError
 from referral_hub.web.views import refused, uuid_or_none
 
-FLOW = "new_referral"  # the session key
-EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # a scanned A4 page or two
-UPLOAD_MAX_BYTES = EVIDENCE_MAX_BYTES + 64 * 1024  # and the form's other fields
+# The session key. Page flows' keys start with "flow:" so that choosing another
+# organisation to act for drops them all (referral_hub/accounts/views.py).
+FLOW = "flow:new_referral"
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024  # a scanned A4 page or two (the body as a whole is
+# bounded before it is read: referral_hub/web/security.py, UPLOAD_PATHS)
 SUBJECT_FIELDS = ("name", "nameKana", "contact", "guardianName", "notes")
 
 
@@ -39,19 +41,28 @@ def _save(request: HttpRequest, **changes: Any) -> None:
     request.session[FLOW] = {**_flow(request), **changes}
 
 
+def _begin(request: HttpRequest, subject_id: str | None) -> None:
+    """A new pupil starts a new flow: nothing of the previous pupil's (a draft consent, a
+    scan's fingerprint, needs, categories) may carry over to this one."""
+    request.session[FLOW] = {"subject_id": subject_id}
+
+
 def _errors_by_field(errors: list[FieldError]) -> dict[str, FieldError]:
+    """Keyed by the form field each is about: `purposes[0]` is the `purposes` field."""
     by_field: dict[str, FieldError] = {}
     for error in errors:
-        by_field.setdefault(error.field or "form", error)
+        field = (error.field or "form").split("[", 1)[0]
+        by_field.setdefault(field, error)
     return by_field
 
 
 def _integer(value: str, field: str, errors: list[FieldError]) -> int | None:
-    try:
-        return int(value)
-    except ValueError:
-        errors.append(FieldError(field, "INVALID", _("Enter a whole number.")))
+    """A whole number of at most four digits (a year); the API checks its own range."""
+    text = value.strip()
+    if not (text.isdigit() and len(text) <= 4):
+        errors.append(FieldError(field, "INVALID", _("Enter a year, such as 2012.")))
         return None
+    return int(text)
 
 
 def _start(request: HttpRequest) -> dict[str, Any] | HttpResponse:
@@ -98,7 +109,7 @@ def pupil(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and request.POST.get("intent") == "register":
         return _register(request, context)
     elif request.method == "POST" and request.POST.get("intent") == "choose":
-        _save(request, subject_id=uuid_or_none(request.POST.get("subjectId", "")), consent_id=None)
+        _begin(request, uuid_or_none(request.POST.get("subjectId", "")))
         return redirect("web:new-consent")
     context["posted"] = request.POST
     return render(request, "web/new_pupil.html", context, status=status)
@@ -120,7 +131,7 @@ def _register(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
             errors = answer.errors_of("registerSubject")
             if not errors:
                 payload = answer.data["registerSubject"]
-                _save(request, subject_id=payload["subject"]["id"], consent_id=None)
+                _begin(request, payload["subject"]["id"])
                 if payload.get("possibleDuplicates"):
                     messages.warning(
                         request,
@@ -145,7 +156,7 @@ def _pupil_or_refusal(request: HttpRequest) -> dict[str, Any] | HttpResponse:
         return refused(request, answer.refused)
     subject = answer.data.get("subject")
     if subject is None:  # not one of this organisation's pupils (or erased meanwhile)
-        _save(request, subject_id=None, consent_id=None)
+        _begin(request, None)
         return refused(
             request, FieldError("subjectId", "NOT_FOUND", _("There is no such pupil for you."))
         )
@@ -248,13 +259,6 @@ def _consent_context(
 @login_required
 def consent(request: HttpRequest) -> HttpResponse:
     """Record the consent; or save it to print the form the guardian signs."""
-    length = request.META.get("CONTENT_LENGTH") or "0"
-    if request.method == "POST" and (not length.isdigit() or int(length) > UPLOAD_MAX_BYTES):
-        # Refused before Django reads the body: an oversized upload never reaches the disk.
-        refusal = FieldError("evidence", "TOO_LONG", _("The scan may be at most 20 MB."))
-        response = refused(request, refusal)
-        response.status_code = 413
-        return response
     if request.method != "POST":
         context = _consent_context(request, _flow(request).get("consent_draft") or {}, {})
         if isinstance(context, HttpResponse):
@@ -336,20 +340,26 @@ def consent_print(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def service(request: HttpRequest) -> HttpResponse:
+    """Needs and area are posted and kept in the session (never in the address: a need
+    such as bullying is itself sensitive); the page then shows what `recommend` found."""
     context = _pupil_or_refusal(request)
     if isinstance(context, HttpResponse):
         return context
+    if request.method == "POST" and request.POST.get("intent") == "recommend":
+        area = request.POST.get("area", "").strip() or context["subject"]["areaCode"]
+        _save(request, needs=request.POST.getlist("needs"), area=area)
+        return redirect("web:new-service")
     tags = operations.run(request, "NeedTags")
     if tags.refused is not None:
         return refused(request, tags.refused)
     flow = _flow(request)
-    needs = request.GET.getlist("needs") or flow.get("needs") or []
+    needs = flow.get("needs") or []
     context.update(
         nav="new",
         step=3,
         tags=tags.data["tags"],
         needs=needs,
-        area=request.GET.get("area") or context["subject"]["areaCode"],
+        area=flow.get("area") or context["subject"]["areaCode"],
         english=get_language() == "en",
         recommendations=None,
         errors={},
@@ -359,26 +369,30 @@ def service(request: HttpRequest) -> HttpResponse:
         score_parts=labels.SCORE_PARTS,
     )
     if needs:
-        _save(request, needs=needs)
-        organisation_id = context["me"].get("organisationId")
         answer = operations.run(
             request,
             "Recommend",
             {
-                "from": organisation_id,
+                "from": context["me"].get("organisationId"),
                 "needs": needs,
                 "area": context["area"],
                 "subject": context["subject"]["id"],
             },
         )
         if answer.refused is not None:
-            context["errors"] = {answer.refused.field or "needs": answer.refused}
+            context["errors"] = {_field_of(answer.refused): answer.refused}
         else:
             context["recommendations"] = answer.data["recommend"]
     if request.method == "POST":
         return _send(request, context)
-    template = "web/new_service.html"
-    return render(request, template, context, status=422 if context["errors"] else 200)
+    return render(
+        request, "web/new_service.html", context, status=422 if context["errors"] else 200
+    )
+
+
+def _field_of(error: FieldError) -> str:
+    # recommend names its arguments; on the page they are the needs and the area fields.
+    return {"needTags": "needs", "area": "area"}.get(error.field or "", error.field or "needs")
 
 
 def _send(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:

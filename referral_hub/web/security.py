@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 _COMMON = (
     "default-src 'self'",
@@ -32,10 +33,51 @@ def policy_for(path: str) -> str:
 
 
 class ContentSecurityPolicyMiddleware:
+    """The policy on every answer; and no copy of a signed-in person's page is kept by
+    the browser or a proxy (a shared office PC must not show a pupil after sign-out)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", policy_for(request.path))
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# The largest body a page may send: the consent step carries a scanned form; every other
+# form is a few fields. /graphql bounds its own body (GRAPHQL_MAX_BODY_BYTES).
+UPLOAD_PATHS = {"/referrals/new/consent/": 20 * 1024 * 1024 + 64 * 1024}
+FORM_MAX_BYTES = 256 * 1024
+
+
+def body_limit(path: str) -> int | None:
+    if path == "/graphql":
+        return None
+    return UPLOAD_PATHS.get(path, FORM_MAX_BYTES)
+
+
+class BodyLimitMiddleware:
+    """Refuses an oversized body before anything reads it. Placed before the CSRF check,
+    which parses a POST's body (and spools uploads to disk) before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = body_limit(request.path)
+        if limit is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            length = request.META.get("CONTENT_LENGTH") or ""
+            chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            if chunked and not length:
+                return HttpResponse("Send the body with a Content-Length.", status=411)
+            if length and (not length.isdigit() or int(length) > limit):
+                return HttpResponse(
+                    f"Requests here are limited to {limit} bytes.",
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -208,13 +208,17 @@ class SubjectQueries(graphene.ObjectType):
     find_subjects = graphene.List(
         graphene.NonNull(SubjectMatch),
         required=True,
-        name=graphene.String(required=True, description="The name, or the kana if registered."),
+        name=graphene.String(
+            required=True,
+            description="The kana if the subject was registered with kana, else the name.",
+        ),
         birth_year=graphene.Int(required=True),
         area_code=graphene.String(required=True),
         description=(
-            "Your organisation's own subjects registered under this name (or kana), birth year "
-            "and area: exact after normalising, compared by keyed hash; at most 10, newest "
-            "first. Never another organisation's. Each match is audited."
+            "Your organisation's own subjects registered under this name (the kana if one was "
+            "given), birth year and area: exact after normalising, compared by keyed hash; at "
+            "most 10, newest first. Never another organisation's. The search and each match "
+            "are audited."
         ),
     )
 

@@ -116,7 +116,11 @@ def test_school_absence_to_support_with_the_keyboard_only(
     tab_to(page, "#need-school_non_attendance")
     page.keyboard.press("Space")
     type_into(page, "#s-area", "141305")  # the whole city: the NPO is in the next ward
-    press_and_wait(page, ".needs-form button", re.compile(r"needs=school_non_attendance"))
+    tab_to(page, ".needs-form button")
+    page.keyboard.press("Enter")  # posted; the page comes back with the services
+    page.locator("input[name=serviceId]").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert "school_non_attendance" not in page.url  # a need is never in the address
     tab_to(page, "input[name=serviceId]")
     study = network["study"]
     for _ in range(10):

@@ -7,9 +7,11 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from graph import session
 from referral_hub.accounts.roles import Role
+from referral_hub.web.new_referral import FLOW
 from tests import directory_fixtures
 from tests.conftest import member
 from tests.pages.test_web_views import signed_in
@@ -32,6 +34,16 @@ def counsellor(case):
     return signed_in("counsellor")
 
 
+def ask_for_services(client, needs=("school_non_attendance",), area="141305"):
+    """The needs form: posted, kept in the session, then the page shows the services."""
+    response = client.post(
+        "/referrals/new/service/", {"intent": "recommend", "needs": list(needs), "area": area}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/referrals/new/service/"  # no need in the address
+    return response
+
+
 def register(client, **changes):
     form = {"intent": "register", "birthYear": "2013", "areaCode": "141313", **changes}
     form.setdefault("name", "佐藤 花")
@@ -43,7 +55,7 @@ def test_a_pupil_is_registered_and_the_flow_moves_on(counsellor):
     response = register(counsellor)
     assert response.status_code == 302
     assert response["Location"] == "/referrals/new/consent/"
-    subject_id = counsellor.session["new_referral"]["subject_id"]
+    subject_id = counsellor.session[FLOW]["subject_id"]
     page = counsellor.get("/referrals/new/consent/").content.decode()
     assert "佐藤 花" in page
     assert subject_id not in page  # the pupil is in the session, not in the page's URLs
@@ -92,7 +104,7 @@ def test_a_foreign_pupil_cannot_be_chosen(case):
     assert response.status_code == 404
     assert "There is no such pupil for you." in response.content.decode()
     assert "山田" not in response.content.decode()
-    assert client.session["new_referral"]["subject_id"] is None
+    assert client.session[FLOW]["subject_id"] is None
 
 
 def test_the_consent_is_shown_in_plain_words_printed_and_recorded_with_the_scan_hash(counsellor):
@@ -118,7 +130,7 @@ def test_the_consent_is_shown_in_plain_words_printed_and_recorded_with_the_scan_
         r"data-field=.{0,200}", recorded.content.decode()
     )
     assert recorded["Location"] == "/referrals/new/service/"
-    consent_id = counsellor.session["new_referral"]["consent_id"]
+    consent_id = counsellor.session[FLOW]["consent_id"]
     evidence = "MATCH (c:Consent {id: $id}) RETURN c.evidenceSha256 AS h"
     stored = session.read(lambda tx: tx.single(evidence, id=consent_id))
     assert stored["h"] == hashlib.sha256(scan).hexdigest()
@@ -143,7 +155,7 @@ def test_a_consent_the_api_refuses_is_told_by_field_and_nothing_is_recorded(
     page = response.content.decode()
     assert f'data-field="{field}"' in page
     assert f'id="{shown_at}-error"' in page
-    assert counsellor.session["new_referral"].get("consent_id") is None
+    assert counsellor.session[FLOW].get("consent_id") is None
     count = session.read(lambda tx: tx.single("MATCH (c:Consent) RETURN count(c) AS n"))["n"]
     assert count == 0
 
@@ -152,21 +164,24 @@ def test_recommend_explains_each_score_and_send_creates_the_referral(case, couns
     network, _, subject = case
     counsellor.post("/referrals/new/", {"intent": "choose", "subjectId": subject})
     counsellor.post("/referrals/new/consent/", {**CONSENT_FORM, "intent": "record"})
-    page = counsellor.get(
-        "/referrals/new/service/?needs=school_non_attendance&area=141305"
-    ).content.decode()
+    # Needs in the address are not taken (a link from elsewhere cannot make the page run
+    # an audited recommend for the pupil): only the posted form is.
+    ignored = counsellor.get("/referrals/new/service/?needs=school_non_attendance&area=141305")
+    assert f'value="{network["study"]}"' not in ignored.content.decode()
+    ask_for_services(counsellor)
+    page = counsellor.get("/referrals/new/service/").content.decode()
     assert f'value="{network["study"]}"' in page
     assert "Needs it takes" in page  # the score's parts
     assert "Replies quickly" in page
     missing = counsellor.post(
-        "/referrals/new/service/?needs=school_non_attendance&area=141305",
+        "/referrals/new/service/",
         {"intent": "send", "urgency": "PRIORITY", "categories": ["CONTACT"]},
     )
     assert missing.status_code == 422
     assert 'data-field="serviceId"' in missing.content.decode()
 
     sent = counsellor.post(
-        "/referrals/new/service/?needs=school_non_attendance&area=141305",
+        "/referrals/new/service/",
         {
             "intent": "send",
             "serviceId": network["study"],
@@ -180,7 +195,7 @@ def test_recommend_explains_each_score_and_send_creates_the_referral(case, couns
     page = counsellor.get(sent["Location"]).content.decode()
     assert "The referral is sent." in page
     assert "学習支援教室" in page
-    assert "new_referral" not in counsellor.session
+    assert FLOW not in counsellor.session
     read = session.read(
         lambda tx: tx.single(
             "MATCH (r:Referral {id: $id}) RETURN r.state AS state, r.urgency AS urgency",
@@ -196,17 +211,101 @@ def test_each_step_needs_the_one_before(counsellor):
     assert counsellor.get("/referrals/new/consent/print/")["Location"] == "/referrals/new/consent/"
 
 
-def test_an_oversized_scan_is_refused_before_it_is_read_and_records_nothing(counsellor):
+def test_an_oversized_scan_is_refused_and_records_nothing(counsellor):
     register(counsellor)
-    big = SimpleUploadedFile("scan.pdf", b"0" * (20 * 1024 * 1024 + 100 * 1024))
+    big = SimpleUploadedFile("scan.pdf", b"0" * (20 * 1024 * 1024 + 1))
     form = {**CONSENT_FORM, "method": "WRITTEN", "intent": "record", "evidence": big}
     response = counsellor.post("/referrals/new/consent/", form)
-    assert response.status_code == 413
-    assert "The scan may be at most 20 MB." in response.content.decode()
+    assert response.status_code == 422
+    assert 'id="c-evidence-error"' in response.content.decode()
     count = session.read(lambda tx: tx.single("MATCH (c:Consent) RETURN count(c) AS n"))["n"]
     assert count == 0
 
 
 def test_a_pupil_id_that_is_not_an_id_is_not_kept(counsellor):
     counsellor.post("/referrals/new/", {"intent": "choose", "subjectId": "x" * 100_000})
-    assert counsellor.session["new_referral"]["subject_id"] is None
+    assert counsellor.session[FLOW]["subject_id"] is None
+
+
+def test_no_personal_data_reaches_the_logs(case, counsellor, caplog):
+    """The whole flow, a refusal included, with every logger recording: the pupil's
+    name, kana and contact appear in no log line."""
+    network, _, _ = case
+    caplog.set_level("DEBUG")
+    register(counsellor, contact="080-9999-0000")
+    register(counsellor, name="佐藤 花", areaCode="999999")  # refused: logged as a 422
+    counsellor.post("/referrals/new/consent/", {**CONSENT_FORM, "intent": "record"})
+    ask_for_services(counsellor)
+    counsellor.post(
+        "/referrals/new/service/",
+        {"intent": "send", "serviceId": network["study"], "categories": ["CONTACT"]},
+    )
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert logged  # the requests were logged at all
+    for personal in ("佐藤", "さとう", "080-9999-0000"):
+        assert personal not in logged
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [("/referrals/new/consent/", 20 * 1024 * 1024 + 64 * 1024), ("/referrals/new/", 256 * 1024)],
+)
+def test_an_oversized_body_is_refused_before_anything_reads_it(case, path, limit):
+    """Before the CSRF check (which would parse the body and spool an upload to disk),
+    and so also for someone not signed in: N bytes pass the limit, N + 1 do not."""
+    client = Client(enforce_csrf_checks=True)
+    over = client.post(path, data="x", content_type="text/plain", CONTENT_LENGTH=str(limit + 1))
+    assert over.status_code == 413
+    at_limit = client.post(path, data="x", content_type="text/plain", CONTENT_LENGTH=str(limit))
+    assert at_limit.status_code == 403  # reached the CSRF check: nothing refused it earlier
+    chunked = client.post(
+        path,
+        data="x",
+        content_type="text/plain",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+    assert chunked.status_code == 411
+
+
+def test_a_new_pupil_starts_a_new_flow(case, counsellor):
+    """Nothing of one pupil's consent (its draft, its scan's fingerprint, the needs)
+    carries over to the next pupil chosen."""
+    _, _, subject = case
+    register(counsellor)
+    scan = SimpleUploadedFile("a.pdf", b"pupil A's form", content_type="application/pdf")
+    counsellor.post(
+        "/referrals/new/consent/", {**CONSENT_FORM, "intent": "print", "evidence": scan}
+    )
+    assert counsellor.session[FLOW]["evidence_sha256"]
+    assert counsellor.session[FLOW]["consent_draft"]
+    counsellor.post("/referrals/new/", {"intent": "choose", "subjectId": subject})
+    assert counsellor.session[FLOW] == {"subject_id": subject}
+    page = counsellor.get("/referrals/new/consent/").content.decode()
+    assert "c-keepEvidence" not in page
+
+
+def test_acting_for_another_organisation_drops_the_flow(case, counsellor):
+    network, _, _ = case
+    register(counsellor)
+    assert FLOW in counsellor.session
+    counsellor.post("/accounts/organisation/", {"organisation_id": network["school"]})
+    assert FLOW not in counsellor.session
+
+
+@pytest.mark.parametrize("year", ["99999", "-1", "2012.5", " ", "2012x"])
+def test_a_year_that_is_not_one_is_told_beside_its_field(counsellor, year):
+    response = counsellor.post(
+        "/referrals/new/",
+        {"intent": "find", "name": "やまだ", "birthYear": year, "areaCode": "141313"},
+    )
+    assert response.status_code == 422
+    assert 'id="find-birthYear-error"' in response.content.decode()
+
+
+def test_a_year_typed_with_full_width_digits_is_taken(case, counsellor):
+    """Japanese input methods type ２０１２; it is the year 2012."""
+    form = {"intent": "find", "name": "山田 太郎", "birthYear": "２０１２", "areaCode": "141313"}
+    response = counsellor.post("/referrals/new/", form)
+    assert response.status_code == 200
+    assert f'value="{case[2]}"' in response.content.decode()

@@ -76,6 +76,7 @@ def test_every_page_carries_the_policy_without_inline_scripts(sent):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response["Content-Security-Policy"] == PAGES
+        assert "no-store" in response["Cache-Control"]  # no copy on a shared office PC
         assert "script-src 'self';" in PAGES
         assert "unsafe" not in PAGES
         # No inline script or style element, no style attribute, no event handler.

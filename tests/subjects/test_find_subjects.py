@@ -2,6 +2,7 @@
 
 import pytest
 
+from graph import session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import member
@@ -33,13 +34,21 @@ def test_finds_own_pupils_by_kana_whatever_the_spelling(cast):  # noqa: F811
     assert find(people["counsellor"], name="やまだ じろう")["data"]["findSubjects"] == []
 
 
-def test_every_match_is_audited_on_its_subject(cast):  # noqa: F811
-    _, people = cast
+def test_every_match_and_every_search_is_audited(cast):  # noqa: F811
+    network, people = cast
     subject = register(people["counsellor"])["subject"]["id"]
     find(people["counsellor"])
     [event] = events(subject, action="SUBJECT_FIND")
     assert event["legalBasis"] == "OWN_RECORD"
     assert event["actorUser"] == "counsellor"
+    find(people["counsellor"], name="みつからない")  # no match: the search is still recorded
+    searches = session.read(
+        lambda tx: tx.rows(
+            "MATCH (e:AuditEvent {chain: $c, action: 'SUBJECT_FIND'}) RETURN e.targetId AS t",
+            c=f"org:{network['school']}",
+        )
+    )
+    assert searches == [{"t": None}, {"t": None}]
 
 
 def test_never_another_organisations_pupil(cast):  # noqa: F811
