@@ -156,3 +156,29 @@ def demo_parties(*, area_codes: Sequence[str], needs: Sequence[str]) -> dict[str
         "services": sorted(row["services"], key=lambda s: s["id"]),
         "referrals": row["referrals"],
     }
+
+
+# The demo's front-line cast: the school that sent the most referrals and the receiving
+# organisation with the most still open (ties by id), so that `make run`'s counsellor and
+# caseworker sign in to pages with something on them.
+_DEMO_BUSIEST: LiteralString = """
+CALL () {
+  OPTIONAL MATCH (o:Organisation {kind: 'SCHOOL'})<-[:FROM]-(r:Referral)
+  WHERE o.areaCode IN $area_codes
+  WITH o, count(r) AS sent WHERE o IS NOT NULL
+  RETURN o { .id, .name } AS school ORDER BY sent DESC, o.id LIMIT 1
+}
+CALL () {
+  OPTIONAL MATCH (o:Organisation)-[:PROVIDES]->(:Service)<-[:TO]-(r:Referral)
+  WHERE o.areaCode IN $area_codes AND r.state IN ['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']
+  WITH o, count(r) AS open WHERE o IS NOT NULL
+  RETURN o { .id, .name } AS receiver ORDER BY open DESC, o.id LIMIT 1
+}
+RETURN school, receiver
+"""
+
+
+def demo_busiest(*, area_codes: Sequence[str]) -> dict[str, Any]:
+    """{'school': {id, name} | None, 'receiver': {id, name} | None}."""
+    row = session.read(lambda tx: tx.single(_DEMO_BUSIEST, area_codes=list(area_codes)))
+    return dict(row) if row else {"school": None, "receiver": None}

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: an ended session tells the person why on the sign-in page.
+    "referral_hub.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referral_hub.web.security.ContentSecurityPolicyMiddleware",
 ]
@@ -102,6 +104,22 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 
 # --- Browser sessions --------------------------------------------------------------------
+# A staff session ends after this long without a request, and this long after sign-in
+# whatever happens (referral_hub/accounts/sessions.py); both are audited.
+HUB_SESSION_IDLE_SECONDS = int(os.environ.get("HUB_SESSION_IDLE_SECONDS", str(30 * 60)))
+HUB_SESSION_MAX_SECONDS = int(os.environ.get("HUB_SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = HUB_SESSION_MAX_SECONDS
+# Django's own validators: at least 12 characters, not like the username, not all digits,
+# and not among the 20,000 most common passwords (a list shipped with Django: offline).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 # Served over HTTPS in production, so the cookies say so; `make run` (DEBUG) and the tests
 # serve plain HTTP on 127.0.0.1. HttpOnly and SameSite hold everywhere.
 HUB_HTTPS = env_bool("HUB_HTTPS", not DEBUG)

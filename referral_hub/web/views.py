@@ -60,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:inbox")
     if "COUNSELLOR" not in roles:
         return render(request, "web/other_roles.html", {"me": me.data["me"]})
-    answer = operations.run(request, "CounsellorHome")
+    after = request.GET.get("after")
+    answer = operations.run(request, "CounsellorHome", {"after": after} if after else {})
     if answer.refused is not None:
         return refused(request, answer.refused)
     outbox = answer.data["outbox"]
@@ -71,7 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "nav": "home",
             "me": answer.data["me"],
             "groups": presenters.by_state(presenters.nodes(outbox)),
-            "more": outbox["pageInfo"]["hasNextPage"],
+            "page": outbox["pageInfo"],
+            "older": bool(after),
         },
     )
 

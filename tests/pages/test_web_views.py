@@ -272,3 +272,12 @@ def test_choosing_an_organisation_never_redirects_to_another_site(sent, target):
     )
     assert response.status_code == 302
     assert response["Location"] == ("/inbox/" if target == "/inbox/" else "/")
+
+
+def test_the_home_pages_by_cursor_and_a_bad_cursor_is_told(sent):
+    client = signed_in("counsellor")
+    first = client.get("/").content.decode()
+    assert "Older referrals" not in first  # one referral: one page
+    bad = client.get("/?after=not-a-cursor")
+    assert bad.status_code == 400
+    assert "INVALID_CURSOR" in bad.content.decode()

@@ -126,7 +126,7 @@ def test_bearer_token_requests_need_no_csrf_token(gql):
     assert gql("{ me { username } }")["data"]["me"]["username"] == "admin"
 
 
-def test_login_is_rate_limited(db, redis_db):
+def test_login_is_rate_limited(graph_db, db, redis_db):  # graph: sign-ins are audited
     get_user_model().objects.create_user(username="kana", password="correct-horse-1")
     client = Client()
     statuses = [
@@ -140,7 +140,7 @@ def test_login_is_rate_limited(db, redis_db):
     assert right.status_code == 429
 
 
-def test_login_works(db, redis_db):
+def test_login_works(graph_db, db, redis_db):
     get_user_model().objects.create_user(username="kana", password="correct-horse-1")
     response = Client().post(
         "/accounts/login/", {"username": "kana", "password": "correct-horse-1"}

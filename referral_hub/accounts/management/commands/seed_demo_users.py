@@ -6,13 +6,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from graph import bulk
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
+from referral_hub.directory import reference_data
 from referral_hub.directory.demo import Scale, batches
 
 DEMO_PASSWORD = "tsunagari-demo"  # noqa: S105 - development demo only; refused unless DEBUG
 
-# Who plays which part in 川崎市川崎区 of the city demo network (first organisation of a kind).
+# Who plays which part in 川崎市川崎区 of the city demo network (the first organisation of
+# a kind, but see below for the counsellor and the caseworker).
 _CAST = [
     ("counsellor", "SCHOOL", Role.COUNSELLOR),
     ("caseworker", "WELFARE_OFFICE", Role.CASEWORKER),
@@ -32,6 +35,14 @@ class Command(BaseCommand):
         by_kind: dict[str, dict[str, Any]] = {}
         for organisation in first.organisations:
             by_kind.setdefault(organisation["kind"], organisation)
+        # The counsellor and caseworker are those of the demo history's busiest school and
+        # receiver, so their pages have referrals on them (falling back to the first of a
+        # kind in a graph without history).
+        busiest = bulk.demo_busiest(area_codes=reference_data.area_codes_within("141313"))
+        cast_organisation = {
+            "counsellor": busiest.get("school"),
+            "caseworker": busiest.get("receiver"),
+        }
         users = get_user_model().objects
         admin = users.filter(username="admin").first() or users.create_superuser(
             username="admin", password=DEMO_PASSWORD
@@ -42,7 +53,11 @@ class Command(BaseCommand):
             user = users.filter(username=username).first() or users.create_user(
                 username=username, password=DEMO_PASSWORD
             )
-            organisation = by_kind[kind]
+            organisation = cast_organisation.get(username) or by_kind[kind]
+            # One membership each, so each acts for its organisation without choosing.
+            Membership.objects.filter(user=user).exclude(
+                organisation_id=organisation["id"], role=role.value
+            ).delete()
             Membership.objects.get_or_create(
                 user=user, organisation_id=organisation["id"], role=role.value
             )
