@@ -229,20 +229,27 @@ def _sentence(request: HttpRequest, values: dict[str, Any], organisation: dict[s
     )
 
 
-def _consent_context(
-    request: HttpRequest, values: dict[str, Any], errors: dict[str, FieldError]
-) -> dict[str, Any] | HttpResponse:
+def _pupil_and_organisation(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+    """The chosen pupil and the organisation acted for (the consent's two parties)."""
     context = _pupil_or_refusal(request)
     if isinstance(context, HttpResponse):
         return context
     start = _start(request)
     if isinstance(start, HttpResponse):
         return start
-    organisation = start["organisation"]
+    return {**context, "organisation": start["organisation"]}
+
+
+def _consent_context(
+    request: HttpRequest, values: dict[str, Any], errors: dict[str, FieldError]
+) -> dict[str, Any] | HttpResponse:
+    context = _pupil_and_organisation(request)
+    if isinstance(context, HttpResponse):
+        return context
+    organisation = context["organisation"]
     context.update(
         nav="new",
         step=2,
-        organisation=organisation,
         values=values or _defaults(organisation),
         errors=errors,
         given_by=labels.GIVEN_BY,
@@ -318,16 +325,12 @@ def consent_print(request: HttpRequest) -> HttpResponse:
     draft = _flow(request).get("consent_draft")
     if not draft:
         return redirect("web:new-consent")
-    context = _pupil_or_refusal(request)
+    context = _pupil_and_organisation(request)
     if isinstance(context, HttpResponse):
         return context
-    start = _start(request)
-    if isinstance(start, HttpResponse):
-        return start
-    organisation = start["organisation"]
+    organisation = context["organisation"]
     context.update(
         values=draft,
-        organisation=organisation,
         sentence=_sentence(request, draft, organisation),
         today=date.today(),
         language=get_language(),

@@ -33,6 +33,22 @@ def browser():
         browser.close()
 
 
+def closed_network(target, outside: list[str]) -> None:
+    """Route every request of `target` (a page or a browser context): 127.0.0.1 goes on,
+    any other host is refused and recorded in `outside`, as on a cut-off municipal
+    network."""
+    from urllib.parse import urlparse
+
+    def only_here(route):
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    target.route("**/*", only_here)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="ja-JP")

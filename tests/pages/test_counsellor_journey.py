@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.pages.conftest import PASSWORD, assert_accessible
+from tests.pages.conftest import PASSWORD, assert_accessible, closed_network
 
 pytestmark = pytest.mark.browser
 
@@ -67,15 +67,7 @@ def test_school_absence_to_support_with_the_keyboard_only(
     words = WORDS[language]
     context = browser.new_context(locale="ja-JP" if language == "ja" else "en-US")
     outside: list[str] = []
-
-    def only_here(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_here)
+    closed_network(context, outside)
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.wait_for_load_state("networkidle")
@@ -140,7 +132,7 @@ def test_school_absence_to_support_with_the_keyboard_only(
 
     # The NPO's caseworker takes it to the end.
     worker_context = browser.new_context(locale=context_locale(language))
-    worker_context.route("**/*", only_here)
+    closed_network(worker_context, outside)
     worker = worker_context.new_page()
     worker.goto(f"{live_server.url}/accounts/login/")
     worker.locator("#id_username").fill("npo-worker")

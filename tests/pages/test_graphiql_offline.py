@@ -2,9 +2,9 @@
 Japanese text has a font to be drawn with. The browser may reach 127.0.0.1 only; any
 request for another host is recorded and refused, as a cut-off municipal network would."""
 
-from urllib.parse import urlparse
-
 import pytest
+
+from tests.pages.conftest import closed_network
 
 pytestmark = pytest.mark.browser
 
@@ -14,16 +14,8 @@ EDITOR = ".graphiql-query-editor .CodeMirror"
 @pytest.fixture
 def offline(page):
     """The page, with every request to another host refused and recorded."""
-    outside = []
-
-    def only_here(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_here)
+    outside: list[str] = []
+    closed_network(page, outside)
     return page, outside
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.pages.conftest import assert_accessible, sign_in
+from tests.pages.conftest import assert_accessible, closed_network, sign_in
 from tests.referrals.flows import create, give_consent, move
 
 pytestmark = pytest.mark.browser
@@ -39,18 +39,11 @@ def person(browser, live_server):
     contexts = []
     outside: list[str] = []
 
-    def only_here(route):
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
     def open_as(username: str, locale: str = "ja-JP"):
         context = browser.new_context(locale=locale)
         contexts.append(context)
         page = context.new_page()
-        page.route("**/*", only_here)
+        closed_network(page, outside)
         sign_in(page, live_server.url, username)
         return page
 
