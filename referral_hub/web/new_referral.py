@@ -47,15 +47,6 @@ def _begin(request: HttpRequest, subject_id: str | None) -> None:
     request.session[FLOW] = {"subject_id": subject_id}
 
 
-def _errors_by_field(errors: list[FieldError]) -> dict[str, FieldError]:
-    """Keyed by the form field each is about: `purposes[0]` is the `purposes` field."""
-    by_field: dict[str, FieldError] = {}
-    for error in errors:
-        field = (error.field or "form").split("[", 1)[0]
-        by_field.setdefault(field, error)
-    return by_field
-
-
 def _integer(value: str, field: str, errors: list[FieldError]) -> int | None:
     """A whole number of at most four digits (a year); the API checks its own range."""
     text = value.strip()
@@ -104,7 +95,7 @@ def pupil(request: HttpRequest) -> HttpResponse:
                 errors.append(answer.refused)
             else:
                 context["matches"] = answer.data["findSubjects"]
-        context["find_errors"] = _errors_by_field(errors)
+        context["find_errors"] = operations.errors_by_field(errors)
         status = 422 if errors else 200
     elif request.method == "POST" and request.POST.get("intent") == "register":
         return _register(request, context)
@@ -142,7 +133,7 @@ def _register(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
                     )
                 messages.success(request, _("The pupil is registered."))
                 return redirect("web:new-consent")
-    context.update(register_errors=_errors_by_field(errors), posted=form)
+    context.update(register_errors=operations.errors_by_field(errors), posted=form)
     return render(request, "web/new_pupil.html", context, status=422)
 
 
@@ -297,7 +288,7 @@ def consent(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, _("The consent is recorded."))
                 return redirect("web:new-service")
-    by_field = _errors_by_field(errors)
+    by_field = operations.errors_by_field(errors)
     if "evidenceSha256" in by_field:  # the API's field is the hash; the page's, the upload
         by_field.setdefault("evidence", by_field.pop("evidenceSha256"))
     context = _consent_context(request, data, by_field)
@@ -421,5 +412,5 @@ def _send(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         else:
             messages.success(request, _("The referral is sent."))
         return redirect("web:referral", referral_id=created["id"])
-    context.update(errors=_errors_by_field(errors), posted=form)
+    context.update(errors=operations.errors_by_field(errors), posted=form)
     return render(request, "web/new_service.html", context, status=422)

@@ -48,6 +48,16 @@ class Answer:
         ]
 
 
+def errors_by_field(errors: list[FieldError]) -> dict[str, FieldError]:
+    """The first error for each form field (`purposes[0]` is the `purposes` field); an
+    error about the whole input is under "form"."""
+    by_field: dict[str, FieldError] = {}
+    for error in errors:
+        field = (error.field or "form").split("[", 1)[0]
+        by_field.setdefault(field, error)
+    return by_field
+
+
 def names() -> list[str]:
     return sorted(path.stem for path in DOCUMENTS.glob("*.graphql"))
 

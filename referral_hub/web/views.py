@@ -190,7 +190,7 @@ def referral_act(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     context = _referral_context(request, str(referral_id))
     if isinstance(context, HttpResponse):
         return context
-    context["errors"] = {error.field or "form": error for error in errors}
+    context["errors"] = operations.errors_by_field(errors)
     context["failed_action"] = variables["action"]
     context["conflict"] = status == 409
     context["posted"] = form
