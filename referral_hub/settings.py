@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # "5 minutes ago" on the sessions page (allauth's template)
     # Before graphene_django: its GraphiQL template is replaced by one whose files the
     # hub serves itself (referral_hub/web).
     "referral_hub.web",
@@ -43,6 +44,11 @@ INSTALLED_APPS = [
     "referral_hub.core",
     "referral_hub.accounts",
     "referral_hub.notifications",
+    # After referral_hub.accounts and .web, whose templates replace allauth's.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
 ]
 
 MIDDLEWARE = [
@@ -55,9 +61,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Keeps each session's address, browser and last use for "where am I signed in".
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages: an ended session tells the person why on the sign-in page.
     "referral_hub.accounts.sessions.SessionLimitsMiddleware",
+    # After the limits: an ended session is not sent to enrol a factor first.
+    "referral_hub.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referral_hub.web.security.ContentSecurityPolicyMiddleware",
 ]
@@ -109,6 +120,13 @@ STATIC_ROOT = DATA_DIR / "static"
 HUB_SESSION_IDLE_SECONDS = int(os.environ.get("HUB_SESSION_IDLE_SECONDS", str(30 * 60)))
 HUB_SESSION_MAX_SECONDS = int(os.environ.get("HUB_SESSION_MAX_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = HUB_SESSION_MAX_SECONDS
+# The most sensitive actions need a second factor proved this recently
+# (referral_hub/accounts/reauthentication.py).
+HUB_REAUTHENTICATE_SECONDS = int(os.environ.get("HUB_REAUTHENTICATE_SECONDS", "300"))
+# An organisation admin's invitation link works once, for this many hours
+# (referral_hub/accounts/members.py); a password-reset link for PASSWORD_RESET_TIMEOUT.
+HUB_INVITATION_HOURS = int(os.environ.get("HUB_INVITATION_HOURS", "72"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("HUB_PASSWORD_RESET_SECONDS", "3600"))
 # Django's own validators: at least 12 characters, not like the username, not all digits,
 # and not among the 20,000 most common passwords (a list shipped with Django: offline).
 AUTH_PASSWORD_VALIDATORS = [
@@ -120,6 +138,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in: django-allauth, with a second factor (referral_hub/accounts/second_factor.py)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "referral_hub.accounts.adapter.HubAccountAdapter"
+ACCOUNT_FORMS = {"login": "referral_hub.accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False  # a session ends with the browser, or by the limits above
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Password attempts are counted per address and account by the hub's limiter
+# (accounts/views.py); allauth's own limits stay for the rest (failed codes: 5 per person
+# per 5 minutes, 10 a minute per address; password reset; re-authentication).
+ACCOUNT_RATE_LIMITS = {"login": False}
+# Changing one's own factors asks for the password or a factor again after this long; the
+# hub's most sensitive actions ask for the second factor itself (second_factor.py).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tsunagari"
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {"authenticate": "referral_hub.accounts.forms.SecondFactorForm"}
+# WebAuthn needs a secure origin; http://localhost counts only when this is set (make run,
+# the tests). Production serves HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("HUB_WEBAUTHN_INSECURE_ORIGIN", DEBUG)
+USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "referral_hub.accounts.adapter.HubUserSessionsAdapter"
+
 # Served over HTTPS in production, so the cookies say so; `make run` (DEBUG) and the tests
 # serve plain HTTP on 127.0.0.1. HttpOnly and SameSite hold everywhere.
 HUB_HTTPS = env_bool("HUB_HTTPS", not DEBUG)
@@ -164,6 +212,24 @@ REDIS_URL = os.environ.get(
     "REDIS_URL", f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6379')}/0"
 )
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+
+
+def redis_cache(url: str) -> dict[str, dict[str, object]]:
+    """Django's cache in Redis, shared by every process: allauth keeps its sign-in rate
+    limits (failed codes per person) and spent TOTP codes there, so a code used in one
+    process is refused in all. Unreachable, it refuses sign-ins rather than let guesses
+    through (like referral_hub/core/ratelimit.py)."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "hub-cache",
+            "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
+        }
+    }
+
+
+CACHES = redis_cache(REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES_ALL = ("default", "notifications", "maintenance")
@@ -307,6 +373,8 @@ GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 GRAPHQL_MAX_INTROSPECTION_DEPTH = int(os.environ.get("GRAPHQL_MAX_INTROSPECTION_DEPTH", "20"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+# Signed out: straight back to the sign-in page (allauth's default would be "/").
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGIN_URL
 
 LOGGING = {
     "version": 1,

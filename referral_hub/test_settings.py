@@ -17,6 +17,7 @@ NEO4J_PASSWORD = _TEST.neo4j.password
 REDIS_URL = _TEST.redis_url
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+CACHES = redis_cache(REDIS_URL)  # noqa: F405 - flushed with the rest by the redis_db fixture
 # A file, not sqlite's in-memory default, so the Celery worker the tests start sees the
 # same Django tables (tests that need that use `transactional_db`, which commits).
 _TEST_DB = str(_TEST.neo4j.data_dir.parent / "django-test.sqlite3")

@@ -70,6 +70,13 @@ DECLARED: dict[str, Permission] = {
     # tokens: personal ones for yourself; organisation (machine) tokens by its ORG_ADMIN
     "Mutation.issueApiToken": Permission(scope="personal: yourself; organisation: ORG_ADMIN, own"),
     "Mutation.revokeApiToken": Permission(scope="your own tokens; ORG_ADMIN: own organisation's"),
+    # members: each organisation's admin runs its own (invitations, factors, removal)
+    "Query.members": roles(Role.ORG_ADMIN, scope=OWN),
+    "Query.memberInvitations": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.inviteMember": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.revokeMemberInvitation": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.resetMemberFactors": roles(Role.ORG_ADMIN, scope="own members; not a SYSTEM_ADMIN"),
+    "Mutation.removeMember": roles(Role.ORG_ADMIN, scope="own members; not yourself"),
 }
 
 

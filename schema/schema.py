@@ -2,6 +2,7 @@
 
 import graphene
 
+from schema.accounts.members import MemberMutations, MemberQueries
 from schema.accounts.schema import AccountMutations, AccountQueries
 from schema.audit.schema import AuditQueries
 from schema.directory.schema import DirectoryMutations, DirectoryQueries
@@ -18,6 +19,7 @@ class Query(
     SubjectQueries,
     ReferralQueries,
     AccountQueries,
+    MemberQueries,
     AuditQueries,
     NotificationQueries,
     PathwayQueries,
@@ -33,6 +35,7 @@ class Mutation(
     SubjectMutations,
     ReferralMutations,
     AccountMutations,
+    MemberMutations,
     NotificationMutations,
     graphene.ObjectType,
 ):

@@ -17,7 +17,7 @@ from django.test import Client
 
 from graph import driver, migrate, session
 from graph import reference as reference_repo
-from referral_hub.accounts import tokens
+from referral_hub.accounts import signin, tokens
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
 from referral_hub.devservices import celery_worker, neo4j, redis
@@ -137,6 +137,7 @@ class GraphQLClient:
 
     def __init__(self, token: str | None = None, organisation_id: str | None = None) -> None:
         self.client = Client()
+        self.username: str | None = None  # a signed-in person's, for signed_in_member
         self.headers: dict[str, str] = {}
         if token is not None:
             self.headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
@@ -164,6 +165,38 @@ def member(username: str, organisation_id: str | None, *roles: Role) -> GraphQLC
         Membership.objects.create(user=user, organisation_id=organisation_id, role=role.value)
     token, _ = tokens.issue(user=user, name="test", kind=ApiToken.Kind.PERSONAL)
     return GraphQLClient(token, organisation_id)
+
+
+def signed_in_member(username: str, organisation_id: str | None, *roles: Role) -> GraphQLClient:
+    """A person with these roles, calling from a browser session signed in with a password
+    and a TOTP code (the CSRF token sent as a page does): for what a bearer token may not
+    do, such as issuing tokens."""
+    user = get_user_model().objects.create_user(username=username)
+    for role in roles:
+        Membership.objects.create(user=user, organisation_id=organisation_id, role=role.value)
+    caller = GraphQLClient(organisation_id=organisation_id)
+    caller.username = username
+    signin.sign_in(caller.client, user)
+    # Signing in rotates the CSRF token, and the response sets the new one.
+    caller.headers["HTTP_X_CSRFTOKEN"] = caller.client.cookies["csrftoken"].value
+    return caller
+
+
+def age_second_factor(session_key: str, seconds: float) -> None:
+    """Move a browser session's clock: its second factor was proved `seconds` earlier."""
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from referral_hub.accounts.second_factor import ENROLLED_AT
+
+    stored = SessionStore(session_key=session_key)
+    stored[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - seconds}
+        for record in stored[AUTHENTICATION_METHODS_SESSION_KEY]
+    ]
+    if ENROLLED_AT in stored:
+        stored[ENROLLED_AT] -= seconds
+    stored.save()
 
 
 @pytest.fixture

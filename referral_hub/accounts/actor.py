@@ -21,6 +21,10 @@ class Actor:
     request_id: str | None = None
     client_address: str | None = None
     machine: bool = False  # an organisation's API token, not a person
+    # A person in a browser session (not a bearer token, a command or a task), and when
+    # that session last proved a second factor (a Unix time; None if it never did).
+    session: bool = False
+    second_factor_at: float | None = None
 
     @property
     def is_system_admin(self) -> bool:

@@ -6,7 +6,7 @@ import uuid
 
 from django.http import HttpRequest
 
-from referral_hub.accounts import tokens
+from referral_hub.accounts import second_factor, tokens
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
@@ -37,11 +37,12 @@ def uses_bearer_token(request: HttpRequest) -> bool:
     return request.headers.get("Authorization", "").startswith("Bearer ")
 
 
-def actor_for(request: HttpRequest) -> Actor | None:
+def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Actor | None:
     """The request's Actor, or None when it carries no credentials at all.
 
-    Raises PublicError(UNAUTHENTICATED) for a bad token and FORBIDDEN for an
-    organisation the user is not a member of.
+    Raises PublicError(UNAUTHENTICATED) for a bad token, FORBIDDEN for an organisation
+    the user is not a member of, and SECOND_FACTOR_REQUIRED for a session of someone who
+    must use a second factor and has not proved one (second_factor.py).
     """
     request_id = getattr(request, "request_id", None)
     header = request.headers.get("Authorization")
@@ -72,8 +73,10 @@ def actor_for(request: HttpRequest) -> Actor | None:
             )
         user = token.user
         token_id: int | None = token.pk
+        proved: float | None = None
     elif getattr(request, "user", None) is not None and request.user.is_authenticated:
         user, token_id = request.user, None
+        proved = second_factor.session_proved_at(request, user)
     else:
         return None
 
@@ -83,6 +86,16 @@ def actor_for(request: HttpRequest) -> Actor | None:
     memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
     global_admin = user.is_superuser or any(role == Role.SYSTEM_ADMIN for _, role in memberships)
     organisations = {str(org) for org, _ in memberships}
+    if (
+        require_second_factor
+        and token_id is None
+        and proved is None
+        and second_factor.required([role for _, role in memberships], superuser=user.is_superuser)
+    ):
+        raise PublicError(
+            ErrorCode.SECOND_FACTOR_REQUIRED,
+            "Sign in with a second factor first (an authenticator app or a security key).",
+        )
     if chosen is None and len(organisations) == 1:
         chosen = next(iter(organisations))
     if chosen is not None:
@@ -107,4 +120,6 @@ def actor_for(request: HttpRequest) -> Actor | None:
         token_id=token_id,
         request_id=request_id,
         client_address=client_address(request),
+        session=token_id is None,
+        second_factor_at=proved,
     )

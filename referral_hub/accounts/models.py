@@ -74,3 +74,31 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.kind}, {self.prefix}…)"
+
+
+class Invitation(models.Model):
+    """An organisation admin's invitation to join with a role, sent by e-mail as a link
+    that works once, until it expires. Only a SHA-256 digest of the link's secret is kept
+    (256 random bits, so a fast hash is enough)."""
+
+    email = models.EmailField()
+    organisation_id = models.UUIDField(db_index=True)
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations_accepted",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} @ {self.organisation_id}"

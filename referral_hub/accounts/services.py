@@ -1,4 +1,5 @@
-"""Account actions: issue and revoke API tokens. Each is audited in Neo4j.
+"""Account actions: issue and revoke API tokens, reset a person's second factors, end
+their sessions. Each is audited in Neo4j.
 
 The token row lives in Django's database and its audit event in Neo4j; the audit event
 is written inside the SQL transaction before it commits, so a failed audit write
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from graph import audit as audit_log
 from referral_hub.accounts import tokens
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken
+from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core import ratelimit
 from referral_hub.core.audit import audit_record
@@ -30,6 +35,14 @@ def token_issue(
 ) -> tuple[str, ApiToken]:
     if actor.user_id is None or actor.machine:
         raise PublicError(ErrorCode.FORBIDDEN, "Only a person can issue tokens.")
+    if actor.token_id is not None or actor.second_factor_at is None:
+        # A token is a second factor's equivalent, so it is minted only by someone who has
+        # proved one: never by another token (which would outlive its own expiry).
+        raise PublicError(
+            ErrorCode.SECOND_FACTOR_REQUIRED,
+            "Tokens are issued from a browser session signed in with a second factor.",
+        )
+    require_recent_second_factor(actor)
     ratelimit.hit("token-issue", str(actor.user_id), limit=10, window_seconds=3600)
     errors = []
     name = (name or "").strip()
@@ -112,3 +125,24 @@ def tokens_visible_to(actor: Actor) -> Any:
     if actor.organisation_id and actor.has_role(Role.ORG_ADMIN):
         query = query | ApiToken.objects.filter(organisation_id=actor.organisation_id)
     return query.order_by("-created_at")
+
+
+def end_sessions(user: AbstractBaseUser) -> int:
+    """End every browser session of `user` at once (allauth tracks them per user)."""
+    ended = 0
+    for tracked in UserSession.objects.filter(user=user):
+        tracked.end()
+        ended += 1
+    return ended
+
+
+def second_factors_reset(*, actor: Actor, user: AbstractBaseUser) -> int:
+    """Remove every factor of `user` and end their sessions: they enrol again at their
+    next sign-in. Returns how many factors were removed. The caller decides who may."""
+    with transaction.atomic():
+        removed, _ = Authenticator.objects.filter(user=user).delete()
+        end_sessions(user)
+        audit_log.record_and_return(
+            audit_record(actor, "SECOND_FACTOR_RESET_BY_ADMIN", "User", str(user.pk))
+        )
+    return removed

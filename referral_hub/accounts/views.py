@@ -1,34 +1,37 @@
-"""Session login (rate-limited), logout, and choosing the organisation to act for."""
+"""Sign-in (rate-limited), and choosing the language and the organisation to act for."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from referral_hub.accounts import members
 from referral_hub.accounts.authentication import SESSION_ORGANISATION, client_address
-from referral_hub.accounts.language import SUPPORTED, remember
-from referral_hub.accounts.models import Membership, Preference
+from referral_hub.accounts.language import remember
+from referral_hub.accounts.models import Membership
 from referral_hub.core import ratelimit
-from referral_hub.core.errors import PublicError
+from referral_hub.core.errors import FieldError, PublicError, ValidationFailed
 
 LOGIN_ATTEMPTS = 5
 LOGIN_WINDOW_SECONDS = 300
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "registration/login.html"
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in (password, then the second factor), behind the hub's own limit on
+    guesses: kept in Redis, so every process counts the same attempts."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = request.POST.get("username", "")
+        username = str(request.POST.get("login", ""))
         try:
             # Per address and per account: one guesser cannot lock out a whole office.
             ratelimit.hit(
@@ -51,33 +54,6 @@ class LoginView(auth_views.LoginView):
             response.status_code = 429
             return response
         return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        chosen = Preference.objects.filter(user=form.get_user()).values_list("language", flat=True)
-        if chosen and chosen[0] in SUPPORTED:  # this person's choice, on any browser
-            _set_language_cookie(response, chosen[0])
-        else:  # no choice yet: the browser's language decides, not the previous user's
-            response.delete_cookie(
-                settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH
-            )
-        return response
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-def _set_language_cookie(response: HttpResponse, language: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 @require_POST
@@ -115,3 +91,46 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
     ):
         target = "/"  # never a redirect to another site
     return redirect(target)
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
+    """An invitation link: create an account (or, signed in, join with the one you
+    have). The link works once; an unknown, used or expired one says so and nothing more."""
+    invitation = members.invitation_for(secret)
+    if invitation is None:
+        return render(request, "accounts/invitation_gone.html", status=404)
+    signed_in = request.user.is_authenticated
+    errors: dict[str, FieldError] = {}
+    if request.method == "POST":
+        try:
+            ratelimit.hit(
+                "invitation", client_address(request) or "?", limit=20, window_seconds=300
+            )
+            members.accept(
+                secret,
+                user=request.user if signed_in else None,
+                username=str(request.POST.get("username", "")),
+                password=str(request.POST.get("password", "")),
+                password2=str(request.POST.get("password2", "")),
+            )
+        except ValidationFailed as refused:
+            errors = {(e.field or "form"): e for e in refused.errors}
+        except PublicError as refused:
+            errors = {"form": FieldError(None, refused.code, refused.message)}
+        else:
+            if signed_in:
+                messages.success(request, _("You joined the organisation."))
+                return redirect("/")
+            messages.success(
+                request,
+                _("Your account is ready. Sign in, then set up your second factor."),
+            )
+            return redirect("account_login")
+    context = {
+        "invitation": invitation,
+        "signed_in": signed_in,
+        "errors": errors,
+        "posted": request.POST if request.method == "POST" else {},
+    }
+    return render(request, "accounts/invitation.html", context, status=422 if errors else 200)

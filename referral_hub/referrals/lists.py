@@ -8,6 +8,7 @@ from typing import Any
 from graph import referral_lists as lists_repo
 from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
@@ -139,6 +140,7 @@ def review_record(
                 )
             ]
         )
+    require_recent_second_factor(actor)  # a finding can block a statutory pathway
     row = lists_repo.review_record(
         referral_id=key,
         finding=finding.value,

@@ -14,6 +14,7 @@ from graph import outbox
 from graph import referrals as referral_repo
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.consent.legal_basis import (
     LegalBasis,
@@ -102,6 +103,8 @@ def referral_create(
         )
     if errors:
         raise ValidationFailed(errors)
+    if is_statutory(basis):
+        require_recent_second_factor(actor)  # shares without consent: the person confirms
     state = handoff.State.SENT if data.get("send", True) else handoff.State.DRAFT
     referral_id = str(uuid.uuid4())
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from graph import subjects as subject_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.consent.policy import Purpose, consent_errors
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
@@ -329,6 +330,7 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
 def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
     try:
         key = str(uuid.UUID(consent_id))
+        require_recent_second_factor(actor)  # ends sharing at once: the person confirms
         consent = subject_repo.consent_get(key)
         withdrawn = subject_repo.consent_withdraw(
             consent_id=key,

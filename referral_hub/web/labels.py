@@ -151,6 +151,15 @@ LEGAL_BASES = {
     "CONSENT": _("Consent"),
 }
 
+ROLES = {
+    "COUNSELLOR": _("Counsellor (refers)"),
+    "CASEWORKER": _("Caseworker (receives)"),
+    "COORDINATOR": _("Coordinator (the network, in aggregate)"),
+    "AUDITOR": _("Auditor"),
+    "ORG_ADMIN": _("Organisation admin"),
+    "SYSTEM_ADMIN": _("System administrator"),
+}
+
 ALL = {
     "state": STATES,
     "action": ACTIONS,
@@ -170,6 +179,7 @@ ALL = {
     "method": CONSENT_METHODS,
     "given_by": GIVEN_BY,
     "basis": LEGAL_BASES,
+    "role": ROLES,
 }
 
 

@@ -16,9 +16,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from referral_hub.accounts import second_factor
 from referral_hub.web import labels, operations, presenters
 from referral_hub.web.operations import Answer, FieldError
 
@@ -32,10 +34,20 @@ _REFUSAL_STATUS = {
 }
 
 
-def refused(request: HttpRequest, refusal: FieldError) -> HttpResponse:
-    """A whole request the API refused, said plainly; the code is shown for support."""
+def refused(request: HttpRequest, refusal: FieldError, *, back: str | None = None) -> HttpResponse:
+    """A whole request the API refused, said plainly; the code is shown for support.
+    `back` is the page to return to after re-authenticating (a POST's own address is
+    not one)."""
     if refusal.code == "UNAUTHENTICATED":
         return redirect_to_login(request.get_full_path())
+    if refusal.code == "REAUTHENTICATION_REQUIRED":
+        messages.info(request, _("Confirm it is you with your second factor, then do it again."))
+        target = second_factor.reauthentication_url(request.user, back or request.get_full_path())
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
     return render(
         request,
         "web/refused.html",
@@ -203,7 +215,8 @@ def consent_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
     consent_id = uuid_or_none(request.POST.get("consentId", ""))
     answer = operations.run(request, "WithdrawConsent", {"id": consent_id or ""})
     if answer.refused is not None:
-        return refused(request, answer.refused)
+        back = reverse("web:referral", kwargs={"referral_id": referral_id})
+        return refused(request, answer.refused, back=back)
     errors = answer.errors_of("withdrawConsent")
     if errors:
         messages.error(request, "; ".join(error.message for error in errors))

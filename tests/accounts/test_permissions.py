@@ -168,6 +168,24 @@ OPERATIONS = {
         'mutation { revokeApiToken(id: "999999") { errors { code } } }',
         {},
     ),
+    "Query.members": ("{ members { username } }", {}),
+    "Query.memberInvitations": ("{ memberInvitations { id } }", {}),
+    "Mutation.inviteMember": (
+        'mutation { inviteMember(email: "x", role: "COUNSELLOR") { errors { code } } }',
+        {},
+    ),
+    "Mutation.revokeMemberInvitation": (
+        'mutation { revokeMemberInvitation(id: "999999") { errors { code } } }',
+        {},
+    ),
+    "Mutation.resetMemberFactors": (
+        'mutation { resetMemberFactors(userId: "999999") { errors { code } } }',
+        {},
+    ),
+    "Mutation.removeMember": (
+        'mutation { removeMember(userId: "999999") { errors { code } } }',
+        {},
+    ),
 }
 
 

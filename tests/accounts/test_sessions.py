@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from graph import session
+from referral_hub.accounts import signin
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
 from referral_hub.accounts.sessions import SEEN_AT, SIGNED_IN_AT, expired
@@ -38,10 +39,7 @@ def audited(action: str) -> list[dict]:
 
 
 def signed_in_client(caseworker) -> Client:
-    client = Client()
-    response = client.post("/accounts/login/", {"username": "aoi", "password": PASSWORD})
-    assert response.status_code == 302
-    return client
+    return signin.sign_in(Client(), caseworker, PASSWORD)
 
 
 def age(client: Client, key: str, seconds: float) -> None:
@@ -53,7 +51,7 @@ def age(client: Client, key: str, seconds: float) -> None:
 
 def test_sign_in_failure_and_sign_out_are_audited(caseworker):
     client = Client()
-    client.post("/accounts/login/", {"username": "aoi", "password": "wrong"})
+    client.post("/accounts/login/", {"login": "aoi", "password": "wrong"})
     assert audited("SIGN_IN_FAILED") == [{"user": "aoi", "chain": "org:system", "target": None}]
     client = signed_in_client(caseworker)
     assert audited("SIGN_IN") == [

@@ -12,7 +12,7 @@ from referral_hub.accounts import tokens
 from referral_hub.accounts.models import ApiToken
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
-from tests.conftest import GraphQLClient, member
+from tests.conftest import GraphQLClient, member, signed_in_member
 
 ME = "{ me { username organisationId roles machine } }"
 ISSUE = """
@@ -67,7 +67,7 @@ def test_bad_credentials_are_unauthenticated(network, header):
 
 
 def test_org_admin_issues_a_machine_token_that_acts_for_the_organisation(network):
-    admin = member("npo-admin", network["npo"], Role.ORG_ADMIN, Role.CASEWORKER)
+    admin = signed_in_member("npo-admin", network["npo"], Role.ORG_ADMIN, Role.CASEWORKER)
     issued = admin(ISSUE, {"name": "case system", "kind": "ORGANISATION", "role": "CASEWORKER"})
     payload = issued["data"]["issueApiToken"]
     assert payload["errors"] == []
@@ -86,11 +86,22 @@ def test_org_admin_issues_a_machine_token_that_acts_for_the_organisation(network
 
 
 def test_only_org_admins_issue_organisation_tokens(network):
-    counsellor = member("c", network["npo"], Role.COUNSELLOR)
+    counsellor = signed_in_member("c", network["npo"], Role.COUNSELLOR)
     body = counsellor(ISSUE, {"name": "x", "kind": "ORGANISATION", "role": "CASEWORKER"})
     assert _code(body) == "FORBIDDEN"
     personal = counsellor(ISSUE, {"name": "mine", "kind": "PERSONAL", "days": 7})
     assert personal["data"]["issueApiToken"]["errors"] == []
+
+
+def test_a_token_cannot_mint_a_token(network):
+    """Only a session that proved a second factor issues tokens; a personal token would
+    otherwise renew itself past its expiry."""
+    bearer = member("renewer", network["npo"], Role.ORG_ADMIN, Role.CASEWORKER)
+    for kind, role in [("PERSONAL", None), ("ORGANISATION", "CASEWORKER")]:
+        body = bearer(ISSUE, {"name": "again", "kind": kind, "role": role})
+        assert _code(body) == "SECOND_FACTOR_REQUIRED"
+        assert body["data"]["issueApiToken"] is None
+    assert ApiToken.objects.filter(name="again").count() == 0
 
 
 def test_others_tokens_cannot_be_revoked_or_even_seen(network):
@@ -105,7 +116,7 @@ def test_others_tokens_cannot_be_revoked_or_even_seen(network):
 
 
 def test_issuing_is_rate_limited(network):
-    user = member("eager", network["npo"], Role.COUNSELLOR)
+    user = signed_in_member("eager", network["npo"], Role.COUNSELLOR)
     codes = []
     for i in range(11):
         body = user(ISSUE, {"name": f"t{i}", "kind": "PERSONAL"})

@@ -87,16 +87,23 @@ def assert_accessible(page) -> None:
 
 
 def sign_in(page, base_url: str, username: str) -> None:
-    """Through the sign-in form, as a person does (the password set here)."""
+    """Through the sign-in form, as a person does: the password set here, then the code
+    their authenticator app would show (a TOTP factor enrolled here)."""
     from django.contrib.auth import get_user_model
+
+    from referral_hub.accounts import signin
 
     user = get_user_model().objects.get(username=username)
     user.set_password(PASSWORD)
     user.save()
+    secret = signin.enrol_totp(user)
     page.goto(f"{base_url}/accounts/login/")
-    page.locator("#id_username").fill(username)
+    page.locator("#id_login").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/accounts/2fa/authenticate/")
+    page.locator("#id_code").fill(signin.totp_code(secret))
+    page.locator("#id_code").press("Enter")
     page.wait_for_load_state("networkidle")
 
 

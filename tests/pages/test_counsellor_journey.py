@@ -12,8 +12,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from tests.pages.conftest import PASSWORD, assert_accessible, closed_network
+from referral_hub.accounts import signin
+from tests.pages.conftest import PASSWORD, assert_accessible, closed_network, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -50,8 +52,6 @@ def press_and_wait(page, selector: str, url) -> None:
 
 @pytest.fixture
 def users(case):
-    from django.contrib.auth import get_user_model
-
     for username in ("counsellor", "npo-worker"):
         user = get_user_model().objects.get(username=username)
         user.set_password(PASSWORD)
@@ -69,10 +69,17 @@ def test_school_absence_to_support_with_the_keyboard_only(
     outside: list[str] = []
     closed_network(context, outside)
     page = context.new_page()
+    secret = signin.enrol_totp(get_user_model().objects.get(username="counsellor"))
     page.goto(f"{live_server.url}/accounts/login/")
     page.wait_for_load_state("networkidle")
-    type_into(page, "#id_username", "counsellor")
+    type_into(page, "#id_login", "counsellor")
     type_into(page, "#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The second factor: the code the counsellor's authenticator app shows.
+    assert urlparse(page.url).path == "/accounts/2fa/authenticate/"
+    assert_accessible(page)
+    type_into(page, "#id_code", signin.totp_code(secret))
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert urlparse(page.url).path == "/"
@@ -134,10 +141,7 @@ def test_school_absence_to_support_with_the_keyboard_only(
     worker_context = browser.new_context(locale=context_locale(language))
     closed_network(worker_context, outside)
     worker = worker_context.new_page()
-    worker.goto(f"{live_server.url}/accounts/login/")
-    worker.locator("#id_username").fill("npo-worker")
-    worker.locator("#id_password").fill(PASSWORD)
-    worker.locator("form button[type=submit]").click()
+    sign_in(worker, live_server.url, "npo-worker")
     worker.wait_for_url("**/inbox/")
     worker.locator("#inbox-rows a").first.click()
     worker.wait_for_url(referral_url)

@@ -145,3 +145,31 @@ def test_capacity_is_set_with_one_control(sent, person):
     caseworker.get_by_role("button", name="保存").first.click()
     caseworker.get_by_role("status").filter(has_text="保存しました").wait_for()
     assert caseworker.locator("select[name=status]").first.input_value() == "FULL"
+
+
+def test_withdrawing_consent_asks_for_the_second_factor_again(sent, person):
+    """Five minutes after signing in, withdrawing consent first asks for a code; then the
+    counsellor is back on the referral and withdraws it (issue 23)."""
+    from django.contrib.auth import get_user_model
+
+    from referral_hub.accounts import signin
+    from tests.conftest import age_second_factor
+
+    _network, _people, _, referral_id = sent
+    counsellor = person("counsellor", locale="en-US")
+    referral_url = f"{urlparse(counsellor.url)._replace(path='').geturl()}/referrals/{referral_id}/"
+    counsellor.goto(referral_url)
+    session_key = next(c["value"] for c in counsellor.context.cookies() if c["name"] == "sessionid")
+    age_second_factor(session_key, 301)
+
+    counsellor.get_by_role("button", name="Withdraw consent").click()
+    counsellor.wait_for_url("**/accounts/2fa/reauthenticate/?next=*")
+    assert "Confirm it is you" in counsellor.locator(".notices").inner_text()
+    assert_accessible(counsellor)
+    secret = signin.enrol_totp(get_user_model().objects.get(username="counsellor"))
+    counsellor.get_by_label("Code").fill(signin.totp_code(secret))
+    counsellor.get_by_role("button", name="Confirm").click()
+    counsellor.wait_for_url(referral_url)
+    counsellor.get_by_role("button", name="Withdraw consent").click()
+    counsellor.wait_for_url(referral_url)
+    assert "The consent is withdrawn" in counsellor.locator(".notices").inner_text()

@@ -5,8 +5,10 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
+from referral_hub.accounts import signin
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
+from tests.pages.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +37,10 @@ def test_the_login_page_speaks_japanese_and_english(live_server, page, redis_db)
     assert page.get_by_label("ユーザー名").is_visible()
 
 
-def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, counsellor):
+def test_a_wrong_password_or_code_is_told_and_the_right_pair_signs_in(
+    live_server, page, counsellor
+):
+    secret = signin.enrol_totp(counsellor)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("ユーザー名").fill("kana")
     page.get_by_label("パスワード").fill("wrong")
@@ -44,6 +49,13 @@ def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, co
 
     page.get_by_label("ユーザー名").fill("kana")
     page.get_by_label("パスワード").fill("correct-horse-1")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
+    assert_accessible(page)
+    page.get_by_label("コード").fill("000000")
+    page.get_by_role("button", name="ログイン").click()
+    page.locator(".field-error").wait_for()  # the code is refused beside its field
+    page.get_by_label("コード").fill(signin.totp_code(secret))
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"{live_server.url}/")  # the counsellor's home
 
@@ -63,10 +75,7 @@ def test_a_wrong_password_is_told_and_a_right_one_signs_in(live_server, page, co
 
 
 def test_without_the_csrf_token_the_session_cannot_call_the_api(live_server, page, counsellor):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ユーザー名").fill("kana")
-    page.get_by_label("パスワード").fill("correct-horse-1")
-    page.get_by_role("button", name="ログイン").click()
+    sign_in(page, live_server.url, "kana")
     page.wait_for_url(f"{live_server.url}/")
     status = page.evaluate("""async () => (await fetch('/graphql', {
         method: 'POST', headers: {'Content-Type': 'application/json'},

@@ -6,6 +6,7 @@ from django.test import Client
 from graphql import get_introspection_query
 
 from graph.session import count_round_trips
+from referral_hub.accounts import signin
 
 DEEP = "{ services { edges { node { locations { area { code } } } } } }"  # depth 6
 
@@ -100,11 +101,9 @@ def test_request_size_limit(gql, settings):
 
 
 @pytest.fixture
-def session_client(graph_db, db):
+def session_client(graph_db, db, redis_db):
     user = get_user_model().objects.create_superuser(username="web", password="pw-1234567")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    return client
+    return signin.sign_in(Client(enforce_csrf_checks=True), user)
 
 
 def test_cookie_authenticated_posts_need_the_csrf_token(session_client):
@@ -113,7 +112,7 @@ def test_cookie_authenticated_posts_need_the_csrf_token(session_client):
     assert refused.status_code == 403
     assert refused.json()["errors"][0]["extensions"]["code"] == "CSRF_FAILED"
 
-    session_client.get("/accounts/login/")  # sets the csrftoken cookie
+    # The cookie alone is what another site's page would send; the header is the proof.
     token = session_client.cookies["csrftoken"].value
     allowed = session_client.post(
         "/graphql", query, content_type="application/json", HTTP_X_CSRFTOKEN=token
@@ -130,19 +129,17 @@ def test_login_is_rate_limited(graph_db, db, redis_db):  # graph: sign-ins are a
     get_user_model().objects.create_user(username="kana", password="correct-horse-1")
     client = Client()
     statuses = [
-        client.post("/accounts/login/", {"username": "kana", "password": "wrong"}).status_code
+        client.post("/accounts/login/", {"login": "kana", "password": "wrong"}).status_code
         for _ in range(6)
     ]
     assert statuses[:5] == [200] * 5  # the form again, with an error
     assert statuses[5] == 429
     # Even the right password waits out the window: a guesser learns nothing.
-    right = client.post("/accounts/login/", {"username": "kana", "password": "correct-horse-1"})
+    right = client.post("/accounts/login/", {"login": "kana", "password": "correct-horse-1"})
     assert right.status_code == 429
 
 
 def test_login_works(graph_db, db, redis_db):
     get_user_model().objects.create_user(username="kana", password="correct-horse-1")
-    response = Client().post(
-        "/accounts/login/", {"username": "kana", "password": "correct-horse-1"}
-    )
+    response = Client().post("/accounts/login/", {"login": "kana", "password": "correct-horse-1"})
     assert response.status_code == 302

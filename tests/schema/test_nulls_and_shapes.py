@@ -5,7 +5,7 @@ import pytest
 
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
-from tests.conftest import member
+from tests.conftest import member, signed_in_member
 from tests.referrals.flows import build_case
 
 
@@ -48,7 +48,7 @@ def test_a_skipped_field_is_not_asked_for(case):
 
 
 def test_explicit_null_arguments_mean_their_default(case):
-    _, people, subject = case
+    network, people, subject = case
     body = people["counsellor"](
         "query($id: ID!) { subject(id: $id, purpose: null) { name } }", {"id": subject}
     )
@@ -60,7 +60,9 @@ def test_explicit_null_arguments_mean_their_default(case):
     )
     coverage = coordinator('{ coverage(area: "141305", months: null) { area } }')
     assert coverage == {"data": {"coverage": {"area": "141305"}}}
-    issued = people["counsellor"](
+    # Tokens are issued from a session that proved a second factor (issue 23).
+    issuer = signed_in_member("issuer", network["school"], Role.COUNSELLOR)
+    issued = issuer(
         'mutation { issueApiToken(name: "n", kind: PERSONAL, days: null) '
         "{ apiToken { expiresAt } errors { code } } }"
     )["data"]["issueApiToken"]
