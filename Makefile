@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
-        run test test-faults assets messages screenshots bench lint format schema lock clean
+        run demo-code test test-faults assets messages screenshots bench lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -111,11 +111,15 @@ run: demo worker
 	@echo "    pages      http://$(HOST):$(PORT)/  (sign in as counsellor or caseworker)"
 	@echo "    GraphiQL   http://$(HOST):$(PORT)/graphql"
 	@echo "    health     http://$(HOST):$(PORT)/healthz"
-	@echo "    sign in    http://$(HOST):$(PORT)/accounts/login/  (demo users above, password tsunagari-demo)"
+	@echo "    sign in    http://$(HOST):$(PORT)/accounts/login/  (demo users above, password tsunagari-demo,"
+	@echo "               then the code from 'make demo-code WHO=counsellor'; security keys need http://localhost:$(PORT))"
 	@echo "    try        { health { neo4j { version edition } redis celery } }"
 	@echo "  Ctrl-C stops the web server; 'make stop' stops Neo4j, Redis and the worker."
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo-code: venv
+	@DJANGO_DEBUG=1 $(PY) manage.py demo_code $(WHO)
 
 test: deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ once, every factor event audited, and the command-line reset."""
 from __future__ import annotations
 
 import re
+import time
 from io import StringIO
 
 import pytest
@@ -220,3 +221,21 @@ def test_the_admin_sign_in_form_is_not_a_way_around_the_second_factor(services):
     client.force_login(root)
     assert client.get("/admin/")["Location"].startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
+
+
+def test_the_demo_code_is_printed_only_in_development(services, settings):
+    from django.core.management.base import CommandError
+
+    user = person("counsellor", Role.COUNSELLOR)
+    secret = signin.enrol_totp(user)
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="development"):
+        call_command("demo_code", "counsellor", stdout=StringIO())
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_code", "counsellor", stdout=out)
+    assert out.getvalue().strip() in {
+        signin.totp_code(secret, at) for at in (time.time() - 1, time.time())
+    }
+    with pytest.raises(CommandError, match="no authenticator app"):
+        call_command("demo_code", "nobody", stdout=StringIO())

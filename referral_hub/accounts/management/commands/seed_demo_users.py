@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +25,13 @@ _CAST = [
     ("coordinator", "MUNICIPALITY", Role.COORDINATOR),
     ("auditor", "MUNICIPALITY", Role.AUDITOR),
 ]
+
+
+def _demo_factor(user: Any) -> None:
+    """A TOTP factor for a demo user, so the demo runs without a phone: its current code is
+    printed by `manage.py demo_code` (development only)."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
 
 
 class Command(BaseCommand):
@@ -48,7 +57,7 @@ class Command(BaseCommand):
             username="admin", password=DEMO_PASSWORD
         )
         self.stdout.write(f"  admin        SYSTEM_ADMIN  (password {DEMO_PASSWORD})")
-        del admin
+        _demo_factor(admin)
         for username, kind, role in _CAST:
             user = users.filter(username=username).first() or users.create_user(
                 username=username, password=DEMO_PASSWORD
@@ -61,4 +70,10 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 user=user, organisation_id=organisation["id"], role=role.value
             )
+            _demo_factor(user)
             self.stdout.write(f"  {username:<12} {role.value:<13} {organisation['name']}")
+        self.stdout.write(
+            "  Each signs in with the password, then a code: `make demo-code WHO=counsellor`"
+            " prints the current one (or enrol your own app after `manage.py"
+            " reset_second_factor counsellor`)."
+        )
