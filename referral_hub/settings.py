@@ -148,15 +148,18 @@ ACCOUNT_FORMS = {"login": "referral_hub.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Password reset mails only addresses the hub knows (the page answers alike either way).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_SESSION_REMEMBER = False  # a session ends with the browser, or by the limits above
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # Password attempts are counted per address and account by the hub's limiter
 # (accounts/views.py); allauth's own limits stay for the rest (failed codes: 5 per person
 # per 5 minutes, 10 a minute per address; password reset; re-authentication).
 ACCOUNT_RATE_LIMITS = {"login": False}
-# Changing one's own factors asks for the password or a factor again after this long; the
-# hub's most sensitive actions ask for the second factor itself (second_factor.py).
-ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# Changing one's own factors asks for a factor again after this long (never the password
+# alone: with it, a borrowed session could add a key of its own); the hub's most sensitive
+# actions ask for the second factor too (reauthentication.py).
+ACCOUNT_REAUTHENTICATION_METHODS = ("mfa",)
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tsunagari"

@@ -1,19 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from referral_hub.accounts.views import (
     LoginView,
     accept_invitation,
+    admin_login,
     choose_language,
     choose_organisation,
+    not_offered,
 )
 from referral_hub.core.views import HubGraphQLView, healthz, livez
 
-# The admin's own sign-in form takes a password alone: it sends people to the hub's
-# sign-in (password, then the second factor) instead.
-admin.site.login = login_required(admin.site.login)
+# The admin's own sign-in form takes a password alone: it is never shown, and never
+# handles one (referral_hub/accounts/views.py).
+admin.site.login = admin_login
 
 urlpatterns = [
     # The view checks CSRF itself, only for cookie-authenticated requests (bearer tokens
@@ -23,6 +24,9 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="account_login"),
     path("accounts/organisation/", choose_organisation, name="choose-organisation"),
     path("accounts/invitation/<str:secret>/", accept_invitation, name="accept-invitation"),
+    # Not offered: e-mail addresses are set by the invitation (or an administrator), so a
+    # hijacked session cannot point password reset at another mailbox.
+    re_path(r"^accounts/email/", not_offered),
     # Sign-out, second factors, re-authentication, password reset, sessions (allauth).
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

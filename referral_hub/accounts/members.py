@@ -209,7 +209,7 @@ def accept(
         invitation = invitation_for(secret)
         if invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation is None or invitation.accepted_at is not None:
+        if invitation is None or not _open(invitation):
             raise ValidationFailed(
                 [
                     FieldError(
@@ -219,7 +219,7 @@ def accept(
             )
         if user is None:
             user = _new_account(invitation, username, password, password2)
-        Membership.objects.get_or_create(
+        _, joined_now = Membership.objects.get_or_create(
             user=user, organisation_id=invitation.organisation_id, role=invitation.role
         )
         invitation.accepted_at = timezone.now()
@@ -231,10 +231,19 @@ def accept(
             organisation_id=str(invitation.organisation_id),
             roles=frozenset({Role(invitation.role)}),
         )
-        audit_log.record_and_return(
-            audit_record(joined, "MEMBER_JOIN", "Invitation", str(invitation.pk))
-        )
+        if joined_now:  # someone who already held the role joined nothing
+            audit_log.record_and_return(
+                audit_record(joined, "MEMBER_JOIN", "Invitation", str(invitation.pk))
+            )
     return user
+
+
+def _open(invitation: Invitation) -> bool:
+    return (
+        invitation.accepted_at is None
+        and invitation.revoked_at is None
+        and invitation.expires_at > timezone.now()
+    )
 
 
 def _new_account(
@@ -289,6 +298,18 @@ def reset_factors(*, actor: Actor, user_id: Any) -> int:
     _not_a_system_administrator(
         member, "A system administrator's factors are reset from the command line."
     )
+    if member.memberships.exclude(organisation_id=actor.organisation_id).exists():
+        # Their factors guard their work elsewhere too: not one organisation's to reset.
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "userId",
+                    ErrorCode.FORBIDDEN,
+                    "They are a member of other organisations too; the operator resets "
+                    "their factors.",
+                )
+            ]
+        )
     require_recent_second_factor(actor)
     return services.second_factors_reset(actor=actor, user=member)
 
@@ -334,12 +355,14 @@ def revoke_invitation(*, actor: Actor, invitation_id: Any) -> Invitation:
         pk=_row_id(invitation_id),
         organisation_id=organisation,
     ).first()
-    if invitation is None:
-        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such invitation.")])
+    if invitation is None or not _open(invitation):
+        # Accepted, withdrawn or expired already: nothing to withdraw.
+        raise ValidationFailed(
+            [FieldError("id", ErrorCode.NOT_FOUND, "No open invitation with that id.")]
+        )
     with transaction.atomic():
-        if invitation.revoked_at is None and invitation.accepted_at is None:
-            invitation.revoked_at = timezone.now()
-            invitation.save(update_fields=["revoked_at"])
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
         audit_log.record_and_return(
             audit_record(actor, "MEMBER_INVITE_REVOKE", "Invitation", str(invitation.pk))
         )

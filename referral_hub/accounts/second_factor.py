@@ -38,7 +38,15 @@ ENROLLED_AT = "hub:second_factor_enrolled_at"
 REQUIRED_ROLES = frozenset(Role) - {Role.COORDINATOR}
 # Pages a person without a factor may still open: enrolment itself, signing out,
 # the language, health checks and the files those pages load.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/readyz", "/livez")
+OPEN_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/readyz",
+    "/livez",
+)
 
 
 def required(roles: Iterable[str], *, superuser: bool) -> bool:
@@ -101,19 +109,21 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
+        if not (
             user.is_authenticated
-            and "Authorization" not in request.headers
-            and request.path != "/graphql"
-            and not request.path.startswith(OPEN_PREFIXES)
-            and required(user_roles(user), superuser=user.is_superuser)
             and session_proved_at(request, user) is None
+            and required(user_roles(user), superuser=user.is_superuser)
         ):
-            if has_factor(user):
-                # Signed in without the factor they have (there is no such way through
-                # the hub's sign-in): never sent to enrol another, signed out.
-                logout(request)
-                return redirect_to_login(request.get_full_path())
+            return self.get_response(request)
+        if has_factor(user):
+            # Signed in without the factor they have (the hub's sign-in has no such way):
+            # never let near enrolment or anything else; signed out, on every path.
+            logout(request)
+            if request.path == "/graphql":
+                return self.get_response(request)  # now anonymous: UNAUTHENTICATED
+            return redirect_to_login(request.get_full_path())
+        # The API answers such a session itself (SECOND_FACTOR_REQUIRED, actor_for).
+        if request.path != "/graphql" and not request.path.startswith(OPEN_PREFIXES):
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = "/accounts/2fa/"

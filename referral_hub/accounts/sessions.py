@@ -2,7 +2,8 @@
 request, and HUB_SESSION_MAX_SECONDS after sign-in whatever happens. Each end is audited
 (referral_hub/accounts/signals.py), and the person is told why on the sign-in page.
 
-Bearer-token requests carry no session and are not affected: a token has its own expiry.
+Bearer-token requests carry no session cookie and are not affected: a token has its own
+expiry.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and not request.headers.get("Authorization"):
+        # Every signed-in session, whatever headers come with it (a bearer request carries
+        # no session cookie, so it never gets here).
+        if request.user.is_authenticated:
             now = time.time()
             session = request.session
             reason = expired(session.get(SIGNED_IN_AT), session.get(SEEN_AT), now)

@@ -89,8 +89,17 @@ def factor_added(sender: Any, instance: Any, created: bool, **kw: Any) -> None:
     if not created:
         return  # a use (last_used_at) or a spent recovery code
     request = allauth_context.request
-    if request is not None and getattr(request.user, "pk", None) == instance.user_id:
-        # Enrolling proved possession of the new factor: this session counts as verified.
+    if (
+        request is not None
+        and getattr(request.user, "pk", None) == instance.user_id
+        and instance.type != Authenticator.Type.RECOVERY_CODES
+        and not Authenticator.objects.filter(user_id=instance.user_id)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exclude(pk=instance.pk)
+        .exists()
+    ):
+        # Enrolling one's first factor proved possession of it: this session counts as
+        # verified. A further key or new recovery codes prove nothing of the kind.
         request.session[ENROLLED_AT] = time.time()
     _factor_event(request, instance.user, "SECOND_FACTOR_ADD", instance)
 

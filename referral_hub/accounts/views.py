@@ -8,8 +8,16 @@ from typing import Any
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.contrib.auth.views import redirect_to_login
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -134,3 +142,23 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
         "posted": request.POST if request.method == "POST" else {},
     }
     return render(request, "accounts/invitation.html", context, status=422 if errors else 200)
+
+
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """Replaces the Django admin's sign-in form, which would take a password alone: people
+    sign in at /accounts/login/ (password, then the second factor), and a POST here signs
+    nobody in, whoever is signed in already."""
+    if request.user.is_authenticated:
+        if request.user.is_active and request.user.is_staff:
+            return redirect("admin:index")
+        return HttpResponseForbidden("The admin is for the service's administrators.")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("admin:index")
+    return redirect_to_login(target)
+
+
+def not_offered(request: HttpRequest) -> HttpResponse:
+    raise Http404("not offered")

@@ -35,3 +35,16 @@ def personal_data_keys_are_not_the_dev_keys(app_configs: Any, **kwargs: Any) -> 
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def webauthn_origin_is_secure(app_configs: Any, **kwargs: Any) -> list[Error]:
+    if settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN and not settings.DEBUG:
+        return [
+            Error(
+                "HUB_WEBAUTHN_INSECURE_ORIGIN is on outside development.",
+                hint="Serve the hub over HTTPS and leave HUB_WEBAUTHN_INSECURE_ORIGIN unset.",
+                id="hub.E003",
+            )
+        ]
+    return []

@@ -242,6 +242,8 @@ def referral_transition(
             outcome=outcome,
             note=note,
         )
+        if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
+            require_recent_second_factor(actor)  # it shares without consent from now
         if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
             raise PublicError(
                 ErrorCode.CONSENT_REQUIRED,

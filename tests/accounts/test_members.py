@@ -269,3 +269,26 @@ def test_a_system_administrator_is_not_removed_by_an_organisation_admin(admin):
     refused = admin(REMOVE, {"u": str(root.pk)})["data"]["removeMember"]
     assert refused == {"deactivated": None, "errors": [{"field": "userId", "code": "FORBIDDEN"}]}
     assert Membership.objects.filter(user=root).count() == 1
+
+
+def test_a_member_of_other_organisations_too_is_reset_by_the_operator_only(admin):
+    both = get_user_model().objects.create_user(username="both")
+    Membership.objects.create(user=both, organisation_id=NPO, role=Role.CASEWORKER.value)
+    Membership.objects.create(user=both, organisation_id=OTHER, role=Role.ORG_ADMIN.value)
+    signin.enrol_totp(both)
+    refused = admin(RESET, {"u": str(both.pk)})["data"]["resetMemberFactors"]
+    assert refused["errors"] == [{"field": "userId", "code": "FORBIDDEN"}]
+    assert Authenticator.objects.filter(user=both).count() == 1
+
+
+def test_an_invitation_is_withdrawn_once_and_then_cannot_be_used(admin):
+    admin(INVITE, {"email": "new@example.jp", "role": "CASEWORKER"})
+    invitation = Invitation.objects.get()
+    revoke = "mutation($id: ID!) { revokeMemberInvitation(id: $id) { errors { field code } } }"
+    first = admin(revoke, {"id": str(invitation.pk)})["data"]["revokeMemberInvitation"]
+    assert first["errors"] == []
+    second = admin(revoke, {"id": str(invitation.pk)})["data"]["revokeMemberInvitation"]
+    assert second["errors"] == [{"field": "id", "code": "NOT_FOUND"}]
+    assert audited("MEMBER_INVITE_REVOKE") == ["npo-admin"]
+    path = invitation_link().removeprefix("http://127.0.0.1:8000")
+    assert Client().get(path).status_code == 404

@@ -14,7 +14,7 @@ from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.errors import PublicError
 from tests.conftest import age_second_factor, graph_counts, signed_in_member
-from tests.referrals.flows import build_case, create, give_consent
+from tests.referrals.flows import MOVE, build_case, create, give_consent
 from tests.referrals.test_statutory import WHY
 
 WITHDRAW = "mutation($id: ID!) { withdrawConsent(id: $id) { consent { state } errors { code } } }"
@@ -113,3 +113,19 @@ def test_issuing_a_token_needs_one(case):
     assert code(caller(ISSUE)) == "REAUTHENTICATION_REQUIRED"
     reauthenticate(caller)
     assert caller(ISSUE)["data"]["issueApiToken"]["errors"] == []
+
+
+def test_sending_a_statutory_draft_needs_one(case):
+    network, people, subject = case
+    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY, "send": False}
+    draft = create(people, subject, network["consult"], **statutory)["data"]["createReferral"]
+    assert draft["errors"] == []
+    referral = draft["referral"]
+    caller = signed_in_member("kana", network["school"], Role.COUNSELLOR)
+    age_second_factor(caller.client.session.session_key, 301)
+    send = {"id": referral["id"], "action": "SEND", "version": referral["version"]}
+    before = graph_counts(audit=False)
+    assert code(caller(MOVE, send)) == "REAUTHENTICATION_REQUIRED"
+    assert graph_counts(audit=False) == before
+    reauthenticate(caller)
+    assert caller(MOVE, send)["data"]["transitionReferral"]["errors"] == []

@@ -20,6 +20,7 @@ from graph import session
 from referral_hub.accounts import second_factor, signin
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
+from tests.conftest import age_second_factor
 
 PASSWORD = "a-long-enough-passphrase-1"
 ORGANISATION = "6f1c0d0e-5a8e-4c52-9d1e-0c6d3f4b2a10"
@@ -239,3 +240,49 @@ def test_the_demo_code_is_printed_only_in_development(services, settings):
     }
     with pytest.raises(CommandError, match="no authenticator app"):
         call_command("demo_code", "nobody", stdout=StringIO())
+
+
+def test_a_signed_in_person_cannot_use_the_admin_form_to_become_someone_else(services):
+    person("root", superuser=True)
+    mio = person("mio", Role.COORDINATOR)  # needs no factor: signed in with a password
+    client = password_only("mio")
+    answer = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
+    assert answer.status_code == 403
+    assert client.session["_auth_user_id"] == str(mio.pk)
+
+
+def test_without_a_factor_only_enrolment_opens_whatever_the_headers(services):
+    person("aoi", Role.CASEWORKER)
+    client = password_only("aoi")
+    for path in ("/accounts/organisation/", "/accounts/password/change/", "/accounts/sessions/"):
+        assert client.get(path)["Location"] == "/accounts/2fa/", path
+    bearer = client.get("/inbox/", HTTP_AUTHORIZATION="Bearer tsu_x_y")
+    assert bearer["Location"] == "/accounts/2fa/"
+    assert Client().get("/accounts/email/").status_code == 404  # not offered at all
+
+
+def test_new_recovery_codes_or_a_second_key_do_not_count_as_a_fresh_factor(services):
+    user = person("aoi", Role.CASEWORKER)
+    client = signin.sign_in(Client(), user, PASSWORD)
+    csrf = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    assert client.post("/accounts/2fa/recovery-codes/generate/", csrf).status_code == 302
+    assert second_factor.ENROLLED_AT not in client.session
+    # Once the sign-in's proof is old, re-authenticating takes a factor: never the password.
+    age_second_factor(client.session.session_key, 301)
+    again = client.post("/accounts/2fa/recovery-codes/generate/", csrf)
+    assert again["Location"].startswith("/accounts/2fa/reauthenticate/")
+    assert (
+        client.post("/accounts/reauthenticate/", {"password": PASSWORD, **csrf}).status_code == 403
+    )
+
+
+def test_production_refuses_webauthn_from_an_insecure_origin(settings):
+    from referral_hub.core.checks import webauthn_origin_is_secure
+
+    for debug, insecure, refused in [
+        (False, True, True),
+        (False, False, False),
+        (True, True, False),
+    ]:
+        settings.DEBUG, settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = debug, insecure
+        assert [e.id for e in webauthn_origin_is_secure(None)] == (["hub.E003"] if refused else [])
