@@ -218,8 +218,8 @@ def test_removing_a_member_ends_their_sessions_and_tokens(admin):
     ]
 
 
-def test_a_password_reset_link_works_once_and_still_asks_for_the_second_factor(
-    graph_db, db, redis_db
+def test_a_password_reset_link_expires_works_once_and_still_asks_for_the_second_factor(
+    graph_db, db, redis_db, settings
 ):
     user = get_user_model().objects.create_user(
         username="aoi", email="aoi@example.jp", password="old-password-123"
@@ -231,6 +231,9 @@ def test_a_password_reset_link_works_once_and_still_asks_for_the_second_factor(
         r"http://[^\s]+/accounts/password/reset/key/[^\s]+/", mail.outbox[0].body
     ).group(0)
     path = link.split("testserver", 1)[-1]
+    settings.PASSWORD_RESET_TIMEOUT = -1  # the link's hour is over
+    assert "password1" not in Client().get(path, follow=True).content.decode()
+    settings.PASSWORD_RESET_TIMEOUT = 3600
     browser = Client()
     form_page = browser.get(path, follow=True)
     assert form_page.status_code == 200

@@ -115,3 +115,22 @@ def test_a_security_key_enrols_and_then_signs_in(live_server, english, caseworke
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(f"{live_server.url}/inbox/")
     assert page.locator(".who").inner_text() == "aoi"
+
+
+def test_an_unattended_session_ends_after_30_idle_minutes(live_server, english, caseworker):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from referral_hub.accounts.sessions import SEEN_AT
+    from tests.pages.conftest import sign_in
+
+    context, _ = english
+    page = context.new_page()
+    sign_in(page, live_server.url, "aoi")
+    page.wait_for_url(f"{live_server.url}/inbox/")
+    key = next(c["value"] for c in context.cookies() if c["name"] == "sessionid")
+    stored = SessionStore(session_key=key)
+    stored[SEEN_AT] -= 1801  # the desk was left half an hour and a second ago
+    stored.save()
+    page.goto(f"{live_server.url}/inbox/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    assert "signed out after a time without activity" in page.locator(".notices").inner_text()
