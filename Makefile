@@ -108,7 +108,7 @@ worker: services
 run: demo worker
 	@echo ""
 	@echo "  Tsunagari Referral Hub is up:"
-	@echo "    pages      http://$(HOST):$(PORT)/  (sign in as counsellor or caseworker)"
+	@echo "    pages      http://$(HOST):$(PORT)/  (sign in as counsellor, caseworker, auditor or npo-admin)"
 	@echo "    GraphiQL   http://$(HOST):$(PORT)/graphql"
 	@echo "    health     http://$(HOST):$(PORT)/healthz"
 	@echo "    sign in    http://$(HOST):$(PORT)/accounts/login/  (demo users above, password tsunagari-demo,"
@@ -132,7 +132,8 @@ test-faults: deps
 screenshots: deps
 	HUB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -p no:randomly \
 	  "tests/pages/test_journeys.py::test_caseworker_takes_a_referral_to_connected_in_japanese" \
-	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]"
+	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]" \
+	  "tests/pages/test_auditor_pages.py::test_the_auditors_pages_in_the_browser[ja]"
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps

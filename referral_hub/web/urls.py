@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referral_hub.web import members, new_referral, views
+from referral_hub.web import audit, members, new_referral, views
 
 app_name = "web"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),
     path("members/", members.members_page, name="members"),
+    path("audit/", audit.audit_log, name="audit"),
+    path("reviews/", audit.reviews, name="reviews"),
     path("services/search/", views.service_search, name="service-search"),
     path("referrals/new/", new_referral.pupil, name="new-pupil"),
     path("referrals/new/consent/", new_referral.consent, name="new-consent"),

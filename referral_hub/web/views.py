@@ -63,13 +63,18 @@ def _roles(answer: Answer) -> set[str]:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role's own start: a counsellor's referrals, a caseworker's inbox."""
+    """Each role's own start: a counsellor's referrals, a caseworker's inbox, an auditor's
+    access log, an organisation admin's members."""
     me = operations.run(request, "Me")  # answered from the session: no database work
     if me.refused is not None:
         return refused(request, me.refused)
     roles = _roles(me)
     if "COUNSELLOR" not in roles and "CASEWORKER" in roles:
         return redirect("web:inbox")
+    if "COUNSELLOR" not in roles and "AUDITOR" in roles:
+        return redirect("web:audit")
+    if "COUNSELLOR" not in roles and "ORG_ADMIN" in roles:
+        return redirect("web:members")
     if "COUNSELLOR" not in roles:
         return render(request, "web/other_roles.html", {"me": me.data["me"]})
     after = request.GET.get("after")

@@ -1,0 +1,145 @@
+"""The auditor's pages (issue 15, first slice): the access log of the area with filters,
+and the statutory review queue with findings; other roles get 403. Page views go through
+the API, which audits them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from graph import session
+from referral_hub.accounts.models import Membership
+from referral_hub.accounts.roles import Role
+from referral_hub.web import audit_filter
+from tests import directory_fixtures
+from tests.conftest import age_second_factor, signed_in_member
+from tests.pages.conftest import assert_accessible, closed_network, sign_in
+from tests.referrals.flows import create
+from tests.referrals.test_statutory import WHY
+
+
+def events() -> int:
+    return session.read(lambda tx: tx.single("MATCH (e:AuditEvent) RETURN count(e) AS n"))["n"]
+
+
+@pytest.fixture
+def auditor(case):
+    network, people, subject = case
+    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+    sent = create(people, subject, network["consult"], **statutory)["data"]["createReferral"]
+    assert sent["errors"] == []
+    area = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
+    person = signed_in_member("k-auditor", area, Role.AUDITOR)
+    person.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return person.client, sent["referral"]["id"], subject
+
+
+def test_the_filter_form_reads_whole_days_in_tokyo():
+    form = audit_filter.read(
+        {"action": "subject_read", "since": "2026-11-01", "until": "2026-11-30"}
+    )
+    assert form.errors == {}
+    assert form.filter == {
+        "action": "SUBJECT_READ",
+        "since": "2026-11-01T00:00:00+09:00",
+        "until": "2026-12-01T00:00:00+09:00",  # the end of the 30th: exclusive
+    }
+    assert audit_filter.read({"since": "2026-11-02", "until": "2026-11-01"}).errors == {
+        "until": "order"
+    }
+    assert audit_filter.read({"since": "2026-11-01", "until": "2026-11-01"}).errors == {}
+    bad = audit_filter.read({"action": "x y", "organisation": "nope", "since": "11/01"})
+    assert (bad.errors, bad.filter) == (
+        {"action": "action", "organisation": "organisation", "since": "date"},
+        {},
+    )
+    assert audit_filter.read({"target": "x" * 101}).errors == {"target": "target"}
+    assert audit_filter.read({"target": "x" * 100}).errors == {}
+
+
+def test_an_auditor_lands_on_the_access_log_and_filters_it(auditor):
+    client, *_ = auditor
+    home = client.get("/")
+    assert home["Location"] == "/audit/"
+    page = client.get("/audit/").content.decode()
+    assert "<td>REFERRAL_CREATE" in page
+    assert "<td>SIGN_IN" in page
+    only = client.get("/audit/", {"action": "referral_create"}).content.decode()
+    assert "<td>REFERRAL_CREATE" in only
+    assert "<td>SIGN_IN" not in only
+    # Each view of the log is itself in the log.
+    reads = session.read(
+        lambda tx: tx.single(
+            "MATCH (e:AuditEvent {action: 'AUDIT_LOG_READ', actorUser: 'k-auditor'})"
+            " RETURN count(e) AS n"
+        )
+    )["n"]
+    assert reads == 2
+    # An unreadable form asks nothing of the log and says what to mend.
+    before = events()
+    refused = client.get("/audit/", {"since": "yesterday"})
+    assert refused.status_code == 422
+    assert "Give a date as YYYY-MM-DD." in refused.content.decode()
+    assert events() == before
+
+
+def test_an_auditor_records_a_finding_after_confirming_their_factor(auditor):
+    client, referral_id, _ = auditor
+    page = client.get("/reviews/").content.decode()
+    assert WHY in page
+    csrf = client.cookies["csrftoken"].value
+    post = {"csrfmiddlewaretoken": csrf, "id": referral_id}
+    missing = client.post("/reviews/", {**post, "finding": "INAPPROPRIATE"})
+    assert missing.status_code == 422  # why it was not appropriate is required
+    assert 'id="note-' + referral_id + '-error"' in missing.content.decode()
+    foreign = client.post("/reviews/", {**post, "id": str(uuid.uuid4()), "finding": "APPROPRIATE"})
+    assert foreign["Location"] == "/reviews/"  # said at the top of the queue, not lost
+    age_second_factor(client.session.session_key, 301)
+    stale = client.post("/reviews/", {**post, "finding": "APPROPRIATE"})
+    assert stale["Location"].startswith("/accounts/2fa/reauthenticate/?next=%2Freviews%2F")
+    age_second_factor(client.session.session_key, -301)  # as if they had just confirmed
+    done = client.post("/reviews/", {**post, "finding": "APPROPRIATE"})
+    assert done["Location"] == "/reviews/"
+    assert referral_id not in client.get("/reviews/").content.decode()
+    assert referral_id in client.get("/reviews/", {"reviewed": "1"}).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_auditors_pages_in_the_browser(case, browser, live_server, language, screenshots):
+    network, people, subject = case
+    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+    create(people, subject, network["consult"], **statutory)
+    area = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
+    user = get_user_model().objects.create_user(username="auditor")
+    Membership.objects.create(user=user, organisation_id=area, role=Role.AUDITOR.value)
+    context = browser.new_context(locale="ja-JP" if language == "ja" else "en-US")
+    outside: list[str] = []
+    closed_network(context, outside)
+    page = context.new_page()
+    sign_in(page, live_server.url, "auditor")
+    page.wait_for_url(f"{live_server.url}/audit/")
+    assert page.locator("table.rows tbody tr").count() > 0
+    assert_accessible(page)
+    screenshots(page, f"audit-explorer-{language}")
+    page.locator("nav a[href='/reviews/']").click()
+    page.wait_for_url(f"{live_server.url}/reviews/")
+    assert WHY in page.locator("main").inner_text()
+    assert_accessible(page)
+    context.close()
+    assert outside == []
+
+
+def test_each_admin_and_audit_page_answers_403_to_every_role_but_its_own(case):
+    network, *_ = case
+    pages = {"/members/": {Role.ORG_ADMIN}, "/audit/": {Role.AUDITOR}, "/reviews/": {Role.AUDITOR}}
+    for role in (Role.COUNSELLOR, Role.CASEWORKER, Role.COORDINATOR, Role.AUDITOR, Role.ORG_ADMIN):
+        client = signed_in_member(f"p-{role.value.lower()}", network["npo"], role).client
+        for path, allowed in pages.items():
+            expected = 200 if role in allowed else 403
+            assert client.get(path).status_code == expected, (path, role)
+        # A form that cannot be read is no way in either.
+        bad_filter = client.get("/audit/?since=bad").status_code
+        assert bad_filter == (422 if role == Role.AUDITOR else 403), role
