@@ -58,7 +58,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "nav": "audit",
             "me": answer.data["me"],
             "events": presenters.nodes(connection),
-            "next_after": page.get("endCursor") if page.get("hasNextPage") else None,
+            "page": page,
             "query": query.urlencode(),
             "filters": request.GET,
             "errors": errors,
@@ -114,9 +114,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
             "me": answer.data["me"],
             "items": presenters.nodes(connection),
             "reviewed": reviewed,
-            "next_after": connection["pageInfo"]["endCursor"]
-            if connection["pageInfo"]["hasNextPage"]
-            else None,
+            "page": connection["pageInfo"],
             "errors": errors,
             "posted": request.POST,
         },

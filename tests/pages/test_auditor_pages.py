@@ -4,6 +4,7 @@ the API, which audits them."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -143,3 +144,19 @@ def test_each_admin_and_audit_page_answers_403_to_every_role_but_its_own(case):
         # A form that cannot be read is no way in either.
         bad_filter = client.get("/audit/?since=bad").status_code
         assert bad_filter == (422 if role == Role.AUDITOR else 403), role
+
+
+def test_the_log_pages_by_50_and_the_next_page_keeps_the_filter(auditor):
+    client, *_ = auditor
+    # Each view of the log is an event of the log: 51 views make 51 AUDIT_LOG_READ events.
+    for _ in range(51):
+        client.get("/audit/", {"action": "AUDIT_LOG_READ"})
+    first = client.get("/audit/", {"action": "AUDIT_LOG_READ"}).content.decode()
+    assert first.count("<td>AUDIT_LOG_READ") == 50
+    older = re.search(r'href="\?(action=AUDIT_LOG_READ&amp;after=[^"]+)"', first)
+    assert older is not None
+    second = client.get("/audit/?" + older.group(1).replace("&amp;", "&")).content.decode()
+    # A view does not list its own event: the first page showed the 50 newest of the 51
+    # earlier views, and the second holds the one left (older than the cursor).
+    assert second.count("<td>AUDIT_LOG_READ") == 1
+    assert "Older events" not in second
