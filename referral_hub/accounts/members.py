@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core import ratelimit
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import row_id
 
 log = logging.getLogger(__name__)
 # An organisation's admin gives any role of the organisation; SYSTEM_ADMIN is the
@@ -58,12 +58,6 @@ class Member:
     active: bool
     second_factor: bool
     last_login: datetime | None
-
-
-def _row_id(value: Any) -> int:
-    """An id from a caller: ASCII digits only (str.isdigit() takes "²"), or -1 (no row)."""
-    text = str(value)
-    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else -1
 
 
 def _digest(secret: str) -> str:
@@ -275,7 +269,7 @@ def _member(actor: Actor, user_id: Any) -> Any:
     found = (
         get_user_model()
         .objects.filter(
-            pk=_row_id(user_id),
+            pk=row_id(user_id),
             memberships__organisation_id=organisation,
         )
         .distinct()
@@ -352,7 +346,7 @@ def remove(*, actor: Actor, user_id: Any) -> bool:
 def revoke_invitation(*, actor: Actor, invitation_id: Any) -> Invitation:
     organisation = _organisation(actor)
     invitation = Invitation.objects.filter(
-        pk=_row_id(invitation_id),
+        pk=row_id(invitation_id),
         organisation_id=organisation,
     ).first()
     if invitation is None or not _open(invitation):

@@ -88,6 +88,15 @@ def user_roles(user: Any) -> list[str]:
     return list(Membership.objects.filter(user=user).values_list("role", flat=True))
 
 
+def redirect_page(request: HttpRequest, target: str) -> HttpResponse:
+    """A redirect an htmx request follows as well (a swap would put the page in a part)."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
 def reauthentication_url(user: Any, back: str) -> str:
     """Where a person confirms their second factor again, then returns to `back`: the
     code form, or the security-key page for someone who has only keys."""
@@ -124,10 +133,6 @@ class SecondFactorMiddleware:
             return redirect_to_login(request.get_full_path())
         # The API answers such a session itself (SECOND_FACTOR_REQUIRED, actor_for).
         if request.path != "/graphql" and not request.path.startswith(OPEN_PREFIXES):
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = "/accounts/2fa/"
-                return response
             messages.info(
                 request,
                 _(
@@ -135,5 +140,5 @@ class SecondFactorMiddleware:
                     "security key. You will be asked for it each time you sign in."
                 ),
             )
-            return redirect("mfa_index")
+            return redirect_page(request, reverse("mfa_index"))
         return self.get_response(request)

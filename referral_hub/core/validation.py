@@ -23,6 +23,13 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+def row_id(value: Any) -> int:
+    """A database row's id from a caller: ASCII digits only (str.isdigit() takes "²",
+    which int() refuses), at most 18 of them; anything else is -1, which names no row."""
+    text = str(value)
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else -1
+
+
 def checked_uuid(value: Any, field: str) -> str:
     """The canonical form of an id given as input, or ValidationFailed(INVALID) naming it."""
     try:

@@ -43,11 +43,7 @@ def refused(request: HttpRequest, refusal: FieldError, *, back: str | None = Non
     if refusal.code == "REAUTHENTICATION_REQUIRED":
         messages.info(request, _("Confirm it is you with your second factor, then do it again."))
         target = second_factor.reauthentication_url(request.user, back or request.get_full_path())
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = target
-            return response
-        return redirect(target)
+        return second_factor.redirect_page(request, target)
     return render(
         request,
         "web/refused.html",

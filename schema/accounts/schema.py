@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import graphene
 
 from referral_hub.accounts import services
 from referral_hub.accounts.models import ApiToken as ApiTokenModel
+from referral_hub.core.validation import row_id
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.core.mutations import DomainMutation
 from schema.core.permissions import require_actor
@@ -129,8 +129,7 @@ class ApiTokenRevoke(AccountMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-        token_id = int(id) if re.fullmatch(r"[0-9]{1,18}", str(id)) else -1
+        token_id = row_id(id)
         return {
             "api_token": _token(services.token_revoke(actor=require_actor(info), token_id=token_id))
         }
