@@ -18,15 +18,31 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpResponse
 from django.test import Client
 
 PASSWORD = "correct-horse-battery-1"  # noqa: S105 - set on test users only
+
+
+# A code is valid only in its own period (MFA_TOTP_TOLERANCE is 0), so a code computed
+# in a period's last moments may reach the server in the next one and be refused.
+SAFE_MARGIN_SECONDS = 3
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
     """The code an authenticator app shows for `secret` now (or at `at`)."""
     period = getattr(settings, "MFA_TOTP_PERIOD", 30)
     return format_hotp_value(hotp_value(secret, int(at or time.time()) // period))
+
+
+def fresh_totp_code(secret: str) -> str:
+    """The current code, waiting out the end of a period first as a person would when
+    their app's countdown is nearly over, so the code is still valid when it arrives."""
+    period = getattr(settings, "MFA_TOTP_PERIOD", 30)
+    left = period - time.time() % period
+    if left < SAFE_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
+    return totp_code(secret)
 
 
 def enrol_totp(user: AbstractBaseUser) -> str:
@@ -54,6 +70,12 @@ def sign_in(client: Client, user: AbstractBaseUser, password: str = PASSWORD) ->
     )
     assert first.status_code == 302, first.status_code
     assert first["Location"] == "/accounts/2fa/authenticate/", first["Location"]
-    second = client.post("/accounts/2fa/authenticate/", {"code": totp_code(secret), **csrf})
-    assert second.status_code == 302, second.status_code
+    second = client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code(secret), **csrf})
+    assert second.status_code == 302, (second.status_code, _form_errors(second))
     return client
+
+
+def _form_errors(response: HttpResponse) -> object:
+    """What the refused step said, so a failure names its cause."""
+    form = (getattr(response, "context", None) or {}).get("form")
+    return form.errors if form is not None else response.content[:500]

@@ -57,7 +57,7 @@ def reauthenticate(caller) -> None:
     answer = caller.client.post(
         "/accounts/2fa/reauthenticate/",
         {
-            "code": signin.totp_code(secret),
+            "code": signin.fresh_totp_code(secret),
             "csrfmiddlewaretoken": caller.client.cookies["csrftoken"].value,
         },
     )

@@ -102,7 +102,7 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form button[type=submit]").click()
     page.wait_for_url(f"{base_url}/accounts/2fa/authenticate/")
-    page.locator("#id_code").fill(signin.totp_code(secret))
+    page.locator("#id_code").fill(signin.fresh_totp_code(secret))
     page.locator("#id_code").press("Enter")
     page.wait_for_load_state("networkidle")
 
