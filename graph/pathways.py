@@ -39,7 +39,8 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
 
 # どこも (many places) and どこか (somewhere for everyone) for an area and everything in it:
 # per tag the active services and distinct places (locations) there, the direct sub-areas
-# with no active service at all, and how many subjects living there have had no referral
+# with no active service at all, the places per tag in each direct sub-area (the area ×
+# tag table), and how many subjects living there have had no referral
 # accepted in the last $months months. Counts only; small counts are hidden by the caller.
 _OFFERS: LiteralString = """
 MATCH (t)<-[:ADDRESSES]-(s:Service)-[:AT]->(l:Location)
@@ -69,13 +70,24 @@ CALL (area) {
   }
   RETURN collect(sub { .code, .name }) AS empty_areas
 }
+CALL (area) {
+  MATCH (sub:Area)-[:PART_OF]->(area)
+  CALL (sub) {
+    OPTIONAL MATCH (sub)<-[:PART_OF*0..2]-(:Area)<-[:IN]-(l:Location)<-[:AT]-(s:Service)
+                   -[:ADDRESSES]->(t:Tag)
+    WHERE coalesce(s.active, true) AND coalesce(l.active, true)
+    WITH t, count(DISTINCT l) AS places WHERE t IS NOT NULL
+    RETURN collect({code: t.code, places: places}) AS tags
+  }
+  RETURN collect(sub { .code, .name, name_en: sub.nameEn, tags: tags }) AS sub_areas
+}
 CALL () {
   MATCH (subject:Subject) WHERE subject.areaCode IN $area_codes
     AND NOT EXISTS { MATCH (subject)<-[:FOR]-(r:Referral)
                      WHERE r.acceptedAt >= datetime() - duration({months: $months}) }
   RETURN count(subject) AS unconnected, sum(subject.cellKey) AS unconnected_key
 }
-RETURN tags, empty_areas, unconnected, unconnected_key
+RETURN tags, empty_areas, sub_areas, unconnected, unconnected_key
 """
 )
 
@@ -133,3 +145,52 @@ def flows(
             )
         )
     ]
+
+
+# The network map of an area: its active organisations (kind; whether they run open
+# exchange-type places, support services or both; the tags they address; where they are,
+# as the mean of their located places), the partnerships between them, and the referral
+# flows between them in a period with each cell's count and record-key sum (the caller
+# publishes perturbed counts only). Organisations outside the area are left out, and so
+# are edges that leave it.
+_NETWORK_MAP: LiteralString = """
+CALL () {
+  MATCH (o:Organisation) WHERE o.areaCode IN $area_codes AND coalesce(o.active, true)
+  CALL (o) {
+    OPTIONAL MATCH (o)-[:HAS_LOCATION]->(l:Location)
+    WHERE coalesce(l.active, true) AND l.point IS NOT NULL
+    RETURN avg(l.point.latitude) AS latitude, avg(l.point.longitude) AS longitude
+  }
+  RETURN collect(o {
+    .id, .name, .kind, area_code: o.areaCode, latitude: latitude, longitude: longitude,
+    modes: COLLECT { MATCH (o)-[:PROVIDES]->(s:Service) WHERE coalesce(s.active, true)
+                     RETURN DISTINCT s.mode },
+    tags: COLLECT { MATCH (o)-[:PROVIDES]->(s:Service)-[:ADDRESSES]->(t:Tag)
+                    WHERE coalesce(s.active, true) RETURN DISTINCT t.code }
+  }) AS organisations
+}
+CALL () {
+  MATCH (a:Organisation)-[:PARTNERS_WITH]->(b:Organisation)
+  WHERE a.areaCode IN $area_codes AND b.areaCode IN $area_codes
+    AND coalesce(a.active, true) AND coalesce(b.active, true)
+  RETURN collect({source: a.id, target: b.id}) AS partnerships
+}
+CALL () {
+  MATCH (from:Organisation)<-[:FROM]-(r:Referral)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
+  WHERE from.areaCode IN $area_codes AND to.areaCode IN $area_codes
+    AND r.state <> 'DRAFT'
+    AND coalesce(r.sentAt, r.createdAt) >= datetime($since)
+    AND coalesce(r.sentAt, r.createdAt) < datetime($until)
+  WITH from.id AS source, to.id AS target, count(r) AS referrals, sum(r.cellKey) AS referrals_key
+  RETURN collect({source: source, target: target, referrals: referrals,
+                  referrals_key: referrals_key}) AS flows
+}
+RETURN organisations, partnerships, flows
+"""
+
+
+def network_map(*, area_codes: list[str], since: str, until: str) -> dict[str, Any]:
+    row = session.read(
+        lambda tx: tx.single(_NETWORK_MAP, area_codes=area_codes, since=since, until=until)
+    )
+    return plain(row)

@@ -24,6 +24,9 @@ DECLARED: dict[str, Permission] = {
     "Query.recommend": SIGNED_IN,  # forSubject: own organisation's counsellors/caseworkers
     "Query.flows": roles(Role.COORDINATOR, Role.AUDITOR, scope="its area; aggregates only"),
     "Query.coverage": roles(Role.COORDINATOR, Role.AUDITOR, scope="its area; counts only"),
+    "Query.networkMap": roles(
+        Role.COORDINATOR, Role.AUDITOR, scope="its area; flows as protected counts"
+    ),
     # personal data: decrypted only under the registering organisation or a consent
     "Query.subject": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="own registrations, or under a consent"

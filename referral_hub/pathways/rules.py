@@ -90,3 +90,11 @@ def period_errors(since: date, until: date) -> list[FieldError]:
             FieldError("period", ErrorCode.OUT_OF_RANGE, "period: at most three years at once.")
         ]
     return []
+
+
+def recent_months(today: date, months: int) -> tuple[date, date]:
+    """The last `months` whole calendar months up to and including today's: (the first
+    day of the first, the first day after the last). Fixed buckets, like `flows`."""
+    end = today.year * 12 + today.month  # the month after today's, counted from year 0
+    start = end - months
+    return date(start // 12, start % 12 + 1, 1), date(end // 12, end % 12 + 1, 1)

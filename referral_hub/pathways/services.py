@@ -22,6 +22,7 @@ from referral_hub.pathways.rules import (
     hop_errors,
     months_errors,
     period_errors,
+    recent_months,
 )
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -75,6 +76,10 @@ def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
         "tags": [t for t in tags if t["services"] > 0],
         "missing_tags": [t["code"] for t in tags if t["services"] == 0],
         "empty_areas": sorted(row["empty_areas"], key=lambda a: a["code"]),
+        "sub_areas": [
+            {**sub, "tags": sorted(sub["tags"], key=lambda t: t["code"])}
+            for sub in sorted(row["sub_areas"], key=lambda a: a["code"])
+        ],
         "unconnected_subjects": perturbed(
             int(row["unconnected"]), int(row["unconnected_key"] or 0)
         ),
@@ -100,4 +105,34 @@ def flows(
         "suppressed_cells": hidden,
         "shown_referrals": sum(cell["referrals"] for cell in cells),
         "total_referrals": total,
+    }
+
+
+def network_map(*, actor: Actor, area: str, months: int = 12) -> dict[str, Any]:
+    """An area's organisations, their partnerships and the referral flows between them over
+    the last `months` whole months (this one included): flows as perturbed counts, a
+    flow under K_ANONYMITY left out whole (the same cells `flows` publishes by
+    organisation, so the two answers cannot be differenced)."""
+    _check_aggregate(actor, area, months_errors(months))
+    since, until = recent_months(datetime.now(JAPAN).date(), months)
+    found = pathway_repo.network_map(
+        area_codes=reference_data.area_codes_within(area),
+        since=datetime.combine(since, time(0), tzinfo=JAPAN).isoformat(),
+        until=datetime.combine(until, time(0), tzinfo=JAPAN).isoformat(),
+    )
+    flows, hidden = [], 0
+    for flow in found["flows"]:
+        shown = perturbed(int(flow["referrals"]), int(flow["referrals_key"] or 0))
+        if shown is None:
+            hidden += 1
+            continue
+        flows.append({"source": flow["source"], "target": flow["target"], "referrals": shown})
+    return {
+        "area": area,
+        "since": since,
+        "until": until,
+        "organisations": sorted(found["organisations"], key=lambda o: (o["kind"], o["name"])),
+        "partnerships": found["partnerships"],
+        "flows": sorted(flows, key=lambda f: (-f["referrals"], f["source"], f["target"])),
+        "suppressed_flows": hidden,
     }

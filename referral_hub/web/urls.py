@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referral_hub.web import audit, members, new_referral, views
+from referral_hub.web import audit, coordinator, members, new_referral, views
 
 app_name = "web"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),
     path("members/", members.members_page, name="members"),
+    path("network/", coordinator.network_map, name="network"),
+    path(
+        "network/organisations/<uuid:organisation_id>/",
+        coordinator.map_organisation,
+        name="network-organisation",
+    ),
+    path("coverage/", coordinator.coverage, name="coverage"),
+    path("coverage/gap/", coordinator.coverage_gap, name="coverage-gap"),
+    path("flows/", coordinator.flows, name="flows"),
+    path("routes/", coordinator.routes, name="routes"),
     path("audit/", audit.audit_log, name="audit"),
     path("reviews/", audit.reviews, name="reviews"),
     path("services/search/", views.service_search, name="service-search"),

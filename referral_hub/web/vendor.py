@@ -33,6 +33,7 @@ FILES: tuple[tuple[str, str], ...] = (
     ("whatwg-fetch", "dist/fetch.umd.js"),
     ("graphql-ws", "umd/graphql-ws.min.js"),
     ("htmx.org", "dist/htmx.min.js"),
+    ("cytoscape", "dist/cytoscape.min.js"),
 )
 # A package without a LICENSE file names its licence in package.json; that file is kept.
 _LICENCE_FILES = ("LICENSE", "LICENSE.md", "package.json")

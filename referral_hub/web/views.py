@@ -60,7 +60,7 @@ def _roles(answer: Answer) -> set[str]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's own start: a counsellor's referrals, a caseworker's inbox, an auditor's
-    access log, an organisation admin's members."""
+    access log, an organisation admin's members, a coordinator's network map."""
     me = operations.run(request, "Me")  # answered from the session: no database work
     if me.refused is not None:
         return refused(request, me.refused)
@@ -71,6 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:audit")
     if "COUNSELLOR" not in roles and "ORG_ADMIN" in roles:
         return redirect("web:members")
+    if "COUNSELLOR" not in roles and "COORDINATOR" in roles:
+        return redirect("web:network")
     if "COUNSELLOR" not in roles:
         return render(request, "web/other_roles.html", {"me": me.data["me"]})
     after = request.GET.get("after")

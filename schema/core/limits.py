@@ -36,7 +36,14 @@ _LIST_FIELDS = {
 _NESTED_LIST = 10
 # Fields that return a list or do a search of their own, priced as that many items (the
 # most they return: routes and recommendations are capped at 50).
-_FIXED_WEIGHTS = {"partners": 20, "routes": 50, "recommend": 50, "flows": 20, "coverage": 20}
+_FIXED_WEIGHTS = {
+    "partners": 20,
+    "routes": 50,
+    "recommend": 50,
+    "flows": 20,
+    "coverage": 20,
+    "networkMap": 20,
+}
 
 
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:

@@ -1,4 +1,5 @@
-"""routes (partnership chains to a need) and coverage (どこも / どこか for an area)."""
+"""routes (partnership chains to a need), coverage (どこも / どこか for an area and its
+sub-areas) and flows (perturbed aggregates)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,22 @@ class AreaRef(graphene.ObjectType):
     name = graphene.String(required=True)
 
 
+class TagPlaces(graphene.ObjectType):
+    code = graphene.String(required=True)
+    places = graphene.Int(required=True, description="Distinct locations, 1 or more.")
+
+
+class SubAreaCoverage(graphene.ObjectType):
+    code = graphene.String(required=True)
+    name = graphene.String(required=True)
+    name_en = graphene.String()
+    tags = graphene.List(
+        graphene.NonNull(TagPlaces),
+        required=True,
+        description="Tags with at least one place in this sub-area; a tag not listed is a gap.",
+    )
+
+
 class Coverage(graphene.ObjectType):
     area = graphene.String(required=True)
     months = graphene.Int(required=True)
@@ -67,9 +84,15 @@ class Coverage(graphene.ObjectType):
         required=True,
         description="Direct sub-areas without any active service.",
     )
+    sub_areas = graphene.List(
+        graphene.NonNull(SubAreaCoverage),
+        required=True,
+        description="The area × tag table: places per tag in each direct sub-area (public "
+        "directory data, shown whole).",
+    )
     unconnected_subjects = graphene.Int(
         description="Subjects living in the area with no referral accepted in the last "
-        "`months` months, perturbed by the cell-key method (within 2 of the truth); null "
+        "`months` months, perturbed by the cell-key method (within 3 of the truth); null "
         "when under 5 after that."
     )
 
@@ -88,7 +111,7 @@ class FlowParty(graphene.ObjectType):
 class FlowCell(graphene.ObjectType):
     source = graphene.Field(FlowParty, required=True)
     target = graphene.Field(FlowParty, required=True)
-    referrals = graphene.Int(required=True, description="Perturbed: within 2 of the truth.")
+    referrals = graphene.Int(required=True, description="Perturbed: within 3 of the truth.")
     acceptance_rate = graphene.Float(
         description="Perturbed accepted / perturbed decided, to the nearest 10%; null unless "
         "both are 5 or more."
@@ -117,7 +140,66 @@ class Flows(graphene.ObjectType):
     )
 
 
+class MapOrganisation(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    kind = graphene.String(required=True)
+    area_code = graphene.String()
+    latitude = graphene.Float(description="The mean of its located places; null without one.")
+    longitude = graphene.Float()
+    modes = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="EXCHANGE, SUPPORT or both: the modes of its active services.",
+    )
+    tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The tags its active services address.",
+    )
+
+
+class MapEdge(graphene.ObjectType):
+    source = graphene.ID(required=True)
+    target = graphene.ID(required=True)
+
+
+class MapFlow(graphene.ObjectType):
+    source = graphene.ID(required=True, description="The sending organisation.")
+    target = graphene.ID(required=True, description="The receiving organisation.")
+    referrals = graphene.Int(required=True, description="Perturbed: within 3 of the truth.")
+
+
+class NetworkMap(graphene.ObjectType):
+    area = graphene.String(required=True)
+    since = graphene.Date(required=True, description="The first day of the period's first month.")
+    until = graphene.Date(required=True, description="The first day after its last month.")
+    organisations = graphene.List(graphene.NonNull(MapOrganisation), required=True)
+    partnerships = graphene.List(
+        graphene.NonNull(MapEdge), required=True, description="Both ends in the area."
+    )
+    flows = graphene.List(
+        graphene.NonNull(MapFlow),
+        required=True,
+        description="Referrals between two organisations of the area in the period whose "
+        "perturbed count is 5 or more (the cells `flows` publishes by organisation).",
+    )
+    suppressed_flows = graphene.Int(
+        required=True, description="Flows under 5 after perturbation, left out whole."
+    )
+
+
 class PathwayQueries(graphene.ObjectType):
+    network_map = graphene.Field(
+        graphene.NonNull(NetworkMap),
+        area=graphene.String(required=True, description="An area code within your own."),
+        months=graphene.Int(
+            default_value=12, description="Flows of the last 1 to 24 whole months, this one in."
+        ),
+        description="An area's organisations, partnerships and protected referral flows, for "
+        "drawing the network. COORDINATOR and AUDITOR. One statement (plus the caller's area).",
+    )
+
     flows = graphene.Field(
         graphene.NonNull(Flows),
         area=graphene.String(required=True, description="An area code within your own."),
@@ -179,6 +261,21 @@ class PathwayQueries(graphene.ObjectType):
         )
 
     @staticmethod
+    def resolve_network_map(
+        root: Any, info: graphene.ResolveInfo, area: str, months: int
+    ) -> NetworkMap:
+        found = services.network_map(actor=require_actor(info), area=area, months=months)
+        return NetworkMap(
+            area=found["area"],
+            since=found["since"],
+            until=found["until"],
+            organisations=[MapOrganisation(**o) for o in found["organisations"]],
+            partnerships=[MapEdge(**e) for e in found["partnerships"]],
+            flows=[MapFlow(**f) for f in found["flows"]],
+            suppressed_flows=found["suppressed_flows"],
+        )
+
+    @staticmethod
     def resolve_coverage(root: Any, info: graphene.ResolveInfo, area: str, months: int) -> Coverage:
         found = services.coverage(actor=require_actor(info), area=area, months=months)
         return Coverage(
@@ -187,6 +284,15 @@ class PathwayQueries(graphene.ObjectType):
             tags=[TagCoverage(**t) for t in found["tags"]],
             missing_tags=found["missing_tags"],
             empty_areas=[AreaRef(**a) for a in found["empty_areas"]],
+            sub_areas=[
+                SubAreaCoverage(
+                    code=a["code"],
+                    name=a["name"],
+                    name_en=a["name_en"],
+                    tags=[TagPlaces(**t) for t in a["tags"]],
+                )
+                for a in found["sub_areas"]
+            ],
             unconnected_subjects=found["unconnected_subjects"],
         )
 

@@ -14,7 +14,7 @@ COVERAGE = """
 query($area: String!, $months: Int) {
   coverage(area: $area, months: $months) {
     area tags { code services places } missingTags emptyAreas { code name }
-    unconnectedSubjects
+    subAreas { code name tags { code places } } unconnectedSubjects
   }
 }"""
 KAWASAKI_WARDS = ["141313", "141321", "141330", "141348", "141356", "141364", "141372"]
@@ -62,6 +62,17 @@ def test_many_places_somewhere_for_everyone_and_the_unconnected(city):
     assert [a["code"] for a in answer["emptyAreas"]] == [
         w for w in KAWASAKI_WARDS if w not in ("141313", "141330")
     ]
+    # The area × tag table: every direct sub-area, each with the tags it has places for.
+    tables = {a["code"]: a["tags"] for a in answer["subAreas"]}
+    assert list(tables) == KAWASAKI_WARDS
+    assert tables["141313"] == [
+        {"code": "eating_alone", "places": 1},
+        {"code": "meal_provision", "places": 1},
+        {"code": "study_support", "places": 1},
+    ]
+    assert tables["141330"] == [{"code": "study_support", "places": 1}]
+    assert all(tables[w] == [] for w in KAWASAKI_WARDS if w not in ("141313", "141330"))
+    assert {a["code"]: a["name"] for a in answer["subAreas"]}["141330"] == "川崎市中原区"
     assert answer["unconnectedSubjects"] == 0
 
     register(counsellor, 4)
@@ -76,6 +87,7 @@ def test_many_places_somewhere_for_everyone_and_the_unconnected(city):
     assert coordinator(COVERAGE, {"area": "141305"})["data"]["coverage"]["unconnectedSubjects"] == 8
     ward = coordinator(COVERAGE, {"area": "141330"})["data"]["coverage"]
     assert [t["code"] for t in ward["tags"]] == ["study_support"]
+    assert ward["subAreas"] == []  # a ward has no areas below it
     assert ward["unconnectedSubjects"] == 0
 
 

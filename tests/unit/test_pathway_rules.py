@@ -1,11 +1,14 @@
 from datetime import date
 
+import pytest
+
 from referral_hub.pathways.disclosure import perturbed, rate
 from referral_hub.pathways.rules import (
     flow_cells,
     hop_errors,
     months_errors,
     period_errors,
+    recent_months,
 )
 
 
@@ -64,3 +67,16 @@ def test_periods_are_whole_months_of_at_most_three_years():
     ]
     assert refused(date(2023, 1, 1), date(2026, 1, 1)) == []  # 36 months
     assert refused(date(2023, 1, 1), date(2026, 2, 1)) == [("period", "OUT_OF_RANGE")]  # 37
+
+
+@pytest.mark.parametrize(
+    ("today", "months", "expected"),
+    [
+        (date(2026, 11, 30), 12, (date(2025, 12, 1), date(2026, 12, 1))),
+        (date(2026, 12, 1), 1, (date(2026, 12, 1), date(2027, 1, 1))),
+        (date(2027, 1, 31), 2, (date(2026, 12, 1), date(2027, 2, 1))),
+        (date(2026, 1, 15), 24, (date(2024, 2, 1), date(2026, 2, 1))),
+    ],
+)
+def test_recent_months_are_whole_calendar_months(today, months, expected):
+    assert recent_months(today, months) == expected

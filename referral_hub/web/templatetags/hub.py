@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from referral_hub.web.labels import label as label_for
 
@@ -38,3 +39,14 @@ def get_item(mapping: dict, key: object) -> object:
 def getlist(querydict: object, key: str) -> list:
     getter = getattr(querydict, "getlist", None)
     return list(getter(key)) if getter else []
+
+
+@register.filter
+def localized(item: object, name: str) -> str:
+    """`name` in the reader's language: `labelEn`/`nameEn` in English (when there is one),
+    `labelJa`/`name` otherwise. `{{ tag|localized:"label" }}`, `{{ area|localized:"name" }}`."""
+    if not isinstance(item, dict):
+        return ""
+    japanese = item.get(f"{name}Ja", item.get(name))
+    english = item.get(f"{name}En") if get_language() == "en" else None
+    return str(english or japanese or item.get("code") or "")

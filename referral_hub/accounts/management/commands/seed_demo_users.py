@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from allauth.mfa.models import Authenticator
@@ -9,8 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from graph import bulk
+from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
+from referral_hub.core.audit import audit_record
 from referral_hub.directory import reference_data
 from referral_hub.directory.demo import Scale, batches
 
@@ -25,6 +28,19 @@ _CAST = [
     ("coordinator", "MUNICIPALITY", Role.COORDINATOR),
     ("auditor", "MUNICIPALITY", Role.AUDITOR),
 ]
+
+# The coordinator works for the city, above its seven wards (the demo network has offices
+# per ward), so the network map, coverage and flows show the whole of 川崎市.
+CITY_OFFICE = {
+    "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "tsunagari-demo:141305:city-office")),
+    "name": "川崎市 こども未来局 地域連携担当",
+    "kind": "MUNICIPALITY",
+    "area_code": "141305",
+    "description": "区をまたいで、子どもと家庭の支援のつながりを見守ります。",
+    "website": None,
+    "email": None,
+    "phone": None,
+}
 
 
 def _demo_factor(user: Any) -> None:
@@ -48,9 +64,13 @@ class Command(BaseCommand):
         # receiver, so their pages have referrals on them (falling back to the first of a
         # kind in a graph without history).
         busiest = bulk.demo_busiest(area_codes=reference_data.area_codes_within("141313"))
+        bulk.write_batch(
+            audit=audit_record(SYSTEM, "DEMO_SEED", "Directory", None), organisations=[CITY_OFFICE]
+        )  # once: the same id every time
         cast_organisation = {
             "counsellor": busiest.get("school"),
             "caseworker": busiest.get("receiver"),
+            "coordinator": CITY_OFFICE,
         }
         users = get_user_model().objects
         admin = users.filter(username="admin").first() or users.create_superuser(

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from graph import organisations as organisation_repo
-from referral_hub.benchmarks import directory, inbox, pages, pathways
+from referral_hub.benchmarks import directory, inbox, network, pages, pathways
 from referral_hub.benchmarks.timing import table
 from referral_hub.directory.demo import Scale
 
@@ -44,6 +44,10 @@ class Command(BaseCommand):
         samples += pathways.run(scale=scale, count=count, warmup=warmup, headers=headers)
         samples += inbox.run(count=min(count, 100), warmup=min(warmup, 10))
         samples += pages.run(count=min(count, 100), warmup=min(warmup, 10))
+        samples += network.run(area=network.YOKOHAMA, count=min(count, 100), warmup=min(warmup, 10))
+        samples += network.run_in_chromium(
+            area=network.YOKOHAMA, count=min(count, 20), warmup=min(warmup, 3)
+        )
         self.stdout.write("")
         self.stdout.write(table(samples))
 
