@@ -133,7 +133,8 @@ screenshots: deps
 	HUB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -p no:randomly \
 	  "tests/pages/test_journeys.py::test_caseworker_takes_a_referral_to_connected_in_japanese" \
 	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]" \
-	  "tests/pages/test_auditor_pages.py::test_the_auditors_pages_in_the_browser[ja]"
+	  "tests/pages/test_auditor_pages.py::test_the_auditors_pages_in_the_browser[ja]" \
+	  "tests/pages/test_coordinator_pages.py::test_the_demo_city_in_the_browser"
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps

@@ -42,26 +42,26 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
 # with no active service at all, the places per tag in each direct sub-area (the area ×
 # tag table), and how many subjects living there have had no referral
 # accepted in the last $months months. Counts only; small counts are hidden by the caller.
-_OFFERS: LiteralString = """
-MATCH (t)<-[:ADDRESSES]-(s:Service)-[:AT]->(l:Location)
-WHERE l.areaCode IN $area_codes AND coalesce(s.active, true) AND coalesce(l.active, true)
-"""
-
-_COVERAGE: LiteralString = (
-    """
+# Anchored on the area's locations (indexed by areaCode), never on the tags: a tag's
+# services across the whole country are many more than an area's.
+_COVERAGE: LiteralString = """
 MATCH (area:Area {code: $area})
 CALL () {
-  MATCH (t:Tag)
-  RETURN collect(t {
-    .code, .kind, label_ja: t.labelJa,
-    services: COUNT { """
-    + _OFFERS
-    + """ RETURN DISTINCT s },
-    places: COUNT { """
-    + _OFFERS
-    + """ RETURN DISTINCT l }
-  }) AS tags
+  MATCH (l:Location) WHERE l.areaCode IN $area_codes AND coalesce(l.active, true)
+  MATCH (l)<-[:AT]-(s:Service)-[:ADDRESSES]->(t:Tag) WHERE coalesce(s.active, true)
+  WITH t, count(DISTINCT s) AS services, count(DISTINCT l) AS places
+  RETURN collect({code: t.code, services: services, places: places}) AS offered
 }
+CALL () {
+  MATCH (t:Tag)
+  RETURN collect(t { .code, .kind, label_ja: t.labelJa }) AS every_tag
+}
+WITH area, offered, every_tag
+WITH area, [t IN every_tag | t {
+  .*,
+  services: coalesce(head([o IN offered WHERE o.code = t.code | o.services]), 0),
+  places: coalesce(head([o IN offered WHERE o.code = t.code | o.places]), 0)
+}] AS tags
 CALL (area) {
   MATCH (sub:Area)-[:PART_OF]->(area)
   WHERE NOT EXISTS {
@@ -89,7 +89,6 @@ CALL () {
 }
 RETURN tags, empty_areas, sub_areas, unconnected, unconnected_key
 """
-)
 
 
 def coverage(*, area: str, area_codes: list[str], months: int) -> dict[str, Any] | None:
@@ -152,28 +151,25 @@ def flows(
 # as the mean of their located places), the partnerships between them, and the referral
 # flows between them in a period with each cell's count and record-key sum (the caller
 # publishes perturbed counts only). Organisations outside the area are left out, and so
-# are edges that leave it.
+# are edges that leave it. Rows come back as lists, not maps: at thousands of rows,
+# decoding maps is most of the round trip.
 _NETWORK_MAP: LiteralString = """
 CALL () {
   MATCH (o:Organisation) WHERE o.areaCode IN $area_codes AND coalesce(o.active, true)
-  CALL (o) {
-    OPTIONAL MATCH (o)-[:HAS_LOCATION]->(l:Location)
-    WHERE coalesce(l.active, true) AND l.point IS NOT NULL
-    RETURN avg(l.point.latitude) AS latitude, avg(l.point.longitude) AS longitude
-  }
-  RETURN collect(o {
-    .id, .name, .kind, area_code: o.areaCode, latitude: latitude, longitude: longitude,
-    modes: COLLECT { MATCH (o)-[:PROVIDES]->(s:Service) WHERE coalesce(s.active, true)
-                     RETURN DISTINCT s.mode },
-    tags: COLLECT { MATCH (o)-[:PROVIDES]->(s:Service)-[:ADDRESSES]->(t:Tag)
-                    WHERE coalesce(s.active, true) RETURN DISTINCT t.code }
-  }) AS organisations
+  OPTIONAL MATCH (o)-[:PROVIDES]->(s:Service) WHERE coalesce(s.active, true)
+  OPTIONAL MATCH (s)-[:ADDRESSES]->(t:Tag)
+  WITH o, collect(DISTINCT s.mode) AS modes, collect(DISTINCT t.code) AS tags
+  OPTIONAL MATCH (o)-[:HAS_LOCATION]->(l:Location)
+  WHERE coalesce(l.active, true) AND l.point IS NOT NULL
+  WITH o, modes, tags, avg(l.point.latitude) AS latitude, avg(l.point.longitude) AS longitude
+  RETURN collect([o.id, o.name, o.kind, o.areaCode, latitude, longitude, modes, tags])
+    AS organisations
 }
 CALL () {
   MATCH (a:Organisation)-[:PARTNERS_WITH]->(b:Organisation)
   WHERE a.areaCode IN $area_codes AND b.areaCode IN $area_codes
     AND coalesce(a.active, true) AND coalesce(b.active, true)
-  RETURN collect({source: a.id, target: b.id}) AS partnerships
+  RETURN collect([a.id, b.id]) AS partnerships
 }
 CALL () {
   MATCH (from:Organisation)<-[:FROM]-(r:Referral)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
@@ -182,15 +178,38 @@ CALL () {
     AND coalesce(r.sentAt, r.createdAt) >= datetime($since)
     AND coalesce(r.sentAt, r.createdAt) < datetime($until)
   WITH from.id AS source, to.id AS target, count(r) AS referrals, sum(r.cellKey) AS referrals_key
-  RETURN collect({source: source, target: target, referrals: referrals,
-                  referrals_key: referrals_key}) AS flows
+  RETURN collect([source, target, referrals, referrals_key]) AS flows
 }
 RETURN organisations, partnerships, flows
 """
 
+_ORGANISATION_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "area_code",
+    "latitude",
+    "longitude",
+    "modes",
+    "tags",
+)
+
 
 def network_map(*, area_codes: list[str], since: str, until: str) -> dict[str, Any]:
+    """{"organisations": [{id, name, kind, area_code, latitude, longitude, modes, tags}],
+    "partnerships": [{source, target}], "flows": [{source, target, referrals,
+    referrals_key}]}."""
     row = session.read(
         lambda tx: tx.single(_NETWORK_MAP, area_codes=area_codes, since=since, until=until)
     )
-    return plain(row)
+    assert row is not None  # three aggregating subqueries always make one row
+    return {
+        "organisations": [
+            dict(zip(_ORGANISATION_COLUMNS, o, strict=True)) for o in row["organisations"]
+        ],
+        "partnerships": [{"source": a, "target": b} for a, b in row["partnerships"]],
+        "flows": [
+            {"source": s, "target": t, "referrals": n, "referrals_key": k}
+            for s, t, n, k in row["flows"]
+        ],
+    }

@@ -293,9 +293,11 @@ def network_map(request: HttpRequest) -> HttpResponse:
     if answer.refused is not None:
         return refused(request, answer.refused)
     found = answer.data["networkMap"]
+    organisations = _rows(found["organisations"])
+    flows = _rows(found["flows"])
     tags = {t["code"]: t for t in answer.data["tags"]}
-    used = sorted({code for o in found["organisations"] for code in o["tags"]})
-    names = {o["id"]: o["name"] for o in found["organisations"]}
+    used = sorted({code for o in organisations for code in o["tags"]})
+    names = {o["ids"]: o["names"] for o in organisations}
     return render(
         request,
         "web/network.html",
@@ -304,21 +306,37 @@ def network_map(request: HttpRequest) -> HttpResponse:
             "me": me.data["me"],
             "area": answer.data["area"],
             "map": found,
-            "drawing": _drawing(found),
+            "counts": {
+                "organisations": len(organisations),
+                "partnerships": len(found["partnerships"]["sources"]),
+            },
+            "drawing": _drawing(organisations, found["partnerships"], flows),
             "tags": [tags.get(code, {"code": code}) for code in used],
             "kinds": [
                 (kind, count, KIND_COLOURS.get(kind, OTHER_COLOUR))
-                for kind, count in Counter(o["kind"] for o in found["organisations"]).most_common()
+                for kind, count in Counter(found["organisations"]["kinds"]).most_common()
             ],
             "flows": [
-                {**flow, "source_name": names[flow["source"]], "target_name": names[flow["target"]]}
-                for flow in found["flows"]
+                {
+                    "source_name": names[flow["sources"]],
+                    "target_name": names[flow["targets"]],
+                    "referrals": flow["referrals"],
+                }
+                for flow in flows
             ],
         },
     )
 
 
-def _drawing(found: dict[str, Any]) -> dict[str, Any]:
+def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The API's column-oriented lists as one dict per entry, keyed by column name."""
+    keys = list(columns)
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _drawing(
+    organisations: list[dict[str, Any]], partnerships: dict[str, list[str]], flows: list[dict]
+) -> dict[str, Any]:
     """What the page's script draws: plain JSON, in the page as data (never as script)."""
 
     def shape(modes: list[str]) -> str:
@@ -329,20 +347,22 @@ def _drawing(found: dict[str, Any]) -> dict[str, Any]:
     return {
         "nodes": [
             {
-                "id": o["id"],
-                "name": o["name"],
-                "kind": o["kind"],
-                "area": o["areaCode"],
-                "lat": o["latitude"],
-                "lon": o["longitude"],
-                "colour": KIND_COLOURS.get(o["kind"], OTHER_COLOUR),
+                "id": o["ids"],
+                "name": o["names"],
+                "kind": o["kinds"],
+                "lat": o["latitudes"],
+                "lon": o["longitudes"],
+                "colour": KIND_COLOURS.get(o["kinds"], OTHER_COLOUR),
                 "shape": shape(o["modes"]),
                 "tags": o["tags"],
             }
-            for o in found["organisations"]
+            for o in organisations
         ],
-        "partnerships": [[e["source"], e["target"]] for e in found["partnerships"]],
-        "flows": [[f["source"], f["target"], f["referrals"]] for f in found["flows"]],
+        "partnerships": [
+            list(pair)
+            for pair in zip(partnerships["sources"], partnerships["targets"], strict=True)
+        ],
+        "flows": [[f["sources"], f["targets"], f["referrals"]] for f in flows],
         "detail": reverse("web:network-organisation", args=[UUID(int=0)]),
     }
 

@@ -23,12 +23,23 @@ MAP = """
 query($area: String!, $months: Int) {
   networkMap(area: $area, months: $months) {
     since until
-    organisations { id name kind areaCode latitude longitude modes tags }
-    partnerships { source target }
-    flows { source target referrals }
+    organisations { ids names kinds areaCodes latitudes longitudes modes tags }
+    partnerships { sources targets }
+    flows { sources targets referrals }
     suppressedFlows
   }
 }"""
+
+
+def rows(columns):
+    """The answer's column-oriented lists as one dict per entry (ids → id, …)."""
+    singular = {"ids": "id", "names": "name", "kinds": "kind", "areaCodes": "areaCode",
+                "latitudes": "latitude", "longitudes": "longitude", "sources": "source",
+                "targets": "target"}  # fmt: skip
+    keys = [singular.get(key, key) for key in columns]
+    lengths = {len(values) for values in columns.values()}
+    assert len(lengths) == 1, columns  # every column describes the same entries
+    return [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def refer_to_study(network, people, count):
@@ -57,9 +68,10 @@ def test_the_map_of_an_area(mapped):
     today = datetime.now(ZoneInfo("Asia/Tokyo")).date()
     period = tuple(d.isoformat() for d in recent_months(today, 12))
     assert (found["since"], found["until"]) == period
-    by_name = {o["name"]: o for o in found["organisations"]}
+    organisations = rows(found["organisations"])
+    by_name = {o["name"]: o for o in organisations}
     # Kawasaki's four; 世田谷区福祉事務所 is outside the area.
-    assert [o["name"] for o in found["organisations"]] == [
+    assert [o["name"] for o in organisations] == [
         "川崎市 こども未来局",
         "NPO法人まなびの森",
         "みんなの子ども食堂",
@@ -79,23 +91,24 @@ def test_the_map_of_an_area(mapped):
     assert school["modes"] == ["SUPPORT"]
     assert by_name["川崎市 こども未来局"]["modes"] == []
     # school–NPO is inside; school–welfare office leaves the area.
-    assert [{*p.values()} for p in found["partnerships"]] == [{network["school"], network["npo"]}]
+    partnerships = rows(found["partnerships"])
+    assert [{*p.values()} for p in partnerships] == [{network["school"], network["npo"]}]
     # Two referrals school → NPO publish as 2 + 1 = 3 with cell key 0: left out whole.
     assert perturbed(2, 0) is None
-    assert (found["flows"], found["suppressedFlows"]) == ([], 1)
+    assert (rows(found["flows"]), found["suppressedFlows"]) == ([], 1)
 
     refer_to_study(network, people, 3)
     cell_keys.fix(0)
     found = coordinator(MAP, {"area": "141305"})["data"]["networkMap"]
-    assert found["flows"] == [
+    assert rows(found["flows"]) == [
         {"source": network["school"], "target": network["npo"], "referrals": perturbed(5, 0)}
     ]
     assert perturbed(5, 0) == 8
     assert found["suppressedFlows"] == 0
     # A ward's map holds only the ward's organisations, and no edge leaves it.
     ward = coordinator(MAP, {"area": "141313"})["data"]["networkMap"]
-    assert {o["name"] for o in ward["organisations"]} == {"みんなの子ども食堂", "川崎市立桜中学校"}
-    assert (ward["partnerships"], ward["flows"]) == ([], [])
+    assert set(ward["organisations"]["names"]) == {"みんなの子ども食堂", "川崎市立桜中学校"}
+    assert (rows(ward["partnerships"]), rows(ward["flows"])) == ([], [])
 
 
 def test_the_map_is_one_statement_after_the_callers_area(mapped):
@@ -138,4 +151,4 @@ def test_only_coordinators_and_auditors_see_it(mapped):
         other = member(f"x-{role.value.lower()}", office, role)
         assert other(MAP, {"area": "141305"})["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     auditor = member("auditor", office, Role.AUDITOR)
-    assert auditor(MAP, {"area": "141305"})["data"]["networkMap"]["organisations"]
+    assert auditor(MAP, {"area": "141305"})["data"]["networkMap"]["organisations"]["ids"]
