@@ -26,7 +26,9 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": _TEST_DB,
         "TEST": {"NAME": _TEST_DB},
-        "OPTIONS": {"timeout": 20},
+        # As in settings.py: a read-then-write transaction waits for the lock (IMMEDIATE)
+        # instead of failing at once while the live server's other thread writes.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
 # The browser tests talk plain HTTP to 127.0.0.1 (production keeps Secure cookies).

@@ -21,7 +21,7 @@ from referral_hub.accounts import signin
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
-from referral_hub.benchmarks.timing import Sample, measure
+from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
 from referral_hub.directory import services as directory
 from referral_hub.pathways.rules import recent_months
@@ -31,6 +31,18 @@ YOKOHAMA = "141003"
 _OFFICE = "ベンチ用 地域コーディネーター室"
 _FIND_OFFICE = "MATCH (o:Organisation {name: $name, areaCode: $area}) RETURN o.id AS id"
 _COUNT = "MATCH (o:Organisation) WHERE o.areaCode IN $codes RETURN count(o) AS n"
+# What the map page asks of networkMap (web/operations/NetworkMap.graphql).
+MAP = """
+query($area: String!) {
+  networkMap(area: $area, months: 12) {
+    since until
+    organisations { ids names kinds areaCodes latitudes longitudes modes tags }
+    partnerships { sources targets }
+    flows { sources targets referrals }
+    suppressedFlows
+  }
+}
+"""
 
 
 def coordinator(area: str) -> Client:
@@ -69,8 +81,11 @@ def run(*, area: str, count: int, warmup: int, client: Client | None = None) -> 
         return get
 
     yield measure("network map data", scale, "cypher", raw, cases, warmup=warmup)
+    headers = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    data = graphql_runner(client, MAP, headers, lambda _: {"area": area})
+    yield measure("network map data", scale, "graphql", data, cases, warmup=warmup)
     map_page = page(f"/network/?area={area}")
-    yield measure("network map data", scale, "page", map_page, cases, warmup=warmup)
+    yield measure("network map (web)", scale, "page", map_page, cases, warmup=warmup)
     coverage = page(f"/coverage/?area={area}")
     yield measure("coverage page (web)", scale, "page", coverage, cases, warmup=warmup)
 

@@ -72,6 +72,25 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _aggregate_reader(request: HttpRequest) -> Answer | HttpResponse:
+    """Who is signed in, when it is a coordinator or an auditor; otherwise the page that
+    refuses (the API would refuse the aggregate too: this is the page's own 403)."""
+    me = _me(request)
+    if me.refused is not None:
+        return refused(request, me.refused)
+    if _not_for(me, AGGREGATE_ROLES):
+        return _forbidden(request)
+    return me
+
+
+def _open_on_own_area(request: HttpRequest, me: Answer, page: str) -> HttpResponse:
+    """A page asked for without an area opens on the person's own organisation's."""
+    area = _own_area(request, me)
+    if isinstance(area, HttpResponse):
+        return area
+    return redirect(f"{reverse(page)}?{urlencode({'area': area})}")
+
+
 def _own_area(request: HttpRequest, me: Answer) -> str | HttpResponse:
     """The area of the organisation the person acts for: where the pages open."""
     organisation_id = me.data["me"].get("organisationId") or ""
@@ -96,18 +115,13 @@ def _field_refusal(refusal: FieldError, fields: tuple[str, ...]) -> bool:
 @login_required
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
+    me = _aggregate_reader(request)
+    if isinstance(me, HttpResponse):
+        return me
     form = coordinator_forms.read_coverage(request.GET)
     errors = _read_errors(form.errors)
     if not errors and form.variables["area"] is None:
-        area = _own_area(request, me)
-        if isinstance(area, HttpResponse):
-            return area
-        return redirect(f"{reverse('web:coverage')}?{urlencode({'area': area})}")
+        return _open_on_own_area(request, me, "web:coverage")
     answer = None if errors else operations.run(request, "Coverage", form.variables)
     if answer is not None and answer.refused is not None:
         if not _field_refusal(answer.refused, ("area", "months")):
@@ -138,11 +152,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
 def coverage_gap(request: HttpRequest) -> HttpResponse:
     """Places for a tag in the area around a gap: `area` is where to look (the gap's
     parent), `gap` the sub-area (or area) that has none."""
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
+    me = _aggregate_reader(request)
+    if isinstance(me, HttpResponse):
+        return me
     errors: dict[str, str] = {}
     area = coordinator_forms.read_area(request.GET, errors)
     gap = coordinator_forms.read_area({"area": request.GET.get("gap", "")}, {})
@@ -172,18 +184,13 @@ def coverage_gap(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def flows(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
+    me = _aggregate_reader(request)
+    if isinstance(me, HttpResponse):
+        return me
     form = coordinator_forms.read_flows(request.GET, timezone.localdate())
     errors = _read_errors(form.errors)
     if not errors and form.variables["area"] is None:
-        area = _own_area(request, me)
-        if isinstance(area, HttpResponse):
-            return area
-        return redirect(f"{reverse('web:flows')}?{urlencode({'area': area})}")
+        return _open_on_own_area(request, me, "web:flows")
     answer = None if errors else operations.run(request, "Flows", form.variables)
     if answer is not None and answer.refused is not None:
         if not _field_refusal(answer.refused, ("area", "since", "until", "period")):
@@ -275,20 +282,15 @@ def network_map(request: HttpRequest) -> HttpResponse:
     """The area's organisations as nodes (colour: kind; shape: exchange / support),
     partnerships as edges, protected referral flows as weighted arrows; drawn in the
     browser by Cytoscape.js (served by the hub) from the JSON on the page."""
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
+    me = _aggregate_reader(request)
+    if isinstance(me, HttpResponse):
+        return me
     errors: dict[str, str] = {}
     area = coordinator_forms.read_area(request.GET, errors)
     if errors:
         return refused(request, _read_errors(errors)["area"])
     if area is None:
-        own = _own_area(request, me)
-        if isinstance(own, HttpResponse):
-            return own
-        return redirect(f"{reverse('web:network')}?{urlencode({'area': own})}")
+        return _open_on_own_area(request, me, "web:network")
     answer = operations.run(request, "NetworkMap", {"area": area, "months": MAP_MONTHS})
     if answer.refused is not None:
         return refused(request, answer.refused)
@@ -371,11 +373,9 @@ def _drawing(
 @require_GET
 def map_organisation(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     """One node's services and partners: an htmx fragment beside the map."""
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
+    me = _aggregate_reader(request)
+    if isinstance(me, HttpResponse):
+        return me
     answer = operations.run(request, "MapOrganisation", {"id": str(organisation_id)})
     if answer.refused is not None:
         return refused(request, answer.refused)

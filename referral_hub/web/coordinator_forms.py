@@ -57,11 +57,18 @@ def read_area(query: Mapping[str, str], errors: dict[str, str]) -> str | None:
     return area
 
 
+def _small_number(text: str) -> int | None:
+    """Up to three ASCII digits; anything longer could not be a month count or a hop
+    limit, and past 2^31 it would fail the API's Int before the API could name the field."""
+    if len(text) > 3 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def read_coverage(query: Mapping[str, str]) -> Form:
     errors: dict[str, str] = {}
     area = read_area(query, errors)
-    months_text = query.get("months", "").strip() or str(COVERAGE_MONTHS)
-    months = int(months_text) if months_text.isascii() and months_text.isdigit() else None
+    months = _small_number(query.get("months", "").strip() or str(COVERAGE_MONTHS))
     if months is None:
         errors["months"] = "months"
     return Form({"area": area, "months": months}, errors)
@@ -112,7 +119,7 @@ def read_routes(query: Mapping[str, str]) -> Form:
         errors["need"] = "need"
     variables["need"] = need or None
     hops = query.get("hops", "").strip() or "3"
-    variables["maxHops"] = int(hops) if hops.isascii() and hops.isdigit() else None
+    variables["maxHops"] = _small_number(hops)
     if variables["maxHops"] is None:
         errors["hops"] = "hops"
     return Form(variables, errors, {"need": need, "hops": hops})

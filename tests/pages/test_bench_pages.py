@@ -30,7 +30,8 @@ def test_the_network_benchmarks_run(graph_db, transactional_db, redis_db, browse
     # build() puts three organisations in 川崎市; the bench adds its coordinator's office.
     assert [(s.label, s.scale, s.path, len(s.millis)) for s in samples] == [
         ("network map data", "4 orgs", "cypher", 2),
-        ("network map data", "4 orgs", "page", 2),
+        ("network map data", "4 orgs", "graphql", 2),
+        ("network map (web)", "4 orgs", "page", 2),
         ("coverage page (web)", "4 orgs", "page", 2),
         ("network map layout", "4 nodes", "chromium", 2),
         ("network map to drawn", "4 nodes", "chromium", 2),

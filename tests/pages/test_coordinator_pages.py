@@ -35,6 +35,14 @@ def events() -> int:
     return session.read(lambda tx: tx.single("MATCH (e:AuditEvent) RETURN count(e) AS n"))["n"]
 
 
+def city_coordinator():
+    """A coordinator of a city office of 川崎市, signed in, reading English."""
+    office = _org("川崎市 こども未来局", "MUNICIPALITY", KAWASAKI)
+    person = signed_in_member("k-coordinator", office, Role.COORDINATOR)
+    person.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return person.client
+
+
 @pytest.fixture
 def city(graph_db, db, redis_db):
     """川崎市 with an NPO in 川崎区 (a cafeteria and study support) and 中原区 (study
@@ -45,10 +53,7 @@ def city(graph_db, db, redis_db):
     _svc(npo, kawasaki_ku, "こども食堂さくら", "EXCHANGE", ["meal_provision"])
     _svc(npo, kawasaki_ku, "学習支援", "SUPPORT", ["study_support"])
     _svc(npo, nakahara, "学習支援 中原", "SUPPORT", ["study_support"])
-    city_office = _org("川崎市 こども未来局", "MUNICIPALITY", KAWASAKI)
-    person = signed_in_member("k-coordinator", city_office, Role.COORDINATOR)
-    person.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return person.client
+    return city_coordinator()
 
 
 def test_a_coordinator_lands_on_the_network_map_of_their_area(city):
@@ -165,10 +170,7 @@ def test_coverage_accepts_both_ends_of_the_months_range(city):
 
 @pytest.fixture
 def flows_coordinator(flows_network):  # noqa: F811 - the imported fixture
-    office = _org("川崎市 こども未来局", "MUNICIPALITY", KAWASAKI)
-    person = signed_in_member("k-coordinator", office, Role.COORDINATOR)
-    person.client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return person.client
+    return city_coordinator()
 
 
 def test_flows_show_protected_cells_and_download_as_csv(flows_coordinator):

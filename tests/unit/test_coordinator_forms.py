@@ -83,8 +83,10 @@ def test_flows_unreadable_fields_are_named():
 
 @pytest.mark.parametrize(
     ("months", "expected", "errors"),
-    [("", 6, {}), ("1", 1, {}), ("24", 24, {}), ("25", 25, {}), ("-1", None, {"months": "months"}),
-     ("６", None, {"months": "months"}), ("x", None, {"months": "months"})],
+    [("", 6, {}), ("1", 1, {}), ("24", 24, {}), ("25", 25, {}), ("999", 999, {}),
+     ("1000", None, {"months": "months"}), ("99999999999", None, {"months": "months"}),
+     ("-1", None, {"months": "months"}), ("６", None, {"months": "months"}),
+     ("x", None, {"months": "months"})],
 )  # fmt: skip
 def test_coverage_months_are_read_and_the_range_left_to_the_api(months, expected, errors):
     form = forms.read_coverage({"months": months})
@@ -101,6 +103,7 @@ def test_routes_read_an_organisation_a_need_and_hops():
         "need": None,
         "maxHops": 3,
     }
+    assert forms.read_routes({"hops": "2147483648"}).errors == {"hops": "hops"}
     bad = forms.read_routes({"from": "nope", "need": "Meal Provision", "hops": "two"})
     assert bad.errors == {"from": "organisation", "need": "need", "hops": "hops"}
 
