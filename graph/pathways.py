@@ -150,9 +150,9 @@ def flows(
 # exchange-type places, support services or both; the tags they address; where they are,
 # as the mean of their located places), the partnerships between them, and the referral
 # flows between them in a period with each cell's count and record-key sum (the caller
-# publishes perturbed counts only). Organisations outside the area are left out, and so
-# are edges that leave it. Rows come back as lists, not maps: at thousands of rows,
-# decoding maps is most of the round trip.
+# publishes perturbed counts only). Organisations outside the area or deactivated are left
+# out, and so are edges to them: every edge's ends are nodes of the map. Rows come back as
+# lists, not maps: at thousands of rows, decoding maps is most of the round trip.
 _NETWORK_MAP: LiteralString = """
 CALL () {
   MATCH (o:Organisation) WHERE o.areaCode IN $area_codes AND coalesce(o.active, true)
@@ -174,6 +174,7 @@ CALL () {
 CALL () {
   MATCH (from:Organisation)<-[:FROM]-(r:Referral)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
   WHERE from.areaCode IN $area_codes AND to.areaCode IN $area_codes
+    AND coalesce(from.active, true) AND coalesce(to.active, true)
     AND r.state <> 'DRAFT'
     AND coalesce(r.sentAt, r.createdAt) >= datetime($since)
     AND coalesce(r.sentAt, r.createdAt) < datetime($until)

@@ -1,5 +1,5 @@
 """The coordinator's pages: coverage (どこも / どこか, the area × tag table, gaps and the
-nearest places for a gap), flows (perturbed aggregates, with CSV) and routes (chains of
+places around a gap), flows (perturbed aggregates, with CSV) and routes (chains of
 partnerships to a need). Named GraphQL documents run as the signed-in person; the API
 decides whose area may be asked and publishes only protected figures."""
 
@@ -157,12 +157,12 @@ def coverage_gap(request: HttpRequest) -> HttpResponse:
         return me
     errors: dict[str, str] = {}
     area = coordinator_forms.read_area(request.GET, errors)
-    gap = coordinator_forms.read_area({"area": request.GET.get("gap", "")}, {})
+    gap = coordinator_forms.read_area({"area": request.GET.get("gap", "")}, errors) or area
     tag = request.GET.get("tag", "").strip()
     if area is None or not tag or errors:
         choose = _("Choose a gap on the coverage page.")
         return refused(request, FieldError("area", "INVALID", choose))
-    answer = operations.run(request, "CoverageGap", {"area": area, "tag": tag})
+    answer = operations.run(request, "CoverageGap", {"area": area, "gap": gap, "tag": tag})
     if answer.refused is not None:
         return refused(request, answer.refused, back=reverse("web:coverage"))
     # An unknown tag was refused by the API (UNKNOWN_TAG) before this point.
@@ -174,7 +174,8 @@ def coverage_gap(request: HttpRequest) -> HttpResponse:
             "nav": "coverage",
             "me": me.data["me"],
             "area": answer.data["area"],
-            "gap": gap,
+            "gap": answer.data["gap"],
+            "more": answer.data["services"]["pageInfo"]["hasNextPage"],
             "tag": tags.get(tag, {"code": tag}),
             "services": presenters.nodes(answer.data["services"]),
         },

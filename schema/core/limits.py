@@ -46,6 +46,13 @@ _FIXED_WEIGHTS = {
 }
 
 
+# Fields whose one statement reads a whole area however little is selected: the cost
+# model prices selections, so twenty aliases of `networkMap { suppressedFlows }` would be
+# cheap on paper and seconds of Neo4j time. Each may appear once in a document (a fragment
+# spread twice merges into one field, so counting the document's fields is enough).
+_ONCE_PER_REQUEST = ("networkMap",)
+
+
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
     return {
         d.name.value: d
@@ -147,6 +154,10 @@ def limits_rule(
             if aliases > max_aliases:
                 self._refuse("TOO_MANY_ALIASES", f"At most {max_aliases} aliases per request.")
                 return
+            for name in _ONCE_PER_REQUEST:
+                if sum(1 for field in fields if field.name.value == name) > 1:
+                    self._refuse("QUERY_TOO_COSTLY", f"{name} at most once per request.")
+                    return
             measure = _Measure(fragments, page_max, cap=max_cost + 1)
             for operation in operations:
                 depth, cost = measure.selection_set(operation.selection_set, root=True)

@@ -133,6 +133,7 @@ OPERATIONS = {
         {},
     ),
     "Query.coverage": ('{ coverage(area: "141330") { area } }', {}),  # the NPO's ward
+    "Query.networkMap": ('{ networkMap(area: "141330") { suppressedFlows } }', {}),
     "Query.routes": (
         'query($o: ID!) { routes(fromOrganisation: $o, need: "meal_provision") { hops } }',
         {"o": "{npo}"},

@@ -1,5 +1,5 @@
 """The coordinator's pages (issue 15, second slice; issue 25's pages): coverage with the
-area × tag table and its gaps, the nearest places for a gap, flows with CSV, and routes.
+area × tag table and its gaps, the places around a gap, flows with CSV, and routes.
 Every figure comes from the API, which scopes it to the coordinator's area and protects
 it; other roles get 403."""
 
@@ -86,6 +86,39 @@ def test_a_coordinator_lands_on_the_network_map_of_their_area(city):
     assert client.get("/network/", {"area": "abc"}).status_code == 400
 
 
+@pytest.mark.usefixtures("graph_db", "db", "redis_db")
+def test_the_map_draws_protected_flows_and_leaves_out_deactivated_organisations():
+    from referral_hub.accounts.actor import SYSTEM
+    from referral_hub.directory import services as directory
+    from tests.pathways import cell_keys
+    from tests.pathways.test_network_map import refer_to_study
+    from tests.referrals.flows import build_case
+
+    network, people, _ = build_case()
+    refer_to_study(network, people, 5)  # 桜中学校 (川崎区) → NPO法人まなびの森 (中原区)
+    cell_keys.fix(0)
+    client = city_coordinator()
+
+    def drawn():
+        html = client.get("/network/", {"area": KAWASAKI}).content.decode()
+        data = re.search(r'<script id="network-data" type="application/json">(.*?)</script>', html)
+        assert data is not None
+        return html, json.loads(data.group(1))
+
+    html, drawing = drawn()
+    assert drawing["flows"] == [[network["school"], network["npo"], 8]]  # 5 publish as 8
+    table = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert "<td>川崎市立桜中学校</td><td>NPO法人まなびの森</td>" in table
+    assert '<td class="number">8</td>' in table
+    assert "0 flows under 5 not shown." in html
+    # A deactivated organisation leaves the map with its edges: no flow to a missing node.
+    directory.organisation_deactivate(actor=SYSTEM, organisation_id=network["npo"])
+    html, drawing = drawn()
+    assert network["npo"] not in {node["id"] for node in drawing["nodes"]}
+    assert drawing["flows"] == []
+    assert "No flow between two organisations of the area has 5 or more referrals." in html
+
+
 def test_the_coverage_of_the_coordinators_area(city):
     client = city
     assert client.get("/coverage/")["Location"] == f"/coverage/?area={KAWASAKI}"
@@ -107,7 +140,7 @@ def test_the_coverage_of_the_coordinators_area(city):
     study = study[: study.index("</tr>")]
     assert "2 places<" in study
     assert study.count('class="shade-4"') == 2  # 川崎区 and 中原区, one place each
-    # A gap leads to the nearest places: the tag's places in the area around the ward.
+    # A gap leads to the places around it: the tag's places in the area around the ward.
     assert f'href="/coverage/gap/?area={KAWASAKI}&amp;gap=141321&amp;tag=meal_provision"' in meal
     # A tag with no place in the whole city is a gap of the city: look in the prefecture.
     assert 'href="/coverage/gap/?area=140007&amp;gap=141305&amp;tag=financial_hardship"' in html
@@ -116,11 +149,13 @@ def test_the_coverage_of_the_coordinators_area(city):
     assert "cell-key method" in html
 
 
-def test_a_gap_shows_the_nearest_places_for_its_tag(city):
+def test_a_gap_shows_the_places_around_it_for_its_tag(city):
     page = city.get("/coverage/gap/", {"area": KAWASAKI, "gap": "141321", "tag": "meal_provision"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Nearest places for Meal provision" in html
+    assert "Places for Meal provision around Kawasaki-shi Saiwai-ku" in html
+    assert "Kawasaki-shi Saiwai-ku has none. These are the places in Kawasaki-shi" in html
+    assert "The first 20 by name are shown." not in html  # one place: all of them
     assert "こども食堂さくら" in html
     assert "川崎教室" in html
     assert "学習支援" not in html  # another tag

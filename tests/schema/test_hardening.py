@@ -41,6 +41,22 @@ def test_alias_limit(gql, settings):
     assert code(gql(query, expect_status=400)) == "TOO_MANY_ALIASES"
 
 
+def test_a_whole_area_map_once_per_request(gql):
+    # Cheap by the cost model with a small selection, but each one reads a whole area.
+    twice = (
+        '{ a: networkMap(area: "141305") { suppressedFlows }'
+        ' b: networkMap(area: "141313") { suppressedFlows } }'
+    )
+    with count_round_trips() as trips:
+        body = gql(twice, expect_status=400)
+    assert code(body) == "QUERY_TOO_COSTLY"
+    assert body["errors"][0]["message"] == "networkMap at most once per request."
+    assert trips.count == 0
+    spread = '{ ...M ...M } fragment M on Query { networkMap(area: "141305") { suppressedFlows } }'
+    # One field, merged: the limit lets it through (an administrator may read any area).
+    assert gql(spread)["data"]["networkMap"]["suppressedFlows"] == 0
+
+
 def test_operations_per_request(gql, settings):
     settings.GRAPHQL_MAX_OPERATIONS = 2
     query = " ".join(f"query Q{i} {{ tags {{ code }} }}" for i in range(3))
