@@ -1,4 +1,5 @@
-"""The coordinator's pages: coverage (どこも / どこか, the area × tag table, gaps and the
+"""The coordinator's pages: the network map (organisations, partnerships and protected
+flows drawn in the browser), coverage (どこも / どこか, the area × tag table, gaps and the
 places around a gap), flows (perturbed aggregates, with CSV) and routes (chains of
 partnerships to a need). Named GraphQL documents run as the signed-in person; the API
 decides whose area may be asked and publishes only protected figures."""
