@@ -280,6 +280,64 @@ def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
         )
 
 
+_AREA_CHAINS: LiteralString = """
+CALL () {
+  MATCH (e:AuditEvent)
+  WHERE $area_codes IS NULL OR e.areaCode IN $area_codes
+  RETURN DISTINCT e.chain AS key
+  UNION
+  MATCH (o:Organisation)
+  WHERE $area_codes IS NULL OR o.areaCode IN $area_codes
+  RETURN 'org:' + o.id AS key
+  UNION
+  MATCH (s:Subject)-[:REGISTERED_BY]->(o:Organisation)
+  WHERE $area_codes IS NULL OR o.areaCode IN $area_codes
+  RETURN 'subject:' + s.id AS key
+}
+OPTIONAL MATCH (c:AuditChain {key: key})
+CALL (key) {
+  OPTIONAL MATCH (e:AuditEvent {chain: key})
+  WITH e ORDER BY e.seq
+  RETURN collect(properties(e)) AS events
+}
+WITH key, c, events WHERE c IS NOT NULL OR size(events) > 0
+RETURN key, coalesce(c.seq, 0) AS seq, coalesce(c.head, $genesis) AS head, events
+ORDER BY key
+"""
+
+
+@dataclass(frozen=True)
+class AreaVerification:
+    chains: int
+    events: int
+    broken: list[BrokenLink]
+
+
+def verify_area(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> AreaVerification:
+    """Every chain an area's auditor answers for — chains with an event written in the
+    area, and those of its organisations and of the subjects they registered (so a chain
+    whose events were all deleted is still checked against its head) — verified whole.
+    The check itself is audited in the same transaction, after the chains were read."""
+
+    def work(tx: session.Tx) -> AreaVerification:
+        rows = tx.rows(
+            _AREA_CHAINS,
+            area_codes=None if area_codes is None else list(area_codes),
+            genesis=GENESIS,
+        )
+        broken = [
+            link
+            for row in rows
+            if (link := verify_chain(row["key"], row["seq"], row["head"], row["events"]))
+        ]
+        append(tx, reader)
+        return AreaVerification(
+            chains=len(rows), events=sum(len(row["events"]) for row in rows), broken=broken
+        )
+
+    return session.write(work)
+
+
 # --- reading --------------------------------------------------------------------------------
 
 _LIST: LiteralString = (
@@ -290,6 +348,9 @@ WHERE ($area_codes IS NULL OR n.areaCode IN $area_codes)
   AND ($target_type IS NULL OR n.targetType = $target_type)
   AND ($target_id IS NULL OR n.targetId = $target_id)
   AND ($organisation IS NULL OR n.actorOrganisation = $organisation)
+  AND ($actor_user IS NULL OR n.actorUser = $actor_user)
+  AND ($legal_basis IS NULL OR n.legalBasis = $legal_basis)
+  AND ($statutory_only IS NULL OR NOT $statutory_only OR n.statutory = true)
   AND ($since IS NULL OR n.at >= $since)
   AND ($until IS NULL OR n.at < $until)
 WITH n, n.at AS sortKey
@@ -308,6 +369,9 @@ def audit_list(
     target_type: str | None = None,
     target_id: str | None = None,
     organisation: str | None = None,
+    actor_user: str | None = None,
+    legal_basis: str | None = None,
+    statutory_only: bool | None = None,
     since: str | None = None,
     until: str | None = None,
 ) -> Page:
@@ -321,6 +385,9 @@ def audit_list(
             target_type=target_type,
             target_id=target_id,
             organisation=organisation,
+            actor_user=actor_user,
+            legal_basis=legal_basis,
+            statutory_only=statutory_only,
             since=since,
             until=until,
             **page.params(),
@@ -403,3 +470,38 @@ def audit_params(record: AuditRecord) -> dict[str, Any]:
             "at": datetime.now(UTC).isoformat(timespec="microseconds"),
         },
     }
+
+
+# --- one event, inside a statement that reads -----------------------------------------------
+
+# For a read that must be one round trip with its audit (the disclosure record): appends
+# the event `$audit` describes (see `audit_params`; its chain is `$audit.chain`) in the
+# same statement. Needs in scope `auditArea` (the reader's area code) and `auditOutcome`
+# ('OK' or 'DENIED'); takes $audit and $genesis. Returns `auditEventId`.
+APPEND_ONE: LiteralString = (
+    """
+CALL (auditArea, auditOutcome) {
+  MERGE (c:AuditChain {key: $audit.chain})
+  ON CREATE SET c.seq = 0, c.head = $genesis
+  SET c.lockedAt = datetime()
+  WITH c, c.seq + 1 AS seq
+  WITH c, {
+    chain: c.key, action: $audit.action, targetType: $audit.targetType,
+    targetId: $audit.targetId, actorUser: $audit.actorUser, actorUserId: $audit.actorUserId,
+    actorOrganisation: $audit.actorOrganisation, actorRole: $audit.actorRole,
+    purpose: $audit.purpose, legalBasis: $audit.legalBasis, statutory: $audit.statutory,
+    requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: auditOutcome,
+    consentId: $audit.consentId, categories: $audit.categories, fields: $audit.fields,
+    id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
+    areaCode: auditArea, at: $audit.at, hashVersion: 2
+  } AS e
+  WITH c, e, """
+    + AUDIT_HASH
+    + """ AS hash
+  CREATE (event:AuditEvent)
+  SET event = e, event.hash = hash
+  SET c.seq = e.seq, c.head = hash
+  RETURN event.id AS auditEventId
+}
+"""
+)

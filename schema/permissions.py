@@ -53,6 +53,8 @@ DECLARED: dict[str, Permission] = {
     "Query.apiTokens": SIGNED_IN,
     # audit
     "Query.auditEvents": roles(Role.AUDITOR, scope="its area"),
+    "Query.verifyAuditLog": roles(Role.AUDITOR, scope="its area's chains"),
+    "Query.disclosureRecord": roles(Role.AUDITOR, scope="subjects registered in its area"),
     "Query.statutoryReviewQueue": roles(Role.AUDITOR, scope="its area"),
     "Mutation.reviewStatutoryReferral": roles(Role.AUDITOR, scope="its area"),
     # directory writes: municipal coordinators admit organisations; each keeps its own entry

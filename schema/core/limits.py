@@ -43,14 +43,17 @@ _FIXED_WEIGHTS = {
     "flows": 20,
     "coverage": 20,
     "networkMap": 20,
+    "verifyAuditLog": 50,
+    "disclosureRecord": 20,
 }
 
 
-# Fields whose one statement reads a whole area however little is selected: the cost
-# model prices selections, so twenty aliases of `networkMap { suppressedFlows }` would be
-# cheap on paper and seconds of Neo4j time. Each may appear once in a document (a fragment
-# spread twice merges into one field, so counting the document's fields is enough).
-_ONCE_PER_REQUEST = ("networkMap",)
+# Fields whose one statement reads a whole area (or whole audit chains) however little is
+# selected: the cost model prices selections, so twenty aliases of
+# `networkMap { suppressedFlows }` would be cheap on paper and seconds of Neo4j time. Each
+# may appear once in a document (a fragment spread twice merges into one field, so
+# counting the document's fields is enough).
+_ONCE_PER_REQUEST = ("networkMap", "verifyAuditLog", "disclosureRecord")
 
 
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:

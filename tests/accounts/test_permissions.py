@@ -26,6 +26,11 @@ OPERATIONS = {
     "Query.me": ("{ me { username roles } }", {}),
     "Query.apiTokens": ("{ apiTokens { id } }", {}),
     "Query.auditEvents": ("{ auditEvents(first: 1) { edges { node { id } } } }", {}),
+    "Query.verifyAuditLog": ("{ verifyAuditLog { intact } }", {}),
+    "Query.disclosureRecord": (
+        "query($s: ID!) { disclosureRecord(subjectId: $s) { subjectId } }",
+        {"s": "{npo}"},
+    ),
     "Mutation.createOrganisation": (
         'mutation { createOrganisation(input: {name: "新しい居場所", kind: PLACE}) '
         "{ errors { code } } }",

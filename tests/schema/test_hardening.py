@@ -57,6 +57,19 @@ def test_a_whole_area_map_once_per_request(gql):
     assert gql(spread)["data"]["networkMap"]["suppressedFlows"] == 0
 
 
+@pytest.mark.parametrize(
+    "field",
+    ["verifyAuditLog { intact }", 'disclosureRecord(subjectId: "x") { subjectId }'],
+)
+def test_whole_audit_chains_once_per_request(gql, field):
+    name = field.split("(")[0].split(" ")[0]
+    with count_round_trips() as trips:
+        body = gql(f"{{ a: {field} b: {field} }}", expect_status=400)
+    assert code(body) == "QUERY_TOO_COSTLY"
+    assert body["errors"][0]["message"] == f"{name} at most once per request."
+    assert trips.count == 0
+
+
 def test_operations_per_request(gql, settings):
     settings.GRAPHQL_MAX_OPERATIONS = 2
     query = " ".join(f"query Q{i} {{ tags {{ code }} }}" for i in range(3))

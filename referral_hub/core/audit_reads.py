@@ -1,0 +1,70 @@
+"""What auditors ask of the audit log: a filtered page of it, the verification of their
+area's chains, and one subject's disclosure record. Each is scoped to the auditor's area
+and is itself audited in the transaction that reads (graph/audit.py, graph/disclosures.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from graph import audit as audit_repo
+from graph import disclosures as disclosure_repo
+from graph.listing import Page, PageRequest
+from referral_hub.accounts.actor import Actor
+from referral_hub.core.audit import audit_record, auditor_area_codes
+from referral_hub.core.errors import ErrorCode, PublicError
+
+
+@dataclass(frozen=True)
+class AuditCriteria:
+    """The audit explorer's filter; None is "any"."""
+
+    action: str | None = None
+    target_type: str | None = None
+    target_id: str | None = None
+    organisation_id: str | None = None
+    actor_user: str | None = None
+    legal_basis: str | None = None
+    statutory_only: bool = False
+    since: str | None = None  # UTC ISO 8601, inclusive
+    until: str | None = None  # UTC ISO 8601, exclusive
+
+
+def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) -> Page:
+    return audit_repo.audit_list(
+        page=page,
+        reader=audit_record(actor, "AUDIT_LOG_READ", "AuditLog", None),
+        area_codes=auditor_area_codes(actor),
+        action=criteria.action,
+        target_type=criteria.target_type,
+        target_id=criteria.target_id,
+        organisation=criteria.organisation_id,
+        actor_user=criteria.actor_user,
+        legal_basis=criteria.legal_basis,
+        statutory_only=criteria.statutory_only or None,
+        since=criteria.since,
+        until=criteria.until,
+    )
+
+
+def verify_area(actor: Actor) -> audit_repo.AreaVerification:
+    return audit_repo.verify_area(
+        area_codes=auditor_area_codes(actor),
+        reader=audit_record(actor, "AUDIT_VERIFY", "AuditLog", None),
+    )
+
+
+def disclosure_record(actor: Actor, subject_id: str) -> dict[str, Any]:
+    """NOT_FOUND alike for a subject that does not exist and one registered outside the
+    auditor's area, so the answer says nothing about other areas' subjects."""
+    record = disclosure_repo.disclosure_record(
+        subject_id=subject_id,
+        every_area=actor.is_system_admin,
+        reader=audit_record(actor, "DISCLOSURE_RECORD_READ", "Subject", subject_id),
+    )
+    if record is None:
+        raise PublicError(
+            ErrorCode.NOT_FOUND, "No subject with this id in your area.", field="subjectId"
+        )
+    return record
