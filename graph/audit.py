@@ -214,6 +214,9 @@ class BrokenLink:
     seq: int
     event_id: str | None
     reason: str
+    # MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, EDITED (the
+    # hash differs), HEAD (the head disagrees: deleted or truncated): for people's words.
+    code: str = "EDITED"
 
     def __str__(self) -> str:
         return f"chain {self.chain} breaks at seq {self.seq} (event {self.event_id}): {self.reason}"
@@ -231,6 +234,7 @@ def verify_chain(
                 expected_seq,
                 event.get("id"),
                 f"sequence jumps to {event.get('seq')} (an event is missing)",
+                "MISSING",
             )
         if event.get("prevHash") != previous:
             return BrokenLink(
@@ -238,6 +242,7 @@ def verify_chain(
                 expected_seq,
                 event.get("id"),
                 "prevHash does not match the previous event's hash",
+                "RELINKED",
             )
         unknown = set(event) - set(V2_FIELDS) - {"hash"}
         if unknown:
@@ -246,6 +251,7 @@ def verify_chain(
                 expected_seq,
                 event.get("id"),
                 f"fields outside the hash were added: {', '.join(sorted(unknown))}",
+                "FIELDS_ADDED",
             )
         if event_hash(event) != event.get("hash"):
             return BrokenLink(
@@ -253,6 +259,7 @@ def verify_chain(
                 expected_seq,
                 event.get("id"),
                 "content does not match its hash (edited after it was written)",
+                "EDITED",
             )
         previous = event["hash"]
     if head_seq != len(events) or head_hash != previous:
@@ -262,6 +269,7 @@ def verify_chain(
             None,
             f"chain head says seq {head_seq} but {len(events)} events follow it "
             "(events were deleted or the head was altered)",
+            "HEAD",
         )
     return None
 

@@ -1,18 +1,23 @@
 """The auditor's pages: the access log of the area (filtered, newest first, a page at a
-time, each view itself audited by the API) and the statutory review queue (read the
-justification, record a finding). Named GraphQL documents run as the auditor."""
+time, each view itself audited by the API), the verification of the area's chains, a
+subject's disclosure record (on screen, printed on A4, as CSV or JSON) and the
+statutory review queue (read the justification, record a finding). Named GraphQL
+documents run as the auditor."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from referral_hub.web import audit_filter, operations, presenters
+from referral_hub.web import audit_filter, disclosure, operations, presenters
+from referral_hub.web.labels import LEGAL_BASES
 from referral_hub.web.operations import FieldError
 from referral_hub.web.views import refused
 
@@ -23,6 +28,8 @@ def _form_errors() -> dict[str, str]:
     return {
         "action": _("An action is written in capitals, like SUBJECT_READ."),
         "target": _("A target id is up to 100 characters."),
+        "actor": _("A username is up to 150 characters."),
+        "basis": _("Choose a basis from the list."),
         "organisation": _("An organisation id is a UUID."),
         "date": _("Give a date as YYYY-MM-DD."),
         "order": _("The end comes on or after the start."),
@@ -61,9 +68,72 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "filters": request.GET,
+            "bases": LEGAL_BASES,
             "errors": errors,
         },
         status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    """Check every chain of the auditor's area now (a POST: it reads the whole area and
+    writes its own audit event, so no link or prefetch may start it)."""
+    answer = operations.run(request, "VerifyAuditLog")
+    if answer.refused is not None:
+        return refused(request, answer.refused, back=reverse("web:audit"))
+    return render(
+        request,
+        "web/audit_verify.html",
+        {"nav": "audit", "me": answer.data["me"], "result": answer.data["verifyAuditLog"]},
+    )
+
+
+@login_required
+@require_GET
+def disclosure_lookup(request: HttpRequest) -> HttpResponse:
+    """The access log's "disclosure record of a subject" box: a pseudonymous id to its page."""
+    text = request.GET.get("subject", "").strip()
+    try:
+        subject = uuid.UUID(text)
+    except ValueError:
+        messages.error(request, _("A subject's pseudonymous id is a UUID, as the log shows it."))
+        return redirect("web:audit")
+    return redirect("web:disclosure-record", subject_id=subject)
+
+
+@login_required
+@require_GET
+def disclosure_record(request: HttpRequest, subject_id: uuid.UUID) -> HttpResponse:
+    """第三者提供記録: one run of the document, whatever the format (each run audited)."""
+    form = request.GET.get("format", "")
+    answer = operations.run(request, "DisclosureRecord", {"subjectId": str(subject_id)})
+    if answer.refused is not None:
+        return refused(request, answer.refused)
+    record = answer.data["disclosureRecord"]
+    if form == "json":
+        response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="disclosure-{subject_id}.json"'
+        return response
+    if form == "csv":
+        body = "\ufeff" + disclosure.record_csv(record["events"])  # a BOM: Excel reads UTF-8
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="disclosure-{subject_id}.csv"'
+        return response
+    events = [
+        {**event, "label": disclosure.action_label(event["action"])} for event in record["events"]
+    ]
+    return render(
+        request,
+        "web/disclosure_record.html",
+        {
+            "nav": "audit",
+            "me": answer.data["me"],
+            "record": record,
+            "events": events,
+            "recipients": disclosure.recipients(record),
+        },
     )
 
 

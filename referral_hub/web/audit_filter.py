@@ -14,14 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from referral_hub.consent.legal_basis import OWN_RECORD, LegalBasis
+
 TOKYO = ZoneInfo("Asia/Tokyo")
 ACTION = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 TARGET_MAX = 100
+ACTOR_MAX = 150  # Django's username limit
+# The bases an event can record, as the API's AuditBasis enum lists them.
+BASES = (OWN_RECORD, *(basis.value for basis in LegalBasis))
 
 
 @dataclass(frozen=True)
 class AuditForm:
-    filter: dict[str, str] = field(default_factory=dict)
+    filter: dict[str, str | bool] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)  # field -> message key
 
 
@@ -33,7 +38,7 @@ def _day(text: str) -> date | None:
 
 
 def read(params: Mapping[str, str]) -> AuditForm:
-    chosen: dict[str, str] = {}
+    chosen: dict[str, str | bool] = {}
     errors: dict[str, str] = {}
     action = params.get("action", "").strip().upper()
     if action:
@@ -47,6 +52,20 @@ def read(params: Mapping[str, str]) -> AuditForm:
             chosen["targetId"] = target
         else:
             errors["target"] = "target"
+    actor = params.get("actor", "").strip()
+    if actor:
+        if len(actor) <= ACTOR_MAX and actor.isprintable():
+            chosen["actorUser"] = actor
+        else:
+            errors["actor"] = "actor"
+    basis = params.get("basis", "").strip()
+    if basis:
+        if basis in BASES:
+            chosen["legalBasis"] = basis
+        else:
+            errors["basis"] = "basis"
+    if params.get("statutory") == "1":
+        chosen["statutoryOnly"] = True
     organisation = params.get("organisation", "").strip()
     if organisation:
         try:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from referral_hub.web.spreadsheet import safe_cell
+
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits: \d matches any script's
 _AREA = re.compile(r"[0-9]{6}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -150,7 +152,7 @@ def flows_csv(cells: Sequence[Mapping[str, Any]]) -> str:
         source, target = cell["source"], cell["target"]
         writer.writerow(
             [
-                _safe(value)
+                safe_cell(value)
                 for value in (
                     source["kind"],
                     source.get("id"),
@@ -166,15 +168,6 @@ def flows_csv(cells: Sequence[Mapping[str, Any]]) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _safe(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not isinstance(value, int | float):
-        return "'" + text
-    return text
 
 
 def coverage_rows(

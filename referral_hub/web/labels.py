@@ -98,6 +98,12 @@ FIELDS = {
     "notes": _("Notes"),
     "birthYear": _("Birth year"),
     "areaCode": _("Area"),
+    # what referral reads return (README: what an audit event says)
+    "needTags": _("Needs"),
+    "summary": _("Summary"),
+    "justification": _("Statutory justification"),
+    "initials": _("Initials"),
+    "lastEventNote": _("Latest handoff note"),
 }
 
 ORGANISATION_KINDS = {
@@ -108,6 +114,13 @@ ORGANISATION_KINDS = {
     "MUNICIPALITY": _("Municipal offices"),
     "SOCIAL_WELFARE_COUNCIL": _("Social welfare councils"),
     "HEALTH": _("Health services"),
+}
+
+CONSENT_STATES = {
+    "ACTIVE": _("Active"),
+    "SUPERSEDED": _("Superseded by a new version"),
+    "WITHDRAWN": _("Withdrawn"),
+    "EXPIRED": _("Expired"),
 }
 
 GIVEN_BY = {"SUBJECT": _("The pupil"), "GUARDIAN": _("A guardian")}
@@ -148,7 +161,20 @@ REPLY_BANDS = {
 SIDES = {"SENDER": _("Sender"), "RECEIVER": _("Receiver"), "SYSTEM": _("System")}
 
 LEGAL_BASES = {
+    "OWN_RECORD": _("Own registration"),
     "CONSENT": _("Consent"),
+    "STATUTORY_SWA_106_6": _("Social Welfare Act art. 106-6 (support meeting)"),
+    "STATUTORY_APPI_27_1_III": _("APPI art. 27(1)(iii) (a child's sound upbringing)"),
+    "STATUTORY_CHILD_ABUSE_PREVENTION": _("Child Abuse Prevention Act"),
+}
+
+# Why a chain fails verification (graph/audit.py BrokenLink.code).
+BROKEN_LINKS = {
+    "MISSING": _("An event is missing here (the sequence jumps)."),
+    "RELINKED": _("This event does not follow the one before it (its link was changed)."),
+    "FIELDS_ADDED": _("Fields were added to this event after it was written."),
+    "EDITED": _("This event was edited after it was written."),
+    "HEAD": _("Events were deleted from the end of the chain, or its head was altered."),
 }
 
 ROLES = {
@@ -180,6 +206,8 @@ ALL = {
     "given_by": GIVEN_BY,
     "basis": LEGAL_BASES,
     "role": ROLES,
+    "broken": BROKEN_LINKS,
+    "consent_state": CONSENT_STATES,
 }
 
 

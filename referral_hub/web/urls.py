@@ -20,6 +20,13 @@ urlpatterns = [
     path("flows/", coordinator.flows, name="flows"),
     path("routes/", coordinator.routes, name="routes"),
     path("audit/", audit.audit_log, name="audit"),
+    path("audit/verify/", audit.verify, name="audit-verify"),
+    path("audit/subjects/", audit.disclosure_lookup, name="disclosure-lookup"),
+    path(
+        "audit/subjects/<uuid:subject_id>/",
+        audit.disclosure_record,
+        name="disclosure-record",
+    ),
     path("reviews/", audit.reviews, name="reviews"),
     path("services/search/", views.service_search, name="service-search"),
     path("referrals/new/", new_referral.pupil, name="new-pupil"),

@@ -51,6 +51,12 @@ class BrokenLink(graphene.ObjectType):
     seq = graphene.Int(required=True, description="The position where the chain breaks.")
     event_id = graphene.ID(description="The event found there (null: events are missing).")
     reason = graphene.String(required=True)
+    code = graphene.String(
+        required=True,
+        description="MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, "
+        "EDITED (content differs from its hash), HEAD (the chain head disagrees: events "
+        "deleted from the end, or the head altered).",
+    )
 
 
 class AuditVerification(graphene.ObjectType):

@@ -33,7 +33,7 @@ query($s: ID!) {
     }
   }
 }"""
-VERIFY = "{ verifyAuditLog { chains events intact broken { chain seq eventId reason } } }"
+VERIFY = "{ verifyAuditLog { chains events intact broken { chain seq eventId code reason } } }"
 EVENTS = """
 query($f: AuditFilterInput) {
   auditEvents(filter: $f, first: 100) { edges { node { action actorUser legalBasis statutory } } }
@@ -81,7 +81,7 @@ def chain(key: str) -> list[dict]:
 
 
 def test_the_record_is_the_subjects_audit_chain_event_for_event(history):
-    network, subject, auditor, auditor_org, (first, second), sent = history
+    network, subject, auditor, auditor_org, (first, second), _sent = history
     with count_round_trips() as trips:
         record = auditor(RECORD, {"s": subject})["data"]["disclosureRecord"]
     assert trips.count == 1  # the record, its organisations and its own audit event
@@ -163,7 +163,7 @@ def test_the_record_is_the_subjects_audit_chain_event_for_event(history):
 
 
 def test_a_subject_of_another_area_and_an_unknown_one_read_the_same(history):
-    network, subject, _auditor, _org, _consents, _sent = history
+    _network, subject, _auditor, _org, _consents, _sent = history
     tokyo = directory_fixtures.build_auditor_org("世田谷区 監査担当", directory_fixtures.SETAGAYA)
     outsider = member("s-auditor", tokyo, Role.AUDITOR)
     answers = [
@@ -185,9 +185,10 @@ def test_a_subject_of_another_area_and_an_unknown_one_read_the_same(history):
 
 
 def test_verification_covers_the_areas_chains_and_names_the_first_broken_link(history):
-    network, subject, auditor, auditor_org, _consents, _sent = history
+    _network, subject, auditor, auditor_org, _consents, _sent = history
     clean = auditor(VERIFY)["data"]["verifyAuditLog"]
-    assert clean["intact"] is True and clean["broken"] == []
+    assert clean["intact"] is True
+    assert clean["broken"] == []
     assert clean["events"] >= len(chain(f"subject:{subject}"))
     assert [e["action"] for e in chain(f"org:{auditor_org}")][-1] == "AUDIT_VERIFY"
 
@@ -203,24 +204,27 @@ def test_verification_covers_the_areas_chains_and_names_the_first_broken_link(hi
             "chain": f"subject:{subject}",
             "seq": read["seq"],
             "eventId": read["id"],
+            "code": "EDITED",
             "reason": "content does not match its hash (edited after it was written)",
         }
     ]
 
 
 def test_a_chain_whose_events_were_all_deleted_is_still_checked(history):
-    network, subject, auditor, *_ = history
+    _network, subject, auditor, *_ = history
     session.write(
-        lambda tx: tx.run("MATCH (e:AuditEvent {chain: $c}) DETACH DELETE e", c=f"subject:{subject}")
+        lambda tx: tx.run(
+            "MATCH (e:AuditEvent {chain: $c}) DETACH DELETE e", c=f"subject:{subject}"
+        )
     )
     found = auditor(VERIFY)["data"]["verifyAuditLog"]
-    assert [(b["chain"], b["seq"], b["eventId"]) for b in found["broken"]] == [
-        (f"subject:{subject}", 1, None)
+    assert [(b["chain"], b["seq"], b["eventId"], b["code"]) for b in found["broken"]] == [
+        (f"subject:{subject}", 1, None, "HEAD")
     ]
 
 
 def test_another_areas_broken_chain_is_not_this_auditors(history, gql):
-    network, subject, auditor, *_ = history
+    network, _subject, auditor, *_ = history
     welfare_chain = f"org:{network['welfare']}"  # 世田谷区: outside 川崎市
     session.write(
         lambda tx: tx.run(
@@ -233,22 +237,43 @@ def test_another_areas_broken_chain_is_not_this_auditors(history, gql):
 
 
 def test_the_explorer_filters_by_actor_basis_and_statute(history):
-    network, subject, auditor, *_ = history
+    _network, _subject, auditor, *_ = history
 
     def shown(**criteria):
         edges = auditor(EVENTS, {"f": criteria})["data"]["auditEvents"]["edges"]
         return [edge["node"] for edge in edges]
 
     counsellor = shown(actorUser="counsellor")
-    assert counsellor and {e["actorUser"] for e in counsellor} == {"counsellor"}
+    assert counsellor
+    assert {e["actorUser"] for e in counsellor} == {"counsellor"}
     consented = shown(legalBasis="CONSENT")
-    assert consented and {e["legalBasis"] for e in consented} == {"CONSENT"}
+    assert consented
+    assert {e["legalBasis"] for e in consented} == {"CONSENT"}
     statute = shown(statutoryOnly=True)
-    assert statute and {(e["legalBasis"], e["statutory"]) for e in statute} == {
-        ("STATUTORY_SWA_106_6", True)
-    }
+    assert statute
+    assert {(e["legalBasis"], e["statutory"]) for e in statute} == {("STATUTORY_SWA_106_6", True)}
     assert shown(statutoryOnly=False) == shown()[1:]  # the first look is in the log now
     assert shown(legalBasis="STATUTORY_SWA_106_6") == statute
     assert shown(actorUser="nobody") == []
     refused = auditor(EVENTS, {"f": {"legalBasis": "MAYBE"}}, expect_status=None)
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_every_demo_subjects_record_matches_its_audit_chain(graph_db, db, redis_db):
+    from referral_hub.referrals import demo_history
+
+    directory_fixtures.build()
+    assert demo_history.seed(area=directory_fixtures.KAWASAKI_KU, referrals=12, seed=3)
+    auditor_org = directory_fixtures.build_auditor_org("川崎市 監査室", directory_fixtures.KAWASAKI)
+    auditor = member("k-auditor", auditor_org, Role.AUDITOR)
+    subjects = session.read(lambda tx: tx.rows("MATCH (s:Subject) RETURN s.id AS id ORDER BY s.id"))
+    assert len(subjects) >= 2
+    fields = ("id", "seq", "at", "action", "outcome", "actorUser", "legalBasis", "hash")
+    for row in subjects:
+        record = auditor(RECORD, {"s": row["id"]})["data"]["disclosureRecord"]
+        logged = chain(f"subject:{row['id']}")
+        assert [tuple(e[k] for k in fields) for e in record["events"]] == [
+            tuple(e.get(k) for k in fields) for e in logged
+        ]
+        assert any(e["action"] == "REFERRAL_CREATE" for e in record["events"])
+        assert record["consents"]
