@@ -1,6 +1,14 @@
 from django.urls import path
 
-from referral_hub.web import audit, coordinator, members, new_referral, views
+from referral_hub.web import (
+    admin_services,
+    admin_tokens,
+    audit,
+    coordinator,
+    members,
+    new_referral,
+    views,
+)
 
 app_name = "web"
 
@@ -9,6 +17,19 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),
     path("members/", members.members_page, name="members"),
+    path("organisation/tokens/", admin_tokens.tokens, name="admin-tokens"),
+    path("organisation/services/", admin_services.services, name="admin-services"),
+    path("organisation/services/new/", admin_services.service_new, name="admin-service-new"),
+    path(
+        "organisation/services/<uuid:service_id>/",
+        admin_services.service_edit,
+        name="admin-service-edit",
+    ),
+    path(
+        "organisation/services/<uuid:service_id>/deactivate/",
+        admin_services.service_deactivate,
+        name="admin-service-deactivate",
+    ),
     path("network/", coordinator.network_map, name="network"),
     path(
         "network/organisations/<uuid:organisation_id>/",

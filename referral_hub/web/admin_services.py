@@ -1,0 +1,197 @@
+"""The organisation admin's services: the list, a new one, a change, taking one out of the
+directory. Named GraphQL documents run as the admin; the API decides who may change which
+service (ORG_ADMIN of its organisation) and every rule about the values."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from referral_hub.web import operations, presenters, service_form
+from referral_hub.web.operations import Answer, FieldError
+from referral_hub.web.views import refused
+
+
+def _form_errors() -> dict[str, str]:
+    return {
+        "number": _("Give a whole number, like 12."),
+        "mode": _("Choose whether it is an open place or a support service."),
+        "tags": _("Choose needs from the list."),
+    }
+
+
+def _not_admin(answer: Answer) -> bool:
+    roles = set(answer.data.get("me", {}).get("roles") or ())
+    return not {"ORG_ADMIN", "SYSTEM_ADMIN"} & roles
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    return refused(
+        request, FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
+    )
+
+
+@login_required
+@require_GET
+def services(request: HttpRequest) -> HttpResponse:
+    me = operations.run(request, "Me")
+    if me.refused is not None:
+        return refused(request, me.refused)
+    organisation = me.data["me"]["organisationId"]
+    if _not_admin(me) or not organisation:
+        return _forbidden(request)
+    answer = operations.run(request, "AdminServices", {"organisationId": organisation})
+    if answer.refused is not None:
+        return refused(request, answer.refused)
+    return render(
+        request,
+        "web/admin_services.html",
+        {
+            "nav": "services",
+            "me": answer.data["me"],
+            "services": presenters.nodes(answer.data["services"]),
+        },
+    )
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    me: dict[str, Any],
+    tags: list[dict[str, Any]],
+    shown: dict[str, Any],
+    errors: dict[str, FieldError],
+    service: dict[str, Any] | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "web/admin_service_form.html",
+        {
+            "nav": "services",
+            "me": me,
+            "service": service,
+            "tags": tags,
+            "values": shown,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _shown(service: dict[str, Any]) -> dict[str, Any]:
+    """A stored service as its form shows it."""
+    return {
+        "name": service["name"],
+        "description": service.get("description") or "",
+        "schedule": service.get("schedule") or "",
+        "mode": service["mode"],
+        "ageMin": "" if service.get("ageMin") is None else str(service["ageMin"]),
+        "ageMax": "" if service.get("ageMax") is None else str(service["ageMax"]),
+        "responseTargetHours": str(service["responseTargetHours"]),
+        "acceptsReferrals": service["acceptsReferrals"],
+        "tagCodes": [tag["code"] for tag in service.get("tags") or ()],
+    }
+
+
+def _submit(
+    request: HttpRequest, document: str, mutation: str, variables: dict[str, Any]
+) -> tuple[Answer, list[FieldError]]:
+    answer = operations.run(request, document, variables)
+    return answer, ([] if answer.refused is not None else answer.errors_of(mutation))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_new(request: HttpRequest) -> HttpResponse:
+    answer = operations.run(request, "ServiceTags")
+    if answer.refused is not None:
+        return refused(request, answer.refused)
+    me, tags = answer.data["me"], answer.data["tags"]
+    if _not_admin(answer) or not me["organisationId"]:
+        return _forbidden(request)
+    shown: dict[str, Any] = {"mode": "SUPPORT", "acceptsReferrals": True, "tagCodes": []}
+    errors: dict[str, FieldError] = {}
+    if request.method == "POST":
+        form = service_form.read(request.POST, known_tags={tag["code"] for tag in tags})
+        shown = form.shown
+        texts = _form_errors()
+        errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
+        if not errors:
+            created, failures = _submit(
+                request,
+                "CreateService",
+                "createService",
+                {"input": {**form.values, "organisationId": me["organisationId"]}},
+            )
+            if created.refused is not None:
+                return refused(request, created.refused, back=reverse("web:admin-service-new"))
+            if not failures:
+                name = created.data["createService"]["service"]["name"]
+                messages.success(request, _("%(name)s is in the directory.") % {"name": name})
+                return redirect("web:admin-services")
+            errors = operations.errors_by_field(failures)
+    return _form_page(request, me=me, tags=tags, shown=shown, errors=errors, service=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    answer = operations.run(request, "EditService", {"id": str(service_id)})
+    if answer.refused is not None:
+        return refused(request, answer.refused)
+    me, tags, service = answer.data["me"], answer.data["tags"], answer.data["service"]
+    if _not_admin(answer):
+        return _forbidden(request)
+    mine = service is not None and service["organisation"]["id"] == me["organisationId"]
+    if not mine or not service["active"]:
+        # Another organisation's service is not this admin's to change: the same answer
+        # as one that does not exist.
+        return refused(request, FieldError("id", "NOT_FOUND", _("No such service of yours.")))
+    shown, errors = _shown(service), {}
+    if request.method == "POST":
+        form = service_form.read(request.POST, known_tags={tag["code"] for tag in tags})
+        shown = form.shown
+        texts = _form_errors()
+        errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
+        if not errors:
+            updated, failures = _submit(
+                request,
+                "UpdateService",
+                "updateService",
+                {"id": str(service_id), "input": form.values},
+            )
+            if updated.refused is not None:
+                back = reverse("web:admin-service-edit", args=[service_id])
+                return refused(request, updated.refused, back=back)
+            if not failures:
+                messages.success(request, _("The changes are saved."))
+                return redirect("web:admin-services")
+            errors = operations.errors_by_field(failures)
+    return _form_page(request, me=me, tags=tags, shown=shown, errors=errors, service=service)
+
+
+@login_required
+@require_POST
+def service_deactivate(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    answer = operations.run(request, "DeactivateService", {"id": str(service_id)})
+    if answer.refused is not None:
+        return refused(request, answer.refused, back=reverse("web:admin-services"))
+    failures = answer.errors_of("deactivateService")
+    if failures:
+        for failure in failures:
+            messages.error(request, failure.message)
+    else:
+        name = answer.data["deactivateService"]["service"]["name"]
+        messages.success(
+            request,
+            _("%(name)s is out of the directory; its referrals and history stay.") % {"name": name},
+        )
+    return redirect("web:admin-services")
