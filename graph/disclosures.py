@@ -24,6 +24,7 @@ WHERE $every_area OR EXISTS {
 }
 CALL (s) {
   OPTIONAL MATCH (e:AuditEvent {chain: 'subject:' + s.id})
+  WHERE e.seq IS NOT NULL  // the (chain, seq) index, not a scan of the whole log
   WITH e ORDER BY e.seq
   OPTIONAL MATCH (actor:Organisation {id: e.actorOrganisation})
   OPTIONAL MATCH (:Referral {id: e.targetId})-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
@@ -45,7 +46,7 @@ CALL (s) {
   WITH c ORDER BY c.recordedAt, c.id
   WHERE c IS NOT NULL
   RETURN collect(c {
-    .id, .state, .givenBy, .guardianRelationship, .purposes, .categories,
+    .id, .state, .givenBy, .purposes, .categories,
     .organisationKinds, .areaCode, .kindAreaCodes, .method, .recordedBy,
     validFrom: toString(c.validFrom), validUntil: toString(c.validUntil),
     recordedAt: toString(c.recordedAt), withdrawnAt: toString(c.withdrawnAt),

@@ -14,6 +14,7 @@ from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.validation import checked_uuid
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,18 @@ class AuditCriteria:
     until: str | None = None  # UTC ISO 8601, exclusive
 
 
+USERNAME_MAX = 150  # Django's
+
+
 def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) -> Page:
+    user = criteria.actor_user
+    if user is not None and not (0 < len(user) <= USERNAME_MAX and user.isprintable()):
+        # Refused before the read, so nothing is written for it either.
+        raise PublicError(
+            ErrorCode.INVALID,
+            f"actorUser is a username: 1 to {USERNAME_MAX} printable characters.",
+            field="actorUser",
+        )
     return audit_repo.audit_list(
         page=page,
         reader=audit_record(actor, "AUDIT_LOG_READ", "AuditLog", None),
@@ -58,6 +70,7 @@ def verify_area(actor: Actor) -> audit_repo.AreaVerification:
 def disclosure_record(actor: Actor, subject_id: str) -> dict[str, Any]:
     """NOT_FOUND alike for a subject that does not exist and one registered outside the
     auditor's area, so the answer says nothing about other areas' subjects."""
+    subject_id = checked_uuid(subject_id, "subjectId")  # nothing is asked of the graph else
     record = disclosure_repo.disclosure_record(
         subject_id=subject_id,
         every_area=actor.is_system_admin,

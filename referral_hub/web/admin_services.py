@@ -101,11 +101,8 @@ def _shown(service: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _submit(
-    request: HttpRequest, document: str, mutation: str, variables: dict[str, Any]
-) -> tuple[Answer, list[FieldError]]:
-    answer = operations.run(request, document, variables)
-    return answer, ([] if answer.refused is not None else answer.errors_of(mutation))
+def _failures(answer: Answer, mutation: str) -> list[FieldError]:
+    return [] if answer.refused is not None else answer.errors_of(mutation)
 
 
 @login_required
@@ -125,12 +122,12 @@ def service_new(request: HttpRequest) -> HttpResponse:
         texts = _form_errors()
         errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
         if not errors:
-            created, failures = _submit(
+            created = operations.run(
                 request,
                 "CreateService",
-                "createService",
                 {"input": {**form.values, "organisationId": me["organisationId"]}},
             )
+            failures = _failures(created, "createService")
             if created.refused is not None:
                 return refused(request, created.refused, back=reverse("web:admin-service-new"))
             if not failures:
@@ -162,12 +159,10 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         texts = _form_errors()
         errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
         if not errors:
-            updated, failures = _submit(
-                request,
-                "UpdateService",
-                "updateService",
-                {"id": str(service_id), "input": form.values},
+            updated = operations.run(
+                request, "UpdateService", {"id": str(service_id), "input": form.values}
             )
+            failures = _failures(updated, "updateService")
             if updated.refused is not None:
                 back = reverse("web:admin-service-edit", args=[service_id])
                 return refused(request, updated.refused, back=back)

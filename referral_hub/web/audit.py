@@ -31,7 +31,7 @@ def _form_errors() -> dict[str, str]:
         "actor": _("A username is up to 150 characters."),
         "basis": _("Choose a basis from the list."),
         "organisation": _("An organisation id is a UUID."),
-        "date": _("Give a date as YYYY-MM-DD."),
+        "date": _("Give a date as YYYY-MM-DD, from the year 2000."),
         "order": _("The end comes on or after the start."),
     }
 

@@ -30,11 +30,17 @@ class AuditForm:
     errors: dict[str, str] = field(default_factory=dict)  # field -> message key
 
 
+# The log began in this century; the bounds keep "the day after" and UTC inside the years
+# a datetime can hold (9999-12-31 has no next day).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(9998, 12, 31)
+
+
 def _day(text: str) -> date | None:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def read(params: Mapping[str, str]) -> AuditForm:

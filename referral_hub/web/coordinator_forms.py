@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from referral_hub.web.spreadsheet import safe_cell
+from referral_hub.core.spreadsheet import safe_cell
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits: \d matches any script's
 _AREA = re.compile(r"[0-9]{6}")

@@ -15,8 +15,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from referral_hub.core.spreadsheet import safe_cell
 from referral_hub.web.labels import EVENTS
-from referral_hub.web.spreadsheet import safe_cell
 
 ACTIONS = {
     "SUBJECT_REGISTER": gettext_lazy("Registered"),

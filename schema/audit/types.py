@@ -112,7 +112,6 @@ class DisclosureConsent(graphene.ObjectType):
     supersedes = graphene.ID()
     state = graphene.String(required=True)
     given_by = graphene.String(required=True)
-    guardian_relationship = graphene.String()
     purposes = graphene.NonNull(graphene.List(graphene.NonNull(graphene.String)))
     categories = graphene.NonNull(graphene.List(graphene.NonNull(graphene.String)))
     organisations = graphene.NonNull(graphene.List(graphene.NonNull(PermittedOrganisation)))

@@ -133,6 +133,48 @@ def test_verify_chain_is_pure():
     assert "head says seq 1" in link.reason
 
 
+def _events(n: int) -> list[dict]:
+    """A well-formed chain of n events (version 2 hashes)."""
+    events, previous = [], audit_log.GENESIS
+    for seq in range(1, n + 1):
+        event = {
+            "action": "X",
+            "actorUser": "u",
+            "at": f"2026-11-30T00:00:0{seq}",
+            "chain": "c",
+            "chainSeq": f"c#{seq}",
+            "id": f"e{seq}",
+            "outcome": "OK",
+            "prevHash": previous,
+            "seq": seq,
+            "statutory": False,
+            "targetType": "T",
+            "hashVersion": 2,
+        }
+        event["hash"] = audit_log.event_hash(event)
+        events.append(event)
+        previous = event["hash"]
+    return events
+
+
+def test_the_head_vouches_for_its_events_and_later_appends_are_a_writers():
+    events = _events(3)
+    # Read while a writer appended the third: the head (read first) says 2.
+    assert audit_log.verify_chain("c", 2, events[1]["hash"], events) is None
+    assert audit_log.verify_chain("c", 3, events[2]["hash"], events) is None
+    # The last event deleted: the head vouches for one that is not there.
+    cut = audit_log.verify_chain("c", 3, events[2]["hash"], events[:2])
+    assert (cut.seq, cut.code) == (3, "HEAD")
+    # The head altered to name another hash.
+    moved = audit_log.verify_chain("c", 2, events[2]["hash"], events)
+    assert (moved.seq, moved.code) == (2, "HEAD")
+    # Every chain deleted down to nothing while its head stays.
+    assert audit_log.verify_chain("c", 3, events[2]["hash"], []).seq == 1
+    # An appended event must still link and hash like the rest.
+    forged = [*events[:2], {**events[2], "prevHash": "0" * 64}]
+    assert audit_log.verify_chain("c", 2, events[1]["hash"], forged).code == "RELINKED"
+
+
 def test_auditors_read_their_area_only_and_the_read_is_audited(network):
     kawasaki = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
     setagaya = directory_fixtures.build_auditor_org("世田谷区 監査室", "131121")
@@ -178,3 +220,15 @@ def test_export_for_the_regulator(network, tmp_path):
     assert {row["areaCode"] for row in rows} <= {"141330", "141313", "141305", ""}
     assert any(row["action"] == "ORGANISATION_UPDATE" for row in rows)
     assert events(action="AUDIT_LOG_EXPORT")
+
+
+def test_the_csv_export_quotes_what_a_spreadsheet_would_run(network, tmp_path):
+    # "@" and "-" are allowed in Django usernames; "@SUM(1)" would be a formula cell.
+    member("@SUM(1)", network["npo"], Role.ORG_ADMIN)(UPDATE, {"id": network["npo"], "p": "2"})
+    call_command("export_audit", str(tmp_path / "log.csv"), format="csv", stdout=StringIO())
+    rows = list(csv.DictReader((tmp_path / "log.csv").open(encoding="utf-8")))
+    [row] = [r for r in rows if r["action"] == "ORGANISATION_UPDATE"]
+    assert row["actorUser"] == "'@SUM(1)"
+    call_command("export_audit", str(tmp_path / "log.jsonl"), stdout=StringIO())
+    exact = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [e["actorUser"] for e in exact if e["action"] == "ORGANISATION_UPDATE"] == ["@SUM(1)"]

@@ -54,6 +54,13 @@ def test_the_filter_form_reads_whole_days_in_tokyo():
         "until": "order"
     }
     assert audit_filter.read({"since": "2026-11-01", "until": "2026-11-01"}).errors == {}
+    # The last day a next day exists for, and the first of the century; one past each.
+    assert audit_filter.read({"since": "2000-01-01", "until": "9998-12-31"}).filter == {
+        "since": "2000-01-01T00:00:00+09:00",
+        "until": "9999-01-01T00:00:00+09:00",
+    }
+    assert audit_filter.read({"until": "9999-12-31"}).errors == {"until": "date"}
+    assert audit_filter.read({"since": "1999-12-31"}).errors == {"since": "date"}
     bad = audit_filter.read({"action": "x y", "organisation": "nope", "since": "11/01"})
     assert (bad.errors, bad.filter) == (
         {"action": "action", "organisation": "organisation", "since": "date"},
@@ -103,7 +110,7 @@ def test_an_auditor_lands_on_the_access_log_and_filters_it(auditor):
     before = events()
     refused = client.get("/audit/", {"since": "yesterday"})
     assert refused.status_code == 422
-    assert "Give a date as YYYY-MM-DD." in refused.content.decode()
+    assert "Give a date as YYYY-MM-DD, from the year 2000." in refused.content.decode()
     assert events() == before
 
 
@@ -308,3 +315,13 @@ def test_the_disclosure_record_on_screen_in_csv_and_json(auditor):
     assert lookup["Location"] == f"/audit/subjects/{subject}/"
     bad = client.get("/audit/subjects/", {"subject": "山田"}, follow=True).content.decode()
     assert "A subject&#x27;s pseudonymous id is a UUID, as the log shows it." in bad
+
+
+def test_only_a_subject_id_that_is_a_uuid_links_to_a_record():
+    from referral_hub.web.templatetags.hub import is_uuid
+
+    good = str(uuid.uuid4())
+    assert is_uuid(good) is True
+    assert is_uuid(good.upper()) is False  # not the form the hub writes: no page for it
+    assert is_uuid("not-a-uuid") is False
+    assert is_uuid(None) is False

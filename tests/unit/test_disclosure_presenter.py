@@ -8,8 +8,8 @@ import io
 
 from django.utils import translation
 
+from referral_hub.core.spreadsheet import safe_cell
 from referral_hub.web import disclosure
-from referral_hub.web.spreadsheet import safe_cell
 
 OWNER, WELFARE, NPO = "school", "welfare", "npo"
 

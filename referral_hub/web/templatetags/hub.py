@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django import template
@@ -16,6 +17,16 @@ register = template.Library()
 @register.filter
 def label(code: object, kind: str) -> str:
     return label_for(kind, code)
+
+
+@register.filter
+def is_uuid(value: object) -> bool:
+    """Whether an id from the log can name a page (a `<uuid:…>` URL): old events may hold
+    whatever a caller once sent."""
+    try:
+        return str(uuid.UUID(str(value))) == value
+    except ValueError:
+        return False
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from graph import audit as audit_log
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
+from referral_hub.core.spreadsheet import safe_cell
 from referral_hub.directory import reference_data
 
 COLUMNS = [
@@ -70,9 +71,8 @@ class Command(BaseCommand):
                     handle, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n"
                 )
                 writer.writeheader()
-                writer.writerows(
-                    # A list (categories, fields) is one cell, its items joined by spaces.
-                    {k: " ".join(v) if isinstance(v, list) else v for k, v in event.items()}
-                    for event in events
-                )
+                # A list (categories, fields) is one cell, its items joined by spaces; text
+                # a spreadsheet would run as a formula is quoted (the JSON Lines export
+                # keeps every value exact, for recomputing the hashes).
+                writer.writerows({k: safe_cell(v) for k, v in event.items()} for event in events)
         self.stdout.write(self.style.SUCCESS(f"{len(events)} audit events written to {path}"))
