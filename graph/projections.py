@@ -78,6 +78,11 @@ ORGANISATION: LiteralString = (
                       RETURN s """
     + SERVICE_SUMMARY
     + """ ORDER BY s.name, s.id },
+  locations: COLLECT { MATCH (n)-[:HAS_LOCATION]->(l:Location) WHERE coalesce(l.active, true)
+                       RETURN l { .id, .name, .address, postal_code: l.postalCode,
+                                  area_code: l.areaCode, latitude: l.point.y,
+                                  longitude: l.point.x, active: true }
+                       ORDER BY l.name, l.id },
   partners: COLLECT { MATCH (n)-[p:PARTNERS_WITH]-(o:Organisation)
                       WHERE coalesce(o.active, true)
                       RETURN { organisation: o """

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from referral_hub.web import (
+    admin_locations,
+    admin_partners,
     admin_services,
     admin_tokens,
     audit,
@@ -18,6 +20,18 @@ urlpatterns = [
     path("capacity/", views.capacity, name="capacity"),
     path("members/", members.members_page, name="members"),
     path("organisation/tokens/", admin_tokens.tokens, name="admin-tokens"),
+    path("organisation/partners/", admin_partners.partners, name="admin-partners"),
+    path("organisation/locations/", admin_locations.locations, name="admin-locations"),
+    path(
+        "organisation/locations/<uuid:location_id>/",
+        admin_locations.location_edit,
+        name="admin-location-edit",
+    ),
+    path(
+        "organisation/locations/<uuid:location_id>/deactivate/",
+        admin_locations.location_deactivate,
+        name="admin-location-deactivate",
+    ),
     path("organisation/services/", admin_services.services, name="admin-services"),
     path("organisation/services/new/", admin_services.service_new, name="admin-service-new"),
     path(

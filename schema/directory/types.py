@@ -111,6 +111,11 @@ class Organisation(graphene.ObjectType):
     created_at = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     services = graphene.List(graphene.NonNull(ServiceSummary), required=True)
+    locations = graphene.List(
+        graphene.NonNull(LocationBase),
+        required=True,
+        description="Where it works (active locations, by name).",
+    )
     partners = graphene.List(graphene.NonNull(Partnership), required=True)
 
 

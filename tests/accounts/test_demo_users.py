@@ -32,3 +32,32 @@ def test_the_demo_coordinator_sees_the_whole_city(settings):
         "coordinator": "COORDINATOR",
         "auditor": "AUDITOR",
     }
+
+
+@pytest.mark.usefixtures("graph_db", "db", "redis_db")
+def test_each_demo_person_lands_on_their_roles_home(settings):
+    """`make run`, then signing in as each demo person: their role's own start page."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from referral_hub.accounts import signin
+
+    settings.DEBUG = True
+    call_command("seed_demo_users", stdout=StringIO())
+    homes = {
+        "caseworker": "/inbox/",
+        "coordinator": "/network/",
+        "auditor": "/audit/",
+        "npo-admin": "/members/",
+    }
+    for username, home in homes.items():
+        user = get_user_model().objects.get(username=username)
+        client = signin.sign_in(Client(), user)
+        landing = client.get("/")
+        assert (landing.status_code, landing["Location"]) == (302, home), username
+        page = client.get(home, follow=True)  # the map opens on the coordinator's own area
+        assert page.status_code == 200, username
+        if username == "coordinator":
+            assert page.redirect_chain == [("/network/?area=141305", 302)]
+    counsellor = signin.sign_in(Client(), get_user_model().objects.get(username="counsellor"))
+    assert counsellor.get("/").status_code == 200  # the counsellor's home is the start page

@@ -285,7 +285,13 @@ def test_the_webhook_secret_is_shown_once_and_a_bad_address_is_told(admin):
 
 def test_each_admin_page_answers_403_to_every_other_role(graph_db, db, redis_db):
     network = directory_fixtures.build()
-    pages = ("/organisation/services/", "/organisation/services/new/", "/organisation/tokens/")
+    pages = (
+        "/organisation/services/",
+        "/organisation/services/new/",
+        "/organisation/tokens/",
+        "/organisation/partners/",
+        "/organisation/locations/",
+    )
     edit = f"/organisation/services/{network['study']}/"
     for role in Role:
         if role == Role.SYSTEM_ADMIN:
@@ -343,3 +349,122 @@ def test_the_admins_pages_in_the_browser(graph_db, db, redis_db, browser, live_s
     assert_accessible(page)
     context.close()
     assert outside == []
+
+
+def partnered(a: str, b: str) -> list[bool]:
+    return session.read(
+        lambda tx: tx.single(
+            "MATCH (:Organisation {id: $a})-[p:PARTNERS_WITH]-(:Organisation {id: $b})"
+            " RETURN collect(p.sharesData) AS shares",
+            a=a,
+            b=b,
+        )
+    )["shares"]
+
+
+def test_an_admin_finds_adds_and_ends_a_partnership(admin):
+    network, client = admin
+    page = client.get("/organisation/partners/").content.decode()
+    assert "No partnerships yet." in page
+    found = client.get("/organisation/partners/", {"q": "福祉"}).content.decode()
+    assert "世田谷区福祉事務所" in found
+    assert f'name="partnerId" value="{network["welfare"]}"' in found
+    itself = client.get("/organisation/partners/", {"q": "まなびの森"}).content.decode()
+    assert f'name="partnerId" value="{network["npo"]}"' not in itself  # not its own partner
+    assert "No other organisation of that name." in itself
+
+    post = {**csrf(client), "intent": "add", "partnerId": network["welfare"], "sharesData": "1"}
+    assert client.post("/organisation/partners/", post)["Location"] == "/organisation/partners/"
+    assert partnered(network["npo"], network["welfare"]) == [True]
+    listed = client.get("/organisation/partners/").content.decode()
+    assert "The partnership is recorded." in listed
+    assert '<th scope="row">世田谷区福祉事務所</th>' in listed
+    again = client.get("/organisation/partners/", {"q": "福祉"}).content.decode()
+    offered = 'name="intent" value="add"><input type="hidden" name="partnerId" value="'
+    assert offered + network["welfare"] not in again  # a partner already: not offered
+
+    crafted = {**csrf(client), "intent": "add", "partnerId": network["npo"]}
+    client.post("/organisation/partners/", crafted)
+    said = client.get("/organisation/partners/").content.decode()
+    assert "An organisation cannot partner with itself." in said
+
+    end = {**csrf(client), "intent": "remove", "partnerId": network["welfare"]}
+    assert client.post("/organisation/partners/", end)["Location"] == "/organisation/partners/"
+    assert partnered(network["npo"], network["welfare"]) == []
+    assert "The partnership is ended." in client.get("/organisation/partners/").content.decode()
+    long = client.get("/organisation/partners/", {"q": "福" * 500})
+    assert long.status_code == 200  # cut to 100 characters, not refused
+
+
+def test_the_location_form_reads_coordinates_as_numbers_in_pairs():
+    from referral_hub.web import location_form
+
+    form = location_form.read(
+        {"name": " 教室 ", "areaCode": "141330", "latitude": "35.5760", "longitude": "139.659"}
+    )
+    assert form.errors == {}
+    assert form.values == {
+        "name": "教室",
+        "address": None,
+        "postalCode": None,
+        "areaCode": "141330",
+        "latitude": 35.576,
+        "longitude": 139.659,
+    }
+    assert location_form.read({"latitude": "", "longitude": ""}).values["latitude"] is None
+    bad = location_form.read({"latitude": "35,5", "longitude": "1e3"})
+    assert bad.errors == {"latitude": "coordinate", "longitude": "coordinate"}
+    assert location_form.read({"latitude": "nan", "longitude": "1"}).errors == {
+        "latitude": "coordinate"
+    }
+    assert location_form.read({"latitude": "35.5"}).errors == {"longitude": "pair"}
+    assert location_form.read({"longitude": "139.5"}).errors == {"latitude": "pair"}
+    # Range is the API's rule: -200 reads as a number and is refused there.
+    assert location_form.read({"latitude": "-200", "longitude": "0"}).errors == {}
+
+
+def test_an_admin_adds_changes_and_takes_out_a_location(admin):
+    network, client = admin
+    page = client.get("/organisation/locations/").content.decode()
+    assert "武蔵小杉教室" in page
+    typed = {**csrf(client), "name": "元住吉教室", "areaCode": "141330", "postalCode": "211-0025"}
+    no_pair = client.post("/organisation/locations/", {**typed, "latitude": "35.56"})
+    assert no_pair.status_code == 422
+    assert 'id="l-longitude-error"' in no_pair.content.decode()
+    bad_area = client.post("/organisation/locations/", {**typed, "areaCode": "999999"})
+    assert bad_area.status_code == 422  # the API's rule, beside its field
+    assert 'id="l-areaCode-error"' in bad_area.content.decode()
+    made = client.post(
+        "/organisation/locations/", {**typed, "latitude": "35.564", "longitude": "139.654"}
+    )
+    assert made["Location"] == "/organisation/locations/"
+    row = session.read(
+        lambda tx: tx.single(
+            "MATCH (:Organisation {id: $o})-[:HAS_LOCATION]->(l:Location {name: '元住吉教室'})"
+            " RETURN l.id AS id, l.postalCode AS postal, l.point.y AS lat, l.active AS active",
+            o=network["npo"],
+        )
+    )
+    assert (row["postal"], row["lat"]) == ("211-0025", 35.564)
+    edit = f"/organisation/locations/{row['id']}/"
+    assert 'value="元住吉教室"' in client.get(edit).content.decode()
+    changed = client.post(edit, {**typed, "name": "元住吉教室（2階）", "postalCode": ""})
+    assert changed["Location"] == "/organisation/locations/"
+    after = session.read(
+        lambda tx: tx.single(
+            "MATCH (l:Location {id: $id}) RETURN l.name AS name, l.postalCode AS postal,"
+            " l.point AS point",
+            id=row["id"],
+        )
+    )
+    # NFKC, as every name the directory keeps: full-width brackets become ASCII ones.
+    assert (after["name"], after["postal"], after["point"]) == ("元住吉教室(2階)", None, None)
+    out = client.post(f"/organisation/locations/{row['id']}/deactivate/", csrf(client))
+    assert out["Location"] == "/organisation/locations/"
+    gone = client.get("/organisation/locations/").content.decode()
+    assert "元住吉教室(2階) is out of the directory." in gone
+    assert f'href="/organisation/locations/{row["id"]}/"' not in gone
+    assert client.get(edit).status_code == 404
+    foreign = f"/organisation/locations/{network['welfare_loc']}/"
+    assert client.get(foreign).status_code == 404
+    assert client.post(foreign, {**typed}).status_code == 404

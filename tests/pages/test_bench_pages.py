@@ -1,7 +1,7 @@
 """`make bench` measures the pages too; its code runs here on a small network, so a
 benchmark that no longer works fails in `make test` (its figures are never asserted)."""
 
-from referral_hub.benchmarks import network, pages
+from referral_hub.benchmarks import audit, network, pages
 
 
 def test_the_page_benchmarks_run(graph_db, transactional_db, redis_db):
@@ -10,6 +10,18 @@ def test_the_page_benchmarks_run(graph_db, transactional_db, redis_db):
         ("inbox page (web)", "3 in box", 2),
         ("referral page (web)", "3 in box", 2),
         ("counsellor home (web)", "3 sent", 2),
+    ]
+
+
+def test_the_audit_benchmarks_run(graph_db, transactional_db, redis_db):
+    list(pages.run(count=2, warmup=1, referrals=3))  # the bench school, its subjects read
+    samples = list(audit.run(count=2, warmup=1))
+    verify = "verify 川崎市's chains"
+    assert [(s.label, s.path, len(s.millis)) for s in samples] == [
+        ("disclosure record", "cypher", 2),
+        ("disclosure record", "graphql", 2),
+        (verify, "cypher", 2),
+        (verify, "graphql", 2),
     ]
 
 

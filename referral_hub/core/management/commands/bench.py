@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from graph import organisations as organisation_repo
-from referral_hub.benchmarks import directory, inbox, network, pages, pathways
+from referral_hub.benchmarks import audit, directory, inbox, network, pages, pathways
 from referral_hub.benchmarks.timing import table
 from referral_hub.directory.demo import Scale
 
@@ -43,6 +43,7 @@ class Command(BaseCommand):
         )
         samples += pathways.run(scale=scale, count=count, warmup=warmup, headers=headers)
         samples += inbox.run(count=min(count, 100), warmup=min(warmup, 10))
+        samples += audit.run(count=min(count, 50), warmup=min(warmup, 5))
         samples += pages.run(count=min(count, 100), warmup=min(warmup, 10))
         samples += network.run(area=network.YOKOHAMA, count=min(count, 100), warmup=min(warmup, 10))
         samples += network.run_in_chromium(
