@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from graph import organisations as organisation_repo
 from referral_hub.benchmarks import audit, directory, inbox, network, pages, pathways
-from referral_hub.benchmarks.timing import table
+from referral_hub.benchmarks.timing import Sample, table
 from referral_hub.directory.demo import Scale
 
 
@@ -29,29 +29,55 @@ class Command(BaseCommand):
             "organisations, about 2.5 minutes to seed once)",
         )
 
-    def handle(self, *args: Any, count: int, warmup: int, scale: str, **options: Any) -> None:
+        parser.add_argument(
+            "--only",
+            choices=GROUPS,
+            action="append",
+            help="measure these groups only (repeatable; default: all). `audit` reads the "
+            "inbox group's subjects: run `inbox` once before it on a new bench store",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        count: int,
+        warmup: int,
+        scale: str,
+        only: list[str] | None = None,
+        **options: Any,
+    ) -> None:
+        chosen = set(only or GROUPS)
         call_command("migrate", verbosity=0)
         call_command("graph_migrate", stdout=StringIO())
         headers = {"HTTP_AUTHORIZATION": f"Bearer {_bench_token()}"}
         if organisation_repo.organisation_count() < _ORGANISATIONS[scale]:
             self.stdout.write(f"seeding the {scale} demo network (it contains the city one)…")
             call_command("seed_demo", scale=scale, stdout=self.stdout)
-        samples = list(
-            directory.run(
+        samples: list[Sample] = []
+        if "directory" in chosen:
+            samples += directory.run(
                 scales=[Scale.CITY, Scale.PREFECTURE], count=count, warmup=warmup, headers=headers
             )
-        )
-        samples += pathways.run(scale=scale, count=count, warmup=warmup, headers=headers)
-        samples += inbox.run(count=min(count, 100), warmup=min(warmup, 10))
-        samples += audit.run(count=min(count, 50), warmup=min(warmup, 5))
-        samples += pages.run(count=min(count, 100), warmup=min(warmup, 10))
-        samples += network.run(area=network.YOKOHAMA, count=min(count, 100), warmup=min(warmup, 10))
-        samples += network.run_in_chromium(
-            area=network.YOKOHAMA, count=min(count, 20), warmup=min(warmup, 3)
-        )
+        if "pathways" in chosen:
+            samples += pathways.run(scale=scale, count=count, warmup=warmup, headers=headers)
+        if "inbox" in chosen:
+            samples += inbox.run(count=min(count, 100), warmup=min(warmup, 10))
+        if "audit" in chosen:
+            samples += audit.run(count=min(count, 50), warmup=min(warmup, 5))
+        if "pages" in chosen:
+            samples += pages.run(count=min(count, 100), warmup=min(warmup, 10))
+        if "network" in chosen:
+            samples += network.run(
+                area=network.YOKOHAMA, count=min(count, 100), warmup=min(warmup, 10)
+            )
+            samples += network.run_in_chromium(
+                area=network.YOKOHAMA, count=min(count, 20), warmup=min(warmup, 3)
+            )
         self.stdout.write("")
         self.stdout.write(table(samples))
 
+
+GROUPS = ("directory", "pathways", "inbox", "audit", "pages", "network")
 
 # Organisations each seeded scale holds (seed 1): fewer means it still has to be seeded.
 _ORGANISATIONS = {Scale.PREFECTURE.value: 6236, Scale.NATIONAL.value: 123845}
