@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from graph import audit as audit_log
 from referral_hub.accounts.actor import Actor
+from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
@@ -179,8 +180,11 @@ def _require_admin(actor: Actor) -> str:
 def webhook_register(*, actor: Actor, url: str) -> dict[str, str]:
     """Register (or replace) the organisation's webhook; the secret is returned only now.
     The URL must lead to a public HTTPS endpoint (referral_hub/notifications/egress.py),
-    checked now and again at every delivery; the registration is audited."""
+    checked now and again at every delivery; the registration is audited. Like issuing a
+    token, it asks a person for a second factor proved in the last minutes: whoever holds
+    the secret can speak for the hub to the organisation's systems."""
     organisation_id = _require_admin(actor)
+    require_recent_second_factor(actor)
     allowed = settings.HUB_WEBHOOK_ALLOWED_HOSTS
     destination, errors = egress.parse(url, allowed)
     if destination is not None:

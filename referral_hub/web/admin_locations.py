@@ -24,6 +24,7 @@ def _form_errors() -> dict[str, str]:
     return {
         "coordinate": _("Give a decimal number of degrees, like 35.5310."),
         "pair": _("Give both the latitude and the longitude, or neither."),
+        "characters": _("Remove the control characters (invisible ones, like NUL)."),
     }
 
 
@@ -38,6 +39,15 @@ def _own(request: HttpRequest) -> Answer | HttpResponse:
         return refused(request, refusal)
     answer = operations.run(request, "AdminLocations", {"id": organisation})
     return refused(request, answer.refused) if answer.refused is not None else answer
+
+
+def _shown(value: object) -> str:
+    """As the form shows it: coordinates to 7 decimals (about 1 cm), as its reader takes."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.7f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def _locations(answer: Answer) -> list[dict[str, Any]]:
@@ -107,7 +117,7 @@ def location_edit(request: HttpRequest, location_id: uuid.UUID) -> HttpResponse:
     current = next((x for x in _locations(answer) if x["id"] == str(location_id)), None)
     if current is None:  # another organisation's, gone, or none: the same answer
         return refused(request, FieldError("id", "NOT_FOUND", _("No such location of yours.")))
-    shown = {k: "" if v is None else str(v) for k, v in current.items()}
+    shown = {k: _shown(v) for k, v in current.items()}
     errors: dict[str, FieldError] = {}
     if request.method == "POST":
         form, errors = _read(request)

@@ -49,7 +49,9 @@ def partners(request: HttpRequest) -> HttpResponse:
         failures = answer.errors_of(mutation)
         for failure in failures:
             messages.error(request, failure.message)
-        if not failures:
+        if intent == "remove" and not failures and not answer.data[mutation]["removed"]:
+            messages.info(request, _("There was no such partnership."))
+        elif not failures:
             messages.success(request, done)
         return redirect("web:admin-partners")
     search = request.GET.get("q", "").strip()[:SEARCH_MAX]

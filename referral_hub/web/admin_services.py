@@ -25,6 +25,7 @@ def _form_errors() -> dict[str, str]:
         "number": _("Give a whole number, like 12."),
         "mode": _("Choose whether it is an open place or a support service."),
         "tags": _("Choose needs from the list."),
+        "characters": _("Remove the control characters (invisible ones, like NUL)."),
     }
 
 

@@ -70,6 +70,14 @@ def _page(request: HttpRequest, *, shown: dict[str, Any], status: int = 200) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
+    me = operations.run(request, "Me")
+    if me.refused is not None:
+        return refused(request, me.refused)
+    if not {"ORG_ADMIN", "SYSTEM_ADMIN"} & set(me.data["me"]["roles"] or ()):
+        # Refused before any action: a personal token is issued elsewhere, not here.
+        return refused(
+            request, FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
+        )
     if request.method == "GET":
         return _page(request, shown={})
     back = reverse("web:admin-tokens")

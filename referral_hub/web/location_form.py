@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from referral_hub.web.service_form import printable
+
 _TEXT_FIELDS = ("name", "address", "postalCode", "areaCode")
 _DECIMAL = re.compile(r"-?[0-9]{1,3}(\.[0-9]{1,10})?")
 
@@ -32,6 +34,8 @@ def read(params: Mapping[str, Any]) -> LocationForm:
     for name in _TEXT_FIELDS:
         # The name and area are required (the API says so); others emptied are cleared.
         text = shown[name]
+        if not printable(text):
+            errors[name] = "characters"
         values[name] = text if text or name in ("name", "areaCode") else None
     for name in ("latitude", "longitude"):
         text = shown[name]

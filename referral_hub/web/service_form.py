@@ -27,6 +27,13 @@ class ServiceForm:
     shown: dict[str, Any] = field(default_factory=dict)  # as typed, to show again
 
 
+def printable(text: str, *, multiline: bool = False) -> bool:
+    """No control characters (a description may hold line breaks): the API refuses them
+    for the whole request, so the form says which field holds one instead."""
+    allowed = "\r\n\t" if multiline else ""
+    return all(ch.isprintable() or ch in allowed for ch in text)
+
+
 class _Params:
     """A QueryDict or a plain mapping of lists/strings, read alike."""
 
@@ -53,6 +60,8 @@ def read(params: Mapping[str, Any], *, known_tags: Collection[str]) -> ServiceFo
     for name in _TEXT_FIELDS:
         text = form.one(name)
         shown[name] = text
+        if not printable(text, multiline=name == "description"):
+            errors[name] = "characters"
         # An emptied optional field clears it; the name is required (the API says so).
         values[name] = text if text or name == "name" else None
     for name in _NUMBER_FIELDS:
@@ -66,7 +75,7 @@ def read(params: Mapping[str, Any], *, known_tags: Collection[str]) -> ServiceFo
             errors[name] = "number"
     if values.get("responseTargetHours") is None:
         # Not nullable: an empty box keeps the stored target (a new service: 72 hours).
-        values.pop("responseTargetHours")
+        values.pop("responseTargetHours", None)
     mode = form.one("mode")
     shown["mode"] = mode
     if mode in MODES:

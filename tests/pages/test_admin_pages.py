@@ -89,6 +89,22 @@ def test_the_form_reads_numbers_modes_and_offered_tags_only():
     assert service_form.read({"mode": "SUPPORT", "ageMin": "999999"}, known_tags=KNOWN).errors == {}
     too_long = service_form.read({"mode": "SUPPORT", "ageMin": "1234567"}, known_tags=KNOWN)
     assert too_long.errors == {"ageMin": "number"}
+    # Found by an outside attack: a target that was not digits was a KeyError (a 500).
+    for typed in ("1e3", "nan", "７２", "-1", "9999999"):
+        form = service_form.read(
+            {"mode": "SUPPORT", "responseTargetHours": typed}, known_tags=KNOWN
+        )
+        assert form.errors == {"responseTargetHours": "number"}, typed
+    controls = service_form.read(
+        {
+            "mode": "SUPPORT",
+            "name": "a\x00b",
+            "schedule": "\x07",
+            "description": "一行目\r\n二行目",
+        },
+        known_tags=KNOWN,
+    )
+    assert controls.errors == {"name": "characters", "schedule": "characters"}
 
 
 def test_an_admin_adds_changes_and_takes_out_a_service(admin):
@@ -248,6 +264,29 @@ def test_token_form_errors_are_beside_their_fields(admin):
     assert 'id="issued-token"' in made.content.decode()
 
 
+def test_another_role_can_do_nothing_on_the_tokens_page(admin):
+    from referral_hub.accounts.models import ApiToken
+
+    network, _client = admin
+    counsellor = signed_in_member("p-counsellor", network["npo"], Role.COUNSELLOR).client
+    before = ApiToken.objects.count()
+    for intent in ("issue", "revoke", "webhook"):
+        post = {**csrf(counsellor), "intent": intent, "name": "x", "kind": "PERSONAL", "id": "1"}
+        assert counsellor.post("/organisation/tokens/", post).status_code == 403, intent
+    assert ApiToken.objects.count() == before  # refused before any action
+
+
+def test_replacing_the_webhook_asks_for_a_recent_second_factor(admin):
+    _network, client = admin
+    age_second_factor(client.session.session_key, 301)
+    stale = client.post(
+        "/organisation/tokens/",
+        {**csrf(client), "intent": "webhook", "url": "http://127.0.0.1:8999/hook"},
+    )
+    assert stale.status_code == 302
+    assert stale["Location"].startswith("/accounts/2fa/reauthenticate/")
+
+
 def test_issuing_a_token_asks_for_a_recent_second_factor(admin):
     _network, client = admin
     age_second_factor(client.session.session_key, 301)
@@ -392,6 +431,10 @@ def test_an_admin_finds_adds_and_ends_a_partnership(admin):
     assert client.post("/organisation/partners/", end)["Location"] == "/organisation/partners/"
     assert partnered(network["npo"], network["welfare"]) == []
     assert "The partnership is ended." in client.get("/organisation/partners/").content.decode()
+    client.post("/organisation/partners/", end)  # again: there is none now
+    assert (
+        "There was no such partnership." in client.get("/organisation/partners/").content.decode()
+    )
     long = client.get("/organisation/partners/", {"q": "福" * 500})
     assert long.status_code == 200  # cut to 100 characters, not refused
 
@@ -418,6 +461,7 @@ def test_the_location_form_reads_coordinates_as_numbers_in_pairs():
         "latitude": "coordinate"
     }
     assert location_form.read({"latitude": "35.5"}).errors == {"longitude": "pair"}
+    assert location_form.read({"address": "川崎\x00"}).errors == {"address": "characters"}
     assert location_form.read({"longitude": "139.5"}).errors == {"latitude": "pair"}
     # Range is the API's rule: -200 reads as a number and is refused there.
     assert location_form.read({"latitude": "-200", "longitude": "0"}).errors == {}
@@ -447,7 +491,9 @@ def test_an_admin_adds_changes_and_takes_out_a_location(admin):
     )
     assert (row["postal"], row["lat"]) == ("211-0025", 35.564)
     edit = f"/organisation/locations/{row['id']}/"
-    assert 'value="元住吉教室"' in client.get(edit).content.decode()
+    shown = client.get(edit).content.decode()
+    assert 'value="元住吉教室"' in shown
+    assert 'value="35.564"' in shown  # as its reader reads it back
     changed = client.post(edit, {**typed, "name": "元住吉教室（2階）", "postalCode": ""})
     assert changed["Location"] == "/organisation/locations/"
     after = session.read(
