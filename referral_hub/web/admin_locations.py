@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from referral_hub.web import location_form, operations
+from referral_hub.web import gates, location_form, operations
 from referral_hub.web.operations import Answer, FieldError
 from referral_hub.web.views import refused
 
@@ -30,13 +30,10 @@ def _form_errors() -> dict[str, str]:
 
 def _own(request: HttpRequest) -> Answer | HttpResponse:
     """The admin's organisation and its locations, or the page that refuses."""
-    me = operations.run(request, "Me")
-    if me.refused is not None:
-        return refused(request, me.refused)
+    me = gates.organisation_admin(request)
+    if isinstance(me, HttpResponse):
+        return me
     organisation = me.data["me"]["organisationId"]
-    if not organisation or not {"ORG_ADMIN", "SYSTEM_ADMIN"} & set(me.data["me"]["roles"] or ()):
-        refusal = FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
-        return refused(request, refusal)
     answer = operations.run(request, "AdminLocations", {"id": organisation})
     return refused(request, answer.refused) if answer.refused is not None else answer
 

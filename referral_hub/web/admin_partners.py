@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from referral_hub.web import operations, presenters
+from referral_hub.web import gates, operations, presenters
 from referral_hub.web.operations import FieldError
 from referral_hub.web.views import refused
 
@@ -22,15 +22,10 @@ SEARCH_MAX = 100
 @login_required
 @require_http_methods(["GET", "POST"])
 def partners(request: HttpRequest) -> HttpResponse:
-    me = operations.run(request, "Me")
-    if me.refused is not None:
-        return refused(request, me.refused)
+    me = gates.organisation_admin(request)
+    if isinstance(me, HttpResponse):
+        return me
     organisation = me.data["me"]["organisationId"]
-    roles = set(me.data["me"]["roles"] or ())
-    if not organisation or not {"ORG_ADMIN", "SYSTEM_ADMIN"} & roles:
-        return refused(
-            request, FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
-        )
     if request.method == "POST":
         intent = request.POST.get("intent", "")
         partner = request.POST.get("partnerId", "")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from referral_hub.web import operations, presenters, service_form
+from referral_hub.web import gates, operations, presenters, service_form
 from referral_hub.web.operations import Answer, FieldError
 from referral_hub.web.views import refused
 
@@ -29,26 +29,13 @@ def _form_errors() -> dict[str, str]:
     }
 
 
-def _not_admin(answer: Answer) -> bool:
-    roles = set(answer.data.get("me", {}).get("roles") or ())
-    return not {"ORG_ADMIN", "SYSTEM_ADMIN"} & roles
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return refused(
-        request, FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
-    )
-
-
 @login_required
 @require_GET
 def services(request: HttpRequest) -> HttpResponse:
-    me = operations.run(request, "Me")
-    if me.refused is not None:
-        return refused(request, me.refused)
+    me = gates.organisation_admin(request)
+    if isinstance(me, HttpResponse):
+        return me
     organisation = me.data["me"]["organisationId"]
-    if _not_admin(me) or not organisation:
-        return _forbidden(request)
     answer = operations.run(request, "AdminServices", {"organisationId": organisation})
     if answer.refused is not None:
         return refused(request, answer.refused)
@@ -109,12 +96,13 @@ def _failures(answer: Answer, mutation: str) -> list[FieldError]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_new(request: HttpRequest) -> HttpResponse:
+    admin = gates.organisation_admin(request)
+    if isinstance(admin, HttpResponse):
+        return admin
     answer = operations.run(request, "ServiceTags")
     if answer.refused is not None:
         return refused(request, answer.refused)
     me, tags = answer.data["me"], answer.data["tags"]
-    if _not_admin(answer) or not me["organisationId"]:
-        return _forbidden(request)
     shown: dict[str, Any] = {"mode": "SUPPORT", "acceptsReferrals": True, "tagCodes": []}
     errors: dict[str, FieldError] = {}
     if request.method == "POST":
@@ -142,12 +130,13 @@ def service_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    admin = gates.organisation_admin(request)
+    if isinstance(admin, HttpResponse):
+        return admin
     answer = operations.run(request, "EditService", {"id": str(service_id)})
     if answer.refused is not None:
         return refused(request, answer.refused)
     me, tags, service = answer.data["me"], answer.data["tags"], answer.data["service"]
-    if _not_admin(answer):
-        return _forbidden(request)
     mine = service is not None and service["organisation"]["id"] == me["organisationId"]
     if not mine or not service["active"]:
         # Another organisation's service is not this admin's to change: the same answer

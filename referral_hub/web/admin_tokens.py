@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from referral_hub.web import labels, operations
+from referral_hub.web import gates, labels, operations
 from referral_hub.web.operations import Answer, FieldError
 from referral_hub.web.views import refused
 
@@ -70,14 +70,9 @@ def _page(request: HttpRequest, *, shown: dict[str, Any], status: int = 200) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    me = operations.run(request, "Me")
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if not {"ORG_ADMIN", "SYSTEM_ADMIN"} & set(me.data["me"]["roles"] or ()):
-        # Refused before any action: a personal token is issued elsewhere, not here.
-        return refused(
-            request, FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
-        )
+    admin = gates.organisation_admin(request)  # before any action, GET or POST
+    if isinstance(admin, HttpResponse):
+        return admin
     if request.method == "GET":
         return _page(request, shown={})
     back = reverse("web:admin-tokens")
