@@ -76,8 +76,7 @@ def _page(
 
 def _read(request: HttpRequest) -> tuple[location_form.LocationForm, dict[str, FieldError]]:
     form = location_form.read(request.POST)
-    texts = _form_errors()
-    return form, {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
+    return form, operations.form_errors(form.errors, _form_errors())
 
 
 @login_required

@@ -108,8 +108,7 @@ def service_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = service_form.read(request.POST, known_tags={tag["code"] for tag in tags})
         shown = form.shown
-        texts = _form_errors()
-        errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
+        errors = operations.form_errors(form.errors, _form_errors())
         if not errors:
             created = operations.run(
                 request,
@@ -146,8 +145,7 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = service_form.read(request.POST, known_tags={tag["code"] for tag in tags})
         shown = form.shown
-        texts = _form_errors()
-        errors = {k: FieldError(k, "INVALID", texts[v]) for k, v in form.errors.items()}
+        errors = operations.form_errors(form.errors, _form_errors())
         if not errors:
             updated = operations.run(
                 request, "UpdateService", {"id": str(service_id), "input": form.values}

@@ -40,8 +40,7 @@ def _form_errors() -> dict[str, str]:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     form = audit_filter.read(request.GET)
-    texts = _form_errors()
-    errors = {name: FieldError(name, "INVALID", texts[key]) for name, key in form.errors.items()}
+    errors = operations.form_errors(form.errors, _form_errors())
     variables: dict[str, object] = {"filter": form.filter}
     if request.GET.get("after"):
         variables["after"] = request.GET["after"]

@@ -55,8 +55,7 @@ def _form_errors() -> dict[str, str]:
 
 
 def _read_errors(errors: dict[str, str]) -> dict[str, FieldError]:
-    texts = _form_errors()
-    return {name: FieldError(name, "INVALID", texts[key]) for name, key in errors.items()}
+    return operations.form_errors(errors, _form_errors())
 
 
 def _me(request: HttpRequest) -> Answer:

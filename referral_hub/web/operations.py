@@ -58,6 +58,12 @@ def errors_by_field(errors: list[FieldError]) -> dict[str, FieldError]:
     return by_field
 
 
+def form_errors(errors: Mapping[str, str], texts: Mapping[str, str]) -> dict[str, FieldError]:
+    """A pure form reader's errors (field -> message key) as the API's typed errors, in
+    the reader's language, so a page shows both kinds beside their fields alike."""
+    return {name: FieldError(name, "INVALID", texts[key]) for name, key in errors.items()}
+
+
 def names() -> list[str]:
     return sorted(path.stem for path in DOCUMENTS.glob("*.graphql"))
 
