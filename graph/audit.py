@@ -437,6 +437,20 @@ def audit_export(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> li
     return session.write(work)
 
 
+# The end of both Cypher writers below: with the chain head `c` locked and the event's
+# fields in `e`, hash them (the verifier's canonical text), store the event and move the
+# head — the one place a statement writes an event.
+_STORE_EVENT: LiteralString = (
+    """
+  WITH c, e, """
+    + AUDIT_HASH
+    + """ AS hash
+  CREATE (event:AuditEvent)
+  SET event = e, event.hash = hash
+  SET c.seq = e.seq, c.head = hash"""
+)
+
+
 # --- auditing many subjects in one statement -------------------------------------------------
 
 # A fragment for statements that read many subjects at once (inbox pages, the review
@@ -468,12 +482,9 @@ CALL (reads, auditArea) {
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
     areaCode: auditArea, at: $audit.at, hashVersion: 2
   } AS e
-  WITH c, e, """
-    + AUDIT_HASH
-    + """ AS hash
-  CREATE (event:AuditEvent)
-  SET event = e, event.hash = hash
-  SET c.seq = e.seq, c.head = hash
+"""
+    + _STORE_EVENT
+    + """
   RETURN count(event) AS audited
 }
 """
@@ -514,12 +525,9 @@ CALL (auditArea, auditOutcome) {
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
     areaCode: auditArea, at: $audit.at, hashVersion: 2
   } AS e
-  WITH c, e, """
-    + AUDIT_HASH
-    + """ AS hash
-  CREATE (event:AuditEvent)
-  SET event = e, event.hash = hash
-  SET c.seq = e.seq, c.head = hash
+"""
+    + _STORE_EVENT
+    + """
   RETURN event.id AS auditEventId
 }
 """

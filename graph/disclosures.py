@@ -67,7 +67,7 @@ RETURN CASE WHEN s IS NULL THEN null ELSE {
   subjectId: s.id, areaCode: s.areaCode, registeredAt: toString(s.createdAt),
   erasedAt: toString(s.erasedAt), registeredById: owner.id, registeredByName: owner.name,
   events: events, consents: consents
-} END AS record, auditEventId
+} END AS record
 """
 )
 

@@ -26,6 +26,8 @@ class LegalBasis(StrEnum):
 
 # Audit events record these too: the reader's own registration is not a statutory basis.
 OWN_RECORD = "OWN_RECORD"
+# Every basis an audit event can record, as the API's AuditBasis enum lists them.
+AUDIT_BASES: tuple[str, ...] = (OWN_RECORD, *(basis.value for basis in LegalBasis))
 
 JUSTIFICATION_MIN = 40
 JUSTIFICATION_MAX = 4000

@@ -14,7 +14,7 @@ from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, PublicError
-from referral_hub.core.validation import checked_uuid
+from referral_hub.core.validation import USERNAME_MAX, checked_uuid
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,6 @@ class AuditCriteria:
     statutory_only: bool = False
     since: str | None = None  # UTC ISO 8601, inclusive
     until: str | None = None  # UTC ISO 8601, exclusive
-
-
-USERNAME_MAX = 150  # Django's
 
 
 def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) -> Page:

@@ -23,6 +23,9 @@ def normalise_text(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+USERNAME_MAX = 150  # Django's username field
+
+
 def row_id(value: Any) -> int:
     """A database row's id from a caller: ASCII digits only (str.isdigit() takes "²",
     which int() refuses), at most 18 of them; anything else is -1, which names no row."""

@@ -44,7 +44,7 @@ def _page(request: HttpRequest, *, shown: dict[str, Any], status: int = 200) -> 
     answer = operations.run(request, "AdminTokens")
     if answer.refused is not None:
         return refused(request, answer.refused)
-    response = render(
+    return render(
         request,
         "web/admin_tokens.html",
         {
@@ -63,7 +63,6 @@ def _page(request: HttpRequest, *, shown: dict[str, Any], status: int = 200) -> 
         },
         status=status,
     )
-    return response
 
 
 @never_cache  # a secret shown once must not stay in any cache

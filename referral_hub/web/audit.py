@@ -6,11 +6,12 @@ documents run as the auditor."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from referral_hub.web import audit_filter, disclosure, operations, presenters
 from referral_hub.web.labels import LEGAL_BASES
 from referral_hub.web.operations import FieldError
-from referral_hub.web.views import refused
+from referral_hub.web.views import download, refused
 
 FINDINGS = ("APPROPRIATE", "INAPPROPRIATE")
 
@@ -111,15 +112,13 @@ def disclosure_record(request: HttpRequest, subject_id: uuid.UUID) -> HttpRespon
     if answer.refused is not None:
         return refused(request, answer.refused)
     record = answer.data["disclosureRecord"]
+    name = f"disclosure-{subject_id}"
     if form == "json":
-        response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="disclosure-{subject_id}.json"'
-        return response
+        body = json.dumps(record, ensure_ascii=False, indent=2)
+        return download(body, f"{name}.json", "application/json")
     if form == "csv":
-        body = "\ufeff" + disclosure.record_csv(record["events"])  # a BOM: Excel reads UTF-8
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="disclosure-{subject_id}.csv"'
-        return response
+        body = disclosure.record_csv(record["events"])
+        return download(body, f"{name}.csv", "text/csv; charset=utf-8")
     events = [
         {**event, "label": disclosure.action_label(event["action"])} for event in record["events"]
     ]

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from referral_hub.consent.legal_basis import OWN_RECORD, LegalBasis
+from referral_hub.consent.legal_basis import AUDIT_BASES
+from referral_hub.core.validation import USERNAME_MAX
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ACTION = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 TARGET_MAX = 100
-ACTOR_MAX = 150  # Django's username limit
-# The bases an event can record, as the API's AuditBasis enum lists them.
-BASES = (OWN_RECORD, *(basis.value for basis in LegalBasis))
+BASES = AUDIT_BASES
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def read(params: Mapping[str, str]) -> AuditForm:
             errors["target"] = "target"
     actor = params.get("actor", "").strip()
     if actor:
-        if len(actor) <= ACTOR_MAX and actor.isprintable():
+        if len(actor) <= USERNAME_MAX and actor.isprintable():
             chosen["actorUser"] = actor
         else:
             errors["actor"] = "actor"

@@ -19,9 +19,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from referral_hub.web import coordinator_forms, operations, presenters
+from referral_hub.web import coordinator_forms, gates, operations, presenters
 from referral_hub.web.operations import Answer, FieldError
-from referral_hub.web.views import refused
+from referral_hub.web.views import download, refused
 
 AGGREGATE_ROLES = frozenset({"COORDINATOR", "AUDITOR"})
 
@@ -62,25 +62,12 @@ def _me(request: HttpRequest) -> Answer:
     return operations.run(request, "Me")  # answered from the session: no database work
 
 
-def _not_for(me: Answer, roles: frozenset[str]) -> bool:
-    return not roles & set(me.data["me"]["roles"])
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return refused(
-        request, FieldError(None, "FORBIDDEN", _("This page is for coordinators and auditors."))
-    )
-
-
 def _aggregate_reader(request: HttpRequest) -> Answer | HttpResponse:
     """Who is signed in, when it is a coordinator or an auditor; otherwise the page that
     refuses (the API would refuse the aggregate too: this is the page's own 403)."""
-    me = _me(request)
-    if me.refused is not None:
-        return refused(request, me.refused)
-    if _not_for(me, AGGREGATE_ROLES):
-        return _forbidden(request)
-    return me
+    return gates.person_with(
+        request, AGGREGATE_ROLES, _("This page is for coordinators and auditors.")
+    )
 
 
 def _open_on_own_area(request: HttpRequest, me: Answer, page: str) -> HttpResponse:
@@ -224,12 +211,9 @@ def flows(request: HttpRequest) -> HttpResponse:
 
 
 def _csv(found: dict[str, Any], area: str, months: dict[str, str]) -> HttpResponse:
-    # A byte-order mark, so the spreadsheet programs municipal offices use read it as UTF-8.
-    body = "\ufeff" + coordinator_forms.flows_csv(found["cells"])
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = f"flows-{area}-{months['from']}-{months['to']}.csv"  # both months included
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    body = coordinator_forms.flows_csv(found["cells"])
+    return download(body, name, "text/csv; charset=utf-8")
 
 
 @login_required

@@ -14,13 +14,27 @@ from referral_hub.web.views import refused
 ADMIN_ROLES = frozenset({"ORG_ADMIN", "SYSTEM_ADMIN"})
 
 
-def organisation_admin(request: HttpRequest) -> Answer | HttpResponse:
-    """The signed-in admin acting for an organisation, or the page that refuses."""
+def person_with(
+    request: HttpRequest, roles: frozenset[str], refusal: str, *, for_organisation: bool = False
+) -> Answer | HttpResponse:
+    """The signed-in person (the `Me` answer) when they hold one of `roles` — and, with
+    `for_organisation`, act for an organisation; otherwise the page saying `refusal`."""
     me = operations.run(request, "Me")
     if me.refused is not None:
         return refused(request, me.refused)
     person = me.data["me"]
-    if not person["organisationId"] or not ADMIN_ROLES & set(person["roles"] or ()):
-        refusal = FieldError(None, "FORBIDDEN", _("This page is for organisation admins."))
-        return refused(request, refusal)
+    if not roles & set(person["roles"] or ()) or (
+        for_organisation and not person["organisationId"]
+    ):
+        return refused(request, FieldError(None, "FORBIDDEN", refusal))
     return me
+
+
+def organisation_admin(request: HttpRequest) -> Answer | HttpResponse:
+    """The signed-in admin acting for an organisation, or the page that refuses."""
+    return person_with(
+        request,
+        ADMIN_ROLES,
+        _("This page is for organisation admins."),
+        for_organisation=True,
+    )

@@ -52,6 +52,16 @@ def refused(request: HttpRequest, refusal: FieldError, *, back: str | None = Non
     )
 
 
+def download(body: str, filename: str, content_type: str) -> HttpResponse:
+    """A file to save, not a page. CSV starts with a byte-order mark, so the spreadsheet
+    programs municipal offices use read it as UTF-8."""
+    if content_type.startswith("text/csv"):
+        body = "\ufeff" + body
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _roles(answer: Answer) -> set[str]:
     return set((answer.data.get("me") or {}).get("roles") or [])
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import graphene
 
-from referral_hub.consent.legal_basis import OWN_RECORD, LegalBasis
+from referral_hub.consent.legal_basis import AUDIT_BASES
 
 AuditBasisEnum = graphene.Enum(
     "AuditBasis",
-    [(OWN_RECORD, OWN_RECORD), *((basis.value, basis.value) for basis in LegalBasis)],
+    [(basis, basis) for basis in AUDIT_BASES],
     description="What an audited action rested on: OWN_RECORD, CONSENT or a statute.",
 )

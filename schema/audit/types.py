@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
 
 class AuditEvent(graphene.ObjectType):
@@ -143,18 +144,14 @@ class DisclosureRecord(graphene.ObjectType):
     consents = graphene.NonNull(graphene.List(graphene.NonNull(DisclosureConsent)))
 
 
-def _by_key(cls: type, names: tuple[str, ...]) -> None:
-    """Rows are dicts with camelCase keys: resolve each snake_case field from its key."""
-    for name in names:
-        head, *rest = name.split("_")
-        key = head + "".join(part.title() for part in rest)
-        setattr(cls, f"resolve_{name}", staticmethod(lambda root, info, _k=key: root.get(_k)))
+def _resolve_by_camel_key(cls: type) -> None:
+    """Rows are dicts with the GraphQL (camelCase) keys: each snake_case field resolves
+    from the key graphene names it by."""
+    for name in cls._meta.fields:  # type: ignore[attr-defined]
+        key = to_camel_case(name)
+        if key != name:
+            setattr(cls, f"resolve_{name}", staticmethod(lambda root, info, _k=key: root.get(_k)))
 
 
-_by_key(
-    DisclosureEvent,
-    tuple(name for name in DisclosureEvent._meta.fields if "_" in name),
-)
-_by_key(DisclosureConsent, tuple(n for n in DisclosureConsent._meta.fields if "_" in n))
-_by_key(AuditEvent, tuple(n for n in AuditEvent._meta.fields if "_" in n))
-_by_key(DisclosureRecord, tuple(n for n in DisclosureRecord._meta.fields if "_" in n))
+for _type in (AuditEvent, DisclosureEvent, DisclosureConsent, DisclosureRecord):
+    _resolve_by_camel_key(_type)

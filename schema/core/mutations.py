@@ -14,19 +14,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
 from referral_hub.core.errors import REQUEST_LEVEL, FieldError, PublicError, ValidationFailed
 from schema.core.errors import payload_errors
 
 
 def camel_input(data: dict[str, Any]) -> dict[str, Any]:
-    """graphene hands us snake_case keys; error fields and specs use the GraphQL names."""
-
-    def camel(key: str) -> str:
-        head, *rest = key.split("_")
-        return head + "".join(part.title() for part in rest)
-
-    return {camel(key): getattr(value, "value", value) for key, value in data.items()}
+    """graphene hands us snake_case keys; error fields and specs use the GraphQL names
+    (graphene's own conversion, so they are the names the schema shows)."""
+    return {to_camel_case(key): getattr(value, "value", value) for key, value in data.items()}
 
 
 class DomainMutation(graphene.Mutation):
