@@ -93,6 +93,52 @@ SET p.since = CASE WHEN row.since IS NULL THEN null ELSE date(row.since) END,
 """
 
 
+_HOLDERS: LiteralString = """
+RETURN COLLECT { UNWIND $services AS id MATCH (s:Service {id: id})
+                 RETURN [id, COLLECT { MATCH (o:Organisation)-[:PROVIDES]->(s) RETURN o.id }] }
+         AS services,
+       COLLECT { UNWIND $locations AS id MATCH (l:Location {id: id})
+                 RETURN [id, COLLECT { MATCH (o:Organisation)-[:HAS_LOCATION]->(l) RETURN o.id }] }
+         AS locations
+"""
+
+# After a scoped write: who else holds what was just written (another import may have
+# taken a new id between the read above and the write, since reads take no locks).
+_FOREIGN: LiteralString = """
+RETURN COLLECT { UNWIND $services AS id
+                 MATCH (o:Organisation)-[:PROVIDES]->(:Service {id: id})
+                 WHERE o.id <> $organisation RETURN DISTINCT id } +
+       COLLECT { UNWIND $locations AS id
+                 MATCH (o:Organisation)-[:HAS_LOCATION]->(:Location {id: id})
+                 WHERE o.id <> $organisation RETURN DISTINCT id } AS ids
+"""
+
+
+Holders = dict[str, dict[str, list[str]]]
+
+
+def holders(tx: session.Tx, *, services: Sequence[str], locations: Sequence[str]) -> Holders:
+    """Which of these services and locations the graph has, each with the organisations
+    holding it (none, one, or — after an operator's import — more): kept apart by kind,
+    since one id may name a service and a location."""
+    row = tx.single(_HOLDERS, services=list(services), locations=list(locations))
+    assert row is not None
+    return {
+        kind: {record_id: owners for record_id, owners in row[kind]}
+        for kind in ("services", "locations")
+    }
+
+
+def held_by_others(
+    tx: session.Tx, *, organisation: str, services: Sequence[str], locations: Sequence[str]
+) -> list[str]:
+    row = tx.single(
+        _FOREIGN, organisation=organisation, services=list(services), locations=list(locations)
+    )
+    assert row is not None
+    return list(row["ids"])
+
+
 def upsert(
     tx: session.Tx,
     *,

@@ -35,6 +35,7 @@ app.autodiscover_tasks(
         "referral_hub.subjects",
         "referral_hub.referrals",
         "referral_hub.notifications",
+        "referral_hub.directory",
     ]
 )
 

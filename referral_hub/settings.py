@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "referral_hub.core",
     "referral_hub.accounts",
     "referral_hub.notifications",
+    "referral_hub.directory",
     # After referral_hub.accounts and .web, whose templates replace allauth's.
     "allauth",
     "allauth.account",
@@ -368,6 +369,11 @@ GRAPHQL_MAX_ALIASES = int(os.environ.get("GRAPHQL_MAX_ALIASES", "20"))
 GRAPHQL_MAX_OPERATIONS = int(os.environ.get("GRAPHQL_MAX_OPERATIONS", "3"))
 GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "5000"))
 GRAPHQL_MAX_BODY_BYTES = int(os.environ.get("GRAPHQL_MAX_BODY_BYTES", str(64 * 1024)))
+# A multipart request carrying a file (the GraphQL multipart request spec): an HSDS upload
+# of at most 2 MiB and its envelope.
+GRAPHQL_MAX_UPLOAD_BODY_BYTES = int(
+    os.environ.get("GRAPHQL_MAX_UPLOAD_BODY_BYTES", str(2 * 1024 * 1024 + 64 * 1024))
+)
 # Field selections one document may hold (TOO_MANY_FIELDS).
 GRAPHQL_MAX_FIELDS = int(os.environ.get("GRAPHQL_MAX_FIELDS", "500"))
 # Lexical tokens one document may have (the parser stops counting there).

@@ -76,12 +76,19 @@ DECLARED: dict[str, Permission] = {
     "Mutation.issueApiToken": Permission(scope="personal: yourself; organisation: ORG_ADMIN, own"),
     "Mutation.revokeApiToken": Permission(scope="your own tokens; ORG_ADMIN: own organisation's"),
     # members: each organisation's admin runs its own (invitations, factors, removal)
+    # an organisation's admin imports its own services and locations from an HSDS file
+    "Query.directoryImport": roles(Role.ORG_ADMIN, scope=OWN),
+    "Query.directoryImports": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.startDirectoryImport": roles(Role.ORG_ADMIN, scope="own services and locations only"),
     "Query.members": roles(Role.ORG_ADMIN, scope=OWN),
     "Query.memberInvitations": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.inviteMember": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.revokeMemberInvitation": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.resetMemberFactors": roles(Role.ORG_ADMIN, scope="own members; not a SYSTEM_ADMIN"),
     "Mutation.removeMember": roles(Role.ORG_ADMIN, scope="own members; not yourself"),
+    "Mutation.setMemberRoles": roles(
+        Role.ORG_ADMIN, scope="own members; not a SYSTEM_ADMIN; ORG_ADMIN not from yourself"
+    ),
 }
 
 

@@ -5,7 +5,11 @@ import graphene
 from schema.accounts.members import MemberMutations, MemberQueries
 from schema.accounts.schema import AccountMutations, AccountQueries
 from schema.audit.schema import AuditQueries
-from schema.directory.schema import DirectoryMutations, DirectoryQueries
+from schema.directory.schema import (
+    DirectoryImportQueries,
+    DirectoryMutations,
+    DirectoryQueries,
+)
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
 from schema.pathways.recommend import RecommendQueries
@@ -16,6 +20,7 @@ from schema.subjects.schema import SubjectMutations, SubjectQueries
 
 class Query(
     DirectoryQueries,
+    DirectoryImportQueries,
     SubjectQueries,
     ReferralQueries,
     AccountQueries,

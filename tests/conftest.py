@@ -7,12 +7,14 @@ them running after the session, which makes the next run start in seconds.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from graph import driver, migrate, session
@@ -145,14 +147,37 @@ class GraphQLClient:
             self.headers["HTTP_X_ORGANISATION_ID"] = organisation_id
 
     def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, expect_status: int | None = 200
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        expect_status: int | None = 200,
+        *,
+        files: dict[str, bytes] | None = None,
     ) -> dict[str, Any]:
-        response = self.client.post(
-            "/graphql",
-            {"query": query, "variables": variables or {}},
-            content_type="application/json",
-            **self.headers,
-        )
+        """`files` (variable name → bytes) are sent by the GraphQL multipart request spec."""
+        if files:
+            names = sorted(files)
+            response = self.client.post(
+                "/graphql",
+                {
+                    "operations": json.dumps(
+                        {"query": query, "variables": {**(variables or {}), **dict.fromkeys(names)}}
+                    ),
+                    "map": json.dumps({str(i): [f"variables.{n}"] for i, n in enumerate(names)}),
+                    **{
+                        str(i): SimpleUploadedFile(f"{n}.json", files[n])
+                        for i, n in enumerate(names)
+                    },
+                },
+                **self.headers,
+            )
+        else:
+            response = self.client.post(
+                "/graphql",
+                {"query": query, "variables": variables or {}},
+                content_type="application/json",
+                **self.headers,
+            )
         if expect_status is not None:
             assert response.status_code == expect_status, response.content
         return response.json()

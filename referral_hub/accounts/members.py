@@ -13,6 +13,7 @@ import hashlib
 import logging
 import secrets
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -341,6 +342,101 @@ def remove(*, actor: Actor, user_id: Any) -> bool:
             )
         )
     return deactivated
+
+
+MAX_ROLES_ASKED = len(INVITABLE_ROLES)
+
+
+def set_roles(*, actor: Actor, user_id: Any, roles: Sequence[str]) -> Member:
+    """Give a member exactly these roles here, in place (no new invitation). The change
+    counts from their next request: roles are read per request, and organisation tokens
+    they issued stop working for a role they no longer hold (authentication.py). An admin
+    does not take ORG_ADMIN from themselves (another admin does: the organisation is never
+    left without one by accident), and an oversight role is given only by someone who holds
+    it, as with invitations. No change, no audit event."""
+    wanted = _roles_asked(roles)
+    member = _member(actor, user_id)
+    _not_a_system_administrator(member, "A system administrator's roles are the operator's.")
+    held = set(
+        Membership.objects.filter(user=member, organisation_id=actor.organisation_id).values_list(
+            "role", flat=True
+        )
+    )
+    if member.pk == actor.user_id and Role.ORG_ADMIN.value not in wanted:
+        raise ValidationFailed(
+            [FieldError("roles", ErrorCode.INVALID, "Another admin takes ORG_ADMIN from you.")]
+        )
+    granted = {Role(role) for role in wanted - held}
+    if not_held := sorted(r.value for r in granted & OVERSIGHT_ROLES if not actor.has_role(r)):
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "roles",
+                    ErrorCode.FORBIDDEN,
+                    f"You do not hold the role {', '.join(not_held)} here.",
+                )
+            ]
+        )
+    if wanted != held:
+        require_recent_second_factor(actor)
+        _replace_roles(actor, member, wanted)
+    found = [m for m in members(actor=actor) if m.user_id == member.pk]
+    if not found:  # removed meanwhile
+        raise ValidationFailed([FieldError("userId", ErrorCode.NOT_FOUND, "No such member.")])
+    return found[0]
+
+
+def _replace_roles(actor: Actor, member: Any, wanted: set[str]) -> None:
+    """Inside one transaction that holds the organisation's memberships (row locks on
+    PostgreSQL; SQLite's write lock, taken at BEGIN), so two admins demoting each other at
+    once cannot leave the organisation without one: the second finds it is no longer an
+    admin, or that it would remove the last."""
+    organisation = actor.organisation_id
+    admin = Role.ORG_ADMIN.value
+    with transaction.atomic():
+        rows = list(
+            Membership.objects.select_for_update()
+            .filter(organisation_id=organisation)
+            .values_list("user_id", "role")
+        )
+        if not actor.is_system_admin and (actor.user_id, admin) not in rows:
+            raise PublicError(ErrorCode.FORBIDDEN, "You are no longer ORG_ADMIN here.")
+        held = {role for user, role in rows if user == member.pk}
+        admins = {user for user, role in rows if role == admin and user != member.pk}
+        if admin not in wanted and not admins:
+            raise ValidationFailed(
+                [FieldError("roles", ErrorCode.INVALID, "The organisation keeps an ORG_ADMIN.")]
+            )
+        Membership.objects.filter(
+            user=member, organisation_id=organisation, role__in=held - wanted
+        ).delete()
+        Membership.objects.bulk_create(
+            [
+                Membership(user=member, organisation_id=organisation, role=role)
+                for role in sorted(wanted - held)
+            ],
+            ignore_conflicts=True,  # an invitation accepted meanwhile gave it already
+        )
+        audit_log.record_and_return(
+            audit_record(actor, "MEMBER_ROLES_CHANGE", "User", str(member.pk))
+        )
+
+
+def _roles_asked(roles: Sequence[str] | None) -> set[str]:
+    """The roles asked for, checked: at least one (removeMember takes them all), each an
+    organisation role, none twice."""
+    roles = list(roles or [])
+    allowed = {r.value for r in INVITABLE_ROLES}
+    message = None
+    if not roles:
+        message = "Give at least one role (to take every role away, remove the member)."
+    elif len(roles) > MAX_ROLES_ASKED or len(set(roles)) != len(roles):
+        message = f"Give each role once, at most {MAX_ROLES_ASKED}."
+    elif not set(roles) <= allowed:
+        message = "roles must be among " + ", ".join(r.value for r in INVITABLE_ROLES) + "."
+    if message:
+        raise ValidationFailed([FieldError("roles", ErrorCode.INVALID, message)])
+    return set(roles)
 
 
 def revoke_invitation(*, actor: Actor, invitation_id: Any) -> Invitation:

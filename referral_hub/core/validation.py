@@ -17,6 +17,11 @@ from typing import Any
 
 from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 
+# Characters no input may hold: C0 controls but tab, line feed and carriage return, DEL,
+# C1 controls, and lone UTF-16 surrogates (JSON can encode them; no text can hold them).
+# The API refuses them at its edge (schema/core/characters.py); a file import record by record.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 
 def normalise_text(value: str) -> str:
     """NFKC folds full-width ASCII and half-width kana, so search and duplicates agree."""

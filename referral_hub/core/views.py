@@ -16,8 +16,10 @@ from graphql import GraphQLError, GraphQLSyntaxError
 
 from graph.errors import GraphUnavailable
 from referral_hub.accounts.authentication import uses_bearer_token
-from referral_hub.core import health
+from referral_hub.core import health, uploads
 from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.refusals import Refused
+from referral_hub.core.uploads import MULTIPART_HELP as _MULTIPART_HELP
 from schema.core import entry
 
 log = logging.getLogger("referral_hub.graphql")
@@ -27,14 +29,6 @@ def _error_response(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )
-
-
-class Refused(Exception):
-    """A request refused before it is a GraphQL document: its status and typed code."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
 
 
 _JSON_TYPES = {"application/json", "application/graphql-response+json"}
@@ -69,12 +63,13 @@ class HubGraphQLView(GraphQLView):
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not length:
             raise Refused(411, "LENGTH_REQUIRED", "Send the body with a Content-Length.")
-        if length and (not length.isdigit() or int(length) > settings.GRAPHQL_MAX_BODY_BYTES):
-            raise Refused(
-                413,
-                "REQUEST_TOO_LARGE",
-                f"Requests are limited to {settings.GRAPHQL_MAX_BODY_BYTES} bytes.",
-            )
+        limit = (
+            settings.GRAPHQL_MAX_UPLOAD_BODY_BYTES
+            if self.get_content_type(request) == "multipart/form-data"
+            else settings.GRAPHQL_MAX_BODY_BYTES
+        )
+        if length and (not length.isdigit() or int(length) > limit):
+            raise Refused(413, "REQUEST_TOO_LARGE", f"Requests are limited to {limit} bytes.")
         if request.method == "GET" and any(
             key in request.GET for key in ("query", "variables", "operationName")
         ):
@@ -86,7 +81,10 @@ class HubGraphQLView(GraphQLView):
             and not uses_bearer_token(request)
             and request.user.is_authenticated
         ):
-            refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            try:  # a multipart body is parsed here, for its csrfmiddlewaretoken field
+                refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+            except uploads.UNREADABLE:
+                raise Refused(400, "MALFORMED_MULTIPART", _MULTIPART_HELP) from None
             if refusal is not None:
                 raise Refused(
                     403, "CSRF_FAILED", "Cookie-authenticated requests need the CSRF token."
@@ -96,8 +94,10 @@ class HubGraphQLView(GraphQLView):
         if request.method != "POST":
             return {}
         content_type = self.get_content_type(request)
-        # JSON (or a bare document) only: form encodings would bring their own parsers,
-        # their own decoding rules and their own errors to a GraphQL endpoint.
+        if content_type == "multipart/form-data":
+            return uploads.operations_with_files(request)
+        # JSON, a bare document, or a file upload by the multipart request spec: other form
+        # encodings would bring their own parsers and decoding rules to a GraphQL endpoint.
         if content_type not in _JSON_TYPES and content_type != "application/graphql":
             raise Refused(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request as application/json.")
         try:
@@ -108,7 +108,7 @@ class HubGraphQLView(GraphQLView):
             return {"query": body}
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Refused(400, "MALFORMED_JSON", "The body is not valid JSON.") from None
         if isinstance(data, list):
             raise Refused(400, "BATCH_NOT_SUPPORTED", "Send one operation per request.")

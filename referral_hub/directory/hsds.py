@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
+import itertools
 import json
+import lzma
 import uuid
+import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -363,22 +368,117 @@ def read(path: Path) -> dict[str, list[dict[str, Any]]]:
             file = path / f"{name}.csv"
             if file.exists():
                 with file.open(encoding="utf-8-sig", newline="") as handle:
-                    tables[name] = [_typed(row) for row in csv.DictReader(handle)]
+                    tables[name] = _csv_rows(handle)
         if not tables:
             raise HsdsFileError(f"{path}: no HSDS tables ({', '.join(TABLES)}) as CSV files")
         return tables
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise HsdsFileError(f"{path}: not a readable JSON file ({exc})") from exc
-    if not isinstance(document, dict) or not any(name in document for name in TABLES):
-        raise HsdsFileError(f"{path}: expected an object with HSDS tables ({', '.join(TABLES)})")
-    for name, rows in document.items():
-        if name in TABLES and not (
+    return _json_tables(text, str(path))
+
+
+# An upload is read in memory; these bound what a small zip may unpack to.
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+UNPACKED_MAX_BYTES = 20 * 1024 * 1024
+# Records an upload may hold, whatever their size: a tiny zip of one-byte rows would
+# otherwise cost gigabytes of dicts. A town's whole directory is a few thousand.
+ROWS_MAX = 50_000
+
+
+def read_upload(data: bytes, *, name: str = "upload") -> dict[str, list[dict[str, Any]]]:
+    """An uploaded export: HSDS JSON, or a zip of the CSV tables (at its top level or in
+    one folder). Raises HsdsFileError for anything else, or for a zip that unpacks past
+    UNPACKED_MAX_BYTES (what a zip says of its sizes is not trusted: reading stops there)."""
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise HsdsFileError(f"{name}: larger than {UPLOAD_MAX_BYTES // (1024 * 1024)} MiB")
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_tables(data, name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HsdsFileError(f"{name}: neither a zip of CSV tables nor UTF-8 JSON") from exc
+    return _within_rows(_json_tables(text, name), name)
+
+
+def _zip_tables(data: bytes, name: str) -> dict[str, list[dict[str, Any]]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:  # ValueError: a bad name
+        raise HsdsFileError(f"{name}: not a readable zip file") from exc
+    wanted: dict[str, zipfile.ZipInfo] = {}
+    for member in members:
+        parts = member.filename.split("/")
+        table = parts[-1].removesuffix(".csv")
+        if len(parts) <= 2 and parts[-1].endswith(".csv") and table in TABLES:
+            if table in wanted:
+                raise HsdsFileError(f"{name}: {table}.csv appears twice in the zip")
+            wanted[table] = member
+    if not wanted:
+        raise HsdsFileError(f"{name}: no HSDS tables ({', '.join(TABLES)}) as CSV files")
+    budget = UNPACKED_MAX_BYTES
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, member in wanted.items():
+        try:
+            with archive.open(member) as handle:
+                raw = handle.read(budget + 1)
+        except (
+            zipfile.BadZipFile,
+            RuntimeError,
+            OSError,
+            EOFError,
+            NotImplementedError,
+            zlib.error,
+            lzma.LZMAError,
+        ) as exc:
+            # RuntimeError: an encrypted member; BadZipFile: a bad CRC; NotImplementedError:
+            # an unknown method; zlib/lzma: corrupt compressed data.
+            raise HsdsFileError(f"{name}: {table}.csv cannot be read ({exc})") from exc
+        budget -= len(raw)
+        if budget < 0:
+            raise HsdsFileError(
+                f"{name}: unpacks to more than {UNPACKED_MAX_BYTES // (1024 * 1024)} MiB"
+            )
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise HsdsFileError(f"{name}: {table}.csv is not UTF-8") from exc
+        tables[table] = _csv_rows(io.StringIO(text, newline=""), limit=ROWS_MAX)
+    return _within_rows(tables, name)
+
+
+def _csv_rows(handle: Any, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """The table's rows; with `limit`, reading stops one row past it (the caller refuses)."""
+    try:
+        rows = csv.DictReader(handle)
+        return [_typed(row) for row in itertools.islice(rows, None if limit is None else limit + 1)]
+    except csv.Error as exc:
+        raise HsdsFileError(f"not a readable CSV table ({exc})") from exc
+
+
+def _within_rows(
+    tables: dict[str, list[dict[str, Any]]], name: str
+) -> dict[str, list[dict[str, Any]]]:
+    if sum(len(rows) for rows in tables.values()) > ROWS_MAX:
+        raise HsdsFileError(f"{name}: more than {ROWS_MAX} records")
+    return tables
+
+
+def _json_tables(text: str, name: str) -> dict[str, list[dict[str, Any]]]:
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # ValueError: also a 5,000-digit number
+        raise HsdsFileError(f"{name}: not a readable JSON file ({exc})") from exc
+    if not isinstance(document, dict) or not any(table in document for table in TABLES):
+        raise HsdsFileError(f"{name}: expected an object with HSDS tables ({', '.join(TABLES)})")
+    for table, rows in document.items():
+        if table in TABLES and not (
             isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
         ):
-            raise HsdsFileError(f"{path}: table {name} must be a list of objects")
-    return {name: document.get(name, []) for name in TABLES if name in document}
+            raise HsdsFileError(f"{name}: table {table} must be a list of objects")
+    return {table: document.get(table, []) for table in TABLES if table in document}
 
 
 def _typed(row: Mapping[str, str | None]) -> dict[str, Any]:
@@ -652,7 +752,7 @@ def plan_import(
                 "accepts_referrals": values.get("accepts_referrals", "true") == "true",
                 "response_target_hours": int(values.get("response_target_hours") or 72),
                 "capacity_status": values.get("capacity_status", CapacityStatus.AVAILABLE.value),
-                "active": record.get("status", "active") == "active",
+                "active": (record.get("status") or "active") == "active",
                 "location_ids": sorted(links.get(svc_id, [])),
                 "tags": sorted(set(tags)),
             }
@@ -676,8 +776,17 @@ def _service_problem(
         if age is not None and (not isinstance(age, int) or not 0 <= age <= 120):
             return f"{column} must be a whole number from 0 to 120"
     hours = values.get("response_target_hours")
-    if hours is not None and (not str(hours).isdigit() or not 1 <= int(hours) <= 720):
+    text = str(hours)
+    if hours is not None and not (
+        isinstance(hours, str | int)
+        and text.isascii()
+        and text.isdigit()
+        and len(text) <= 3  # before int(): "²" is a digit, and 5,000 digits are slow
+        and 1 <= int(text) <= 720
+    ):
         return "response_target_hours must be 1 to 720"
+    if not isinstance(values.get("languages") or "", str):
+        return "languages must be text (codes separated by commas)"
     unknown = sorted(set(tags) - tag_codes)
     if unknown:
         return f"unknown taxonomy terms: {', '.join(unknown)}"
@@ -687,6 +796,8 @@ def _service_problem(
 def _partner(value: Any) -> dict[str, Any] | None:
     try:
         data = json.loads(value)
+        if not isinstance(data, dict):
+            return None
         since = data.get("since")
         if since is not None:
             date.fromisoformat(since)
@@ -695,7 +806,7 @@ def _partner(value: Any) -> dict[str, Any] | None:
             "since": since,
             "shares_data": bool(data.get("sharesData")),
         }
-    except (TypeError, ValueError, KeyError):
+    except (TypeError, ValueError, KeyError, RecursionError):
         return None
 
 

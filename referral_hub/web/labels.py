@@ -186,6 +186,15 @@ ROLES = {
     "SYSTEM_ADMIN": _("System administrator"),
 }
 
+IMPORT_STATES = {
+    "QUEUED": _("Waiting for a worker"),
+    "RUNNING": _("Importing"),
+    "VALIDATED": _("Checked"),
+    "REFUSED": _("Refused"),
+    "DONE": _("Imported"),
+    "FAILED": _("Failed"),
+}
+
 ALL = {
     "state": STATES,
     "action": ACTIONS,
@@ -206,6 +215,7 @@ ALL = {
     "given_by": GIVEN_BY,
     "basis": LEGAL_BASES,
     "role": ROLES,
+    "import_state": IMPORT_STATES,
     "broken": BROKEN_LINKS,
     "consent_state": CONSENT_STATES,
 }

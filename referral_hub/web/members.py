@@ -1,7 +1,8 @@
 """The organisation admin's members page: who is a member, with which roles, who has a
-second factor; invite by e-mail, reset a member's factors, remove a member, withdraw an
-invitation. Every action is a named GraphQL document run as the admin; the API refuses
-anyone else, and asks for a recent second factor before each change."""
+second factor; invite by e-mail, change a member's roles, reset a member's factors, remove
+a member, withdraw an invitation. Every action is a named GraphQL document run as the
+admin; the API refuses anyone else, and asks for a recent second factor before each
+change."""
 
 from __future__ import annotations
 
@@ -27,6 +28,10 @@ def _row_action(request: HttpRequest, intent: str, row_id: str) -> tuple[Answer,
         return answer, "resetMemberFactors"
     if intent == "remove":
         return operations.run(request, "RemoveMember", {"userId": row_id}), "removeMember"
+    if intent == "roles":
+        roles = [role for role in request.POST.getlist("roles") if role]
+        answer = operations.run(request, "SetMemberRoles", {"userId": row_id, "roles": roles})
+        return answer, "setMemberRoles"
     if intent == "revoke":
         answer = operations.run(request, "RevokeMemberInvitation", {"id": row_id})
         return answer, "revokeMemberInvitation"
@@ -42,6 +47,7 @@ def _done(intent: str) -> str:
         ),
         "remove": _("The member is removed; their sessions and tokens here have ended."),
         "revoke": _("The invitation is withdrawn."),
+        "roles": _("The member's roles are changed; they count from their next page."),
     }[intent]
 
 

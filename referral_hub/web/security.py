@@ -13,6 +13,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
+from referral_hub.directory.hsds import UPLOAD_MAX_BYTES
+
 _COMMON = (
     "default-src 'self'",
     "script-src 'self'",
@@ -48,9 +50,13 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-# The largest body a page may send: the consent step carries a scanned form; every other
-# form is a few fields. /graphql bounds its own body (GRAPHQL_MAX_BODY_BYTES).
-UPLOAD_PATHS = {"/referrals/new/consent/": 20 * 1024 * 1024 + 64 * 1024}
+# The largest body a page may send: the consent step carries a scanned form, the import
+# page an HSDS file; every other form is a few fields. /graphql bounds its own body
+# (GRAPHQL_MAX_BODY_BYTES).
+UPLOAD_PATHS = {
+    "/referrals/new/consent/": 20 * 1024 * 1024 + 64 * 1024,
+    "/organisation/import/": UPLOAD_MAX_BYTES + 64 * 1024,
+}
 FORM_MAX_BYTES = 256 * 1024
 
 

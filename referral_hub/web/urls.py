@@ -1,6 +1,7 @@
 from django.urls import path
 
 from referral_hub.web import (
+    admin_import,
     admin_locations,
     admin_partners,
     admin_services,
@@ -20,6 +21,12 @@ urlpatterns = [
     path("capacity/", views.capacity, name="capacity"),
     path("members/", members.members_page, name="members"),
     path("organisation/tokens/", admin_tokens.tokens, name="admin-tokens"),
+    path("organisation/import/", admin_import.imports, name="admin-imports"),
+    path(
+        "organisation/import/<uuid:import_id>/",
+        admin_import.import_status,
+        name="admin-import",
+    ),
     path("organisation/partners/", admin_partners.partners, name="admin-partners"),
     path("organisation/locations/", admin_locations.locations, name="admin-locations"),
     path(

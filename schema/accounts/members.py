@@ -1,5 +1,6 @@
 """members, memberInvitations, inviteMember, revokeMemberInvitation, resetMemberFactors,
-removeMember: an organisation's admin runs its members (referral_hub/accounts/members.py)."""
+removeMember, setMemberRoles: an organisation's admin runs its members
+(referral_hub/accounts/members.py)."""
 
 from __future__ import annotations
 
@@ -128,8 +129,28 @@ class RemoveMember(AccountMutation):
         return {"deactivated": members.remove(actor=require_actor(info), user_id=user_id)}
 
 
+class SetMemberRoles(AccountMutation):
+    """Give a member exactly these roles in your organisation (from their next request)."""
+
+    class Arguments:
+        user_id = graphene.ID(required=True)
+        roles = graphene.List(
+            graphene.NonNull(graphene.String),
+            required=True,
+            description="COUNSELLOR, CASEWORKER, COORDINATOR, AUDITOR, ORG_ADMIN; at least one.",
+        )
+
+    member = graphene.Field(Member)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, user_id: str, roles: list[str]) -> dict[str, Any]:
+        member = members.set_roles(actor=require_actor(info), user_id=user_id, roles=roles)
+        return {"member": _member(member)}
+
+
 class MemberMutations(graphene.ObjectType):
     invite_member = InviteMember.Field()
     revoke_member_invitation = RevokeMemberInvitation.Field()
     reset_member_factors = ResetMemberFactors.Field()
     remove_member = RemoveMember.Field()
+    set_member_roles = SetMemberRoles.Field()

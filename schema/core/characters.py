@@ -9,14 +9,15 @@ audit log's field separator, is among them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from graphql import DocumentNode, StringValueNode, visit
 from graphql.language import Visitor
 
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+from referral_hub.core.validation import CONTROL_CHARACTERS
+
+FORBIDDEN = CONTROL_CHARACTERS
 
 
 def bad_variable(variables: Any, path: str = "") -> str | None:

@@ -51,9 +51,9 @@ _FIXED_WEIGHTS = {
 # Fields whose one statement reads a whole area (or whole audit chains) however little is
 # selected: the cost model prices selections, so twenty aliases of
 # `networkMap { suppressedFlows }` would be cheap on paper and seconds of Neo4j time. Each
-# may appear once in a document (a fragment spread twice merges into one field, so
+# may appear once in a document, as may an upload (a fragment spread twice merges into one field, so
 # counting the document's fields is enough).
-_ONCE_PER_REQUEST = ("networkMap", "verifyAuditLog", "disclosureRecord")
+_ONCE_PER_REQUEST = ("networkMap", "verifyAuditLog", "disclosureRecord", "startDirectoryImport")
 
 
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:

@@ -1,5 +1,6 @@
 import graphene
 
+from schema.directory.imports import DirectoryImportQueries, DirectoryImportStart
 from schema.directory.mutations.location import LocationCreate, LocationDeactivate, LocationUpdate
 from schema.directory.mutations.organisation import (
     OrganisationChangeDecide,
@@ -33,6 +34,7 @@ class DirectoryMutations(graphene.ObjectType):
     update_service_capacity = ServiceCapacityUpdate.Field()
     add_partnership = PartnershipAdd.Field()
     remove_partnership = PartnershipRemove.Field()
+    start_directory_import = DirectoryImportStart.Field()
 
 
-__all__ = ("DirectoryMutations", "DirectoryQueries")
+__all__ = ("DirectoryImportQueries", "DirectoryMutations", "DirectoryQueries")

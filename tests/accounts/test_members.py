@@ -293,3 +293,137 @@ def test_an_invitation_is_withdrawn_once_and_then_cannot_be_used(admin):
     assert audited("MEMBER_INVITE_REVOKE") == ["npo-admin"]
     path = invitation_link().removeprefix("http://127.0.0.1:8000")
     assert Client().get(path).status_code == 404
+
+
+ROLES = """mutation($u: ID!, $roles: [String!]!) {
+  setMemberRoles(userId: $u, roles: $roles) { member { username roles } errors { field code } }
+}"""
+
+
+def held(username: str) -> set[str]:
+    return set(Membership.objects.filter(user__username=username).values_list("role", flat=True))
+
+
+def test_an_admin_changes_a_members_roles_in_place_from_their_next_request(admin):
+    worker = member("worker", NPO, Role.CASEWORKER)
+    user = get_user_model().objects.get(username="worker")
+    assert worker("{ inbox(first: 1) { edges { cursor } } }")["data"]["inbox"] is not None
+
+    changed = admin(ROLES, {"u": str(user.pk), "roles": ["COUNSELLOR", "ORG_ADMIN"]})
+    assert changed["data"]["setMemberRoles"] == {
+        "member": {"username": "worker", "roles": ["COUNSELLOR", "ORG_ADMIN"]},
+        "errors": [],
+    }
+    assert held("worker") == {"COUNSELLOR", "ORG_ADMIN"}
+    inbox = worker("{ inbox(first: 1) { edges { cursor } } }", expect_status=None)
+    assert code(inbox) == "FORBIDDEN"
+    assert audited("MEMBER_ROLES_CHANGE") == ["npo-admin"]
+    # The same roles again change nothing and write nothing.
+    again = admin(ROLES, {"u": str(user.pk), "roles": ["ORG_ADMIN", "COUNSELLOR"]})
+    assert again["data"]["setMemberRoles"]["errors"] == []
+    assert audited("MEMBER_ROLES_CHANGE") == ["npo-admin"]
+
+
+@pytest.mark.parametrize(
+    "roles",
+    [
+        [],
+        ["SYSTEM_ADMIN"],
+        ["CASEWORKER", "CASEWORKER"],
+        ["caseworker"],
+        ["CASEWORKER", "COUNSELLOR", "COORDINATOR", "AUDITOR", "ORG_ADMIN", "CASEWORKER"],
+    ],
+)
+def test_roles_that_are_not_a_set_of_organisation_roles_are_refused(admin, roles):
+    member("worker", NPO, Role.CASEWORKER)
+    user = get_user_model().objects.get(username="worker")
+    refused = admin(ROLES, {"u": str(user.pk), "roles": roles})["data"]["setMemberRoles"]
+    assert refused == {"member": None, "errors": [{"field": "roles", "code": "INVALID"}]}
+    assert (held("worker"), audited("MEMBER_ROLES_CHANGE")) == ({"CASEWORKER"}, [])
+
+
+def test_all_five_roles_at_once_is_the_most_that_can_be_asked(admin):
+    holder = signed_in_member("ward-admin", NPO, Role.ORG_ADMIN, Role.COORDINATOR, Role.AUDITOR)
+    member("worker", NPO, Role.CASEWORKER)
+    user = get_user_model().objects.get(username="worker")
+    every = ["CASEWORKER", "COUNSELLOR", "COORDINATOR", "AUDITOR", "ORG_ADMIN"]
+    assert (
+        holder(ROLES, {"u": str(user.pk), "roles": every})["data"]["setMemberRoles"]["errors"] == []
+    )
+    assert held("worker") == set(every)
+
+
+def test_roles_are_changed_only_for_own_members_and_never_for_a_system_administrator(admin):
+    elsewhere = member("elsewhere", OTHER, Role.CASEWORKER)
+    assert elsewhere
+    foreign = get_user_model().objects.get(username="elsewhere")
+    root = get_user_model().objects.create_user(username="root")
+    Membership.objects.create(user=root, organisation_id=NPO, role=Role.SYSTEM_ADMIN.value)
+    for user_id, error in [
+        (str(foreign.pk), {"field": "userId", "code": "NOT_FOUND"}),
+        ("999999", {"field": "userId", "code": "NOT_FOUND"}),
+        ("not-a-number", {"field": "userId", "code": "NOT_FOUND"}),
+        (str(root.pk), {"field": "userId", "code": "FORBIDDEN"}),
+    ]:
+        refused = admin(ROLES, {"u": user_id, "roles": ["CASEWORKER"]})["data"]["setMemberRoles"]
+        assert refused == {"member": None, "errors": [error]}, user_id
+    assert held("elsewhere") == {"CASEWORKER"}
+    assert held("root") == {"SYSTEM_ADMIN"}
+    assert audited("MEMBER_ROLES_CHANGE") == []
+
+
+def test_an_admin_keeps_org_admin_and_gives_oversight_roles_only_if_they_hold_them(admin):
+    me = get_user_model().objects.get(username="npo-admin")
+    refused = admin(ROLES, {"u": str(me.pk), "roles": ["CASEWORKER"]})["data"]["setMemberRoles"]
+    assert refused["errors"] == [{"field": "roles", "code": "INVALID"}]
+    assert held("npo-admin") == {"ORG_ADMIN"}
+    # Adding to one's own roles, keeping ORG_ADMIN, is allowed.
+    kept = admin(ROLES, {"u": str(me.pk), "roles": ["ORG_ADMIN", "CASEWORKER"]})
+    assert kept["data"]["setMemberRoles"]["errors"] == []
+
+    member("worker", NPO, Role.CASEWORKER)
+    user = get_user_model().objects.get(username="worker")
+    for role in ("AUDITOR", "COORDINATOR"):
+        refused = admin(ROLES, {"u": str(user.pk), "roles": ["CASEWORKER", role]})
+        assert refused["data"]["setMemberRoles"]["errors"] == [
+            {"field": "roles", "code": "FORBIDDEN"}
+        ]
+    assert held("worker") == {"CASEWORKER"}
+    # An oversight role the member already holds may stay, and may be taken away.
+    Membership.objects.create(user=user, organisation_id=NPO, role=Role.AUDITOR.value)
+    kept = admin(ROLES, {"u": str(user.pk), "roles": ["CASEWORKER", "AUDITOR", "COUNSELLOR"]})
+    assert kept["data"]["setMemberRoles"]["errors"] == []
+    taken = admin(ROLES, {"u": str(user.pk), "roles": ["CASEWORKER"]})
+    assert taken["data"]["setMemberRoles"]["errors"] == []
+    assert held("worker") == {"CASEWORKER"}
+
+
+def test_changing_roles_asks_an_admin_and_a_recent_second_factor(admin):
+    caseworker = member("worker", NPO, Role.CASEWORKER, Role.COUNSELLOR)
+    user = get_user_model().objects.get(username="worker")
+    assert code(caseworker(ROLES, {"u": str(user.pk), "roles": ["ORG_ADMIN"]})) == "FORBIDDEN"
+    age_second_factor(admin.client.session.session_key, 301)
+    assert code(admin(ROLES, {"u": str(user.pk), "roles": ["CASEWORKER"]})) == (
+        "REAUTHENTICATION_REQUIRED"
+    )
+    assert (held("worker"), audited("MEMBER_ROLES_CHANGE")) == ({"CASEWORKER", "COUNSELLOR"}, [])
+
+
+def test_an_organisation_token_stops_working_when_its_issuer_loses_the_role(admin):
+    issuer = get_user_model().objects.get(username="npo-admin")
+    Membership.objects.create(user=issuer, organisation_id=NPO, role=Role.CASEWORKER.value)
+    raw, _ = tokens.issue(
+        user=issuer,
+        name="agency system",
+        kind=ApiToken.Kind.ORGANISATION,
+        organisation_id=NPO,
+        role=Role.CASEWORKER,
+    )
+    tokens.authenticate(raw)
+    dropped = admin(ROLES, {"u": str(issuer.pk), "roles": ["ORG_ADMIN"]})
+    assert dropped["data"]["setMemberRoles"]["errors"] == []
+    from tests.conftest import GraphQLClient
+
+    assert code(GraphQLClient(raw, NPO)("{ me { username } }", expect_status=None)) == (
+        "UNAUTHENTICATED"
+    )

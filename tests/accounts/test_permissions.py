@@ -192,6 +192,20 @@ OPERATIONS = {
         'mutation { removeMember(userId: "999999") { errors { code } } }',
         {},
     ),
+    "Mutation.setMemberRoles": (
+        'mutation { setMemberRoles(userId: "999999", roles: ["CASEWORKER"]) { errors { code } } }',
+        {},
+    ),
+    "Query.directoryImport": (
+        'query { directoryImport(id: "6f1c0d0e-5a8e-4c52-9d1e-0c6d3f4b2a10") { id } }',
+        {},
+    ),
+    "Query.directoryImports": ("{ directoryImports { id } }", {}),
+    # The file goes as a multipart upload (see UPLOADS).
+    "Mutation.startDirectoryImport": (
+        "mutation($file: Upload!) { startDirectoryImport(file: $file) { errors { code } } }",
+        {},
+    ),
 }
 
 
@@ -219,6 +233,9 @@ def test_readme_permission_table_is_generated_from_the_declarations():
     )
 
 
+UPLOADS = {"Mutation.startDirectoryImport": {"file": b'{"organization": []}'}}
+
+
 def _fill(variables, network):
     return {k: network[v.strip("{}")] if v.startswith("{") else v for k, v in variables.items()}
 
@@ -241,7 +258,10 @@ def test_the_role_by_operation_matrix(network):
     for key, (document, variables) in OPERATIONS.items():
         permission = DECLARED[key]
         for role, call in callers.items():
-            code = _code(call(document, _fill(variables, network), expect_status=None))
+            answer = call(
+                document, _fill(variables, network), expect_status=None, files=UPLOADS.get(key)
+            )
+            code = _code(answer)
             if permission.public:
                 expected_refusal = None
             elif role is None:

@@ -253,6 +253,44 @@ def test_a_worker_down_is_said_within_its_heartbeat_and_answered_within_1_s(hub:
     )
 
 
+_IMPORT = "query($id: ID!) { directoryImport(id: $id) { state } }"
+_IMPORT_ROWS = (
+    "from referral_hub.directory.models import DirectoryImport; "
+    "print(DirectoryImport.objects.count())"
+)
+
+
+def test_an_upload_with_redis_down_is_refused_fast_keeps_nothing_and_then_works(hub: Hub):
+    before = manage("shell", "-c", _IMPORT_ROWS)
+    assert before.returncode == 0, before.stderr
+    kill(FAULTS.redis.pid_file)
+    try:
+        refused = hub.upload("admin", b'{"organization": []}')
+    finally:
+        redis.start(FAULTS.redis)
+    # The rate limiter and the broker share Redis: the limiter refuses first, at once.
+    assert (refused.status, refused.code) == (200, "RATE_LIMITED")
+    assert refused.seconds < 2.0
+    assert manage("shell", "-c", _IMPORT_ROWS).stdout == before.stdout  # nothing kept
+
+    hub.wait_ready()
+    accepted = hub.upload("admin", b'{"organization": []}')
+    payload = accepted.body["data"]["startDirectoryImport"]
+    assert payload["errors"] == []
+
+    def finished() -> str | None:
+        state = hub.call("admin", _IMPORT, {"id": payload["directoryImport"]["id"]}).body
+        found = state["data"]["directoryImport"]["state"]
+        return found if found not in ("QUEUED", "RUNNING") else None
+
+    assert eventually(finished, 60, "the import after the restart") == "DONE"
+    report(
+        "upload_with_redis_down",
+        refused_code="RATE_LIMITED",
+        refused_in_s=round(refused.seconds, 3),
+    )
+
+
 @pytest.fixture(autouse=True)
 def _whole_hub_after(hub: Hub):
     yield

@@ -330,6 +330,7 @@ def test_each_admin_page_answers_403_to_every_other_role(graph_db, db, redis_db)
         "/organisation/tokens/",
         "/organisation/partners/",
         "/organisation/locations/",
+        "/organisation/import/",
     )
     edit = f"/organisation/services/{network['study']}/"
     for role in Role:

@@ -1,6 +1,6 @@
 """The organisation admin's members page in Chromium (issue 23): invite by e-mail, the
 invitee creates an account from the link and is sent to enrol a second factor, the admin
-resets and removes; every page axe-clean, nothing loaded from another host."""
+gives another role, resets and removes; every page axe-clean, nothing loaded from another host."""
 
 from __future__ import annotations
 
@@ -66,6 +66,15 @@ def test_an_admin_invites_a_caseworker_who_joins_and_is_then_removed(live_server
     page.reload()
     row = page.get_by_role("row", name=re.compile("sora"))
     assert "Not yet" in row.inner_text()
+    row.get_by_label("Counsellor (refers)").check()
+    row.get_by_role("button", name="Save the roles of sora").click()
+    page.get_by_text("The member's roles are changed").wait_for()
+    assert set(Membership.objects.filter(user__username="sora").values_list("role", flat=True)) == {
+        "CASEWORKER",
+        "COUNSELLOR",
+    }
+    assert_accessible(page)
+    row = page.get_by_role("row", name=re.compile("sora"))
     row.get_by_role("button", name="Remove sora").click()
     page.get_by_text("The member is removed").wait_for()
     invitee.goto(f"{live_server.url}/inbox/")

@@ -1,0 +1,185 @@
+"""What an organisation's admin may import: their own organisation's services and
+locations, nothing else. Pure; the caller reads the owners of the ids from the graph.
+
+The command-line import (`manage.py import_hsds`) is the operator's and writes whatever a
+valid file holds. An admin's upload is narrower, because a file is only a claim:
+- another organisation's record, or a service or location the graph holds for another
+  organisation, is refused (an id is no proof of ownership, and MERGE on an id would
+  otherwise rewrite someone else's record);
+- the organisation record itself is never written — its kind and area decide which
+  consents reach it, and those change only through the directory's own checks
+  (updateOrganisation), not through a file;
+- tags are the network's shared vocabulary: a service may use the tags the hub has, and
+  a file's new terms are refused rather than added;
+- partnerships are proposed and accepted between the two organisations, not imported;
+- each service and location meets the rules createService and createLocation apply
+  (lengths, languages, postal code, age order, at most 30 tags and 50 locations, no
+  control characters), and is written as those rules clean it.
+A record refused here takes the records that depend on it with it, as in plan_import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import replace
+from typing import Any
+
+from referral_hub.core.validation import CONTROL_CHARACTERS
+from referral_hub.directory.hsds import ImportPlan, Problem
+from referral_hub.directory.rules import clean_location, clean_service
+
+OTHER_ORGANISATION = "belongs to another organisation; you import only your own records"
+
+
+def scope_to_organisation(
+    plan: ImportPlan,
+    *,
+    organisation_id: str,
+    holders: Mapping[str, Mapping[str, Sequence[str]]],
+    known_tags: Set[str],
+) -> ImportPlan:
+    """The part of `plan` an admin of `organisation_id` may write. `holders["services"]`
+    and `holders["locations"]` map each id the graph already has to the organisations
+    holding it: a record is ours only if it is new, or held by us alone."""
+    problems = list(plan.problems)
+    warnings = list(plan.warnings)
+
+    def refuse(table: str, record_id: str, message: str) -> None:
+        problems.append(Problem(table, record_id, 0, message))
+
+    def ours(kind: str, record: Mapping[str, object]) -> bool:
+        held = holders.get(kind, {}).get(str(record["id"]))
+        return str(record["organisation_id"]) == organisation_id and (
+            held is None or set(held) == {organisation_id}
+        )
+
+    for organisation in plan.organisations:
+        if organisation["id"] != organisation_id:
+            refuse("organization", organisation["id"], OTHER_ORGANISATION)
+        else:
+            warnings.append(
+                Problem(
+                    "organization",
+                    organisation_id,
+                    0,
+                    "your organisation's own details are not changed by an import",
+                )
+            )
+    for tag in plan.tags:
+        if tag["code"] not in known_tags:
+            refuse("taxonomy_term", tag["code"], "a new tag; the hub's coordinator adds tags")
+    if plan.partnerships:
+        warnings.append(
+            Problem(
+                "organization",
+                organisation_id,
+                0,
+                f"{len(plan.partnerships)} partnership(s) not imported: they are proposed "
+                "and accepted on the partners page",
+            )
+        )
+
+    locations = []
+    for location in plan.locations:
+        broken = _location_rules(location)
+        if not ours("locations", location):
+            refuse("location", location["id"], OTHER_ORGANISATION)
+        elif broken:
+            refuse("location", location["id"], broken)
+        else:
+            locations.append(location)
+    usable_locations = {location["id"] for location in locations} | {
+        location_id
+        for location_id, held in holders.get("locations", {}).items()
+        if set(held) == {organisation_id}
+    }
+
+    services = []
+    for service in plan.services:
+        unknown = sorted(set(service["tags"]) - known_tags)
+        foreign = sorted(set(service["location_ids"]) - usable_locations)
+        broken = _service_rules(service)
+        if not ours("services", service):
+            refuse("service", service["id"], OTHER_ORGANISATION)
+        elif broken:
+            refuse("service", service["id"], broken)
+        elif unknown:
+            refuse("service", service["id"], f"tags the hub does not have: {', '.join(unknown)}")
+        elif foreign:
+            refuse(
+                "service",
+                service["id"],
+                f"at locations that are not your organisation's: {', '.join(foreign)}",
+            )
+        else:
+            services.append(service)
+    return replace(
+        plan,
+        tags=[],
+        organisations=[],
+        partnerships=[],
+        locations=locations,
+        services=services,
+        problems=problems,
+        warnings=warnings,
+    )
+
+
+def _said(errors: list) -> str | None:
+    return "; ".join(f"{e.field}: {e.message}" for e in errors) or None
+
+
+def _controls(row: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    for field in fields:
+        values = row.get(field)
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                return f"{field}: holds a control character"
+    return None
+
+
+def _service_rules(row: dict[str, Any]) -> str | None:
+    """createService's rules on the row; the cleaned texts replace the file's."""
+    controls = _controls(row, ("name", "description", "schedule", "languages", "tags"))
+    if controls:
+        return controls
+    values, errors = clean_service(
+        {
+            "name": row["name"],
+            "description": row["description"],
+            "mode": row["mode"],
+            "ageMin": row["age_min"],
+            "ageMax": row["age_max"],
+            "languages": row["languages"],
+            "schedule": row["schedule"],
+            "acceptsReferrals": row["accepts_referrals"],
+            "responseTargetHours": row["response_target_hours"],
+            "capacityStatus": row["capacity_status"],
+            "tagCodes": row["tags"],
+            "locationIds": row["location_ids"],
+        }
+    )
+    if not errors:
+        row.update(
+            name=values["name"], description=values["description"], schedule=values["schedule"]
+        )
+    return _said(errors)
+
+
+def _location_rules(row: dict[str, Any]) -> str | None:
+    controls = _controls(row, ("name", "address", "postal_code"))
+    if controls:
+        return controls
+    values, errors = clean_location(
+        {
+            "name": row["name"],
+            "address": row["address"],
+            "postalCode": row["postal_code"],
+            "areaCode": row["area_code"],
+            "latitude": row["latitude"],
+            "longitude": row["longitude"],
+        }
+    )
+    if not errors:
+        row.update(name=values["name"], address=values["address"], postal_code=values["postalCode"])
+    return _said(errors)
