@@ -98,8 +98,10 @@ def _put(operations: dict[str, Any], path: str, file: Any) -> None:
     last = parts[-1]
     if isinstance(container, dict) and container.get(last, ...) is None:
         container[last] = file
-    elif isinstance(container, list) and _index(last) < len(container) and (
-        container[_index(last)] is None
+    elif (
+        isinstance(container, list)
+        and _index(last) < len(container)
+        and (container[_index(last)] is None)
     ):
         container[_index(last)] = file
     else:

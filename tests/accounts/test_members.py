@@ -5,6 +5,7 @@ e-mail. Every change is audited; every refusal writes nothing."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,9 +16,12 @@ from django.test import Client
 from django.utils import timezone
 
 from graph import session
+from referral_hub.accounts import members as member_service
 from referral_hub.accounts import signin, tokens
+from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken, Invitation, Membership
 from referral_hub.accounts.roles import Role
+from referral_hub.core.errors import PublicError
 from tests.conftest import age_second_factor, member, signed_in_member
 
 NPO = "6f1c0d0e-5a8e-4c52-9d1e-0c6d3f4b2a10"
@@ -427,3 +431,44 @@ def test_an_organisation_token_stops_working_when_its_issuer_loses_the_role(admi
     assert code(GraphQLClient(raw, NPO)("{ me { username } }", expect_status=None)) == (
         "UNAUTHENTICATED"
     )
+
+
+def test_an_admin_demoted_meanwhile_changes_no_roles(admin):
+    """Two admins demoting each other at once: the second finds it is no longer one."""
+    other = signed_in_member("other-admin", NPO, Role.ORG_ADMIN)
+    me = get_user_model().objects.get(username="npo-admin")
+    them = get_user_model().objects.get(username="other-admin")
+    # What the second admin's request knew when it began: they were ORG_ADMIN.
+    stale = Actor(
+        username="other-admin",
+        user_id=them.pk,
+        organisation_id=NPO,
+        roles=frozenset({Role.ORG_ADMIN}),
+        session=True,
+        second_factor_at=time.time(),
+    )
+    assert (
+        admin(ROLES, {"u": str(them.pk), "roles": ["CASEWORKER"]})["data"]["setMemberRoles"][
+            "errors"
+        ]
+        == []
+    )
+    with pytest.raises(PublicError) as refused:
+        member_service.set_roles(actor=stale, user_id=me.pk, roles=["CASEWORKER"])
+    assert refused.value.code.value == "FORBIDDEN"
+    assert held("npo-admin") == {"ORG_ADMIN"}
+    assert code(other(ROLES, {"u": str(me.pk), "roles": ["CASEWORKER"]})) == "FORBIDDEN"
+
+
+def test_the_organisation_keeps_an_org_admin_even_against_a_system_administrator(admin):
+    root = signed_in_member("root", OTHER, Role.SYSTEM_ADMIN)
+    root.headers["HTTP_X_ORGANISATION_ID"] = NPO
+    me = get_user_model().objects.get(username="npo-admin")
+    refused = root(ROLES, {"u": str(me.pk), "roles": ["CASEWORKER"]})["data"]["setMemberRoles"]
+    assert refused["errors"] == [{"field": "roles", "code": "INVALID"}]
+    assert held("npo-admin") == {"ORG_ADMIN"}
+    # With a second admin, the first may be demoted.
+    member("second-admin", NPO, Role.ORG_ADMIN)
+    done = root(ROLES, {"u": str(me.pk), "roles": ["CASEWORKER"]})["data"]["setMemberRoles"]
+    assert done["errors"] == []
+    assert held("npo-admin") == {"CASEWORKER"}
