@@ -256,7 +256,14 @@ def test_odd_ids_and_dates_are_typed_refusals(gql):
 
 
 def test_form_posts_and_odd_operation_names_are_refused(graph_db, db):
-    form = Client().post("/graphql", {"query": "{ tags { code } }"})
+    form = Client().post(
+        "/graphql",
+        "query=%7B+tags+%7B+code+%7D+%7D",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert (form.status_code, code(form)) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    # multipart/form-data is taken only as the upload spec's `operations` and `map`.
+    multipart = Client().post("/graphql", {"query": "{ tags { code } }"})
+    assert (multipart.status_code, code(multipart)) == (400, "MALFORMED_MULTIPART")
     named = post({"query": "query Q { tags { code } }", "operationName": "Q\x00\x1b[31m"})
     assert code(named) == "BAD_OPERATION_NAME"
