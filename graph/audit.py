@@ -284,9 +284,11 @@ def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
     """(chain, events checked, first broken link or None) for every chain."""
     chains = session.read(lambda tx: tx.rows(_CHAINS))
     for chain in chains:
-        events = session.read(
-            lambda tx, key=chain["key"]: [row["event"] for row in tx.rows(_CHAIN_EVENTS, chain=key)]
-        )
+
+        def chain_events(tx: session.Tx, key: str = chain["key"]) -> list[Any]:
+            return [row["event"] for row in tx.rows(_CHAIN_EVENTS, chain=key)]
+
+        events = session.read(chain_events)
         yield (
             chain["key"],
             len(events),

@@ -7,11 +7,14 @@ put a whole file in one transaction and a demo load can commit per batch.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString, TypedDict
 
 from graph import audit as audit_log
 from graph import session
 from graph.audit import AuditRecord
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack from 3.12
 
 _TAGS: LiteralString = """
 UNWIND $rows AS row
@@ -160,7 +163,17 @@ def upsert(
             tx.run(query, rows=list(rows[start : start + chunk])).consume()
 
 
-def write_batch(*, audit: AuditRecord, **rows: Sequence[dict[str, Any]]) -> None:
+class Tables(TypedDict, total=False):
+    """The rows `write_batch` passes on to `upsert`, by table (never its `chunk`)."""
+
+    tags: Sequence[dict[str, Any]]
+    organisations: Sequence[dict[str, Any]]
+    locations: Sequence[dict[str, Any]]
+    services: Sequence[dict[str, Any]]
+    partnerships: Sequence[dict[str, Any]]
+
+
+def write_batch(*, audit: AuditRecord, **rows: Unpack[Tables]) -> None:
     """One transaction for the given rows and the audit event that records them."""
 
     def work(tx: session.Tx) -> None:

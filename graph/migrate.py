@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import LiteralString
 
+import neo4j
+
 from graph import driver, session
 from graph.errors import MigrationChecksumMismatch, MigrationError
 
@@ -104,8 +106,9 @@ def migrate(directory: Path = MIGRATIONS_DIR, *, scope: str = "main") -> list[st
     for migration in pending:
         for statement in migration.statements:
             _run_schema_statement(statement)
-        session.write(
-            lambda tx, m=migration: tx.run(
+
+        def record(tx: session.Tx, m: Migration = migration) -> neo4j.ResultSummary:
+            return tx.run(
                 _RECORD,
                 scope=scope,
                 version=m.version,
@@ -113,7 +116,8 @@ def migrate(directory: Path = MIGRATIONS_DIR, *, scope: str = "main") -> list[st
                 filename=m.path.name,
                 checksum=m.checksum,
             ).consume()
-        )
+
+        session.write(record)
     if scope == "main":
         backfill()
     return [migration.path.name for migration in pending]
@@ -141,4 +145,4 @@ def _run_schema_statement(statement: str) -> None:
     # Migration files are source files reviewed with the code, never user input; schema
     # commands accept no parameters, so this is the one place Cypher text is not a literal.
     with driver.get_driver().session(database=driver.database()) as neo_session:
-        neo_session.run(statement).consume()  # type: ignore[arg-type]
+        neo_session.run(statement).consume()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
+import neo4j
+
 from graph import session
 
 _FIGURES: LiteralString = """
@@ -45,5 +47,9 @@ def responsiveness_write(rows: list[dict[str, Any]], *, batch: int = 1000) -> in
     """Write each service's bands, `batch` services per transaction."""
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        session.write(lambda tx, c=chunk: tx.run(_WRITE, rows=c).consume())
+
+        def write_chunk(tx: session.Tx, c: list[dict[str, Any]] = chunk) -> neo4j.ResultSummary:
+            return tx.run(_WRITE, rows=c).consume()
+
+        session.write(write_chunk)
     return len(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from celery.schedules import crontab
@@ -114,7 +115,7 @@ LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "referral_hub" / "web" / "locale"]
 # The language chosen on a page is kept in this cookie (Django's set_language view).
 LANGUAGE_COOKIE_NAME = "hub_language"
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

@@ -5,7 +5,7 @@ ending one's other sessions ("where am I signed in") is audited."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
@@ -13,12 +13,16 @@ from allauth.core import context
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 
 from referral_hub.accounts.language import SUPPORTED
 from referral_hub.accounts.models import Preference
 from referral_hub.accounts.second_factor import is_fresh, session_proved_at
+
+if TYPE_CHECKING:
+    # settings.AUTH_USER_MODEL is Django's own User, and mypy types the foreign keys to it
+    # as that model, so a user stored in one is annotated with it (not AbstractBaseUser).
+    from django.contrib.auth.models import User
 
 ACCOUNT_REAUTHENTICATION_TIMEOUT = settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
 QUIET = frozenset({"account/messages/logged_in.txt", "account/messages/logged_out.txt"})
@@ -28,7 +32,7 @@ class HubAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
-    def post_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> Any:
+    def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> Any:
         response = super().post_login(request, user, **kwargs)
         chosen = Preference.objects.filter(user=user).values_list("language", flat=True)
         if chosen and chosen[0] in SUPPORTED:  # this person's choice, on any browser

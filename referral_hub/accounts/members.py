@@ -16,12 +16,11 @@ import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -39,6 +38,11 @@ from referral_hub.core import ratelimit
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import row_id
+
+if TYPE_CHECKING:
+    # settings.AUTH_USER_MODEL is Django's own User, and mypy types the foreign keys to it
+    # as that model, so a user stored in one is annotated with it (not AbstractBaseUser).
+    from django.contrib.auth.models import User
 
 log = logging.getLogger(__name__)
 # An organisation's admin gives any role of the organisation; SYSTEM_ADMIN is the
@@ -142,6 +146,8 @@ def invite(*, actor: Actor, email: str, role: str) -> Invitation:
     require_recent_second_factor(actor)
     ratelimit.hit("member-invite", str(actor.user_id), limit=30, window_seconds=3600)
     secret = secrets.token_urlsafe(32)
+    # _organisation admitted only a person, and a person's actor carries their user id.
+    assert actor.user_id is not None
     with transaction.atomic():
         invitation = Invitation.objects.create(
             email=email,
@@ -192,11 +198,11 @@ def invitation_for(secret: str) -> Invitation | None:
 def accept(
     secret: str,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     username: str = "",
     password: str = "",
     password2: str = "",
-) -> AbstractBaseUser:
+) -> User:
     """Join the organisation: as the signed-in `user`, or as a new account with this
     username and password. The link works once (the row is locked while it is used)."""
     username = (username or "").strip()
@@ -241,9 +247,7 @@ def _open(invitation: Invitation) -> bool:
     )
 
 
-def _new_account(
-    invitation: Invitation, username: str, password: str, password2: str
-) -> AbstractBaseUser:
+def _new_account(invitation: Invitation, username: str, password: str, password2: str) -> User:
     users = get_user_model()
     errors = []
     if not username or len(username) > USERNAME_MAX:
@@ -314,6 +318,7 @@ def remove(*, actor: Actor, user_id: Any) -> bool:
     issued for this organisation are revoked. Someone left with no organisation at all is
     deactivated, with every token of theirs revoked. Returns whether they were
     deactivated. An admin does not remove themselves (another admin does)."""
+    organisation = _organisation(actor)  # what _member checks first; typed as present
     member = _member(actor, user_id)
     if member.pk == actor.user_id:
         raise ValidationFailed(
@@ -323,11 +328,11 @@ def remove(*, actor: Actor, user_id: Any) -> bool:
     require_recent_second_factor(actor)
     now = timezone.now()
     with transaction.atomic():
-        Membership.objects.filter(user=member, organisation_id=actor.organisation_id).delete()
+        Membership.objects.filter(user=member, organisation_id=organisation).delete()
         deactivated = not Membership.objects.filter(user=member).exists()
         tokens = ApiToken.objects.filter(user=member, revoked_at__isnull=True)
         if not deactivated:
-            tokens = tokens.filter(organisation_id=actor.organisation_id)
+            tokens = tokens.filter(organisation_id=organisation)
         tokens.update(revoked_at=now)
         if deactivated:
             member.is_active = False
@@ -355,10 +360,11 @@ def set_roles(*, actor: Actor, user_id: Any, roles: Sequence[str]) -> Member:
     left without one by accident), and an oversight role is given only by someone who holds
     it, as with invitations. No change, no audit event."""
     wanted = _roles_asked(roles)
+    organisation = _organisation(actor)  # what _member checks first; typed as present
     member = _member(actor, user_id)
     _not_a_system_administrator(member, "A system administrator's roles are the operator's.")
     held = set(
-        Membership.objects.filter(user=member, organisation_id=actor.organisation_id).values_list(
+        Membership.objects.filter(user=member, organisation_id=organisation).values_list(
             "role", flat=True
         )
     )
@@ -391,7 +397,7 @@ def _replace_roles(actor: Actor, member: Any, wanted: set[str]) -> None:
     PostgreSQL; SQLite's write lock, taken at BEGIN), so two admins demoting each other at
     once cannot leave the organisation without one: the second finds it is no longer an
     admin, or that it would remove the last."""
-    organisation = actor.organisation_id
+    organisation = _organisation(actor)  # checked by set_roles already; typed as present
     admin = Role.ORG_ADMIN.value
     with transaction.atomic():
         rows = list(

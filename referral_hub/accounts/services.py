@@ -119,9 +119,17 @@ def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 def tokens_visible_to(actor: Actor) -> Any:
     """A machine token sees only itself; a person their own tokens, and an ORG_ADMIN also
     the organisation's machine tokens."""
+    # Actors from authentication.py always carry these ids; one built without (None) sees
+    # nothing of its own, as filtering on a NULL id would find nothing.
     if actor.machine:
+        if actor.token_id is None:
+            return ApiToken.objects.none()
         return ApiToken.objects.filter(pk=actor.token_id)
-    query = ApiToken.objects.filter(user_id=actor.user_id)
+    query = (
+        ApiToken.objects.none()
+        if actor.user_id is None
+        else ApiToken.objects.filter(user_id=actor.user_id)
+    )
     if actor.organisation_id and actor.has_role(Role.ORG_ADMIN):
         query = query | ApiToken.objects.filter(organisation_id=actor.organisation_id)
     return query.order_by("-created_at")

@@ -18,7 +18,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.test import Client
 
 PASSWORD = "correct-horse-battery-1"  # noqa: S105 - set on test users only
@@ -75,7 +75,9 @@ def sign_in(client: Client, user: AbstractBaseUser, password: str = PASSWORD) ->
     return client
 
 
-def _form_errors(response: HttpResponse) -> object:
+def _form_errors(response: HttpResponseBase) -> object:
     """What the refused step said, so a failure names its cause."""
+    # The test client's response: `context` is the client's addition, and `content` is
+    # only on a non-streaming response (every sign-in page is one).
     form = (getattr(response, "context", None) or {}).get("form")
-    return form.errors if form is not None else response.content[:500]
+    return form.errors if form is not None else getattr(response, "content", b"")[:500]

@@ -6,14 +6,18 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
+
+if TYPE_CHECKING:
+    # settings.AUTH_USER_MODEL is Django's own User, and mypy types the foreign keys to it
+    # as that model, so a user stored in one is annotated with it (not AbstractBaseUser).
+    from django.contrib.auth.models import User
 
 TOKEN_PREFIX = "tsu"  # noqa: S105 - a label, not a secret
 DEFAULT_DAYS = 90
@@ -32,7 +36,7 @@ def _digest(token: str) -> str:
 
 def issue(
     *,
-    user: AbstractBaseUser,
+    user: User,
     name: str,
     kind: str,
     organisation_id: str | None = None,
@@ -59,7 +63,7 @@ def issue(
     return token, record
 
 
-def issuer_may_carry(user: AbstractBaseUser, organisation_id: Any, role: str) -> bool:
+def issuer_may_carry(user: User, organisation_id: Any, role: str) -> bool:
     """May `user` give an organisation token with `role` for that organisation? Only an
     ORG_ADMIN there who also holds `role` there, or a system administrator. Checked when
     the token is issued and again every time it is used."""

@@ -59,7 +59,9 @@ def coordinator(area: str) -> Client:
 
 def organisations_in(area: str) -> int:
     codes = reference_data.area_codes_within(area)
-    return int(session.read(lambda tx: tx.single(_COUNT, codes=codes))["n"])
+    counted = session.read(lambda tx: tx.single(_COUNT, codes=codes))
+    assert counted is not None  # count() always returns its one row
+    return int(counted["n"])
 
 
 def run(*, area: str, count: int, warmup: int, client: Client | None = None) -> Iterator[Sample]:

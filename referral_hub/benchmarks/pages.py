@@ -34,8 +34,12 @@ def _client(username: str, organisation_id: str, role: Role) -> Client:
 
 def run(*, count: int, warmup: int, referrals: int = 200) -> Iterator[Sample]:
     welfare = inbox._network(referrals)
-    school = session.read(lambda tx: tx.single(_SCHOOL, school=inbox.SCHOOL))["id"]
-    referral = session.read(lambda tx: tx.single(_ONE_REFERRAL, welfare=welfare))["id"]
+    found_school = session.read(lambda tx: tx.single(_SCHOOL, school=inbox.SCHOOL))
+    assert found_school is not None  # inbox._network made it
+    school = found_school["id"]
+    found_referral = session.read(lambda tx: tx.single(_ONE_REFERRAL, welfare=welfare))
+    assert found_referral is not None  # and the referrals to its welfare office
+    referral = found_referral["id"]
     caseworker = _client("bench-caseworker", welfare, Role.CASEWORKER)
     counsellor = _client("bench-counsellor", school, Role.COUNSELLOR)
 

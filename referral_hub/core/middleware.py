@@ -9,6 +9,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# The request attribute the id is kept in. HttpRequest declares no such attribute, so it
+# is set with setattr and read with getattr(request, "request_id", None).
+REQUEST_ID = "request_id"
 
 
 class RequestIdMiddleware:
@@ -20,7 +23,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(self.header, "")
         # A proxy's id is kept when it looks like one; anything else could poison logs.
-        request.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        setattr(request, REQUEST_ID, request_id)
         response = self.get_response(request)
-        response[self.header] = request.request_id
+        response[self.header] = request_id
         return response

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.http import require_GET
 from graphene_django.views import GraphQLView, HttpError
@@ -32,6 +32,12 @@ def _error_response(status: int, code: str, message: str) -> JsonResponse:
 
 
 _JSON_TYPES = {"application/json", "application/graphql-response+json"}
+
+
+def _never_called(request: HttpRequest) -> HttpResponseBase:
+    """The response and the view CsrfViewMiddleware is given when only its process_view
+    check is wanted: it calls neither (and this view is not marked csrf_exempt)."""
+    raise AssertionError("CsrfViewMiddleware.process_view called its response or view")
 
 
 class HubGraphQLView(GraphQLView):
@@ -82,7 +88,9 @@ class HubGraphQLView(GraphQLView):
             and request.user.is_authenticated
         ):
             try:  # a multipart body is parsed here, for its csrfmiddlewaretoken field
-                refusal = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+                refusal = CsrfViewMiddleware(_never_called).process_view(
+                    request, _never_called, (), {}
+                )
             except uploads.UNREADABLE:
                 raise Refused(400, "MALFORMED_MULTIPART", _MULTIPART_HELP) from None
             if refusal is not None:
@@ -135,7 +143,7 @@ class HubGraphQLView(GraphQLView):
         # allowed (GRAPHQL_INTROSPECTION, which follows DEBUG), decided per request.
         return bool(settings.GRAPHQL_INTROSPECTION) and super().can_display_graphiql(request, data)
 
-    def execute_graphql_request(  # type: ignore[no-untyped-def]
+    def execute_graphql_request(
         self, request, data, query, variables, operation_name, show_graphiql=False
     ):
         self._current_request = request
@@ -149,7 +157,7 @@ class HubGraphQLView(GraphQLView):
             allow_mutations=request.method == "POST",
         )
 
-    def format_error(self, error: Exception) -> dict[str, Any]:  # type: ignore[override]
+    def format_error(self, error: Exception) -> dict[str, Any]:
         request_id = getattr(getattr(self, "_current_request", None), "request_id", None)
         return format_public_error(error, request_id=request_id)
 
@@ -164,7 +172,8 @@ def format_public_error(error: Exception, *, request_id: str | None) -> dict[str
         # Syntax, validation and variable errors describe the caller's request, not our code.
         return _document_error(error)
     if isinstance(original, PublicError):
-        formatted = error.formatted if isinstance(error, GraphQLError) else {}
+        # A copy as a plain dict: graphql-core builds `formatted` afresh on every read.
+        formatted: dict[str, Any] = dict(error.formatted) if isinstance(error, GraphQLError) else {}
         formatted["message"] = original.message
         extensions = {"code": original.code.value}
         if original.field is not None:
@@ -199,7 +208,7 @@ _SUGGESTION = re.compile(r" Did you mean [^\n]*\?")
 
 
 def _document_error(error: GraphQLError) -> dict[str, Any]:
-    formatted = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)  # built afresh on every read
     if not settings.GRAPHQL_INTROSPECTION:
         formatted["message"] = _SUGGESTION.sub("", formatted["message"])
     extensions = formatted.setdefault("extensions", {})

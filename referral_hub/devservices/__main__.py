@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from referral_hub.devservices import celery_worker, neo4j, process, redis
 from referral_hub.devservices.process import ServiceError
@@ -71,11 +72,13 @@ def _start(selected: Profile, chosen: list[str]) -> None:
         )
 
 
-def _instance(selected: Profile, name: str):  # type: ignore[no-untyped-def]
+# Any: a service's module and its instance are paired by name, and each module's functions
+# take its own kind of instance.
+def _instance(selected: Profile, name: str) -> Any:
     return {"neo4j": selected.neo4j, "redis": selected.redis, "worker": selected.worker}[name]
 
 
-def _instance_module(name: str):  # type: ignore[no-untyped-def]
+def _instance_module(name: str) -> Any:
     return {"neo4j": neo4j, "redis": redis, "worker": celery_worker}[name]
 
 

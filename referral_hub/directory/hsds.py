@@ -24,6 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ _FLOATS = {"latitude", "longitude"}
 
 # Our extension taxonomies. Enumerated ones have a term per value; the others a single
 # term whose attribute carries a value.
-_ENUMS: dict[str, type] = {
+_ENUMS: dict[str, type[StrEnum]] = {
     "organisation_kind": OrganisationKind,
     "service_mode": ServiceMode,
     "capacity_status": CapacityStatus,
@@ -161,7 +162,7 @@ EXTENSION_TERMS: dict[str, dict[str, Any]] = {
         f"{name}:{member.value}": _term(f"{name}:{member.value}")
         for name, enum in _ENUMS.items()
         for member in enum
-    },  # type: ignore[attr-defined]
+    },
     **{name: _term(name) for name in _VALUES},
 }
 _EXTENSION_BY_ID = {term["id"]: code for code, term in EXTENSION_TERMS.items()}
@@ -512,7 +513,9 @@ class Problem:
 class Extension:
     """What a record's attributes say in our own taxonomies."""
 
-    values: dict[str, str] = field(default_factory=dict)
+    # A file's attribute value is whatever it holds: usually text, but JSON may give any
+    # value (or none), which the checks below refuse.
+    values: dict[str, Any] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     partners: list[Any] = field(default_factory=list)
 
@@ -605,7 +608,8 @@ def plan_import(
         if term_id in _EXTENSION_BY_ID:
             continue
         taxonomy = str(record.get("taxonomy") or "")
-        kind = (
+        # Optional: the organisation loop below reuses the name for an attribute that may be absent.
+        kind: str | None = (
             taxonomy.removeprefix(_TAG_TAXONOMY)
             if taxonomy.startswith(_TAG_TAXONOMY)
             else TagKind.NEED.value

@@ -348,7 +348,9 @@ def fulltext_query(text: str | None) -> str | None:
     return " AND ".join(f'"{word}"' for word in words)
 
 
-def check_sort(sort: ServiceSort | OrganisationSort, *, has_near: bool, has_search: bool) -> None:
+# `sort` is a ServiceSort or OrganisationSort value as the API passes it, a plain string
+# (a member of either StrEnum is one too).
+def check_sort(sort: str, *, has_near: bool, has_search: bool) -> None:
     if sort == "DISTANCE" and not has_near:
         raise PublicError(
             ErrorCode.INVALID_SORT, "sort DISTANCE needs a near filter.", field="sort"

@@ -22,6 +22,7 @@ import socket
 import ssl
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlsplit
 
 from referral_hub.core.errors import ErrorCode, FieldError
@@ -79,7 +80,9 @@ def public_address(destination: Destination, allowed_hosts: Collection[str]) -> 
         infos = socket.getaddrinfo(destination.host, destination.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise Unreachable("unreachable") from None
-    addresses = [info[4][0] for info in infos]
+    # The stubs allow (int, bytes) for AF_INET6 on a CPython built without IPv6; this
+    # one has IPv6, so every entry's sockaddr starts with the textual address.
+    addresses = [cast(str, info[4][0]) for info in infos]
     if not addresses:
         raise Unreachable("unreachable")
     if destination.host not in allowed_hosts and not all(map(_public, addresses)):
@@ -110,8 +113,8 @@ def _public(address: str) -> bool:
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the checked address, whatever DNS says by now."""
 
-    def __init__(self, host: str, address: str, **kwargs: object) -> None:
-        super().__init__(host, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, host: str, address: str, *, port: int, timeout: float) -> None:
+        super().__init__(host, port=port, timeout=timeout)
         self.address = address
 
     def connect(self) -> None:
@@ -119,12 +122,13 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, address: str, **kwargs: object) -> None:
-        super().__init__(host, context=ssl.create_default_context(), **kwargs)  # type: ignore[arg-type]
+    def __init__(self, host: str, address: str, *, port: int, timeout: float) -> None:
+        super().__init__(host, port=port, timeout=timeout, context=ssl.create_default_context())
         self.address = address
 
     def connect(self) -> None:
         sock = socket.create_connection((self.address, self.port), self.timeout)
+        # _context is the SSLContext HTTPSConnection keeps; typeshed leaves it undeclared.
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 

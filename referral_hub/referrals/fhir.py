@@ -118,7 +118,7 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         if referral.get("outcome")
         else None,
     }
-    entries = [
+    entries: list[dict[str, Any]] = [
         {"fullUrl": request_url, "resource": service_request},
         {"fullUrl": _urn(referral["id"], "Task"), "resource": task},
     ]

@@ -26,10 +26,10 @@ def check_deadlines() -> dict[str, int]:
             nudge()
         return len(rows)
 
-    return {
-        kind.value: drain(lambda limit, kind=kind: step(kind, limit))
-        for kind in (Kind.REMIND, Kind.ESCALATE)
-    }
+    def drained(kind: Kind) -> int:
+        return drain(lambda limit: step(kind, limit))
+
+    return {kind.value: drained(kind) for kind in (Kind.REMIND, Kind.ESCALATE)}
 
 
 @shared_task(name="hub.maintenance.refresh_responsiveness")

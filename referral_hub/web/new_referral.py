@@ -175,6 +175,7 @@ def _consent_input(request: HttpRequest, errors: list[FieldError]) -> dict[str, 
         data["validFrom"] = form["validFrom"]
     upload = request.FILES.get("evidence")
     if upload is not None:
+        assert upload.size is not None  # Django's upload handlers always set it
         if upload.size > EVIDENCE_MAX_BYTES:
             errors.append(FieldError("evidence", "TOO_LONG", _("The scan may be at most 20 MB.")))
         else:

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from graphql import (
+    ASTValidationRule,
     ExecutionResult,
     GraphQLError,
     GraphQLSchema,
@@ -67,7 +68,8 @@ def _limits() -> list[type[ValidationRule]]:
     ]
 
 
-def _specification_rules() -> list[type[ValidationRule]]:
+# graphql-core types its specified_rules as ASTValidationRule (ValidationRule's base).
+def _specification_rules() -> list[type[ASTValidationRule]]:
     rules = [*specified_rules]
     if not settings.GRAPHQL_INTROSPECTION:
         rules.append(NoSchemaIntrospectionCustomRule)

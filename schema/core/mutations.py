@@ -33,7 +33,9 @@ class DomainMutation(graphene.Mutation):
     error_type: ClassVar[type[graphene.ObjectType]]
 
     @classmethod
-    def perform(cls, info: graphene.ResolveInfo, **arguments: Any) -> dict[str, Any]:
+    def perform(cls, *args: Any, **arguments: Any) -> dict[str, Any]:
+        """`perform(info, **arguments)`: each mutation names its own arguments (a gradual
+        signature, so mypy lets every mutation narrow it)."""
         raise NotImplementedError
 
     @classmethod

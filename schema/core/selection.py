@@ -7,13 +7,15 @@ fragments and @skip/@include. graphql-core's own collector does exactly that.
 
 from __future__ import annotations
 
-from graphql import GraphQLResolveInfo, get_named_type
+from graphql import GraphQLObjectType, GraphQLResolveInfo, get_named_type
 from graphql.execution.collect_fields import collect_sub_fields
 
 
 def selected_fields(info: GraphQLResolveInfo) -> list[str]:
     """The schema names (not aliases) of the fields selected on the current field's value."""
     returned = get_named_type(info.return_type)
+    # Its callers' fields (health, subject) return object types, as graphql-core needs.
+    assert isinstance(returned, GraphQLObjectType)
     collected = collect_sub_fields(
         info.schema, info.fragments, info.variable_values, returned, list(info.field_nodes)
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, overload
 
 import graphene
 
@@ -34,6 +34,13 @@ from schema.directory.types import (
 )
 
 
+# A given id stays given (a required `id` argument gives a str), and an absent one absent.
+@overload
+def _uuid(value: str, field: str) -> str: ...
+@overload
+def _uuid(value: None, field: str) -> None: ...
+@overload
+def _uuid(value: str | None, field: str) -> str | None: ...
 def _uuid(value: str | None, field: str) -> str | None:
     if value is None:
         return None

@@ -4,7 +4,8 @@ from typing import Any
 
 import graphene
 
-from referral_hub.core import health
+# Named apart from the `health` field below, which a class body would see instead.
+from referral_hub.core import health as health_checks
 from schema.core.selection import selected_fields
 
 
@@ -24,11 +25,13 @@ class Health(graphene.ObjectType):
     celery = graphene.Boolean(required=True, description="At least one worker answers a ping.")
 
     @staticmethod
-    def resolve_ok(root: health.Health, info: graphene.ResolveInfo) -> bool:
+    def resolve_ok(root: health_checks.Health, info: graphene.ResolveInfo) -> bool:
         return root.ok
 
     @staticmethod
-    def resolve_neo4j(root: health.Health, info: graphene.ResolveInfo) -> health.Neo4jHealth:
+    def resolve_neo4j(
+        root: health_checks.Health, info: graphene.ResolveInfo
+    ) -> health_checks.Neo4jHealth:
         return root.neo4j
 
 
@@ -36,6 +39,6 @@ class HealthQueries(graphene.ObjectType):
     health = graphene.Field(graphene.NonNull(Health))
 
     @staticmethod
-    def resolve_health(root: Any, info: graphene.ResolveInfo) -> health.Health:
+    def resolve_health(root: Any, info: graphene.ResolveInfo) -> health_checks.Health:
         # Celery is asked only when the client selected the field: its ping waits a second.
-        return health.check_all(include_celery="celery" in selected_fields(info))
+        return health_checks.check_all(include_celery="celery" in selected_fields(info))

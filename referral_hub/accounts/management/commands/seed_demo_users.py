@@ -31,7 +31,7 @@ _CAST = [
 
 # The coordinator works for the city, above its seven wards (the demo network has offices
 # per ward), so the network map, coverage and flows show the whole of 川崎市.
-CITY_OFFICE = {
+CITY_OFFICE: dict[str, Any] = {
     "id": str(uuid.uuid5(uuid.NAMESPACE_URL, "tsunagari-demo:141305:city-office")),
     "name": "川崎市 こども未来局 地域連携担当",
     "kind": "MUNICIPALITY",
