@@ -24,7 +24,7 @@ help:
 	@echo "make test   set everything up and run the test suite against real services"
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
-	@echo "make lint   ruff check and format check;  make schema  re-export schema/schema.graphql"
+	@echo "make lint   ruff, mypy and the import contracts;  make schema  re-export schema/schema.graphql"
 
 ## --- setup -------------------------------------------------------------------------------
 deps: system-deps venv neo4j-jars assets messages
@@ -145,6 +145,8 @@ bench: deps
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy referral_hub graph schema
+	$(VENV)/bin/lint-imports
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from threading import Lock
 from typing import Any
 
+from graph import locations as location_repo
 from graph import organisations as organisation_repo
 from graph import services as service_repo
 from graph import tags as tag_repo
@@ -126,3 +127,16 @@ def areas(*, parent_code: str | None) -> list[dict[str, Any]]:
 
 def area(code: str) -> dict[str, Any] | None:
     return next((_area(row) for row in reference_data.area_rows()[0] if row.code == code), None)
+
+
+def organisation(organisation_id: str) -> dict[str, Any] | None:
+    """One organisation as the API shows it (projections.py), or None."""
+    return organisation_repo.organisations_by_ids([organisation_id]).get(organisation_id)
+
+
+def service(service_id: str) -> dict[str, Any] | None:
+    return service_repo.services_by_ids([service_id]).get(service_id)
+
+
+def location(location_id: str) -> dict[str, Any] | None:
+    return location_repo.locations_by_ids([location_id]).get(location_id)

@@ -11,8 +11,8 @@ from typing import Any
 import graphene
 from django.conf import settings
 
-from graph.listing import Page, PageRequest
 from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.paging import Page, PageRequest
 from schema.core import characters
 
 

@@ -5,9 +5,6 @@ from typing import Any, overload
 
 import graphene
 
-from graph import locations as location_repo
-from graph import organisations as organisation_repo
-from graph import services as service_repo
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.directory import selectors
 from referral_hub.directory.rules import (
@@ -134,7 +131,7 @@ class DirectoryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_organisation(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
-        return organisation_repo.organisations_by_ids([key]).get(key)
+        return selectors.organisation(key)
 
     @staticmethod
     def resolve_organisations(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
@@ -145,7 +142,7 @@ class DirectoryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_service(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
-        return service_repo.services_by_ids([key]).get(key)
+        return selectors.service(key)
 
     @staticmethod
     def resolve_services(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
@@ -156,7 +153,7 @@ class DirectoryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_location(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
-        return location_repo.locations_by_ids([key]).get(key)
+        return selectors.location(key)
 
     @staticmethod
     def resolve_tags(root: Any, info: graphene.ResolveInfo, kind: Any = None) -> list[dict]:

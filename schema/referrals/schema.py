@@ -6,9 +6,9 @@ from typing import Any
 
 import graphene
 
-from graph.listing import Page
 from referral_hub.consent.legal_basis import LegalBasis
 from referral_hub.core.errors import PublicError
+from referral_hub.core.paging import Page
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff, lists, services

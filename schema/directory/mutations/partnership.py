@@ -4,8 +4,7 @@ from typing import Any
 
 import graphene
 
-from graph import organisations as organisation_repo
-from referral_hub.directory import services
+from referral_hub.directory import selectors, services
 from schema.core.permissions import require_actor
 from schema.directory.mutations.base import DirectoryMutation
 from schema.directory.types import Organisation
@@ -38,11 +37,7 @@ class PartnershipAdd(DirectoryMutation):
             since=since.isoformat() if since else None,
             shares_data=shares_data,
         )
-        return {
-            "organisation": organisation_repo.organisations_by_ids([organisation_id]).get(
-                organisation_id
-            )
-        }
+        return {"organisation": selectors.organisation(organisation_id)}
 
 
 class PartnershipRemove(DirectoryMutation):
