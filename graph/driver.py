@@ -57,6 +57,8 @@ def configure(settings: GraphSettings) -> None:
 
 def current_settings() -> GraphSettings:
     if _settings is None:
+        # Django is only the default source of settings: graph/ works without it when a
+        # caller configure()s it first, so Django is not imported until it is needed.
         from django.conf import settings as django_settings
 
         configure(

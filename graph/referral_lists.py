@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
+from graph import audit as audit_log
 from graph import session
 from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import basis_consent, read_basis
@@ -211,7 +212,6 @@ def review_record(
     audit_for: Any,
 ) -> dict[str, Any] | None:
     """Record an auditor's finding on a statutory referral, audited on its subject's chain."""
-    from graph import audit as audit_log
 
     def work(tx: session.Tx) -> dict[str, Any] | None:
         row = tx.single(

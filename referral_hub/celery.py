@@ -19,6 +19,9 @@ from celery.signals import (
     worker_shutdown,
 )
 
+from graph import driver
+from referral_hub.core.worker_heartbeat import Heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
 
 log = logging.getLogger(__name__)
@@ -43,8 +46,6 @@ app.autodiscover_tasks(
 @worker_process_init.connect
 def _fresh_graph_driver(**_: object) -> None:
     # A forked child must not reuse the parent's Bolt sockets.
-    from graph import driver
-
     driver.close()
 
 
@@ -72,8 +73,6 @@ _WORKER_PID = os.getpid()
 
 @worker_process_shutdown.connect
 def _close_graph_driver(**_: object) -> None:
-    from graph import driver
-
     driver.close()
 
 
@@ -83,8 +82,6 @@ _heartbeat: list[Any] = []
 @worker_ready.connect
 def _start_heartbeat(sender: object, **_: object) -> None:
     """The worker's main process says it is alive (referral_hub/core/worker_heartbeat.py)."""
-    from referral_hub.core.worker_heartbeat import Heartbeat
-
     if _heartbeat:  # ready again after the broker came back: the thread still runs
         return
     hostname = getattr(sender, "hostname", None) or socket.gethostname()

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from referral_hub.accounts.language import SUPPORTED
 from referral_hub.accounts.models import Preference
 from referral_hub.accounts.second_factor import is_fresh, session_proved_at
+from referral_hub.accounts.signals import session_ended_elsewhere
 
 if TYPE_CHECKING:
     # settings.AUTH_USER_MODEL is Django's own User, and mypy types the foreign keys to it
@@ -92,8 +93,6 @@ def set_language_cookie(response: HttpResponse, language: str) -> None:
 
 class HubUserSessionsAdapter(DefaultUserSessionsAdapter):
     def end_sessions(self, sessions: Any) -> None:
-        from referral_hub.accounts.signals import session_ended_elsewhere
-
         for tracked in list(sessions):
             tracked_id = tracked.pk
             tracked.end()

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
 
 # Set when a factor is enrolled in this session: it proved possession of the new factor.
@@ -83,8 +84,6 @@ def has_factor(user: Any) -> bool:
 
 
 def user_roles(user: Any) -> list[str]:
-    from referral_hub.accounts.models import Membership
-
     return list(Membership.objects.filter(user=user).values_list("role", flat=True))
 
 

@@ -7,13 +7,19 @@ prefecture and national demo networks), signed in as a person is."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.test import Client
+from playwright.sync_api import sync_playwright
 
 from graph import pathways as pathway_repo
 from graph import session
@@ -122,9 +128,6 @@ def drawn_in_browser(
 @contextmanager
 def served() -> Iterator[str]:
     """The app on a free local port in a thread (static files included), for the browser."""
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -144,11 +147,6 @@ def served() -> Iterator[str]:
 def run_in_chromium(*, area: str, count: int, warmup: int) -> Iterator[Sample]:
     """The browser half of the bench, with its own Chromium (Debian's, as the page tests
     use) and server."""
-    import os
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
     client = coordinator(area)
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside its loop
     chromium = shutil.which("chromium") or "/usr/bin/chromium"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -41,7 +42,6 @@ def graphql_runner(
     client: Any, query: str, headers: dict[str, str], variables: Callable[[Any], dict[str, Any]]
 ) -> Callable[[Any], object]:
     """A benchmark step: POST `query` with `variables(case)` to /graphql, refuse any error."""
-    import json
 
     def run(case: Any) -> object:
         response = client.post(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph import organisations as organisation_repo
 from graph.audit import AuditRecord
 from referral_hub.accounts.actor import Actor
+from referral_hub.directory import reference_data
 
 
 def organisation_chain(actor: Actor) -> str:
@@ -57,9 +59,6 @@ def auditor_area_codes(actor: Actor) -> list[str] | None:
     """
     if actor.is_system_admin:
         return None
-    from graph import organisations as organisation_repo
-    from referral_hub.directory import reference_data
-
     organisation = organisation_repo.organisations_by_ids([actor.organisation_id or ""]).get(
         actor.organisation_id or ""
     )

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from graph import health as graph_health
 from graph.errors import GraphError
+from referral_hub.core import worker_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ def check_redis() -> bool:
 
 def check_celery() -> bool:
     """True when at least one worker's heartbeat is alive (core/worker_heartbeat.py)."""
-    from referral_hub.core import worker_heartbeat
-
     try:
         return bool(worker_heartbeat.alive(settings.CELERY_BROKER_URL))
     except redis.RedisError:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import redis
 
+from referral_hub.core import worker_heartbeat
 from referral_hub.devservices import process
 
 QUEUES = "default,notifications,maintenance"
@@ -72,8 +73,6 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
 def _beats(instance: WorkerInstance, broker_url: str, pid: int) -> bool:
     """This very process's heartbeat (not one a killed predecessor left to expire) is in
     its own broker, which need not be this process's."""
-    from referral_hub.core import worker_heartbeat
-
     try:
         alive = worker_heartbeat.alive(broker_url)
     except redis.RedisError:

@@ -17,6 +17,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -35,19 +36,20 @@ logger = logging.getLogger("referral_hub.notifications")
 # After a nudge finds the broker down, requests stop trying for a while: the periodic
 # relay picks their entries up, and no request spends its time on a dead broker.
 _broker_circuit = CircuitBreaker(cooldown=5.0)
+# Sent by name: tasks.py defines them and imports this module, not the other way round.
+RELAY_TASK = "hub.notifications.relay"
+DELIVER_TASK = "hub.notifications.deliver"
 
 
 def nudge() -> None:
     """Ask a worker to relay now. Never fails the caller: the write has committed and its
     announcement is in the outbox, so a broker that is down only delays it."""
-    from referral_hub.notifications import tasks
-
     try:
         _broker_circuit.before()
     except CircuitOpen:
         return
     try:
-        tasks.relay.apply_async(retry=False)
+        current_app.send_task(RELAY_TASK, retry=False)
     except Exception:  # any broker failure; the periodic relay picks the entry up
         _broker_circuit.failed()
         logger.warning("broker unavailable: notifications wait in the outbox", exc_info=True)
@@ -177,11 +179,9 @@ def queue_retry(delivery_id: int) -> None:
 def _hand_off(delivery_id: int, seen: datetime | None, at: datetime) -> bool:
     """Queue the delivery's attempt for `at` unless another relay or retry has handed it
     out since its hand-off time was `seen`: the conditional update is the claim."""
-    from referral_hub.notifications import tasks
-
     if not Delivery.objects.filter(id=delivery_id, queued_for=seen).update(queued_for=at):
         return False
-    tasks.deliver.apply_async((delivery_id,), eta=at, retry=False)
+    current_app.send_task(DELIVER_TASK, args=(delivery_id,), eta=at, retry=False)
     return True
 
 

@@ -22,7 +22,7 @@ from referral_hub.notifications import services
 _LEASE = settings.HUB_NOTIFY_ATTEMPT_LEASE_SECONDS
 
 
-@shared_task(name="hub.notifications.relay", ignore_result=True, acks_late=False)
+@shared_task(name=outbox_relay.RELAY_TASK, ignore_result=True, acks_late=False)
 def relay() -> dict[str, int]:
     return outbox_relay.relay()
 
@@ -30,7 +30,7 @@ def relay() -> dict[str, int]:
 # celery-types declares the time limits int, but Celery takes seconds as a float (the
 # worker's --time-limit is one), and a fraction of the lease is not whole in the tests.
 @shared_task(  # type: ignore[call-overload]
-    name="hub.notifications.deliver",
+    name=outbox_relay.DELIVER_TASK,
     ignore_result=True,
     acks_late=False,
     soft_time_limit=_LEASE * 0.75,

@@ -36,6 +36,8 @@ from schema.core import characters
 from schema.core.arguments import NullArgumentsMiddleware
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
 from schema.core.permissions import PermissionMiddleware
+from schema.permissions import DECLARED
+from schema.schema import schema as root_schema
 
 log = logging.getLogger("referral_hub.graphql")
 
@@ -47,9 +49,7 @@ def refusal(code: str, message: str) -> ExecutionResult:
 
 @cache
 def _schema() -> GraphQLSchema:
-    from schema.schema import schema
-
-    return schema.graphql_schema
+    return root_schema.graphql_schema
 
 
 def _limits() -> list[type[ValidationRule]]:
@@ -156,7 +156,7 @@ def run(
         context_value=request,
         variable_values=dict(variables) if variables is not None else None,
         operation_name=operation_name,
-        middleware=[PermissionMiddleware(), NullArgumentsMiddleware()],
+        middleware=[PermissionMiddleware(DECLARED), NullArgumentsMiddleware()],
     )
     assert isinstance(result, ExecutionResult)  # every resolver is synchronous
     return result

@@ -65,10 +65,10 @@ def require_actor(info: graphene.ResolveInfo) -> Actor:
 
 
 class PermissionMiddleware:
-    def __init__(self, declarations: Mapping[str, Permission] | None = None) -> None:
-        from schema.permissions import DECLARED
-
-        self.declarations = DECLARED if declarations is None else declarations
+    def __init__(self, declarations: Mapping[str, Permission]) -> None:
+        # Given by the caller (schema/core/entry.py passes schema/permissions.DECLARED),
+        # since the declarations module builds on this one.
+        self.declarations = declarations
 
     def resolve(
         self, next_: Callable[..., Any], root: Any, info: graphene.ResolveInfo, **arguments: Any

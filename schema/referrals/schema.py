@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 
 from referral_hub.consent.legal_basis import LegalBasis
-from referral_hub.core.errors import PublicError
+from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.core.paging import Page
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
@@ -459,8 +459,6 @@ class ReferralQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_referral_as_fhir(root: Any, info: graphene.ResolveInfo, id: str) -> Any:
-        from referral_hub.core.errors import ValidationFailed
-
         try:
             return services.referral_as_fhir(actor=require_actor(info), referral_id=id)
         except ValidationFailed:
@@ -486,8 +484,6 @@ class ReferralQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_referral(root: Any, info: graphene.ResolveInfo, id: str) -> Referral | None:
-        from referral_hub.core.errors import ValidationFailed
-
         try:
             return _referral(services.referral_read(actor=require_actor(info), referral_id=id))
         except ValidationFailed:

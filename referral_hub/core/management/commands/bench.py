@@ -3,10 +3,13 @@ from __future__ import annotations
 from io import StringIO
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from graph import organisations as organisation_repo
+from referral_hub.accounts import tokens
+from referral_hub.accounts.models import ApiToken
 from referral_hub.benchmarks import audit, directory, inbox, network, pages, pathways
 from referral_hub.benchmarks.timing import Sample, table
 from referral_hub.directory.demo import Scale
@@ -85,11 +88,6 @@ _ORGANISATIONS = {Scale.PREFECTURE.value: 6236, Scale.NATIONAL.value: 123845}
 
 def _bench_token() -> str:
     """A personal token of the bench's own administrator, issued afresh for each run."""
-    from django.contrib.auth import get_user_model
-
-    from referral_hub.accounts import tokens
-    from referral_hub.accounts.models import ApiToken
-
     user, created = get_user_model().objects.get_or_create(
         username="bench", defaults={"is_superuser": True, "is_staff": True}
     )
