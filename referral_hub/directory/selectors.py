@@ -12,7 +12,7 @@ from graph import organisations as organisation_repo
 from graph import services as service_repo
 from graph import tags as tag_repo
 from graph.listing import Page, PageRequest
-from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import (
     OrganisationFilter,
@@ -52,28 +52,37 @@ class _TagCodes:
 known_tags = _TagCodes()
 
 
+def area_error(code: str | None, *, field: str = "areaCode") -> FieldError | None:
+    """The one check that a code names an area the hub knows, and its one message."""
+    if code is None or code in reference_data.known_area_codes():
+        return None
+    return FieldError(field, ErrorCode.UNKNOWN_AREA, f"{field} {code} is not an area.")
+
+
+def require_area(code: str | None, *, field: str = "areaCode") -> None:
+    if error := area_error(code, field=field):
+        raise ValidationFailed([error])
+
+
+def require_tags(codes: Sequence[str], *, field: str) -> None:
+    """The one check that tag codes are the hub's, and its one message."""
+    unknown = known_tags.unknown(codes)
+    if unknown:
+        message = f"{field}: unknown tag(s) {', '.join(unknown)}."
+        raise ValidationFailed([FieldError(field, ErrorCode.UNKNOWN_TAG, message)])
+
+
 def area_codes_for(code: str | None) -> list[str] | None:
     if code is None:
         return None
-    if code not in reference_data.known_area_codes():
-        raise PublicError(
-            ErrorCode.UNKNOWN_AREA, f"areaCode {code} is not a known area.", field="areaCode"
-        )
+    require_area(code)
     return reference_data.area_codes_within(code)
-
-
-def _check_tags(codes: Sequence[str], field: str) -> None:
-    unknown = known_tags.unknown(codes)
-    if unknown:
-        raise PublicError(
-            ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag(s) {', '.join(unknown)}.", field=field
-        )
 
 
 def service_search(*, criteria: ServiceFilter, sort: str, page: PageRequest) -> Page:
     check_sort(sort, has_near=criteria.near is not None, has_search=bool(criteria.search))
-    _check_tags(criteria.tags_all, "tagsAll")
-    _check_tags(criteria.tags_any, "tagsAny")
+    require_tags(criteria.tags_all, field="tagsAll")
+    require_tags(criteria.tags_any, field="tagsAny")
     near = criteria.near
     return service_repo.service_search(
         page=page,

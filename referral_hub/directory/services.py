@@ -21,7 +21,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
-from referral_hub.directory import reference_data
+from referral_hub.directory import selectors
 from referral_hub.directory.rules import (
     CapacityStatus,
     clean_location,
@@ -51,12 +51,8 @@ def _raise_if(errors: list[FieldError]) -> None:
 
 
 def _known_area(values: Mapping[str, Any]) -> list[FieldError]:
-    code = values.get("areaCode")
-    if code and code not in reference_data.known_area_codes():
-        return [
-            FieldError("areaCode", ErrorCode.UNKNOWN_AREA, f"areaCode {code} is not a known area.")
-        ]
-    return []
+    error = selectors.area_error(values.get("areaCode") or None)
+    return [error] if error else []
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from referral_hub.core.errors import ErrorCode, FieldError, PublicError, Validat
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import checked_area_code, checked_tags, near_from
-from referral_hub.directory.selectors import known_tags
+from referral_hub.directory.selectors import require_area, require_tags
 from referral_hub.pathways.scoring import (
     CANDIDATES,
     DEFAULT_LIMIT,
@@ -49,17 +49,10 @@ def recommend(
     )
     if errors:
         raise ValidationFailed(errors)
-    for field, codes in (("needTags", needs), ("interestTags", interests)):
-        unknown = known_tags.unknown(codes)
-        if unknown:
-            raise ValidationFailed(
-                [FieldError(field, ErrorCode.UNKNOWN_TAG, f"{field}: unknown tag {unknown[0]}.")]
-            )
+    require_tags(needs, field="needTags")
+    require_tags(interests, field="interestTags")
     area_code = checked_area_code(area, field="area")
-    if area_code is not None and area_code not in reference_data.known_area_codes():
-        raise ValidationFailed(
-            [FieldError("area", ErrorCode.UNKNOWN_AREA, f"area {area_code} is not an area.")]
-        )
+    require_area(area_code, field="area")
     point = near_from(near)
     subject_id = None if for_subject is None else checked_uuid(for_subject, "forSubject")
     if subject_id is not None and not (

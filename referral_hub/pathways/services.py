@@ -14,7 +14,7 @@ from referral_hub.core.audit import auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
-from referral_hub.directory.selectors import known_tags
+from referral_hub.directory.selectors import require_area, require_tags
 from referral_hub.pathways.disclosure import perturbed
 from referral_hub.pathways.rules import (
     ROUTES_LIMIT,
@@ -37,8 +37,7 @@ def routes(*, from_organisation: str, need: str, max_hops: int = 3) -> list[dict
     errors = hop_errors(max_hops)
     if errors:
         raise ValidationFailed(errors)
-    if known_tags.unknown([need]):
-        raise PublicError(ErrorCode.UNKNOWN_TAG, f"need: unknown tag {need}.", field="need")
+    require_tags([need], field="need")
     found = pathway_repo.routes(
         from_id=organisation_id, need=need, max_hops=max_hops, limit=ROUTES_LIMIT
     )
@@ -55,8 +54,7 @@ def _check_aggregate(actor: Actor, area: str, errors: list[FieldError]) -> None:
         raise PublicError(ErrorCode.FORBIDDEN, "This is for coordinators and auditors.")
     if errors:
         raise ValidationFailed(errors)
-    if area not in reference_data.known_area_codes():
-        raise PublicError(ErrorCode.UNKNOWN_AREA, f"area {area} is not an area.", field="area")
+    require_area(area, field="area")
     allowed = auditor_area_codes(actor)
     if allowed is not None and area not in allowed:
         raise PublicError(ErrorCode.FORBIDDEN, "That area is outside your organisation's.")

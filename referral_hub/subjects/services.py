@@ -19,6 +19,7 @@ from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean
 from referral_hub.directory import reference_data
+from referral_hub.directory.selectors import area_error
 from referral_hub.notifications.relay import nudge
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.fields import FIELD_CATEGORIES, PERSONAL_FIELDS
@@ -51,8 +52,8 @@ def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str
     if actor.organisation_id is None:
         raise PublicError(ErrorCode.FORBIDDEN, "Act for an organisation to register a subject.")
     values, errors = clean(data, _specs())
-    if values.get("areaCode") and values["areaCode"] not in reference_data.known_area_codes():
-        errors.append(FieldError("areaCode", ErrorCode.UNKNOWN_AREA, "areaCode is not an area."))
+    if area_unknown := area_error(values.get("areaCode") or None):
+        errors.append(area_unknown)
     if errors:
         raise ValidationFailed(errors)
     subject_id = str(uuid.uuid4())
@@ -194,8 +195,8 @@ def _consent_fields(
     ValidationFailed with every reason it cannot be kept."""
     errors = consent_errors(data, birth_year=birth_year, today=today())
     area = data.get("areaCode")
-    if area and area not in reference_data.known_area_codes():
-        errors.append(FieldError("areaCode", ErrorCode.UNKNOWN_AREA, "areaCode is not an area."))
+    if area_unknown := area_error(area or None):
+        errors.append(area_unknown)
     if errors:
         raise ValidationFailed(errors)
     fields = {
