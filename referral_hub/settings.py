@@ -360,7 +360,7 @@ HUB_STATUTORY_SIGHT_DAYS = int(os.environ.get("HUB_STATUTORY_SIGHT_DAYS", "90"))
 GRAPHENE = {
     "SCHEMA": "schema.schema.schema",
     "ATOMIC_MUTATIONS": False,
-    "MIDDLEWARE": ["schema.core.permissions.PermissionMiddleware"],
+    "MIDDLEWARE": ["schema.permissions.DeclaredPermissions"],
 }
 GRAPHQL_PAGE_SIZE_DEFAULT = 20
 GRAPHQL_PAGE_SIZE_MAX = 100

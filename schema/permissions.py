@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from referral_hub.accounts.roles import Role
-from schema.core.permissions import PUBLIC, SIGNED_IN, Permission, roles
+from schema.core.permissions import PUBLIC, SIGNED_IN, Permission, PermissionMiddleware, roles
 
 OWN = "own organisation"
 
@@ -99,3 +99,12 @@ def markdown_table() -> str:
         kind, name = key.split(".")
         lines.append(f"| {kind.lower()} `{name}` | {DECLARED[key].describe()} |")
     return "\n".join(lines)
+
+
+class DeclaredPermissions(PermissionMiddleware):
+    """The permission middleware with the declarations above: what every document runs
+    through (schema/core/entry.py) and what graphene-django's own view is given
+    (GRAPHENE["MIDDLEWARE"] in settings), which builds it with no arguments."""
+
+    def __init__(self) -> None:
+        super().__init__(DECLARED)

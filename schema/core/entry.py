@@ -35,8 +35,7 @@ from graphql import (
 from schema.core import characters
 from schema.core.arguments import NullArgumentsMiddleware
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
-from schema.core.permissions import PermissionMiddleware
-from schema.permissions import DECLARED
+from schema.permissions import DeclaredPermissions
 from schema.schema import schema as root_schema
 
 log = logging.getLogger("referral_hub.graphql")
@@ -156,7 +155,7 @@ def run(
         context_value=request,
         variable_values=dict(variables) if variables is not None else None,
         operation_name=operation_name,
-        middleware=[PermissionMiddleware(DECLARED), NullArgumentsMiddleware()],
+        middleware=[DeclaredPermissions(), NullArgumentsMiddleware()],
     )
     assert isinstance(result, ExecutionResult)  # every resolver is synchronous
     return result

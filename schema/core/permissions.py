@@ -66,8 +66,8 @@ def require_actor(info: graphene.ResolveInfo) -> Actor:
 
 class PermissionMiddleware:
     def __init__(self, declarations: Mapping[str, Permission]) -> None:
-        # Given by the caller (schema/core/entry.py passes schema/permissions.DECLARED),
-        # since the declarations module builds on this one.
+        # Given by the caller (schema/permissions.DeclaredPermissions), since the
+        # declarations module builds on this one.
         self.declarations = declarations
 
     def resolve(
