@@ -91,7 +91,7 @@ def start(*, actor: Actor, file: Any, skip_invalid: bool, dry_run: bool) -> Dire
     # Queued once the row is committed (so the worker always finds it), and at once or not
     # at all: with the broker down the row goes too, rather than waiting for ever.
     try:
-        current_app.send_task(IMPORT_TASK, args=[str(job.pk)], retry=False)
+        current_app.send_task(IMPORT_TASK, args=[str(job.pk)], retry=False, ignore_result=True)
     except Exception:  # any broker failure
         log.warning("broker unavailable: directory import %s not queued", job.pk, exc_info=True)
         job.delete()
