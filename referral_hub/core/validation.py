@@ -23,6 +23,12 @@ from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def enum_value(value: Any) -> Any:
+    """An enum member's value — graphene's, or one of our StrEnums — and anything else as
+    it is: the one way the API's enum arguments become the domain's plain values."""
+    return getattr(value, "value", value)
+
+
 def normalise_text(value: str) -> str:
     """NFKC folds full-width ASCII and half-width kana, so search and duplicates agree."""
     return unicodedata.normalize("NFKC", value).strip()
@@ -160,7 +166,7 @@ def _check(field: str, spec: Spec, raw: Any) -> Any:
         return raw
     if isinstance(spec, Choice):
         try:
-            return spec.enum(getattr(raw, "value", raw))
+            return spec.enum(enum_value(raw))
         except ValueError:
             allowed = ", ".join(member.value for member in spec.enum)
             return FieldError(field, spec.code, f"{field} must be one of {allowed}.")

@@ -20,7 +20,7 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
-from referral_hub.core.validation import checked_uuid
+from referral_hub.core.validation import checked_uuid, enum_value
 from referral_hub.directory import selectors
 from referral_hub.directory.rules import (
     CapacityStatus,
@@ -39,10 +39,7 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
 def _snake(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        _CAMEL.sub("_", key).lower(): getattr(value, "value", value)
-        for key, value in values.items()
-    }
+    return {_CAMEL.sub("_", key).lower(): enum_value(value) for key, value in values.items()}
 
 
 def _raise_if(errors: list[FieldError]) -> None:

@@ -24,7 +24,7 @@ from referral_hub.consent.legal_basis import (
 )
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
-from referral_hub.core.validation import checked_uuid
+from referral_hub.core.validation import checked_uuid, enum_value
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import deadlines, fhir, handoff
@@ -83,7 +83,7 @@ def referral_create(
     subject_id = checked_uuid(data.get("subjectId"), "subjectId")
     service_id = checked_uuid(data.get("serviceId"), "serviceId")
     urgency = Urgency(getattr(data.get("urgency"), "value", data.get("urgency") or "ROUTINE"))
-    categories = sorted({getattr(c, "value", c) for c in data.get("categories") or []})
+    categories = sorted({enum_value(c) for c in data.get("categories") or []})
     summary = (data.get("summary") or "").strip()
     basis = LegalBasis(
         getattr(data.get("legalBasis"), "value", None) or data.get("legalBasis") or "CONSENT"

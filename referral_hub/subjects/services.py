@@ -17,7 +17,7 @@ from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.consent.policy import Purpose, consent_errors
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
-from referral_hub.core.validation import Integer, Text, clean
+from referral_hub.core.validation import Integer, Text, clean, enum_value
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import area_error
 from referral_hub.notifications.relay import nudge
@@ -200,16 +200,16 @@ def _consent_fields(
     if errors:
         raise ValidationFailed(errors)
     fields = {
-        "given_by": _value(data["givenBy"]),
+        "given_by": enum_value(data["givenBy"]),
         "guardian_relationship": data.get("guardianRelationship"),
-        "purposes": sorted(_value(p) for p in data["purposes"]),
-        "categories": sorted(_value(c) for c in data["categories"]),
-        "organisation_kinds": sorted(_value(k) for k in data.get("organisationKinds") or []),
+        "purposes": sorted(enum_value(p) for p in data["purposes"]),
+        "categories": sorted(enum_value(c) for c in data["categories"]),
+        "organisation_kinds": sorted(enum_value(k) for k in data.get("organisationKinds") or []),
         "area_code": area,
         "kind_area_codes": reference_data.area_codes_within(area) if area else [],
         "valid_from": (data.get("validFrom") or today()).isoformat(),
         "valid_until": data["validUntil"].isoformat(),
-        "method": _value(data["method"]),
+        "method": enum_value(data["method"]),
         "evidence_sha256": data.get("evidenceSha256"),
         "recorded_by": actor.username,
     }
@@ -354,10 +354,6 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
     if withdrawn["ended"]:  # their notifications are in the outbox, committed with it
         nudge()
     return subject_repo.consent_get(key)
-
-
-def _value(member: Any) -> Any:
-    return getattr(member, "value", member)
 
 
 _SNAKE = {

@@ -8,7 +8,7 @@ import graphene
 
 from referral_hub.accounts import services
 from referral_hub.accounts.models import ApiToken as ApiTokenModel
-from referral_hub.core.validation import row_id
+from referral_hub.core.validation import enum_value, row_id
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.core.mutations import DomainMutation
 from schema.core.permissions import require_actor
@@ -114,7 +114,7 @@ class ApiTokenIssue(AccountMutation):
         token, record = services.token_issue(
             actor=require_actor(info),
             name=name,
-            kind=getattr(kind, "value", kind),
+            kind=enum_value(kind),
             role=role,
             days=days,
         )

@@ -10,6 +10,7 @@ import graphene
 
 from referral_hub.core import audit_reads
 from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.validation import enum_value
 from schema.audit.inputs import AuditFilterInput
 from schema.audit.types import AuditEventConnection, AuditVerification, DisclosureRecord
 from schema.core.pagination import connection_from, page_request
@@ -57,7 +58,7 @@ class AuditQueries(graphene.ObjectType):
                 target_id=criteria.get("target_id"),
                 organisation_id=criteria.get("organisation_id"),
                 actor_user=criteria.get("actor_user"),
-                legal_basis=None if basis is None else str(getattr(basis, "value", basis)),
+                legal_basis=None if basis is None else str(enum_value(basis)),
                 statutory_only=bool(criteria.get("statutory_only")),
                 since=_iso(criteria.get("since"), "since"),
                 until=_iso(criteria.get("until"), "until"),

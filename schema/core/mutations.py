@@ -17,13 +17,14 @@ import graphene
 from graphene.utils.str_converters import to_camel_case
 
 from referral_hub.core.errors import REQUEST_LEVEL, FieldError, PublicError, ValidationFailed
+from referral_hub.core.validation import enum_value
 from schema.core.errors import payload_errors
 
 
 def camel_input(data: dict[str, Any]) -> dict[str, Any]:
     """graphene hands us snake_case keys; error fields and specs use the GraphQL names
     (graphene's own conversion, so they are the names the schema shows)."""
-    return {to_camel_case(key): getattr(value, "value", value) for key, value in data.items()}
+    return {to_camel_case(key): enum_value(value) for key, value in data.items()}
 
 
 class DomainMutation(graphene.Mutation):

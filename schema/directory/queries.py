@@ -6,6 +6,7 @@ from typing import Any, overload
 import graphene
 
 from referral_hub.core.errors import ErrorCode, PublicError
+from referral_hub.core.validation import enum_value
 from referral_hub.directory import selectors
 from referral_hub.directory.rules import (
     CapacityStatus,
@@ -47,10 +48,6 @@ def _uuid(value: str | None, field: str) -> str | None:
         raise PublicError(ErrorCode.INVALID, f"{field} is not a UUID.", field=field) from None
 
 
-def _value(enum_member: Any) -> Any:
-    return getattr(enum_member, "value", enum_member)
-
-
 def _service_filter(data: dict[str, Any]) -> ServiceFilter:
     age = data.get("age")
     if age is not None and not 0 <= age <= 120:
@@ -59,13 +56,13 @@ def _service_filter(data: dict[str, Any]) -> ServiceFilter:
         area_code=checked_area_code(data.get("area_code")),
         tags_any=checked_tags(data.get("tags_any"), field="tagsAny"),
         tags_all=checked_tags(data.get("tags_all"), field="tagsAll"),
-        mode=ServiceMode(_value(data["mode"])) if data.get("mode") else None,
+        mode=ServiceMode(enum_value(data["mode"])) if data.get("mode") else None,
         accepts_referrals=data.get("accepts_referrals"),
         capacity_statuses=tuple(
-            CapacityStatus(_value(s)) for s in data.get("capacity_status") or ()
+            CapacityStatus(enum_value(s)) for s in data.get("capacity_status") or ()
         ),
         organisation_kinds=tuple(
-            OrganisationKind(_value(k)) for k in data.get("organisation_kind") or ()
+            OrganisationKind(enum_value(k)) for k in data.get("organisation_kind") or ()
         ),
         organisation_id=_uuid(data.get("organisation_id"), "organisationId"),
         age=age,
@@ -76,7 +73,7 @@ def _service_filter(data: dict[str, Any]) -> ServiceFilter:
 
 def _organisation_filter(data: dict[str, Any]) -> OrganisationFilter:
     return OrganisationFilter(
-        kinds=tuple(OrganisationKind(_value(k)) for k in data.get("kind") or ()),
+        kinds=tuple(OrganisationKind(enum_value(k)) for k in data.get("kind") or ()),
         area_code=checked_area_code(data.get("area_code")),
         search=data.get("search"),
         partner_of=_uuid(data.get("partner_of"), "partnerOf"),
@@ -93,7 +90,7 @@ def _connection(
     after: str | None = None,
 ) -> Any:
     """One keyset page of a directory list: check the arguments, run one statement, wrap it."""
-    sort = _value(sort) or "NAME"
+    sort = enum_value(sort) or "NAME"
     request = page_request(first, after, sort=sort)
     page = select(criteria=make_filter(filter or {}), sort=sort, page=request)
     return connection_from(connection_type, page, request=request, sort=sort)
@@ -157,7 +154,7 @@ class DirectoryQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_tags(root: Any, info: graphene.ResolveInfo, kind: Any = None) -> list[dict]:
-        return selectors.tags(kind=_value(kind))
+        return selectors.tags(kind=enum_value(kind))
 
     @staticmethod
     def resolve_areas(

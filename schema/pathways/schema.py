@@ -7,6 +7,7 @@ from typing import Any
 
 import graphene
 
+from referral_hub.core.validation import enum_value
 from referral_hub.pathways import services
 from referral_hub.pathways.rules import MAX_HOPS
 from schema.core.permissions import require_actor
@@ -271,7 +272,7 @@ class PathwayQueries(graphene.ObjectType):
             area=area,
             since=since,
             until=until,
-            by_organisation=getattr(group_by, "value", group_by) == "ORGANISATION",
+            by_organisation=enum_value(group_by) == "ORGANISATION",
         )
         return Flows(
             cells=[

@@ -9,6 +9,7 @@ import graphene
 from referral_hub.consent.legal_basis import LegalBasis
 from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.core.paging import Page
+from referral_hub.core.validation import enum_value
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff, lists, services
@@ -235,7 +236,7 @@ class ReferralCreate(ReferralMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
         data = camel_input(input)
-        data["categories"] = [getattr(c, "value", c) for c in data.get("categories") or []] or None
+        data["categories"] = [enum_value(c) for c in data.get("categories") or []] or None
         return {
             "referral": _referral(services.referral_create(actor=require_actor(info), data=data))
         }
@@ -259,12 +260,12 @@ class ReferralTransition(ReferralMutation):
         cls, info: graphene.ResolveInfo, id: str, action: Any, version: int, **extra: Any
     ) -> dict[str, Any]:
         def member(enum: Any, value: Any) -> Any:
-            return None if value is None else enum(getattr(value, "value", value))
+            return None if value is None else enum(enum_value(value))
 
         row = services.referral_transition(
             actor=require_actor(info),
             referral_id=id,
-            action=handoff.Action(getattr(action, "value", action)),
+            action=handoff.Action(enum_value(action)),
             version_seen=version,
             reason=member(handoff.DeclineReason, extra.get("reason")),
             outcome=member(handoff.Outcome, extra.get("outcome")),
@@ -384,7 +385,7 @@ class ReviewStatutoryReferral(DomainMutation):
         return lists.review_record(
             actor=require_actor(info),
             referral_id=id,
-            finding=lists.ReviewFinding(getattr(finding, "value", finding)),
+            finding=lists.ReviewFinding(enum_value(finding)),
             note=note,
         )
 
@@ -407,8 +408,8 @@ def _box(info: graphene.ResolveInfo, box: lists.Box, **arguments: Any) -> Any:
         actor=require_actor(info),
         box=box,
         page=request,
-        state=_enum_value(arguments.get("state")),
-        urgency=_enum_value(arguments.get("urgency")),
+        state=enum_value(arguments.get("state")),
+        urgency=enum_value(arguments.get("urgency")),
         overdue=arguments.get("overdue"),
     )
     return _connection_of(ReferralListItemConnection, page, request, _list_item)
@@ -427,10 +428,6 @@ def _connection_of(
         had_cursor=request.after_id is not None,
         key=lambda node: cursor_keys[id(node)],
     )
-
-
-def _enum_value(value: Any) -> Any:
-    return getattr(value, "value", value)
 
 
 class ReferralQueries(graphene.ObjectType):

@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 
 from referral_hub.consent.policy import DataCategory, GivenBy, Method, Purpose
+from referral_hub.core.validation import enum_value
 from referral_hub.subjects import services
 from schema.core.errors import Error, ErrorCodeEnum
 from schema.core.mutations import DomainMutation, camel_input
@@ -121,7 +122,7 @@ class ConsentInput(ConsentAmendInput):
 def _consent_data(input: dict) -> dict[str, Any]:
     data = camel_input(input)
     for key in ("purposes", "categories"):
-        data[key] = [getattr(v, "value", v) for v in data.get(key) or []]
+        data[key] = [enum_value(v) for v in data.get(key) or []]
     return data
 
 
@@ -239,7 +240,7 @@ class SubjectQueries(graphene.ObjectType):
             actor=require_actor(info),
             subject_id=id,
             fields=selected_fields(info),
-            purpose=Purpose(getattr(purpose, "value", purpose)),
+            purpose=Purpose(enum_value(purpose)),
         )
 
 
