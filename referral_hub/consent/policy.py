@@ -1,9 +1,11 @@
 """Consent (modelled on FHIR Consent): what it permits, when, and how it is recorded.
 
 The graph enforces the rule inside the Cypher statement that reads a subject
-(graph/consent_rule.py); `permits` states the consent clause in Python, clause for
-clause, so each can be unit-tested and read, and `consent_errors` refuses what may not
-be recorded. Pure: no I/O.
+(graph/consent_rule.py) — that is the only place production checks it. `permits` states
+the same consent clause in Python, clause for clause, so each can be unit-tested and read;
+the property test's state machine (tests/referrals/consent_machine.py) holds it to the
+same plain oracle it holds the Cypher to, at every look. `consent_errors` refuses what may
+not be recorded. Pure: no I/O.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from graph import reference as reference_repo
 from graph.listing import PageRequest
 from referral_hub.accounts.actor import SYSTEM, Actor
 from referral_hub.accounts.roles import Role
+from referral_hub.consent import policy
 from referral_hub.consent.policy import Purpose
 from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.directory import reference_data
@@ -165,7 +166,7 @@ class ConsentMachine(RuleBasedStateMachine):
 
     def covers(self, c: Consent, reader: str, categories: set[str], purpose: str) -> bool:
         today = self.now.date()
-        return (
+        plain = (
             c.active
             and today <= c.valid_until
             and purpose in c.purposes
@@ -180,6 +181,38 @@ class ConsentMachine(RuleBasedStateMachine):
                 )
             )
         )
+        # The domain's statement of the clause (consent/policy.permits) must agree with the
+        # plain oracle, as the graph's Cypher must after every read: all three say the same.
+        decision = policy.permits(
+            self.as_policy(c), self.recipient(reader), **self.asked(purpose, categories, today)
+        )
+        assert decision.allowed == (plain and purpose in IDENTIFIED), (c, reader, decision)
+        return plain
+
+    def as_policy(self, c: Consent) -> policy.Consent:
+        return policy.Consent(
+            state=policy.ConsentState.ACTIVE if c.active else policy.ConsentState.WITHDRAWN,
+            purposes=frozenset(policy.Purpose(p) for p in c.purposes),
+            categories=frozenset(policy.DataCategory(x) for x in c.categories),
+            organisation_ids=frozenset(self.net[r] for r in c.receivers),
+            organisation_kinds=c.kinds,
+            kind_area_codes=frozenset(HOLDS[c.area]) if c.area else frozenset(),
+            valid_from=self.first_day,  # every consent here starts the day it is recorded
+            valid_until=c.valid_until,
+            given_by=policy.GivenBy.GUARDIAN if c.guardian else policy.GivenBy.SUBJECT,
+            subject_birth_year=self.model.birth_years[c.subject],
+        )
+
+    def recipient(self, reader: str) -> policy.Recipient:
+        return policy.Recipient(self.net[reader], self.model.kinds[reader], AREA_OF[reader])
+
+    @staticmethod
+    def asked(purpose: str, categories: set[str], today: date) -> dict:
+        return {
+            "purpose": policy.Purpose(purpose),
+            "categories": [policy.DataCategory(x) for x in categories],
+            "today": today,
+        }
 
     def permitted(self, reader: str, subject: str, categories: set[str], purpose: str) -> bool:
         if reader in self.model.inactive or purpose not in IDENTIFIED:
