@@ -229,7 +229,7 @@ CALL () {
 }
 CALL () {
   OPTIONAL MATCH (o:Organisation)-[:PROVIDES]->(:Service)<-[:TO]-(r:Referral)
-  WHERE o.areaCode IN $area_codes AND r.state IN ['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']
+  WHERE o.areaCode IN $area_codes AND r.state IN $sent_open_states
   WITH o, count(r) AS open WHERE o IS NOT NULL
   RETURN o { .id, .name } AS receiver ORDER BY open DESC, o.id LIMIT 1
 }

@@ -77,9 +77,11 @@ def basis_consent(categories: LiteralString = "$categories") -> LiteralString:
     )
 
 
-OPEN_STATES: LiteralString = "['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
-# A draft has shared nothing yet: sight (statutory or in an inbox) starts when it is sent.
-SENT_OPEN_STATES: LiteralString = "['SENT', 'RECEIVED', 'ACCEPTED', 'IN_PROGRESS']"
+# The handoff states that are open, and those open and sent (a draft has shared nothing
+# yet: sight, statutory or in an inbox, starts when it is sent). Parameters: the domain
+# gives their values (referral_hub/referrals/handoff.py, through session.give).
+OPEN_STATES: LiteralString = "$open_states"
+SENT_OPEN_STATES: LiteralString = "$sent_open_states"
 
 
 def statutory_stands(referral: LiteralString = "statutory") -> LiteralString:

@@ -68,11 +68,22 @@ def count_round_trips() -> Iterator[RoundTrips]:
         _counter.reset(token)
 
 
+# Facts the domain owns and the Cypher needs — which handoff states are open — given
+# once at startup (referral_hub/core/apps.py, from referrals/handoff.py) and sent with
+# every statement, so no Cypher keeps a copy of them. A statement that needs one before
+# it is given fails loudly (Neo4j: expected parameter).
+_given: dict[str, Any] = {}
+
+
+def give(**facts: Any) -> None:
+    _given.update(facts)
+
+
 class Tx:
     """A thin wrapper over a transaction that only accepts literal Cypher.
 
     Every statement also gets `$clock_now` (graph/clock.py), so a statement that asks
-    for the time asks one clock.
+    for the time asks one clock, and the facts the domain gave (`give`).
     """
 
     def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
@@ -82,7 +93,7 @@ class Tx:
         trips = _counter.get()
         if trips is not None:
             trips.statements.append(query)
-        return self._tx.run(query, {**params, "clock_now": clock.now_param()})
+        return self._tx.run(query, {**_given, **params, "clock_now": clock.now_param()})
 
     def rows(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         return [record.data() for record in self.run(query, **params)]

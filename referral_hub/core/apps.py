@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from graph import session
+from referral_hub.referrals import handoff
+
 
 class CoreConfig(AppConfig):
     name = "referral_hub.core"
@@ -8,3 +11,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from referral_hub.core import checks  # noqa: F401 - registers system checks
+
+        # Before any statement runs, in every process (web, worker, command, test).
+        session.give(**handoff.graph_facts())

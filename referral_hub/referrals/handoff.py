@@ -82,6 +82,17 @@ OPEN_STATES = frozenset(
     {State.DRAFT, State.SENT, State.RECEIVED, State.ACCEPTED, State.IN_PROGRESS}
 )
 CLOSED_STATES = frozenset(State) - OPEN_STATES
+# Open and sent: what the receiver may see (statutory sight, an inbox) starts at SEND.
+SENT_OPEN_STATES = OPEN_STATES - {State.DRAFT}
+
+
+def graph_facts() -> dict[str, list[str]]:
+    """What the Cypher needs of this table (graph/consent_rule.py), given at startup."""
+    return {
+        "open_states": sorted(state.value for state in OPEN_STATES),
+        "sent_open_states": sorted(state.value for state in SENT_OPEN_STATES),
+    }
+
 
 # Actions that carry a handoff forward share more with the receiver, so each needs the
 # referral's consent (or statutory basis) to hold at that moment. Cancelling, declining

@@ -24,7 +24,7 @@ MUTANTS: dict[str, list[tuple[str, str]]] = {
     "drop purpose": [("AND $purpose IN c.purposes", "AND true")],
     "drop categories": [("WHERE category IN c.categories)", "WHERE true)")],
     "statutory ignores categories": [("WHERE category IN statutory.categories)", "WHERE true)")],
-    "include DRAFT": [("statutory.state IN ['SENT',", "statutory.state IN ['DRAFT', 'SENT',")],
+    "include DRAFT": [("statutory.state IN $sent_open_states", "statutory.state IN $open_states")],
     "drop active": [
         ("coalesce(reader.active, true)", "true"),
         ("coalesce(to.active, true)", "true"),

@@ -5,6 +5,7 @@ import itertools
 import pytest
 
 from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
+from referral_hub.referrals import handoff
 from referral_hub.referrals.handoff import (
     CLOSED_STATES,
     FHIR_TASK_STATUS,
@@ -186,3 +187,11 @@ def test_every_timeline_action_is_named_by_the_table_or_its_events():
     assert {Kind.REMIND.value, Kind.ESCALATE.value} <= {e.value for e in handoff.Event}
     assert {handoff.State.DRAFT, handoff.State.SENT} == handoff.ENTRY_STATES
     assert not {e.value for e in handoff.Event} & {a.value for a in handoff.Action}
+
+
+def test_the_graph_is_given_the_open_states_from_this_table():
+    """graph/consent_rule.py holds no copy: the Cypher reads these parameters."""
+    assert handoff.graph_facts() == {
+        "open_states": ["ACCEPTED", "DRAFT", "IN_PROGRESS", "RECEIVED", "SENT"],
+        "sent_open_states": ["ACCEPTED", "IN_PROGRESS", "RECEIVED", "SENT"],
+    }
