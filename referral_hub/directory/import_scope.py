@@ -41,78 +41,12 @@ def scope_to_organisation(
     """The part of `plan` an admin of `organisation_id` may write. `holders["services"]`
     and `holders["locations"]` map each id the graph already has to the organisations
     holding it: a record is ours only if it is new, or held by us alone."""
-    problems = list(plan.problems)
-    warnings = list(plan.warnings)
-
-    def refuse(table: str, record_id: str, message: str) -> None:
-        problems.append(Problem(table, record_id, 0, message))
-
-    def ours(kind: str, record: Mapping[str, object]) -> bool:
-        held = holders.get(kind, {}).get(str(record["id"]))
-        return str(record["organisation_id"]) == organisation_id and (
-            held is None or set(held) == {organisation_id}
-        )
-
-    for organisation in plan.organisations:
-        if organisation["id"] != organisation_id:
-            refuse("organization", organisation["id"], OTHER_ORGANISATION)
-        else:
-            warnings.append(
-                Problem(
-                    "organization",
-                    organisation_id,
-                    0,
-                    "your organisation's own details are not changed by an import",
-                )
-            )
-    for tag in plan.tags:
-        if tag["code"] not in known_tags:
-            refuse("taxonomy_term", tag["code"], "a new tag; the hub's coordinator adds tags")
-    if plan.partnerships:
-        warnings.append(
-            Problem(
-                "organization",
-                organisation_id,
-                0,
-                f"{len(plan.partnerships)} partnership(s) not imported: they are proposed "
-                "and accepted on the partners page",
-            )
-        )
-
-    locations = []
-    for location in plan.locations:
-        broken = _location_rules(location)
-        if not ours("locations", location):
-            refuse("location", location["id"], OTHER_ORGANISATION)
-        elif broken:
-            refuse("location", location["id"], broken)
-        else:
-            locations.append(location)
-    usable_locations = {location["id"] for location in locations} | {
-        location_id
-        for location_id, held in holders.get("locations", {}).items()
-        if set(held) == {organisation_id}
-    }
-
-    services = []
-    for service in plan.services:
-        unknown = sorted(set(service["tags"]) - known_tags)
-        foreign = sorted(set(service["location_ids"]) - usable_locations)
-        broken = _service_rules(service)
-        if not ours("services", service):
-            refuse("service", service["id"], OTHER_ORGANISATION)
-        elif broken:
-            refuse("service", service["id"], broken)
-        elif unknown:
-            refuse("service", service["id"], f"tags the hub does not have: {', '.join(unknown)}")
-        elif foreign:
-            refuse(
-                "service",
-                service["id"],
-                f"at locations that are not your organisation's: {', '.join(foreign)}",
-            )
-        else:
-            services.append(service)
+    scope = _Scope(plan, organisation_id, holders, known_tags)
+    scope.organisation_records()
+    scope.new_tags()
+    scope.partnerships()
+    locations = scope.locations()
+    services = scope.services(locations)
     return replace(
         plan,
         tags=[],
@@ -120,9 +54,99 @@ def scope_to_organisation(
         partnerships=[],
         locations=locations,
         services=services,
-        problems=problems,
-        warnings=warnings,
+        problems=scope.problems,
+        warnings=scope.warnings,
     )
+
+
+class _Scope:
+    """The steps of scope_to_organisation, each refusing or noting what it must."""
+
+    def __init__(
+        self,
+        plan: ImportPlan,
+        organisation_id: str,
+        holders: Mapping[str, Mapping[str, Sequence[str]]],
+        known_tags: Set[str],
+    ) -> None:
+        self.plan, self.organisation_id = plan, organisation_id
+        self.holders, self.known_tags = holders, known_tags
+        self.problems = list(plan.problems)
+        self.warnings = list(plan.warnings)
+
+    def refuse(self, table: str, record_id: str, message: str) -> None:
+        self.problems.append(Problem(table, record_id, 0, message))
+
+    def note(self, message: str) -> None:
+        self.warnings.append(Problem("organization", self.organisation_id, 0, message))
+
+    def ours(self, kind: str, record: Mapping[str, object]) -> bool:
+        held = self.holders.get(kind, {}).get(str(record["id"]))
+        return str(record["organisation_id"]) == self.organisation_id and (
+            held is None or set(held) == {self.organisation_id}
+        )
+
+    def organisation_records(self) -> None:
+        for organisation in self.plan.organisations:
+            if organisation["id"] != self.organisation_id:
+                self.refuse("organization", organisation["id"], OTHER_ORGANISATION)
+            else:
+                self.note("your organisation's own details are not changed by an import")
+
+    def new_tags(self) -> None:
+        for tag in self.plan.tags:
+            if tag["code"] not in self.known_tags:
+                self.refuse(
+                    "taxonomy_term", tag["code"], "a new tag; the hub's coordinator adds tags"
+                )
+
+    def partnerships(self) -> None:
+        if self.plan.partnerships:
+            self.note(
+                f"{len(self.plan.partnerships)} partnership(s) not imported: they are "
+                "proposed and accepted on the partners page"
+            )
+
+    def locations(self) -> list[dict[str, Any]]:
+        kept = []
+        for location in self.plan.locations:
+            broken = _location_rules(location)
+            if not self.ours("locations", location):
+                self.refuse("location", location["id"], OTHER_ORGANISATION)
+            elif broken:
+                self.refuse("location", location["id"], broken)
+            else:
+                kept.append(location)
+        return kept
+
+    def services(self, locations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        usable = {location["id"] for location in locations} | {
+            location_id
+            for location_id, held in self.holders.get("locations", {}).items()
+            if set(held) == {self.organisation_id}
+        }
+        kept = []
+        for service in self.plan.services:
+            refusal = self.service_refusal(service, usable)
+            if refusal:
+                self.refuse("service", service["id"], refusal)
+            else:
+                kept.append(service)
+        return kept
+
+    def service_refusal(self, service: dict[str, Any], usable: Set[str]) -> str | None:
+        unknown = sorted(set(service["tags"]) - self.known_tags)
+        foreign = sorted(set(service["location_ids"]) - usable)
+        broken = _service_rules(service)
+        if not self.ours("services", service):
+            return OTHER_ORGANISATION
+        if broken:
+            return broken
+        if unknown:
+            return f"tags the hub does not have: {', '.join(unknown)}"
+        if foreign:
+            return f"at locations that are not your organisation's: {', '.join(foreign)}"
+        return None
 
 
 def _said(errors: list) -> str | None:

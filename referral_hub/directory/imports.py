@@ -148,7 +148,7 @@ def run(import_id: str) -> str:
 
 
 def _run(job: DirectoryImport) -> str:
-    organisation = str(job.organisation_id)
+    """Authority, file, plan, then the one transaction: each step may end the job."""
     if not _uploader_still_admin(job):
         # Removed, or no longer ORG_ADMIN here, since the upload: their authority went too.
         return _finish(
@@ -156,59 +156,13 @@ def _run(job: DirectoryImport) -> str:
             DirectoryImport.State.FAILED,
             message="Its uploader is no longer an admin of the organisation; nothing was written.",
         )
-    actor = Actor(
-        username=job.username,
-        user_id=job.user_id,
-        organisation_id=organisation,
-        roles=frozenset({Role.ORG_ADMIN}),
-    )
     try:
         tables = hsds.read_upload(bytes(job.content or b""), name=job.filename)
     except hsds.HsdsFileError as exc:
         return _finish(job, DirectoryImport.State.FAILED, message=str(exc))
-    plan = _plan(tables, organisation)
-    named = sorted({t for s in plan.services for t in s["tags"]} | {t["code"] for t in plan.tags})
-    known = set(named) - set(selectors.known_tags.unknown(named))
-
-    def work(tx: session.Tx) -> tuple[hsds.ImportPlan, bool]:
-        held = bulk.holders(
-            tx,
-            services=[s["id"] for s in plan.services],
-            locations=[loc["id"] for loc in plan.locations]
-            + [i for s in plan.services for i in s["location_ids"]],
-        )
-        scoped = scope_to_organisation(
-            plan, organisation_id=organisation, holders=held, known_tags=known
-        )
-        if job.dry_run or (scoped.problems and not job.skip_invalid):
-            return scoped, False
-        rows = [("locations", r) for r in scoped.locations] + [
-            ("services", r) for r in scoped.services
-        ]
-        DirectoryImport.objects.filter(pk=job.pk).update(total=len(rows), done=0)
-        for first in range(0, len(rows), STEP):
-            chunk = rows[first : first + STEP]
-            bulk.upsert(
-                tx,
-                locations=[r for table, r in chunk if table == "locations"],
-                services=[r for table, r in chunk if table == "services"],
-            )
-            DirectoryImport.objects.filter(pk=job.pk).update(done=first + len(chunk))
-        taken = bulk.held_by_others(
-            tx,
-            organisation=organisation,
-            services=[s["id"] for s in scoped.services],
-            locations=[loc["id"] for loc in scoped.locations],
-        )
-        if taken:
-            raise _TakenMeanwhile(", ".join(sorted(taken)[:5]))
-        audit_log.append(
-            tx, audit_record(actor, "DIRECTORY_IMPORT", "DirectoryImport", str(job.pk))
-        )
-        return scoped, True
-
+    plan = _plan(tables, str(job.organisation_id))
     try:
-        scoped, wrote = session.write_once(work)
+        scoped, wrote = session.write_once(lambda tx: _scope_and_write(tx, job, plan))
     except _TakenMeanwhile as taken:
         return _finish(
             job,
@@ -230,6 +184,55 @@ def _run(job: DirectoryImport) -> str:
     else:
         state = DirectoryImport.State.REFUSED
     return _finish(job, state, plan=scoped)
+
+
+def _scope_and_write(
+    tx: session.Tx, job: DirectoryImport, plan: hsds.ImportPlan
+) -> tuple[hsds.ImportPlan, bool]:
+    """Inside the one transaction: who holds the ids now, what of the plan is ours, and —
+    unless refused or a dry run — its write in steps (the progress bar), checked again."""
+    organisation = str(job.organisation_id)
+    named = sorted({t for s in plan.services for t in s["tags"]} | {t["code"] for t in plan.tags})
+    held = bulk.holders(
+        tx,
+        services=[s["id"] for s in plan.services],
+        locations=[loc["id"] for loc in plan.locations]
+        + [i for s in plan.services for i in s["location_ids"]],
+    )
+    scoped = scope_to_organisation(
+        plan,
+        organisation_id=organisation,
+        holders=held,
+        known_tags=set(named) - set(selectors.known_tags.unknown(named)),
+    )
+    if job.dry_run or (scoped.problems and not job.skip_invalid):
+        return scoped, False
+    rows = [("locations", r) for r in scoped.locations] + [("services", r) for r in scoped.services]
+    DirectoryImport.objects.filter(pk=job.pk).update(total=len(rows), done=0)
+    for first in range(0, len(rows), STEP):
+        chunk = rows[first : first + STEP]
+        bulk.upsert(
+            tx,
+            locations=[r for table, r in chunk if table == "locations"],
+            services=[r for table, r in chunk if table == "services"],
+        )
+        DirectoryImport.objects.filter(pk=job.pk).update(done=first + len(chunk))
+    taken = bulk.held_by_others(
+        tx,
+        organisation=organisation,
+        services=[s["id"] for s in scoped.services],
+        locations=[loc["id"] for loc in scoped.locations],
+    )
+    if taken:
+        raise _TakenMeanwhile(", ".join(sorted(taken)[:5]))
+    uploader = Actor(
+        username=job.username,
+        user_id=job.user_id,
+        organisation_id=organisation,
+        roles=frozenset({Role.ORG_ADMIN}),
+    )
+    audit_log.append(tx, audit_record(uploader, "DIRECTORY_IMPORT", "DirectoryImport", str(job.pk)))
+    return scoped, True
 
 
 def _uploader_still_admin(job: DirectoryImport) -> bool:
