@@ -555,45 +555,63 @@ def plan_import(
 
     A record that refers to an invalid record is itself invalid (a service of a bad
     organisation, say), so `--skip-invalid` never writes a dangling half.
-    `existing` holds ids already in the graph that records may refer to.
+    `existing` holds ids already in the graph that records may refer to. The tables are
+    read in the order their references need (the steps below), which is also the order
+    problems are reported in.
     """
-    existing = existing or {}
-    areas = frozenset(known_area_codes)
-    plan = ImportPlan()
+    planner = _Planner(tables, frozenset(known_area_codes), existing or {})
+    planner.terms_and_attributes()
+    planner.tags()
+    planner.organisations()
+    planner.partnerships()
+    planner.locations()
+    planner.services()
+    return planner.plan
 
-    def bad(table: str, index: int, record: Mapping[str, Any], message: str) -> None:
-        plan.problems.append(Problem(table, _text(record.get("id")), index + 1, message))
 
-    def rows(table: str) -> list[tuple[int, dict[str, Any]]]:
+class _Planner:
+    """plan_import's steps and what they learn for the next (ids known so far)."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, list[dict[str, Any]]],
+        areas: frozenset[str],
+        existing: Mapping[str, set[str]],
+    ) -> None:
+        self.tables, self.areas = tables, areas
+        self.plan = ImportPlan()
+        self.terms: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.attributes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        self.tag_codes: set[str] = set(existing.get("tags", set()))
+        self.organisation_ids: set[str] = set(existing.get("organisations", set()))
+        self.location_ids: set[str] = set(existing.get("locations", set()))
+        self.partner_candidates: list[tuple[int, dict[str, Any], Any]] = []
+
+    def bad(self, table: str, index: int, record: Mapping[str, Any], message: str) -> None:
+        self.plan.problems.append(Problem(table, _text(record.get("id")), index + 1, message))
+
+    def rows(self, table: str) -> list[tuple[int, dict[str, Any]]]:
+        """The table's records with a UUID id that appears once; the others reported."""
         result = []
         seen: set[str] = set()
-        for index, record in enumerate(tables.get(table, [])):
+        for index, record in enumerate(self.tables.get(table, [])):
             if not _is_uuid(record.get("id")):
-                bad(table, index, record, "id must be a UUID")
+                self.bad(table, index, record, "id must be a UUID")
             elif str(record["id"]) in seen:
-                bad(table, index, record, "id appears twice in this file")
+                self.bad(table, index, record, "id appears twice in this file")
             else:
                 seen.add(str(record["id"]))
                 result.append((index, record))
         return result
 
-    terms = {str(r["id"]): (i, r) for i, r in rows("taxonomy_term")}
-    attributes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-    for index, record in rows("attribute"):
-        term_id = str(record.get("taxonomy_term_id"))
-        if term_id not in terms and term_id not in _EXTENSION_BY_ID:
-            bad("attribute", index, record, f"taxonomy_term_id {term_id} is not in the file")
-            continue
-        key = (str(record.get("link_entity")), str(record.get("link_id")))
-        attributes.setdefault(key, []).append((index, record))
-
-    def extension(entity: str, link_id: str) -> Extension:
+    def extension(self, entity: str, link_id: str) -> Extension:
+        """What a record's attributes say in our own taxonomies."""
         found = Extension()
-        for _, record in attributes.get((entity, link_id), []):
+        for _, record in self.attributes.get((entity, link_id), []):
             term_id = str(record["taxonomy_term_id"])
             code = _EXTENSION_BY_ID.get(term_id)
             if code is None:
-                found.tags.append(str(terms[term_id][1].get("code")))
+                found.tags.append(str(self.terms[term_id][1].get("code")))
             elif ":" in code:
                 name, member = code.split(":", 1)
                 found.values[name] = member
@@ -603,116 +621,113 @@ def plan_import(
                 found.values[code] = record.get("value")
         return found
 
-    tag_codes: set[str] = set(existing.get("tags", set()))
-    for term_id, (index, record) in terms.items():
-        if term_id in _EXTENSION_BY_ID:
-            continue
-        taxonomy = str(record.get("taxonomy") or "")
-        # Optional: the organisation loop below reuses the name for an attribute that may be absent.
-        kind: str | None = (
-            taxonomy.removeprefix(_TAG_TAXONOMY)
-            if taxonomy.startswith(_TAG_TAXONOMY)
-            else TagKind.NEED.value
-        )
-        code, name = record.get("code"), _text(record.get("name"))
-        if kind not in TagKind.__members__:
-            bad("taxonomy_term", index, record, f"taxonomy {taxonomy} names no tag kind")
-        elif not isinstance(code, str) or not code or len(code) > 64 or not name:
-            bad("taxonomy_term", index, record, "code and name are required")
-        else:
-            values = extension("taxonomy_term", term_id).values
-            plan.tags.append(
+    def terms_and_attributes(self) -> None:
+        self.terms = {str(r["id"]): (i, r) for i, r in self.rows("taxonomy_term")}
+        for index, record in self.rows("attribute"):
+            term_id = str(record.get("taxonomy_term_id"))
+            if term_id not in self.terms and term_id not in _EXTENSION_BY_ID:
+                self.bad(
+                    "attribute", index, record, f"taxonomy_term_id {term_id} is not in the file"
+                )
+                continue
+            key = (str(record.get("link_entity")), str(record.get("link_id")))
+            self.attributes.setdefault(key, []).append((index, record))
+
+    def tags(self) -> None:
+        for term_id, (index, record) in self.terms.items():
+            if term_id in _EXTENSION_BY_ID:
+                continue
+            taxonomy = str(record.get("taxonomy") or "")
+            kind = (
+                taxonomy.removeprefix(_TAG_TAXONOMY)
+                if taxonomy.startswith(_TAG_TAXONOMY)
+                else TagKind.NEED.value
+            )
+            code, name = record.get("code"), _text(record.get("name"))
+            if kind not in TagKind.__members__:
+                self.bad("taxonomy_term", index, record, f"taxonomy {taxonomy} names no tag kind")
+            elif not isinstance(code, str) or not code or len(code) > 64 or not name:
+                self.bad("taxonomy_term", index, record, "code and name are required")
+            else:
+                values = self.extension("taxonomy_term", term_id).values
+                self.plan.tags.append(
+                    {
+                        "code": code,
+                        "kind": kind,
+                        "label_ja": name,
+                        "label_en": values.get("label_en") or name,
+                        "stigma_sensitive": values.get("stigma_sensitive") == "true",
+                        "description": _text(record.get("description")),
+                    }
+                )
+                self.tag_codes.add(code)
+
+    def organisations(self) -> None:
+        phones = {str(r.get("organization_id")): r.get("number") for _, r in self.rows("phone")}
+        for index, record in self.rows("organization"):
+            org_id = str(record["id"])
+            found = self.extension("organization", org_id)
+            values = found.values
+            name = _text(record.get("name"))
+            area = values.get("area_code")
+            kind = values.get("organisation_kind")
+            if not name or len(name) > 200:
+                self.bad("organization", index, record, "name is required (at most 200 characters)")
+                continue
+            if area is not None and (not is_valid_area_code(area) or area not in self.areas):
+                self.bad("organization", index, record, f"area code {area} is not a known JIS area")
+                continue
+            if kind is None:
+                self.plan.warnings.append(
+                    Problem(
+                        "organization",
+                        org_id,
+                        index + 1,
+                        "no tsunagari:organisation_kind attribute; taken as NPO",
+                    )
+                )
+                kind = OrganisationKind.NPO.value
+            self.plan.organisations.append(
                 {
-                    "code": code,
+                    "id": org_id,
+                    "name": name,
                     "kind": kind,
-                    "label_ja": name,
-                    "label_en": values.get("label_en") or name,
-                    "stigma_sensitive": values.get("stigma_sensitive") == "true",
                     "description": _text(record.get("description")),
+                    "area_code": area,
+                    "website": _text(record.get("website")),
+                    "email": _text(record.get("email")),
+                    "phone": phones.get(org_id),
+                    "active": values.get("active") != "false",
                 }
             )
-            tag_codes.add(code)
+            self.organisation_ids.add(org_id)
+            self.partner_candidates += [(index, record, value) for value in found.partners]
 
-    phones = {str(r.get("organization_id")): r.get("number") for _, r in rows("phone")}
-    organisations: set[str] = set(existing.get("organisations", set()))
-    partner_candidates: list[tuple[int, dict[str, Any], Any]] = []
-    for index, record in rows("organization"):
-        org_id = str(record["id"])
-        found = extension("organization", org_id)
-        values = found.values
-        name = _text(record.get("name"))
-        area = values.get("area_code")
-        kind = values.get("organisation_kind")
-        if not name or len(name) > 200:
-            bad("organization", index, record, "name is required (at most 200 characters)")
-            continue
-        if area is not None and (not is_valid_area_code(area) or area not in areas):
-            bad("organization", index, record, f"area code {area} is not a known JIS area")
-            continue
-        if kind is None:
-            plan.warnings.append(
-                Problem(
+    def partnerships(self) -> None:
+        for index, record, value in self.partner_candidates:
+            partnership = _partner(value)
+            if partnership is None or partnership["b"] not in self.organisation_ids:
+                self.bad(
                     "organization",
-                    org_id,
-                    index + 1,
-                    "no tsunagari:organisation_kind attribute; taken as NPO",
+                    index,
+                    record,
+                    f"partner attribute {value!r} names no valid organization",
                 )
-            )
-            kind = OrganisationKind.NPO.value
-        plan.organisations.append(
-            {
-                "id": org_id,
-                "name": name,
-                "kind": kind,
-                "description": _text(record.get("description")),
-                "area_code": area,
-                "website": _text(record.get("website")),
-                "email": _text(record.get("email")),
-                "phone": phones.get(org_id),
-                "active": values.get("active") != "false",
-            }
-        )
-        organisations.add(org_id)
-        partner_candidates += [(index, record, value) for value in found.partners]
+            else:
+                self.plan.partnerships.append({"a": str(record["id"]), **partnership})
 
-    for index, record, value in partner_candidates:
-        partnership = _partner(value)
-        if partnership is None or partnership["b"] not in organisations:
-            bad(
-                "organization",
-                index,
-                record,
-                f"partner attribute {value!r} names no valid organization",
-            )
-        else:
-            plan.partnerships.append({"a": str(record["id"]), **partnership})
-
-    addresses = {str(r.get("location_id")): r for _, r in rows("address")}
-    locations: set[str] = set(existing.get("locations", set()))
-    for index, record in rows("location"):
-        loc_id, owner = str(record["id"]), str(record.get("organization_id"))
-        values = extension("location", loc_id).values
-        area = values.get("area_code")
-        lat, lon = record.get("latitude"), record.get("longitude")
-        if owner not in organisations:
-            bad("location", index, record, f"organization_id {owner} is not a valid organization")
-        elif not _text(record.get("name")):
-            bad("location", index, record, "name is required")
-        elif area is None or not is_valid_area_code(area) or area not in areas:
-            bad("location", index, record, f"area code {area} is not a known JIS area")
-        elif (lat is None) != (lon is None) or (
-            lat is not None
-            and not (
-                isinstance(lat, int | float)
-                and isinstance(lon, int | float)
-                and -90 <= lat <= 90
-                and -180 <= lon <= 180
-            )
-        ):
-            bad("location", index, record, "latitude/longitude are out of range or incomplete")
-        else:
+    def locations(self) -> None:
+        addresses = {str(r.get("location_id")): r for _, r in self.rows("address")}
+        for index, record in self.rows("location"):
+            loc_id, owner = str(record["id"]), str(record.get("organization_id"))
+            values = self.extension("location", loc_id).values
+            area = values.get("area_code")
+            problem = _location_problem(record, owner in self.organisation_ids, area, self.areas)
+            if problem:
+                self.bad("location", index, record, problem)
+                continue
             address = addresses.get(loc_id, {})
-            plan.locations.append(
+            self.plan.locations.append(
                 {
                     "id": loc_id,
                     "organisation_id": owner,
@@ -720,48 +735,85 @@ def plan_import(
                     "address": _text(address.get("address_1")),
                     "postal_code": _text(address.get("postal_code")),
                     "area_code": area,
-                    "latitude": lat,
-                    "longitude": lon,
+                    "latitude": record.get("latitude"),
+                    "longitude": record.get("longitude"),
                     "active": values.get("active") != "false",
                 }
             )
-            locations.add(loc_id)
+            self.location_ids.add(loc_id)
 
-    links: dict[str, list[str]] = {}
-    for index, record in rows("service_at_location"):
-        if str(record.get("location_id")) not in locations:
-            bad("service_at_location", index, record, "location_id is not a valid location")
-        else:
-            links.setdefault(str(record.get("service_id")), []).append(str(record["location_id"]))
+    def services(self) -> None:
+        links: dict[str, list[str]] = {}
+        for index, record in self.rows("service_at_location"):
+            if str(record.get("location_id")) not in self.location_ids:
+                self.bad(
+                    "service_at_location", index, record, "location_id is not a valid location"
+                )
+            else:
+                links.setdefault(str(record.get("service_id")), []).append(
+                    str(record["location_id"])
+                )
+        for index, record in self.rows("service"):
+            svc_id, owner = str(record["id"]), str(record.get("organization_id"))
+            found = self.extension("service", svc_id)
+            values, tags = found.values, found.tags
+            problem = _service_problem(
+                record, values, owner in self.organisation_ids, tags, self.tag_codes
+            )
+            if problem:
+                self.bad("service", index, record, problem)
+                continue
+            self.plan.services.append(_service_row(record, values, owner, links, tags))
 
-    for index, record in rows("service"):
-        svc_id, owner = str(record["id"]), str(record.get("organization_id"))
-        found = extension("service", svc_id)
-        values, tags = found.values, found.tags
-        problem = _service_problem(record, values, owner in organisations, tags, tag_codes)
-        if problem:
-            bad("service", index, record, problem)
-            continue
-        plan.services.append(
-            {
-                "id": svc_id,
-                "organisation_id": owner,
-                "name": _text(record["name"]),
-                "description": _text(record.get("description")),
-                "mode": values.get("service_mode", ServiceMode.SUPPORT.value),
-                "age_min": record.get("minimum_age"),
-                "age_max": record.get("maximum_age"),
-                "languages": [x for x in (values.get("languages") or "ja").split(",") if x],
-                "schedule": values.get("schedule"),
-                "accepts_referrals": values.get("accepts_referrals", "true") == "true",
-                "response_target_hours": int(values.get("response_target_hours") or 72),
-                "capacity_status": values.get("capacity_status", CapacityStatus.AVAILABLE.value),
-                "active": (record.get("status") or "active") == "active",
-                "location_ids": sorted(links.get(svc_id, [])),
-                "tags": sorted(set(tags)),
-            }
+
+def _location_problem(
+    record: Mapping[str, Any], owner_ok: bool, area: Any, areas: frozenset[str]
+) -> str | None:
+    lat, lon = record.get("latitude"), record.get("longitude")
+    if not owner_ok:
+        return f"organization_id {record.get('organization_id')} is not a valid organization"
+    if not _text(record.get("name")):
+        return "name is required"
+    if area is None or not is_valid_area_code(area) or area not in areas:
+        return f"area code {area} is not a known JIS area"
+    if (lat is None) != (lon is None) or (
+        lat is not None
+        and not (
+            isinstance(lat, int | float)
+            and isinstance(lon, int | float)
+            and -90 <= lat <= 90
+            and -180 <= lon <= 180
         )
-    return plan
+    ):
+        return "latitude/longitude are out of range or incomplete"
+    return None
+
+
+def _service_row(
+    record: Mapping[str, Any],
+    values: Mapping[str, Any],
+    owner: str,
+    links: Mapping[str, list[str]],
+    tags: list[str],
+) -> dict[str, Any]:
+    svc_id = str(record["id"])
+    return {
+        "id": svc_id,
+        "organisation_id": owner,
+        "name": _text(record["name"]),
+        "description": _text(record.get("description")),
+        "mode": values.get("service_mode", ServiceMode.SUPPORT.value),
+        "age_min": record.get("minimum_age"),
+        "age_max": record.get("maximum_age"),
+        "languages": [x for x in (values.get("languages") or "ja").split(",") if x],
+        "schedule": values.get("schedule"),
+        "accepts_referrals": values.get("accepts_referrals", "true") == "true",
+        "response_target_hours": int(values.get("response_target_hours") or 72),
+        "capacity_status": values.get("capacity_status", CapacityStatus.AVAILABLE.value),
+        "active": (record.get("status") or "active") == "active",
+        "location_ids": sorted(links.get(svc_id, [])),
+        "tags": sorted(set(tags)),
+    }
 
 
 def _service_problem(
