@@ -177,15 +177,33 @@ def tag_term_id(code: str) -> str:
 
 def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """Directory rows (graph/snapshot.py) → HSDS tables, every table sorted by id."""
-    tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    used_terms: dict[str, dict[str, Any]] = {}
+    export = _Export()
+    for tag in snapshot["tags"]:
+        export.tag(tag)
+    for org in snapshot["organisations"]:
+        export.organisation(org)
+    for partnership in snapshot["partnerships"]:
+        export.partnership(partnership)
+    for loc in snapshot["locations"]:
+        export.location(loc)
+    for svc in snapshot["services"]:
+        export.service(svc)
+    return export.sorted_tables()
+
+
+class _Export:
+    """to_hsds's tables as they fill, one method per kind of directory row."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        self.used_terms: dict[str, dict[str, Any]] = {}
 
     def attribute(
-        entity: str, link_id: str, term: str | dict[str, Any], value: str | None = None
+        self, entity: str, link_id: str, term: str | dict[str, Any], value: str | None = None
     ) -> None:
         term_row = EXTENSION_TERMS[term] if isinstance(term, str) else term
-        used_terms[term_row["id"]] = term_row
-        tables["attribute"].append(
+        self.used_terms[term_row["id"]] = term_row
+        self.tables["attribute"].append(
             {
                 "id": _id("attribute", entity, link_id, term_row["id"], value),
                 "link_id": link_id,
@@ -197,7 +215,7 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
             }
         )
 
-    for tag in snapshot["tags"]:
+    def tag(self, tag: Mapping[str, Any]) -> None:
         term = {
             "id": tag_term_id(tag["code"]),
             "code": tag["code"],
@@ -208,12 +226,14 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
             "language": "ja",
             "term_uri": None,
         }
-        used_terms[term["id"]] = term
-        attribute("taxonomy_term", term["id"], "label_en", tag["label_en"])
-        attribute("taxonomy_term", term["id"], "stigma_sensitive", _flag(tag["stigma_sensitive"]))
+        self.used_terms[term["id"]] = term
+        self.attribute("taxonomy_term", term["id"], "label_en", tag["label_en"])
+        self.attribute(
+            "taxonomy_term", term["id"], "stigma_sensitive", _flag(tag["stigma_sensitive"])
+        )
 
-    for org in snapshot["organisations"]:
-        tables["organization"].append(
+    def organisation(self, org: Mapping[str, Any]) -> None:
+        self.tables["organization"].append(
             _row(
                 "organization",
                 {
@@ -225,13 +245,13 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
                 },
             )
         )
-        attribute("organization", org["id"], f"organisation_kind:{org['kind']}")
+        self.attribute("organization", org["id"], f"organisation_kind:{org['kind']}")
         if org["area_code"]:
-            attribute("organization", org["id"], "area_code", org["area_code"])
+            self.attribute("organization", org["id"], "area_code", org["area_code"])
         if not org["active"]:
-            attribute("organization", org["id"], "active", "false")
+            self.attribute("organization", org["id"], "active", "false")
         if org["phone"]:
-            tables["phone"].append(
+            self.tables["phone"].append(
                 _row(
                     "phone",
                     {
@@ -243,8 +263,8 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
                 )
             )
 
-    for partnership in snapshot["partnerships"]:
-        attribute(
+    def partnership(self, partnership: Mapping[str, Any]) -> None:
+        self.attribute(
             "organization",
             partnership["a"],
             "partner",
@@ -258,8 +278,8 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
             ),
         )
 
-    for loc in snapshot["locations"]:
-        tables["location"].append(
+    def location(self, loc: Mapping[str, Any]) -> None:
+        self.tables["location"].append(
             _row(
                 "location",
                 {
@@ -273,7 +293,7 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
             )
         )
         if loc["address"] or loc["postal_code"]:
-            tables["address"].append(
+            self.tables["address"].append(
                 _row(
                     "address",
                     {
@@ -286,12 +306,12 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
                     },
                 )
             )
-        attribute("location", loc["id"], "area_code", loc["area_code"])
+        self.attribute("location", loc["id"], "area_code", loc["area_code"])
         if not loc["active"]:
-            attribute("location", loc["id"], "active", "false")
+            self.attribute("location", loc["id"], "active", "false")
 
-    for svc in snapshot["services"]:
-        tables["service"].append(
+    def service(self, svc: Mapping[str, Any]) -> None:
+        self.tables["service"].append(
             _row(
                 "service",
                 {
@@ -305,17 +325,9 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
                 },
             )
         )
-        attribute("service", svc["id"], f"service_mode:{svc['mode']}")
-        attribute("service", svc["id"], f"capacity_status:{svc['capacity_status']}")
-        attribute("service", svc["id"], "accepts_referrals", _flag(svc["accepts_referrals"]))
-        attribute("service", svc["id"], "response_target_hours", str(svc["response_target_hours"]))
-        attribute("service", svc["id"], "languages", ",".join(svc["languages"] or []))
-        if svc["schedule"]:
-            attribute("service", svc["id"], "schedule", svc["schedule"])
-        for code in svc["tags"]:
-            attribute("service", svc["id"], used_terms[tag_term_id(code)])
+        self.service_attributes(svc)
         for location_id in svc["location_ids"]:
-            tables["service_at_location"].append(
+            self.tables["service_at_location"].append(
                 _row(
                     "service_at_location",
                     {
@@ -326,8 +338,23 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
                 )
             )
 
-    tables["taxonomy_term"] = list(used_terms.values())
-    return {name: sorted(rows, key=lambda row: row["id"]) for name, rows in tables.items()}
+    def service_attributes(self, svc: Mapping[str, Any]) -> None:
+        svc_id = svc["id"]
+        self.attribute("service", svc_id, f"service_mode:{svc['mode']}")
+        self.attribute("service", svc_id, f"capacity_status:{svc['capacity_status']}")
+        self.attribute("service", svc_id, "accepts_referrals", _flag(svc["accepts_referrals"]))
+        self.attribute(
+            "service", svc_id, "response_target_hours", str(svc["response_target_hours"])
+        )
+        self.attribute("service", svc_id, "languages", ",".join(svc["languages"] or []))
+        if svc["schedule"]:
+            self.attribute("service", svc_id, "schedule", svc["schedule"])
+        for code in svc["tags"]:
+            self.attribute("service", svc_id, self.used_terms[tag_term_id(code)])
+
+    def sorted_tables(self) -> dict[str, list[dict[str, Any]]]:
+        self.tables["taxonomy_term"] = list(self.used_terms.values())
+        return {name: sorted(rows, key=lambda row: row["id"]) for name, rows in self.tables.items()}
 
 
 def _row(table: str, values: Mapping[str, Any]) -> dict[str, Any]:
