@@ -1,5 +1,6 @@
 """PyPI has unrelated packages called `graph` and `schema`; ours must be the ones imported."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -64,3 +65,44 @@ def test_the_readmes_architecture_map_names_every_package():
         if (folder / "__init__.py").exists()
     ]
     assert [str(p.relative_to(ROOT)) for p in packages if p.resolve() not in named] == []
+
+
+# Functions longer than this read as one block rather than a list of steps (issue 16).
+# The ones still longer are listed with their length today: the list may only shrink,
+# and none of them may grow.
+FUNCTION_LINES_MAX = 60
+LONGER_TODAY = {
+    "referral_hub/referrals/services.py:referral_create": 99,
+    "referral_hub/pathways/recommend.py:recommend": 98,
+    "referral_hub/directory/demo.py:municipality_batch": 98,
+    "referral_hub/referrals/services.py:referral_transition": 88,
+    "referral_hub/devservices/profiles.py:profile": 88,
+    "referral_hub/accounts/authentication.py:actor_for": 86,
+    "referral_hub/referrals/handoff.py:transition": 73,
+    "referral_hub/referrals/fhir.py:referral_bundle": 68,
+    "referral_hub/referrals/demo_history.py:seed": 67,
+    "referral_hub/referrals/rules.py:creation_refusal": 66,
+    "referral_hub/consent/policy.py:consent_errors": 65,
+    "referral_hub/accounts/services.py:token_issue": 64,
+    "referral_hub/referrals/fhir.py:_consent": 63,
+    "referral_hub/accounts/members.py:invite": 63,
+    "graph/services.py:search_statement": 62,
+    "schema/core/limits.py:limits_rule": 61,
+}
+
+
+def test_no_function_grows_past_sixty_lines():
+    longer = {}
+    for package in ("referral_hub", "graph", "schema"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if lines > FUNCTION_LINES_MAX:
+                        longer[f"{path.relative_to(ROOT)}:{node.name}"] = lines
+    grown = {name: lines for name, lines in longer.items() if lines > LONGER_TODAY.get(name, 0)}
+    assert grown == {}, "split them into steps"
+    # One split below the limit leaves the list: take it out, so it cannot grow back.
+    assert sorted(set(LONGER_TODAY) - set(longer)) == []
