@@ -124,12 +124,17 @@ class Hub:
 
     # --- as a user ------------------------------------------------------------------------
     def call(self, who: str, query: str, variables: dict | None = None) -> Reply:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        return self._post(who, body, "application/json")
+
+    def _post(self, who: str, body: bytes, content_type: str) -> Reply:
+        """POST to /graphql as `who` (their bearer token, their organisation), timed."""
         person = self.people[who]
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}/graphql",
-            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+            data=body,
             headers={
-                "Content-Type": "application/json",
+                "Content-Type": content_type,
                 "Authorization": f"Bearer {person['token']}",
                 "X-Organisation-Id": person["organisation"],
             },
@@ -161,24 +166,8 @@ class Hub:
             f'--{boundary}\r\nContent-Disposition: form-data; name="0"; filename="{name}"\r\n'
             "Content-Type: application/json\r\n\r\n"
         )
-        person = self.people[who]
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/graphql",
-            data=head.encode() + data + f"\r\n--{boundary}--\r\n".encode(),
-            headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Authorization": f"Bearer {person['token']}",
-                "X-Organisation-Id": person["organisation"],
-            },
-            method="POST",
-        )
-        started = time.monotonic()
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as refused:
-            status, raw = refused.code, refused.read()
-        return Reply(status, json.loads(raw or b"{}"), started, time.monotonic())
+        body = head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        return self._post(who, body, f"multipart/form-data; boundary={boundary}")
 
     def get(self, path: str) -> tuple[int, float]:
         started = time.monotonic()
