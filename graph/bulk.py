@@ -105,18 +105,6 @@ RETURN COLLECT { UNWIND $services AS id MATCH (s:Service {id: id})
          AS locations
 """
 
-# After a scoped write: who else holds what was just written (another import may have
-# taken a new id between the read above and the write, since reads take no locks).
-_FOREIGN: LiteralString = """
-RETURN COLLECT { UNWIND $services AS id
-                 MATCH (o:Organisation)-[:PROVIDES]->(:Service {id: id})
-                 WHERE o.id <> $organisation RETURN DISTINCT id } +
-       COLLECT { UNWIND $locations AS id
-                 MATCH (o:Organisation)-[:HAS_LOCATION]->(:Location {id: id})
-                 WHERE o.id <> $organisation RETURN DISTINCT id } AS ids
-"""
-
-
 Holders = dict[str, dict[str, list[str]]]
 
 
@@ -130,16 +118,6 @@ def holders(tx: session.Tx, *, services: Sequence[str], locations: Sequence[str]
         kind: {record_id: owners for record_id, owners in row[kind]}
         for kind in ("services", "locations")
     }
-
-
-def held_by_others(
-    tx: session.Tx, *, organisation: str, services: Sequence[str], locations: Sequence[str]
-) -> list[str]:
-    row = tx.single(
-        _FOREIGN, organisation=organisation, services=list(services), locations=list(locations)
-    )
-    assert row is not None
-    return list(row["ids"])
 
 
 def upsert(

@@ -20,7 +20,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 
-from referral_hub.core.refusals import Refused
+from referral_hub.core.refusals import Refused, one_operation
 
 MAX_FILES = 1
 MULTIPART_HELP = (
@@ -61,10 +61,7 @@ def operations_with_files(request: HttpRequest) -> dict[str, Any]:
         mapping = _json_field(request, "map")
     except UNREADABLE:
         raise Refused(400, "MALFORMED_MULTIPART", MULTIPART_HELP) from None
-    if isinstance(operations, list):
-        raise Refused(400, "BATCH_NOT_SUPPORTED", "Send one operation per request.")
-    if not isinstance(operations, dict):
-        raise Refused(400, "BODY_NOT_AN_OBJECT", "`operations` must be a JSON object.")
+    operations = one_operation(operations, what="`operations`")
     if not isinstance(mapping, dict) or not all(
         isinstance(paths, list) and len(paths) == 1 and isinstance(paths[0], str)
         for paths in mapping.values()

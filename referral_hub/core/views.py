@@ -18,7 +18,7 @@ from graph.errors import GraphUnavailable
 from referral_hub.accounts.authentication import uses_bearer_token
 from referral_hub.core import health, uploads
 from referral_hub.core.errors import ErrorCode, PublicError
-from referral_hub.core.refusals import Refused
+from referral_hub.core.refusals import Refused, one_operation
 from referral_hub.core.uploads import MULTIPART_HELP as _MULTIPART_HELP
 from schema.core import entry
 
@@ -118,11 +118,7 @@ class HubGraphQLView(GraphQLView):
             data = json.loads(body)
         except (ValueError, RecursionError):
             raise Refused(400, "MALFORMED_JSON", "The body is not valid JSON.") from None
-        if isinstance(data, list):
-            raise Refused(400, "BATCH_NOT_SUPPORTED", "Send one operation per request.")
-        if not isinstance(data, dict):
-            raise Refused(400, "BODY_NOT_AN_OBJECT", "The body must be a JSON object.")
-        return data
+        return one_operation(data, what="The body")
 
     @staticmethod
     def get_graphql_params(request: HttpRequest, data: dict[str, Any]) -> tuple[Any, ...]:

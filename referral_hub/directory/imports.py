@@ -20,7 +20,6 @@ from neo4j.exceptions import Neo4jError
 
 from graph import audit as audit_log
 from graph import bulk, session
-from graph import snapshot as snapshot_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role
@@ -28,8 +27,9 @@ from referral_hub.core import ratelimit
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid, normalise_text
-from referral_hub.directory import hsds, reference_data, selectors
+from referral_hub.directory import hsds, selectors
 from referral_hub.directory.import_scope import scope_to_organisation
+from referral_hub.directory.interchange import plan_against_graph
 from referral_hub.directory.models import DirectoryImport
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,8 @@ def _run(job: DirectoryImport) -> str:
         tables = hsds.read_upload(bytes(job.content or b""), name=job.filename)
     except hsds.HsdsFileError as exc:
         return _finish(job, DirectoryImport.State.FAILED, message=str(exc))
-    plan = _plan(tables, str(job.organisation_id))
+    # The admin's own organisation may be referred to without being in the file.
+    plan = plan_against_graph(tables, also_organisations=[str(job.organisation_id)])
     try:
         scoped, wrote = session.write_once(lambda tx: _scope_and_write(tx, job, plan))
     except _TakenMeanwhile as taken:
@@ -217,12 +218,18 @@ def _scope_and_write(
             services=[r for table, r in chunk if table == "services"],
         )
         DirectoryImport.objects.filter(pk=job.pk).update(done=first + len(chunk))
-    taken = bulk.held_by_others(
+    # Reads take no locks: another import may have taken a new id since the read above.
+    after = bulk.holders(
         tx,
-        organisation=organisation,
         services=[s["id"] for s in scoped.services],
         locations=[loc["id"] for loc in scoped.locations],
     )
+    taken = {
+        record_id
+        for held_ids in after.values()
+        for record_id, owners in held_ids.items()
+        if any(owner != organisation for owner in owners)
+    }
     if taken:
         raise _TakenMeanwhile(", ".join(sorted(taken)[:5]))
     uploader = Actor(
@@ -243,22 +250,6 @@ def _uploader_still_admin(job: DirectoryImport) -> bool:
         role == Role.SYSTEM_ADMIN.value
         or (str(org) == str(job.organisation_id) and role == Role.ORG_ADMIN.value)
         for org, role in held
-    )
-
-
-def _plan(tables: dict[str, list[dict[str, Any]]], organisation: str) -> hsds.ImportPlan:
-    """Validated against the graph: the admin's own organisation and the locations the
-    file names may be referred to without being in it."""
-    locations = [str(r.get("id")) for r in tables.get("location", [])] + [
-        str(r.get("location_id")) for r in tables.get("service_at_location", [])
-    ]
-    existing = snapshot_repo.existing(
-        organisations=[organisation, *(str(r.get("id")) for r in tables.get("organization", []))],
-        locations=locations,
-        tags=[str(r.get("code")) for r in tables.get("taxonomy_term", [])],
-    )
-    return hsds.plan_import(
-        tables, known_area_codes=reference_data.known_area_codes(), existing=existing
     )
 
 

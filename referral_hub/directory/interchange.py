@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from neo4j.exceptions import Neo4jError
 
@@ -28,6 +29,25 @@ class ImportRefused(Exception):
         super().__init__(f"{len(plan.problems)} invalid record(s); nothing was imported")
 
 
+def plan_against_graph(
+    tables: dict[str, list[dict[str, Any]]], *, also_organisations: Iterable[str] = ()
+) -> hsds.ImportPlan:
+    """The file's plan, checked against what the graph already holds: its organisations
+    (and `also_organisations`), the locations it defines or places services at, its tags."""
+    existing = snapshot_repo.existing(
+        organisations=[
+            *also_organisations,
+            *(str(r.get("id")) for r in tables.get("organization", [])),
+        ],
+        locations=[str(r.get("id")) for r in tables.get("location", [])]
+        + [str(r.get("location_id")) for r in tables.get("service_at_location", [])],
+        tags=[str(r.get("code")) for r in tables.get("taxonomy_term", [])],
+    )
+    return hsds.plan_import(
+        tables, known_area_codes=reference_data.known_area_codes(), existing=existing
+    )
+
+
 def hsds_export(*, path: Path) -> dict[str, int]:
     tables = hsds.to_hsds(snapshot_repo.directory_snapshot())
     hsds.write(tables, path)
@@ -46,19 +66,7 @@ def hsds_import(
     Raises hsds.HsdsFileError for a file that is not HSDS at all, and ImportRefused when
     records are invalid and skip_invalid is off. Re-importing the same file is a no-op.
     """
-    tables = hsds.read(path)
-    ids = {
-        table: [str(r.get("id")) for r in tables.get(table, [])]
-        for table in ("organization", "location")
-    }
-    existing = snapshot_repo.existing(
-        organisations=ids["organization"],
-        locations=ids["location"],
-        tags=[str(r.get("code")) for r in tables.get("taxonomy_term", [])],
-    )
-    plan = hsds.plan_import(
-        tables, known_area_codes=reference_data.known_area_codes(), existing=existing
-    )
+    plan = plan_against_graph(hsds.read(path))
     if plan.problems and not skip_invalid:
         raise ImportRefused(plan)
     if dry_run:
