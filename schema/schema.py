@@ -2,8 +2,7 @@
 
 import graphene
 
-from schema.accounts.members import MemberMutations, MemberQueries
-from schema.accounts.schema import AccountMutations, AccountQueries
+from schema.accounts.schema import AccountMutations, AccountQueries, MemberMutations, MemberQueries
 from schema.audit.schema import AuditQueries
 from schema.directory.schema import (
     DirectoryImportQueries,
@@ -12,8 +11,7 @@ from schema.directory.schema import (
 )
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
-from schema.pathways.recommend import RecommendQueries
-from schema.pathways.schema import PathwayQueries
+from schema.pathways.schema import PathwayQueries, RecommendQueries
 from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.schema import SubjectMutations, SubjectQueries
 

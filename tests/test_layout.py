@@ -67,6 +67,28 @@ def test_the_readmes_architecture_map_names_every_package():
     assert [str(p.relative_to(ROOT)) for p in packages if p.resolve() not in named] == []
 
 
+SCHEMA_DOMAIN_MODULES = ("schema.py", "types.py", "queries.py")
+
+
+def test_every_schema_domain_has_the_same_layout():
+    """Each domain's part of the API is found in the same places (issue 16): its root part,
+    its types and its queries, and its mutations one module per aggregate beside a base."""
+    domains = [
+        folder
+        for folder in sorted((ROOT / "schema").iterdir())
+        if (folder / "__init__.py").exists() and folder.name != "core"
+    ]
+    assert len(domains) == 8
+    wrong = []
+    for domain in domains:
+        wrong += [f"{domain.name}/{m}" for m in SCHEMA_DOMAIN_MODULES if not (domain / m).exists()]
+        mutations = domain / "mutations"
+        defines = "Mutations(" in (domain / "schema.py").read_text(encoding="utf-8")
+        if defines and not (mutations / "base.py").exists():
+            wrong.append(f"{domain.name}/mutations/base.py")
+    assert wrong == []
+
+
 # Functions longer than this read as one block rather than a list of steps (issue 16).
 # The ones still longer are listed with their length today: the list may only shrink,
 # and none of them may grow.

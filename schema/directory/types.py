@@ -4,7 +4,7 @@ import graphene
 
 from referral_hub.referrals.responsiveness import ReplyBand, ShareBand
 from referral_hub.referrals.responsiveness import summary as responsiveness_summary
-from schema.core.errors import Error, ErrorCodeEnum
+from schema.core.errors import domain_error
 from schema.directory.enums import (
     AreaKindEnum,
     CapacityStatusEnum,
@@ -189,8 +189,4 @@ class ServiceConnection(graphene.relay.Connection):
         node = Service
 
 
-class DirectoryError(graphene.ObjectType):
-    class Meta:
-        interfaces = (Error,)
-
-    code = graphene.Field(ErrorCodeEnum, required=True)
+DirectoryError = domain_error("DirectoryError", "the directory")

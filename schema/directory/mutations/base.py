@@ -1,5 +1,4 @@
-import graphene
-
+from schema.core.errors import errors_field
 from schema.core.mutations import DomainMutation
 from schema.directory.types import DirectoryError
 
@@ -9,4 +8,4 @@ class DirectoryMutation(DomainMutation):
         abstract = True
 
     error_type = DirectoryError
-    errors = graphene.List(graphene.NonNull(DirectoryError), required=True)
+    errors = errors_field(DirectoryError)

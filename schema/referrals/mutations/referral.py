@@ -1,0 +1,64 @@
+"""createReferral and transitionReferral."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from referral_hub.core.validation import enum_value
+from referral_hub.referrals import handoff, services
+from schema.core.mutations import camel_input
+from schema.core.permissions import require_actor
+from schema.referrals.enums import ActionEnum, DeclineReasonEnum, OutcomeEnum
+from schema.referrals.inputs import ReferralInput
+from schema.referrals.mutations.base import ReferralMutation
+from schema.referrals.types import referral_from
+
+
+class ReferralCreate(ReferralMutation):
+    class Arguments:
+        input = ReferralInput(required=True)
+
+    @classmethod
+    def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
+        data = camel_input(input)
+        data["categories"] = [enum_value(c) for c in data.get("categories") or []] or None
+        return {
+            "referral": referral_from(
+                services.referral_create(actor=require_actor(info), data=data)
+            )
+        }
+
+
+class ReferralTransition(ReferralMutation):
+    """Move a referral one step (see the handoff table). `version` is the one you saw:
+    if someone moved it since, the answer is CONFLICT and nothing changes."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        action = ActionEnum(required=True)
+        version = graphene.Int(required=True)
+        reason = DeclineReasonEnum()
+        outcome = OutcomeEnum()
+        note = graphene.String()
+        suggested_service_id = graphene.ID(description="With DECLINE: another service.")
+
+    @classmethod
+    def perform(
+        cls, info: graphene.ResolveInfo, id: str, action: Any, version: int, **extra: Any
+    ) -> dict[str, Any]:
+        def member(enum: Any, value: Any) -> Any:
+            return None if value is None else enum(enum_value(value))
+
+        row = services.referral_transition(
+            actor=require_actor(info),
+            referral_id=id,
+            action=handoff.Action(enum_value(action)),
+            version_seen=version,
+            reason=member(handoff.DeclineReason, extra.get("reason")),
+            outcome=member(handoff.Outcome, extra.get("outcome")),
+            note=extra.get("note"),
+            suggested_service_id=extra.get("suggested_service_id"),
+        )
+        return {"referral": referral_from(row)}

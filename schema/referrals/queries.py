@@ -1,0 +1,120 @@
+"""referral(id), referralAsFhir, inbox, outbox and the statutory review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from referral_hub.core.errors import ValidationFailed
+from referral_hub.core.paging import Page
+from referral_hub.core.validation import enum_value
+from referral_hub.referrals import lists, services
+from schema.core.pagination import connection, page_request
+from schema.core.permissions import require_actor
+from schema.referrals.enums import StateEnum, UrgencyEnum
+from schema.referrals.types import (
+    Referral,
+    ReferralListItemConnection,
+    StatutoryReviewConnection,
+    list_item_from,
+    referral_from,
+    review_from,
+)
+
+
+def _box_field(description: str) -> graphene.Field:
+    return graphene.Field(
+        graphene.NonNull(ReferralListItemConnection),
+        state=StateEnum(),
+        urgency=UrgencyEnum(),
+        overdue=graphene.Boolean(description="Only those past (true) or within (false) deadline."),
+        first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
+        after=graphene.String(description="endCursor of the previous page."),
+        description=description,
+    )
+
+
+def _box(info: graphene.ResolveInfo, box: lists.Box, **arguments: Any) -> Any:
+    request = page_request(arguments.get("first"), arguments.get("after"), sort="CREATED")
+    page = lists.referral_box(
+        actor=require_actor(info),
+        box=box,
+        page=request,
+        state=enum_value(arguments.get("state")),
+        urgency=enum_value(arguments.get("urgency")),
+        overdue=arguments.get("overdue"),
+    )
+    return _connection_of(ReferralListItemConnection, page, request, list_item_from)
+
+
+def _connection_of(
+    connection_type: type[graphene.relay.Connection], page: Page, request: Any, make: Any
+) -> graphene.relay.Connection:
+    """A connection of `make(item)` nodes, with cursors from the items' sort keys."""
+    nodes = [(make(item), ["CREATED", item["sort_key"], item["id"]]) for item in page.items]
+    cursor_keys = {id(node): key for node, key in nodes}
+    return connection(
+        connection_type,
+        [node for node, _ in nodes],
+        has_next=page.has_next,
+        had_cursor=request.after_id is not None,
+        key=lambda node: cursor_keys[id(node)],
+    )
+
+
+class ReferralQueries(graphene.ObjectType):
+    referral = graphene.Field(
+        Referral,
+        id=graphene.ID(required=True),
+        description="For its sender and receiver; the read is audited.",
+    )
+    referral_as_fhir = graphene.JSONString(
+        id=graphene.ID(required=True),
+        description="The referral as an HL7 FHIR R4 Bundle (ServiceRequest, Task, Consent), "
+        "validated before it is sent; null if there is no such referral for you. Audited.",
+    )
+    inbox = _box_field(
+        "Referrals to your organisation's services, newest first; drafts are the sender's. "
+        "One round trip per page, subject initials only where you may see them, audited."
+    )
+    outbox = _box_field("Referrals your organisation sent (and its drafts), newest first.")
+    statutory_review_queue = graphene.Field(
+        graphene.NonNull(StatutoryReviewConnection),
+        reviewed=graphene.Boolean(description="false: still PENDING; true: reviewed."),
+        first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
+        after=graphene.String(description="endCursor of the previous page."),
+        description="Referrals made on a statutory basis in your areas, with justifications.",
+    )
+
+    @staticmethod
+    def resolve_referral_as_fhir(root: Any, info: graphene.ResolveInfo, id: str) -> Any:
+        try:
+            return services.referral_as_fhir(actor=require_actor(info), referral_id=id)
+        except ValidationFailed:
+            return None
+
+    @staticmethod
+    def resolve_inbox(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
+        return _box(info, lists.Box.INBOX, **arguments)
+
+    @staticmethod
+    def resolve_outbox(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
+        return _box(info, lists.Box.OUTBOX, **arguments)
+
+    @staticmethod
+    def resolve_statutory_review_queue(
+        root: Any, info: graphene.ResolveInfo, **arguments: Any
+    ) -> Any:
+        request = page_request(arguments.get("first"), arguments.get("after"), sort="CREATED")
+        page = lists.review_queue(
+            actor=require_actor(info), page=request, reviewed=arguments.get("reviewed")
+        )
+        return _connection_of(StatutoryReviewConnection, page, request, review_from)
+
+    @staticmethod
+    def resolve_referral(root: Any, info: graphene.ResolveInfo, id: str) -> Referral | None:
+        try:
+            return referral_from(services.referral_read(actor=require_actor(info), referral_id=id))
+        except ValidationFailed:
+            return None
