@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, LiteralString, TypedDict
 
-from graph import audit as audit_log
-from graph import session
-from graph.audit import AuditRecord
+from graph import audit_log, session
+from graph.audit_log import AuditRecord
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack from 3.12

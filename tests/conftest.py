@@ -17,8 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from graph import driver, migrate, session
-from graph import reference as reference_repo
+from graph import driver, migrate, reference_repo, session
 from referral_hub.accounts import signin, tokens
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role

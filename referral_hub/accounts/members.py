@@ -28,7 +28,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts import services
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken, Invitation, Membership

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts import tokens
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken

@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts.actor import SYSTEM, Actor
 from referral_hub.accounts.authentication import actor_for, client_address
 from referral_hub.accounts.second_factor import ENROLLED_AT

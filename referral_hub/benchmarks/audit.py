@@ -12,9 +12,7 @@ from collections.abc import Iterator
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from graph import audit as audit_repo
-from graph import disclosures as disclosure_repo
-from graph import session
+from graph import audit_log, disclosure_repo, session
 from referral_hub.accounts import signin
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.models import Membership
@@ -86,7 +84,7 @@ def run(*, count: int, warmup: int) -> Iterator[Sample]:
     verifier = audit_record(SYSTEM, "AUDIT_VERIFY", "AuditLog", None)
 
     def verify_raw(_: object) -> object:
-        return audit_repo.verify_area(area_codes=codes, reader=verifier)
+        return audit_log.verify_area(area_codes=codes, reader=verifier)
 
     label, area_scale = "verify area chains", f"{events / 1000:.1f}k ev"
     yield measure(label, area_scale, "cypher", verify_raw, few, warmup=min(warmup, 2))

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.test import Client
 
-from graph import driver
-from graph import services as service_repo
+from graph import driver, service_repo
 from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
 from referral_hub.directory.demo import Scale

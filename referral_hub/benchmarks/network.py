@@ -21,8 +21,7 @@ from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
-from graph import pathways as pathway_repo
-from graph import session
+from graph import pathway_repo, session
 from referral_hub.accounts import signin
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.models import Membership

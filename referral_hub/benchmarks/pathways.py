@@ -9,9 +9,7 @@ from typing import Any
 
 from django.test import Client
 
-from graph import pathways as pathway_repo
-from graph import recommendations as recommendation_repo
-from graph import session
+from graph import pathway_repo, recommendation_repo, session
 from referral_hub.benchmarks.timing import Sample, graphql_runner, measure
 from referral_hub.directory import reference_data
 from referral_hub.pathways.scoring import CANDIDATES, INTEREST_WEIGHT

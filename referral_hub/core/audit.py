@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graph import organisations as organisation_repo
-from graph.audit import AuditRecord
+from graph import organisation_repo
+from graph.audit_log import AuditRecord
 from referral_hub.accounts.actor import Actor
 from referral_hub.directory import reference_data
 

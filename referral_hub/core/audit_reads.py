@@ -1,6 +1,6 @@
 """What auditors ask of the audit log: a filtered page of it, the verification of their
 area's chains, and one subject's disclosure record. Each is scoped to the auditor's area
-and is itself audited in the transaction that reads (graph/audit.py, graph/disclosures.py).
+and is itself audited in the transaction that reads (graph/audit_log.py, graph/disclosure_repo.py).
 """
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from graph import audit as audit_repo
-from graph import disclosures as disclosure_repo
+from graph import audit_log, disclosure_repo
 from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.core.audit import audit_record, auditor_area_codes
@@ -41,7 +40,7 @@ def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) ->
             f"actorUser is a username: 1 to {USERNAME_MAX} printable characters.",
             field="actorUser",
         )
-    return audit_repo.audit_list(
+    return audit_log.audit_list(
         page=page,
         reader=audit_record(actor, "AUDIT_LOG_READ", "AuditLog", None),
         area_codes=auditor_area_codes(actor),
@@ -57,8 +56,8 @@ def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) ->
     )
 
 
-def verify_area(actor: Actor) -> audit_repo.AreaVerification:
-    return audit_repo.verify_area(
+def verify_area(actor: Actor) -> audit_log.AreaVerification:
+    return audit_log.verify_area(
         area_codes=auditor_area_codes(actor),
         reader=audit_record(actor, "AUDIT_VERIFY", "AuditLog", None),
     )

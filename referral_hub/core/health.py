@@ -14,7 +14,7 @@ from typing import Any
 import redis
 from django.conf import settings
 
-from graph import health as graph_health
+from graph import neo4j_health
 from graph.errors import GraphError
 from referral_hub.core import worker_heartbeat
 
@@ -45,7 +45,7 @@ class Health:
 
 def check_neo4j() -> Neo4jHealth:
     try:
-        components = graph_health.server_components()
+        components = neo4j_health.server_components()
     except GraphError:
         log.warning("health: neo4j unreachable", exc_info=True)
         return Neo4jHealth(reachable=False)

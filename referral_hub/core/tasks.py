@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from graph import health as graph_health
+from graph import neo4j_health
 
 
 @shared_task(name="hub.core.ping")
@@ -15,4 +15,4 @@ def ping() -> str:
 @shared_task(name="hub.core.graph_version")
 def graph_version() -> str | None:
     """Proves a worker can reach Neo4j with its own driver."""
-    return graph_health.server_components()["version"]
+    return neo4j_health.server_components()["version"]

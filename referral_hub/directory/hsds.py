@@ -176,7 +176,7 @@ def tag_term_id(code: str) -> str:
 
 
 def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Directory rows (graph/snapshot.py) → HSDS tables, every table sorted by id."""
+    """Directory rows (graph/snapshot_repo.py) → HSDS tables, every table sorted by id."""
     export = _Export()
     for tag in snapshot["tags"]:
         export.tag(tag)

@@ -18,8 +18,7 @@ from celery import current_app
 from django.utils import timezone
 from neo4j.exceptions import Neo4jError
 
-from graph import audit as audit_log
-from graph import bulk, session
+from graph import audit_log, bulk, session
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role

@@ -8,9 +8,7 @@ from typing import Any
 
 from neo4j.exceptions import Neo4jError
 
-from graph import audit as audit_log
-from graph import bulk, session
-from graph import snapshot as snapshot_repo
+from graph import audit_log, bulk, session, snapshot_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
 from referral_hub.directory import hsds, reference_data, selectors

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graph import reference as reference_repo
+from graph import reference_repo
 from referral_hub.directory.rules import AreaKind, TagKind, is_valid_area_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -7,10 +7,7 @@ from collections.abc import Sequence
 from threading import Lock
 from typing import Any
 
-from graph import locations as location_repo
-from graph import organisations as organisation_repo
-from graph import services as service_repo
-from graph import tags as tag_repo
+from graph import location_repo, organisation_repo, service_repo, tag_repo
 from graph.listing import Page, PageRequest
 from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 from referral_hub.directory import reference_data

@@ -12,9 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from graph import locations as location_repo
-from graph import organisations as organisation_repo
-from graph import services as service_repo
+from graph import location_repo, organisation_repo, service_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role

@@ -1,7 +1,7 @@
 """The outbox relay: due outbox entries become deliveries, due deliveries go to a worker.
 
 Writes record what they must announce in the graph, in their own transaction
-(graph/outbox.py). After the commit the request only *nudges* (`nudge`): one small
+(graph/outbox_repo.py). After the commit the request only *nudges* (`nudge`): one small
 message asking a worker to relay now. Whatever the nudge cannot do — the broker is down,
 the process died after its commit, a broker message was lost — the periodic relay (beat,
 every HUB_OUTBOX_RELAY_SECONDS) does later: a broker outage delays a notification and
@@ -23,7 +23,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from graph import outbox as outbox_repo
+from graph import outbox_repo
 from graph.breaker import CircuitBreaker, CircuitOpen
 from referral_hub.accounts.language import language_of
 from referral_hub.accounts.roles import Role

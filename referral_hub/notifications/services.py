@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role

@@ -11,7 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from graph import outbox
+from graph import outbox_repo
 from referral_hub.notifications import relay as outbox_relay
 from referral_hub.notifications import services
 
@@ -46,5 +46,5 @@ def deliver(delivery_id: int) -> str:
 @shared_task(name="hub.notifications.dispatch", ignore_result=True, acks_late=False)
 def dispatch(kind: str, referral_id: str, version: int) -> None:
     """Messages queued by the release before the outbox: recorded in it, then relayed."""
-    outbox.record_now([outbox.entry(kind, referral_id, version)])
+    outbox_repo.record_now([outbox_repo.entry(kind, referral_id, version)])
     outbox_relay.relay()

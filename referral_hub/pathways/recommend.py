@@ -1,7 +1,7 @@
 """recommend: which services can take a need, ranked, with the reasons shown.
 
 Input is checked first (pure rules, the cached tag and area lists); the graph is then
-asked once (graph/recommendations.py) and the candidates are ranked in Python
+asked once (graph/recommendation_repo.py) and the candidates are ranked in Python
 (referral_hub/pathways/scoring.py).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graph import recommendations as recommendation_repo
+from graph import recommendation_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record

@@ -7,7 +7,7 @@ from datetime import date
 from referral_hub.core.errors import ErrorCode, FieldError
 from referral_hub.pathways.disclosure import perturbed, rate
 
-MAX_HOPS = 4  # graph/pathways.py's quantifier {1,4} must match
+MAX_HOPS = 4  # graph/pathway_repo.py's quantifier {1,4} must match
 ROUTES_LIMIT = 50
 
 

@@ -6,8 +6,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from graph import organisations as organisation_repo
-from graph import pathways as pathway_repo
+from graph import organisation_repo, pathway_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import auditor_area_codes

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from graph import referral_lists as lists_repo
+from graph import referral_list_repo
 from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
@@ -50,7 +50,7 @@ def referral_box(
 ) -> Page:
     if not actor.organisation_id:
         raise PublicError(ErrorCode.FORBIDDEN, "Inboxes and outboxes belong to organisations.")
-    result = lists_repo.referral_box(
+    result = referral_list_repo.referral_box(
         box=box.value,
         reader=actor.organisation_id,
         page=page,
@@ -101,7 +101,7 @@ def _require_auditor(actor: Actor) -> None:
 def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = None) -> Page:
     """Statutory referrals in the auditor's areas, with their justifications."""
     _require_auditor(actor)
-    result = lists_repo.review_queue(
+    result = referral_list_repo.review_queue(
         reader=actor.organisation_id or "",
         page=page,
         area_codes=auditor_area_codes(actor),
@@ -141,7 +141,7 @@ def review_record(
             ]
         )
     require_recent_second_factor(actor)  # a finding can block a statutory pathway
-    row = lists_repo.review_record(
+    row = referral_list_repo.review_record(
         referral_id=key,
         finding=finding.value,
         note=text,

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
-from graph import outbox
-from graph import referrals as referral_repo
-from graph.audit import AuditRecord
+from graph import outbox_repo, referral_repo
+from graph.audit_log import AuditRecord
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
@@ -69,6 +68,11 @@ _ANNOUNCED = {
     handoff.Action.ACCEPT: Kind.ACCEPTED,
     handoff.Action.COMPLETE: Kind.COMPLETED,
 }
+
+
+def _announced(kind: str | None, referral_id: str, version: int) -> list[outbox_repo.Entry]:
+    """What the outbox announces of a step: nothing for a step no one is told of."""
+    return [] if kind is None else [outbox_repo.entry(kind, referral_id, version)]
 
 
 def _due(urgency: Urgency, hours: int) -> dict[str, str]:
@@ -171,7 +175,7 @@ def referral_create(
             consent_id=None if is_statutory(basis) else row["consent_id"],
             categories=categories,
         ),
-        announce=[outbox.entry(Kind.SENT, referral_id, 1)] if state == handoff.State.SENT else [],
+        announce=_announced(Kind.SENT if state == handoff.State.SENT else None, referral_id, 1),
     )
     if state == handoff.State.SENT:
         nudge()
@@ -277,9 +281,7 @@ def referral_transition(
         audit_for=lambda row: _audit(
             actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
         ),
-        announce=lambda step: (
-            [outbox.entry(_ANNOUNCED[action], key, step["version"])] if action in _ANNOUNCED else []
-        ),
+        announce=lambda step: _announced(_ANNOUNCED.get(action), key, step["version"]),
     )
     if action in _ANNOUNCED:
         nudge()

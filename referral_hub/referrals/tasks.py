@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from graph import deadlines as deadline_repo
-from graph import statistics as statistics_repo
+from graph import deadline_repo, statistics_repo
 from referral_hub.core.batches import drain
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from graph import subjects as subject_repo
+from graph import subject_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
 from referral_hub.core.batches import drain

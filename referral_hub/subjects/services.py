@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from graph import subjects as subject_repo
+from graph import subject_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
@@ -170,7 +170,7 @@ def subject_read(
             chain=subject_chain(key),
             purpose=purpose.value,
             categories=categories,
-            # The basis and consent come from the statement that decides (graph/subjects.py).
+            # The basis and consent come from the statement that decides (graph/subject_repo.py).
             fields=[field for field in fields if field in FIELD_CATEGORIES],
         ),
     )

@@ -168,7 +168,7 @@ LEGAL_BASES = {
     "STATUTORY_CHILD_ABUSE_PREVENTION": _("Child Abuse Prevention Act"),
 }
 
-# Why a chain fails verification (graph/audit.py BrokenLink.code).
+# Why a chain fails verification (graph/audit_log.py BrokenLink.code).
 BROKEN_LINKS = {
     "MISSING": _("An event is missing here (the sequence jumps)."),
     "RELINKED": _("This event does not follow the one before it (its link was changed)."),

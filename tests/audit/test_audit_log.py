@@ -7,8 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from graph import audit as audit_log
-from graph import session
+from graph import audit_log, session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import member

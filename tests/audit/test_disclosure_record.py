@@ -315,7 +315,7 @@ def test_verification_while_a_writer_appends_is_no_false_alarm(history):
     look like deleted events (found by an outside attack: 6 of 6 runs said 'altered')."""
     import threading
 
-    from graph import audit as audit_log
+    from graph import audit_log
     from referral_hub.accounts.actor import SYSTEM
     from referral_hub.core.audit import audit_record
 

@@ -12,8 +12,7 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from graph import session
-from graph import snapshot as snapshot_repo
+from graph import session, snapshot_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import Membership
 from referral_hub.accounts.roles import Role

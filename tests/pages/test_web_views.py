@@ -232,7 +232,7 @@ def test_capacity_is_one_control_per_own_service(sent):
 def test_a_page_is_one_read_plus_the_subject(sent):
     """The referral page runs two documents: the referral, then the subject's allowed
     fields. Each is one read statement and the two statements that append its audit
-    event, in one transaction (graph/audit.py); nothing grows with the timeline."""
+    event, in one transaction (graph/audit_log.py); nothing grows with the timeline."""
     *_, referral_id = sent
     client = signed_in("caseworker")
     client.get(f"/referrals/{referral_id}/")  # warm: the session, the schema

@@ -31,9 +31,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from graph import audit as audit_log
-from graph import clock, session
-from graph import reference as reference_repo
+from graph import audit_log, clock, reference_repo, session
 from graph.listing import PageRequest
 from referral_hub.accounts.actor import SYSTEM, Actor
 from referral_hub.accounts.roles import Role

@@ -5,8 +5,7 @@ here failed before its fix. Time moves with graph/clock.py, the clock every stat
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from graph import audit as audit_log
-from graph import clock, session
+from graph import audit_log, clock, session
 from referral_hub.accounts.roles import Role
 from referral_hub.subjects import maintenance
 from tests import directory_fixtures

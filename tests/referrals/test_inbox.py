@@ -1,7 +1,6 @@
 """Inbox and outbox: one round trip a page, initials only under a basis, audited per subject."""
 
-from graph import audit as audit_log
-from graph import session
+from graph import audit_log, session
 from graph.session import count_round_trips
 from referral_hub.accounts.roles import Role
 from tests.conftest import member

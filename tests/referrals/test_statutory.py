@@ -1,8 +1,7 @@
 """A statutory basis instead of consent: justified in writing, marked in the audit log,
 visible to the receiver only while the referral is open, and queued for auditors."""
 
-from graph import audit as audit_log
-from graph import session
+from graph import audit_log, session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member

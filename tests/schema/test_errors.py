@@ -2,7 +2,7 @@
 
 import logging
 
-from graph import organisations
+from graph import organisation_repo
 
 LIST = "{ organisations { edges { node { id } } } }"
 
@@ -11,7 +11,7 @@ def test_an_unexpected_exception_is_masked_and_logged_with_the_request_id(gql, m
     def explode(**_):
         raise RuntimeError("secret internal detail: password=hunter2")
 
-    monkeypatch.setattr(organisations, "organisation_list", explode)
+    monkeypatch.setattr(organisation_repo, "organisation_list", explode)
     with caplog.at_level(logging.ERROR, logger="referral_hub.graphql"):
         body = gql(LIST)
 

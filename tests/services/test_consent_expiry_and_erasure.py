@@ -6,8 +6,7 @@ in the graph), never waited for.
 
 import pytest
 
-from graph import audit as audit_log
-from graph import session
+from graph import audit_log, session
 from referral_hub.subjects import tasks
 from tests.referrals.flows import READ, build_case, create, give_consent, move
 from tests.referrals.test_statutory import statutory

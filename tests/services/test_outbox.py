@@ -8,8 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from graph import outbox as outbox_repo
-from graph import session
+from graph import outbox_repo, session
 from referral_hub.notifications import relay, services
 from referral_hub.notifications.models import Delivery, Webhook
 from tests.referrals.flows import build_case, create, give_consent, move

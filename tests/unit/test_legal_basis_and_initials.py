@@ -1,6 +1,6 @@
 import pytest
 
-from graph.audit import canonical_text, event_hash
+from graph.audit_log import canonical_text, event_hash
 from referral_hub.consent.legal_basis import (
     JUSTIFICATION_MAX,
     JUSTIFICATION_MIN,
@@ -99,7 +99,7 @@ def test_every_statutory_basis_has_a_scope():
 
 def test_version_1_texts_collide_where_version_2_texts_cannot():
     """Issue 12, finding 10: a value holding the separator imitated a field boundary."""
-    from graph.audit import canonical_text_v2
+    from graph.audit_log import canonical_text_v2
 
     forged = {"action": "X\x1factorOrganisation=Y", "actorOrganisation": None}
     honest = {"action": "X", "actorOrganisation": "Y\x1factorOrganisation="}

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts import tokens
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.models import ApiToken

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from graph import organisations as organisation_repo
+from graph import organisation_repo
 from referral_hub.accounts import tokens
 from referral_hub.accounts.models import ApiToken
 from referral_hub.benchmarks import audit, directory, inbox, network, pages, pathways

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from graph import audit as audit_log
+from graph import audit_log
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
 from referral_hub.core.spreadsheet import safe_cell

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from graph import subjects as subject_repo
+from graph import subject_repo
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.core.audit import audit_record
 from referral_hub.notifications import signing_secrets

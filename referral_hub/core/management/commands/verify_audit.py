@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from graph import audit as audit_log
+from graph import audit_log
 
 
 class Command(BaseCommand):

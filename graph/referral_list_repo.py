@@ -3,7 +3,7 @@
 Each page is ONE statement: it filters and pages the referrals, decides per subject
 under which basis the reader may see the subject's initials (graph/consent_rule.py),
 returns the sealed data only where it may, and extends each such subject's audit chain
-(graph/audit.py APPEND_FOR_SUBJECTS). The read and its audit commit together, and a
+(graph/audit_log.py APPEND_FOR_SUBJECTS). The read and its audit commit together, and a
 page of 50 costs one round trip whatever its contents.
 """
 
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from graph import audit as audit_log
-from graph import session
-from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph import audit_log, session
+from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import basis_consent, read_basis
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 from graph.records import plain
-from graph.referrals import handoff_event
+from graph.referral_repo import handoff_event
 
 # SENT or RECEIVED past its deadline, for a referral `n`.
 _OVERDUE: LiteralString = (

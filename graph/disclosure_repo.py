@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from graph import session
-from graph.audit import APPEND_ONE, AuditRecord, audit_params
+from graph.audit_log import APPEND_ONE, AuditRecord, audit_params
 from graph.records import plain
 
 _RECORD: LiteralString = (

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, LiteralString
 
-from graph import audit as audit_log
-from graph import session
-from graph.audit import AuditRecord
+from graph import audit_log, session
+from graph.audit_log import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.projections import LOCATION_NODE
 from graph.records import plain

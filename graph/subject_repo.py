@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, LiteralString
 
-from graph import audit as audit_log
-from graph import outbox, session
-from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph import audit_log, outbox_repo, session
+from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
@@ -373,7 +372,7 @@ def consent_amend(
 
 def _announce_ended(tx: session.Tx, ended: list[dict[str, Any]]) -> None:
     """Referrals a consent's end closed: their receivers hear of it (outbox, same tx)."""
-    outbox.record(tx, [outbox.entry("WITHDRAWN", r["id"], r["version"]) for r in ended])
+    outbox_repo.record(tx, [outbox_repo.entry("WITHDRAWN", r["id"], r["version"]) for r in ended])
 
 
 def consent_withdraw(

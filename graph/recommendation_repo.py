@@ -5,7 +5,7 @@ returns a bounded set of candidates (exchange-type places first where a need is
 stigma-sensitive, then by how well they meet the needs and interests, then the nearest:
 the heaviest parts of the score) with their raw figures: tags met,
 distance, capacity, partnership hops from the sending organisation and the nightly
-responsiveness bands (graph/statistics.py). With a subject, the same statement checks
+responsiveness bands (graph/statistics_repo.py). With a subject, the same statement checks
 that the sender registered it, leaves out the services that already declined it and the
 organisations already holding an open referral for it, and extends the subject's audit
 chain: read and audit commit together.
@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, LiteralString
 
-from graph import audit as audit_log
-from graph import session
-from graph.audit import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph import audit_log, session
+from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
 from graph.consent_rule import OPEN_STATES
 from graph.records import plain
 

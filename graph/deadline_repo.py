@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from graph import outbox, session
+from graph import outbox_repo, session
 
 _EVENT: LiteralString = """
 CREATE (r)-[:HAS_EVENT]->(e:HandoffEvent {
@@ -48,7 +48,9 @@ def overdue_mark(*, action: str, limit: int) -> list[dict[str, Any]]:
     def work(tx: session.Tx) -> list[dict[str, Any]]:
         rows = tx.rows(query, action=action, limit=limit)
         # The notification kind is the event's action (REMIND, ESCALATE).
-        outbox.record(tx, [outbox.entry(action, r["referral_id"], r["version"]) for r in rows])
+        outbox_repo.record(
+            tx, [outbox_repo.entry(action, r["referral_id"], r["version"]) for r in rows]
+        )
         return rows
 
     return session.write(work)

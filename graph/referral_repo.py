@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from graph import audit as audit_log
-from graph import outbox, session
+from graph import audit_log, outbox_repo, session
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
@@ -281,7 +280,7 @@ def referral_create(
     decide: Any,
     create: dict[str, Any],
     audit_for: Any,
-    announce: list[outbox.Entry],
+    announce: list[outbox_repo.Entry],
 ) -> dict[str, Any]:
     """In one transaction: lock the subject, look up consent/duplicates/capacity, let
     `decide` (pure, may raise) check them and add fields, then create, audit and record
@@ -292,7 +291,7 @@ def referral_create(
         fields = decide(row)  # raises before anything is written
         tx.single(_CREATE, **create, **fields)
         audit_log.append(tx, audit_for(fields))
-        outbox.record(tx, announce)
+        outbox_repo.record(tx, announce)
         return {**(row or {}), **fields}
 
     return session.write(work)
@@ -310,7 +309,7 @@ def referral_move(
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed
         audit_log.append(tx, audit_for(row))
-        outbox.record(tx, announce(step))
+        outbox_repo.record(tx, announce(step))
         return {**(row or {}), **step}
 
     return session.write(work)
