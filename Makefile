@@ -128,7 +128,7 @@ test: deps lint
 test-faults: deps
 	$(PY) -m pytest tests/faults $(PYTEST_ARGS)
 
-# The README's screenshots, taken by the page tests in Japanese (docs/screenshots/*.png).
+# The screenshots in docs/web.md, taken by the page tests in Japanese (docs/screenshots/*.png).
 screenshots: deps
 	HUB_SCREENSHOTS=$(CURDIR)/docs/screenshots $(PY) -m pytest -p no:randomly \
 	  "tests/pages/test_journeys.py::test_caseworker_takes_a_referral_to_connected_in_japanese" \

@@ -2,9 +2,9 @@
 
 An action and its audit event commit or roll back together because `append` runs in
 the same transaction as the action. Events form chains (one per subject for personal
-data, one per acting organisation otherwise; see README) so concurrent writers only
-wait for each other when they extend the same chain: the first statement takes the
-chain head's write lock, which is held until the transaction ends.
+data, one per acting organisation otherwise; see docs/identity-and-audit.md) so
+concurrent writers only wait for each other when they extend the same chain: the first
+statement takes the chain head's write lock, which is held until the transaction ends.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class AuditRecord:
     request_id: str | None = None
     client_address: str | None = None
     outcome: str = "OK"
-    # What a read of personal data rested on and returned (README: what an audit event
-    # says). Absent on events about no subject's data.
+    # What a read of personal data rested on and returned (docs/identity-and-audit.md:
+    # what an audit event says). Absent on events about no subject's data.
     consent_id: str | None = None
     categories: tuple[str, ...] | None = None
     fields: tuple[str, ...] | None = None

@@ -2,7 +2,7 @@
 
 `consent_covers` is a predicate over a consent `c`, its subject `s` and an organisation
 node `receiver`; `read_basis` decides under which basis (if any) organisation `reader`
-may see subject `s`. README.md, "Consent", states each clause in one line;
+may see subject `s`. docs/referrals.md, "The consent rule", states each clause in one line;
 referral_hub/consent/policy.py states the consent clause in Python for the unit tests,
 and tests/referrals/test_consent_properties.py checks the graph against its own oracle
 and kills named mutants of this file (tests/referrals/consent_mutants.py).

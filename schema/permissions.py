@@ -1,4 +1,5 @@
-"""Who may call each root operation. The README's permission table is generated from this."""
+"""Who may call each root operation. The permission table in docs/identity-and-audit.md
+is generated from this."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ DECLARED: dict[str, Permission] = {
 
 
 def markdown_table() -> str:
-    """The README's permission table (SYSTEM_ADMIN may do everything and is not listed)."""
+    """The permission table in docs/identity-and-audit.md (SYSTEM_ADMIN may do everything
+    and is not listed)."""
     lines = ["| operation | who may call it |", "|---|---|"]
     for key in sorted(DECLARED, key=lambda k: (not k.startswith("Query"), k)):
         kind, name = key.split(".")

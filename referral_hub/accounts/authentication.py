@@ -22,7 +22,7 @@ def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-# Failed bearer-token attempts per client address (README: request limits).
+# Failed bearer-token attempts per client address (docs/identity-and-audit.md: request limits).
 BEARER_FAILURES = {"limit": 20, "window_seconds": 300}
 
 

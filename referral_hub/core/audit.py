@@ -11,7 +11,8 @@ from referral_hub.directory import reference_data
 
 
 def organisation_chain(actor: Actor) -> str:
-    """Directory and account actions chain per acting organisation (see README: audit log)."""
+    """Directory and account actions chain per acting organisation (see
+    docs/identity-and-audit.md: the audit log)."""
     return f"org:{actor.organisation_id or 'system'}"
 
 

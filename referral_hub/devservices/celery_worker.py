@@ -21,7 +21,7 @@ class WorkerInstance:
     name: str = "hub"
     concurrency: int = 2
     # Development runs the beat scheduler inside its one worker; production runs
-    # `celery -A referral_hub beat` as a single process of its own (see README).
+    # `celery -A referral_hub beat` as a single process of its own (see docs/operations.md).
     beat: bool = False
 
     @property

@@ -32,7 +32,7 @@ def today() -> date:
 
 
 def subject_chain(subject_id: str) -> str:
-    """Personal data chains per subject (see README: the audit log)."""
+    """Personal data chains per subject (see docs/identity-and-audit.md: the audit log)."""
     return f"subject:{subject_id}"
 
 

@@ -98,7 +98,7 @@ FIELDS = {
     "notes": _("Notes"),
     "birthYear": _("Birth year"),
     "areaCode": _("Area"),
-    # what referral reads return (README: what an audit event says)
+    # what referral reads return (docs/identity-and-audit.md: what an audit event says)
     "needTags": _("Needs"),
     "summary": _("Summary"),
     "justification": _("Statutory justification"),

@@ -4,7 +4,7 @@ The middleware checks the declaration before the resolver runs (no credentials â
 UNAUTHENTICATED, wrong role â†’ FORBIDDEN) and refuses any root field that has no
 declaration, so a new operation cannot be forgotten. Object-level rules ("only for
 your own organisation", "only your area") are applied by the services, which know
-the records; `scope` names them here so the README table shows the whole rule.
+the records; `scope` names them here so the permission table (docs/) shows the whole rule.
 """
 
 from __future__ import annotations

@@ -119,7 +119,8 @@ class Flows(graphene.ObjectType):
     cells = graphene.List(
         graphene.NonNull(FlowCell),
         required=True,
-        description="Cells whose perturbed count is 5 or more (see README: disclosure control).",
+        description="Cells whose perturbed count is 5 or more "
+        "(see docs/pathways.md: disclosure control).",
     )
     suppressed_cells = graphene.Int(
         required=True, description="Cells under 5 after perturbation, left out whole."

@@ -1,7 +1,7 @@
 """The faults of issue 13, injected into a running hub by killing a part by its pid in
 the middle of a bounded load. Each test asserts what a user relies on: no acknowledged
 write lost, none made twice, no notification lost, typed errors within 2 s, the audit
-log intact; and records its figures in .data/faults/report.json (quoted in the README)."""
+log intact; and records its figures in .data/faults/report.json (quoted in docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -148,7 +148,7 @@ def test_redis_killed_mid_load_delays_notifications_and_loses_none(hub: Hub):
     back = time.monotonic()
     # Celery 5.7's worker can exit on a broker outage (an AttributeError in its connection
     # cleanup: "Unrecoverable error"), so workers run under a supervisor that starts them
-    # again (README: operations); this is that supervisor's step.
+    # again (docs/operations.md); this is that supervisor's step.
     worker_exited = process.read_pid(FAULTS.worker.pid_file) is None
     start_worker()
     eventually(lambda: ids <= delivered_keys(hub), 60, "every referral announced")

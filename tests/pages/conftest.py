@@ -109,7 +109,7 @@ def sign_in(page, base_url: str, username: str) -> None:
 
 @pytest.fixture
 def screenshots():
-    """Where the README's screenshots go when HUB_SCREENSHOTS is set (make screenshots);
+    """Where the screenshots of docs/web.md go when HUB_SCREENSHOTS is set (make screenshots);
     otherwise nowhere."""
     from pathlib import Path
 

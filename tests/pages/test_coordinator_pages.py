@@ -398,7 +398,7 @@ RETURN o.name AS name, count(*) AS partners ORDER BY partners DESC, name LIMIT 1
 @pytest.mark.browser
 def test_the_demo_city_in_the_browser(graph_db, db, redis_db, browser, live_server, screenshots):
     """川崎市 as `make run` loads it (over a thousand organisations in seven wards): the
-    whole city drawn, and a coverage column per ward. The README's screenshots."""
+    whole city drawn, and a coverage column per ward. The screenshots of docs/web.md."""
     from referral_hub.directory import reference_data
 
     call_command("seed_demo", scale="city", seed=1, stdout=StringIO(), stderr=StringIO())

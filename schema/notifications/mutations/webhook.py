@@ -13,7 +13,7 @@ from schema.notifications.mutations.base import NotificationMutation
 
 class RegisterWebhook(NotificationMutation):
     """Register (or replace) your organisation's webhook. The signing secret is in this
-    answer only: store it. Bodies are signed as X-Tsunagari-Signature (see README)."""
+    answer only: store it. Bodies are signed as X-Tsunagari-Signature (see docs/operations.md)."""
 
     class Arguments:
         url = graphene.String(required=True)
