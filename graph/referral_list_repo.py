@@ -57,20 +57,22 @@ WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
 _PAGE_TAIL: LiteralString = (
     _audited_rows(read_basis(), "CASE WHEN basis = 'CONSENT' THEN " + basis_consent() + " END")
     + """
-RETURN n { .id, .state, .version, .urgency, .deadline, .createdAt, .updatedAt, .waitlisted,
-           .legalBasis, .reviewState,
+RETURN n { .id, .state, .version, .urgency, .deadline,
+           created_at: n.createdAt, updated_at: n.updatedAt,
+           waitlisted: coalesce(n.waitlisted, false),
+           legal_basis: coalesce(n.legalBasis, 'CONSENT'), review_state: n.reviewState,
            overdue: """
     + _OVERDUE
     + """,
-           subjectId: s.id,
-           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+           subject_id: s.id,
+           sender: from { .id, .name, .kind }, receiver: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
-           lastEvent: head(COLLECT { MATCH (n)-[:HAS_EVENT]->(e:HandoffEvent)
+           last_event: head(COLLECT { MATCH (n)-[:HAS_EVENT]->(e:HandoffEvent)
                                      RETURN """
     + handoff_event("e", "row.basis")
     + """ ORDER BY e.version DESC, e.at DESC }),
-           subjectSealed: CASE WHEN row.basis IS NOT NULL THEN s.sealed END,
-           subjectKey: CASE WHEN row.basis IS NOT NULL THEN head(COLLECT {
+           subject_sealed: CASE WHEN row.basis IS NOT NULL THEN s.sealed END,
+           subject_key: CASE WHEN row.basis IS NOT NULL THEN head(COLLECT {
              MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
              RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) END
          } AS referral,
@@ -125,13 +127,15 @@ WITH reader, n, n.createdAt.epochMillis AS sortKey
     + PAGE_DESC
     + _audited_rows("n.legalBasis")
     + """
-RETURN n { .id, .state, .version, .urgency, .createdAt, .updatedAt, .legalBasis,
-           .reviewState, .reviewedAt, .reviewedBy, .reviewNote,
-           subjectId: s.id,
-           from: from { .id, .name, .kind }, to: to { .id, .name, .kind },
+RETURN n { .id, .state, .version, .urgency,
+           created_at: n.createdAt, updated_at: n.updatedAt, legal_basis: n.legalBasis,
+           review_state: coalesce(n.reviewState, 'PENDING'), reviewed_at: n.reviewedAt,
+           reviewed_by: n.reviewedBy, review_note: n.reviewNote,
+           subject_id: s.id,
+           sender: from { .id, .name, .kind }, receiver: to { .id, .name, .kind },
            service: svc { .id, .name, .mode },
-           justificationSealed: n.justificationSealed,
-           subjectKey: head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+           justification_sealed: n.justificationSealed,
+           subject_key: head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
                                       RETURN {masterKeyId: k.masterKeyId, blob: k.blob} })
          } AS referral,
        row.sortKey AS sortKey

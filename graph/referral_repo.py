@@ -91,8 +91,15 @@ def handoff_event(event: LiteralString, basis: LiteralString) -> LiteralString:
     where `basis` (the reader's basis to see the subject now) is not null."""
     return (
         event
-        + " { .id, .at, .action, .side, .fromState, .toState, .version, .actor,"
-        + " .organisationId, .reason, .outcome, .suggestedServiceId, noteSealed: CASE WHEN "
+        + " { .id, .at, .action, .side, from_state: "
+        + event
+        + ".fromState, to_state: "
+        + event
+        + ".toState, .version, .actor, organisation_id: "
+        + event
+        + ".organisationId, .reason, .outcome, suggested_service_id: "
+        + event
+        + ".suggestedServiceId, note_sealed: CASE WHEN "
         + basis
         + " IS NOT NULL THEN "
         + event
@@ -234,35 +241,42 @@ WITH r, from, svc, to, s, basis, CASE WHEN basis = 'CONSENT' THEN """
     + basis_consent("shared")
     + """ END AS consent
 RETURN r {
-           consentState: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
+           consent_state: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
                                         RETURN CASE WHEN c.state = 'ACTIVE'
                                           AND c.validUntil >= """
     + TODAY
     + """ THEN 'ACTIVE' ELSE 'INACTIVE' END }),
-           .id, .state, .version, .urgency, .categories, .reason, .outcome, .waitlisted,
-           .legalBasis, .createdAt, .updatedAt, .deadline, .acknowledgedAt, .acceptedAt,
-           .closedAt, .reviewState,
-           summarySealed: CASE WHEN basis IS NOT NULL THEN r.summarySealed END,
-           subjectId: s.id,
-           subjectBirthYear: CASE WHEN basis IS NOT NULL THEN s.birthYear END,
-           from: from { .id, .name, .kind, area_code: from.areaCode },
-           to: to { .id, .name, .kind, area_code: to.areaCode },
+           .id, .state, .version, .urgency, .categories, .reason, .outcome, .deadline,
+           waitlisted: coalesce(r.waitlisted, false),
+           legal_basis: coalesce(r.legalBasis, 'CONSENT'),
+           created_at: r.createdAt, updated_at: r.updatedAt,
+           acknowledged_at: r.acknowledgedAt, accepted_at: r.acceptedAt,
+           closed_at: r.closedAt, review_state: r.reviewState,
+           summary_sealed: CASE WHEN basis IS NOT NULL THEN r.summarySealed END,
+           subject_id: s.id,
+           subject_birth_year: CASE WHEN basis IS NOT NULL THEN s.birthYear END,
+           sender: from { .id, .name, .kind, area_code: from.areaCode },
+           receiver: to { .id, .name, .kind, area_code: to.areaCode },
            service: svc { .id, .name, .mode },
-           consentId: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent) RETURN c.id }),
+           consent_id: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent) RETURN c.id }),
            consent: head(COLLECT { MATCH (r)-[:UNDER]->(c:Consent)
-                                   RETURN c { .id, .state, .givenBy, .purposes, .categories,
-                                              .organisationKinds, .validFrom, .validUntil,
-                                              .method, .evidenceSha256, .recordedAt,
+                                   RETURN c { .id, .state, .purposes, .categories, .method,
+                                              given_by: c.givenBy,
+                                              organisation_kinds: c.organisationKinds,
+                                              valid_from: c.validFrom,
+                                              valid_until: c.validUntil,
+                                              evidence_sha256: c.evidenceSha256,
+                                              recorded_at: c.recordedAt,
                                               permits: COLLECT { MATCH (c)-[:PERMITS]->(o)
                                                                  RETURN o.id } } }),
            follows: head(COLLECT { MATCH (r)-[:FOLLOWS]->(p:Referral) RETURN p.id }),
-           followedBy: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
-           consentGap: """
+           followed_by: head(COLLECT { MATCH (n:Referral)-[:FOLLOWS]->(r) RETURN n.id }),
+           consent_gap: """
     + _CONSENT_GAP
     + """,
-           needTags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
+           need_tags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
              MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code } END,
-           events: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
+           timeline: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
                              RETURN """
     + handoff_event("e", "basis")
     + """ ORDER BY e.version, e.at } } AS referral,

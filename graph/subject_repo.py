@@ -304,8 +304,12 @@ RETURN c.id AS id, s.id AS subject_id, moved, ended, """
 
 _CONSENT: LiteralString = """
 MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id})
-RETURN c { .*, subjectId: s.id,
-           organisationIds: COLLECT { MATCH (c)-[:PERMITS]->(o:Organisation) RETURN o.id } }
+RETURN c { .id, .state, .purposes, .categories, .method,
+           subject_id: s.id, given_by: c.givenBy,
+           organisation_ids: COLLECT { MATCH (c)-[:PERMITS]->(o:Organisation) RETURN o.id },
+           organisation_kinds: coalesce(c.organisationKinds, []), area_code: c.areaCode,
+           valid_from: c.validFrom, valid_until: c.validUntil,
+           evidence_sha256: c.evidenceSha256 }
        AS consent
 """
 

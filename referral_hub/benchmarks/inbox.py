@@ -14,6 +14,7 @@ from referral_hub.benchmarks.timing import Sample, measure
 from referral_hub.directory import services as directory
 from referral_hub.referrals import lists
 from referral_hub.referrals import services as referrals
+from referral_hub.referrals.requests import NewReferral
 from referral_hub.subjects import services as subjects
 
 SCHOOL, OFFICE = "ベンチ中学校", "ベンチ福祉事務所"
@@ -71,7 +72,9 @@ def _network(referral_count: int) -> str:
         )
         referrals.referral_create(
             actor=counsellor,
-            data={"subjectId": subject["id"], "serviceId": service, "categories": ["CONTACT"]},
+            request=NewReferral(
+                subject_id=subject["id"], service_id=service, categories=["CONTACT"]
+            ),
         )
     return welfare
 
@@ -87,7 +90,7 @@ def run(*, count: int, warmup: int) -> Iterator[Sample]:
             actor=caseworker, box=lists.Box.INBOX, page=PageRequest(first=50)
         )
         assert len(result.items) == 50
-        assert result.items[0]["subjectInitials"]
+        assert result.items[0]["subject_initials"]
         return result
 
     yield measure(

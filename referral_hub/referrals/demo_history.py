@@ -23,6 +23,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.directory import reference_data
 from referral_hub.referrals import handoff
 from referral_hub.referrals import services as referral_services
+from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.tasks import refresh_responsiveness
 from referral_hub.subjects import services as subject_services
 
@@ -118,14 +119,14 @@ def seed(
         )
         referral = referral_services.referral_create(
             actor=counsellor,
-            data={
-                "subjectId": subject["id"],
-                "serviceId": service["id"],
-                "urgency": "ROUTINE",
-                "summary": rng.choice(_SUMMARIES),
-                "needTags": [rng.choice(service["needs"])],
-                "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
-            },
+            request=NewReferral(
+                subject_id=subject["id"],
+                service_id=service["id"],
+                urgency="ROUTINE",
+                summary=rng.choice(_SUMMARIES),
+                need_tags=[rng.choice(service["needs"])],
+                categories=["CONTACT", "SCHOOL_ATTENDANCE"],
+            ),
         )
         receiver = _caseworker(service["organisation_id"])
         for action in rng.choices(paths, weights=shares)[0]:

@@ -68,7 +68,7 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
     request_url = _urn(referral["id"], "ServiceRequest")
     consent = referral.get("consent")
     consent_url = _urn(consent["id"], "Consent") if consent else None
-    basis = referral.get("legalBasis") or "CONSENT"
+    basis = referral["legal_basis"]
 
     service_request: dict[str, Any] = {
         "resourceType": "ServiceRequest",
@@ -79,12 +79,12 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         "priority": _PRIORITY[referral["urgency"]],
         "category": [{"coding": [{"system": BASIS_SYSTEM, "code": basis}]}],
         "code": {"text": referral["service"]["name"]},
-        "subject": _subject(referral["subjectId"]),
-        "authoredOn": _iso(referral["createdAt"]),
-        "requester": _organisation(referral["from"]),
-        "performer": [_organisation(referral["to"])],
+        "subject": _subject(referral["subject_id"]),
+        "authoredOn": _iso(referral["created_at"]),
+        "requester": _organisation(referral["sender"]),
+        "performer": [_organisation(referral["receiver"])],
         "reasonCode": [
-            {"coding": [{"system": TAG_SYSTEM, "code": tag}]} for tag in referral["needTags"] or ()
+            {"coding": [{"system": TAG_SYSTEM, "code": tag}]} for tag in referral["need_tags"] or ()
         ]
         or None,
         "supportingInfo": [{"reference": consent_url}] if consent_url else None,
@@ -98,11 +98,11 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         "intent": "order",
         "priority": _PRIORITY[referral["urgency"]],
         "focus": {"reference": request_url},
-        "for": _subject(referral["subjectId"]),
-        "authoredOn": _iso(referral["createdAt"]),
-        "lastModified": _iso(referral["updatedAt"]),
-        "requester": _organisation(referral["from"]),
-        "owner": _organisation(referral["to"]),
+        "for": _subject(referral["subject_id"]),
+        "authoredOn": _iso(referral["created_at"]),
+        "lastModified": _iso(referral["updated_at"]),
+        "requester": _organisation(referral["sender"]),
+        "owner": _organisation(referral["receiver"]),
         "statusReason": {"text": referral["reason"]} if referral.get("reason") else None,
         "restriction": {"period": {"end": _iso(referral["deadline"])}}
         if referral.get("deadline")
@@ -148,12 +148,12 @@ def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any
         "category": [
             {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": "Consent"}
         ],
-        "patient": _subject(referral["subjectId"]),
-        "dateTime": _iso(consent.get("recordedAt")),
-        "organization": [_organisation(referral["from"])],
+        "patient": _subject(referral["subject_id"]),
+        "dateTime": _iso(consent.get("recorded_at")),
+        "organization": [_organisation(referral["sender"])],
         "sourceAttachment": {
             "title": f"{consent.get('method', '').lower()} consent; SHA-256 "
-            f"{consent.get('evidenceSha256') or 'not recorded'}"
+            f"{consent.get('evidence_sha256') or 'not recorded'}"
         },
         "policyRule": {
             "coding": [
@@ -166,8 +166,8 @@ def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any
         "provision": {
             "type": "permit",
             "period": {
-                "start": _iso(consent.get("validFrom")),
-                "end": _iso(consent.get("validUntil")),
+                "start": _iso(consent.get("valid_from")),
+                "end": _iso(consent.get("valid_until")),
             },
             "actor": [
                 {

@@ -68,10 +68,10 @@ def referral_box(
         ),
     )
     for item in result.items:
-        personal, note = _opened(item, "subjectSealed", "lastEvent")
-        item["subjectInitials"] = initials(personal.get("nameKana"), personal.get("name"))
-        if item.get("lastEvent"):
-            item["lastEvent"]["note"] = note.get("note")
+        personal, note = _opened(item, "subject_sealed", "last_event")
+        item["subject_initials"] = initials(personal.get("nameKana"), personal.get("name"))
+        if item.get("last_event"):
+            item["last_event"]["note"] = note.get("note")
     return result
 
 
@@ -81,15 +81,15 @@ def _opened(
     """The item's sealed data and its event's sealed note, opened with the subject's key
     (all three removed from the item); empty where the statement returned none (no
     basis) or the key is erased."""
-    sealed, wrapped = item.pop(sealed_field, None), item.pop("subjectKey", None)
+    sealed, wrapped = item.pop(sealed_field, None), item.pop("subject_key", None)
     event = item.get(event_field) if event_field else None
-    note = event.pop("noteSealed", None) if event else None
+    note = event.pop("note_sealed", None) if event else None
     if not wrapped:
         return {}, {}
-    key = keys.data_key(wrapped["masterKeyId"], wrapped["blob"], subject_id=item["subjectId"])
+    key = keys.data_key(wrapped["masterKeyId"], wrapped["blob"], subject_id=item["subject_id"])
     return (
-        crypto.open_sealed(sealed, key, subject_id=item["subjectId"]) if sealed else {},
-        crypto.open_sealed(note, key, subject_id=item["subjectId"]) if note else {},
+        crypto.open_sealed(sealed, key, subject_id=item["subject_id"]) if sealed else {},
+        crypto.open_sealed(note, key, subject_id=item["subject_id"]) if note else {},
     )
 
 
@@ -116,7 +116,7 @@ def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = Non
         ),
     )
     for item in result.items:
-        item["justification"] = _opened(item, "justificationSealed")[0].get("justification")
+        item["justification"] = _opened(item, "justification_sealed")[0].get("justification")
     return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +27,7 @@ from referral_hub.core.validation import checked_uuid, enum_value
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import deadlines, fhir, handoff
+from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
@@ -81,18 +82,27 @@ def _due(urgency: Urgency, hours: int) -> dict[str, str]:
     return {"deadline": deadline.isoformat(), "escalate_at": escalate_at.isoformat()}
 
 
-def referral_create(
-    *, actor: Actor, data: Mapping[str, Any], follows_id: str | None = None
-) -> dict[str, Any]:
-    subject_id = checked_uuid(data.get("subjectId"), "subjectId")
-    service_id = checked_uuid(data.get("serviceId"), "serviceId")
-    urgency = Urgency(getattr(data.get("urgency"), "value", data.get("urgency") or "ROUTINE"))
-    categories = sorted({enum_value(c) for c in data.get("categories") or []})
-    summary = (data.get("summary") or "").strip()
-    basis = LegalBasis(
-        getattr(data.get("legalBasis"), "value", None) or data.get("legalBasis") or "CONSENT"
-    )
-    justification = (data.get("justification") or "").strip()
+@dataclass(frozen=True)
+class _Checked:
+    """A NewReferral once its own fields hold (before anything is asked of the graph)."""
+
+    subject_id: str
+    service_id: str
+    urgency: Urgency
+    categories: list[str]
+    summary: str
+    basis: LegalBasis
+    justification: str
+    state: handoff.State
+
+
+def _checked(request: NewReferral) -> _Checked:
+    subject_id = checked_uuid(request.subject_id, "subjectId")
+    service_id = checked_uuid(request.service_id, "serviceId")
+    categories = sorted({enum_value(c) for c in request.categories or []})
+    summary = (request.summary or "").strip()
+    basis = LegalBasis(enum_value(request.legal_basis) or "CONSENT")
+    justification = (request.justification or "").strip()
     errors = basis_errors(basis, justification)
     if not categories:
         # Nothing is shared by default: the sender names what the receiver will see.
@@ -107,40 +117,64 @@ def referral_create(
         )
     if errors:
         raise ValidationFailed(errors)
+    return _Checked(
+        subject_id=subject_id,
+        service_id=service_id,
+        urgency=Urgency(enum_value(request.urgency) or "ROUTINE"),
+        categories=categories,
+        summary=summary,
+        basis=basis,
+        justification=justification,
+        state=handoff.State.SENT if request.send else handoff.State.DRAFT,
+    )
+
+
+def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
+    """What the create statement writes once the graph's facts allow it: the summary and
+    justification sealed with the subject's key (none once the subject is erased)."""
+    hours = deadline_hours(int(row["response_hours"]), checked.urgency)
+    sealed = sealed_justification = None
+    if (checked.summary or checked.justification) and row["blob"] is not None:
+        subject_id = checked.subject_id
+        key = keys.data_key(row["master_key_id"], row["blob"], subject_id=subject_id)
+        if checked.summary:
+            sealed = crypto.seal({"summary": checked.summary}, key, subject_id=subject_id)
+        if checked.justification:
+            sealed_justification = crypto.seal(
+                {"justification": checked.justification}, key, subject_id=subject_id
+            )
+    return {
+        # A statutory referral does not rest on a consent even if one exists.
+        "consent_id": None if is_statutory(checked.basis) else row["consent_id"],
+        "summary_sealed": sealed,
+        "justification_sealed": sealed_justification,
+        "waitlisted": row["capacity"] == "FULL",
+        "deadline_hours": hours,
+        **_due(checked.urgency, hours),
+    }
+
+
+def referral_create(
+    *, actor: Actor, request: NewReferral, follows_id: str | None = None
+) -> dict[str, Any]:
+    checked = _checked(request)
+    subject_id, service_id, basis = checked.subject_id, checked.service_id, checked.basis
+    categories, state = checked.categories, checked.state
     if is_statutory(basis):
         require_recent_second_factor(actor)  # shares without consent: the person confirms
-    state = handoff.State.SENT if data.get("send", True) else handoff.State.DRAFT
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
         creation_refusal(
             row,
-            accept_waitlist=bool(data.get("acceptWaitlist")),
+            accept_waitlist=bool(request.accept_waitlist),
             statutory=is_statutory(basis),
             draft=state == handoff.State.DRAFT,
         )
         assert row is not None
         if is_statutory(basis):
             _statute_check(basis, row)
-        hours = deadline_hours(int(row["response_hours"]), urgency)
-        sealed = sealed_justification = None
-        if (summary or justification) and row["blob"] is not None:
-            key = keys.data_key(row["master_key_id"], row["blob"], subject_id=subject_id)
-            if summary:
-                sealed = crypto.seal({"summary": summary}, key, subject_id=subject_id)
-            if justification:
-                sealed_justification = crypto.seal(
-                    {"justification": justification}, key, subject_id=subject_id
-                )
-        return {
-            # A statutory referral does not rest on a consent even if one exists.
-            "consent_id": None if is_statutory(basis) else row["consent_id"],
-            "summary_sealed": sealed,
-            "justification_sealed": sealed_justification,
-            "waitlisted": row["capacity"] == "FULL",
-            "deadline_hours": hours,
-            **_due(urgency, hours),
-        }
+        return _creation_fields(row, checked)
 
     referral_repo.referral_create(
         prepare={
@@ -158,9 +192,9 @@ def referral_create(
             "service_id": service_id,
             "state": state.value,
             "created": handoff.Event.CREATE.value,
-            "urgency": urgency.value,
+            "urgency": checked.urgency.value,
             "categories": categories,
-            "need_tags": list(data.get("needTags") or []),
+            "need_tags": list(request.need_tags or []),
             "legal_basis": basis.value,
             "actor": actor.username,
             "follows_id": follows_id,
@@ -219,23 +253,8 @@ def referral_transition(
     )
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        if (
-            row is None
-            or actor.organisation_id not in (row["from_id"], row["to_id"])
-            or (actor.organisation_id != row["from_id"] and not row["sent"])
-        ):
-            raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
-        side = (
-            handoff.Side.SENDER
-            if actor.organisation_id == row["from_id"]
-            else handoff.Side.RECEIVER
-        )
-        # Sender actions are the counsellor's, receiver actions the caseworker's.
-        needed = Role.COUNSELLOR if side == handoff.Side.SENDER else Role.CASEWORKER
-        if not actor.has_role(needed):
-            raise PublicError(
-                ErrorCode.FORBIDDEN, f"{side.value.lower()} actions need the role {needed.value}."
-            )
+        side = _side_of(actor, row)
+        assert row is not None  # _side_of refuses a missing referral
         step = handoff.transition(
             state=handoff.State(row["state"]),
             version=row["version"],
@@ -255,24 +274,7 @@ def referral_transition(
                 "it can only be cancelled or declined.",
                 field="id",
             )
-        return {
-            "seen": row["version"],
-            "from_state": step.from_state.value,
-            "to_state": step.to_state.value,
-            "version": step.version,
-            "action": step.action.value,
-            "side": step.side.value,
-            "organisation_id": actor.organisation_id,
-            "reason": step.reason.value if step.reason else None,
-            "outcome": step.outcome.value if step.outcome else None,
-            "note_sealed": _sealed_note(step.note, row),
-            "closes": step.to_state in handoff.CLOSED_STATES,
-            "suggested_service_id": suggested if action == handoff.Action.DECLINE else None,
-            # A draft goes out under the consent that covers it at the moment it is sent.
-            "send_consent_id": row["sendable_consent"] if action == handoff.Action.SEND else None,
-            "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
-            **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
-        }
+        return _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
 
     moved = referral_repo.referral_move(
         referral_id=key,
@@ -288,6 +290,53 @@ def referral_transition(
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)
+
+
+def _side_of(actor: Actor, row: dict[str, Any] | None) -> handoff.Side:
+    """The side of the referral the actor acts for. Anyone else (and the receiver of a
+    draft) finds no referral; each side's actions need its role."""
+    if (
+        row is None
+        or actor.organisation_id not in (row["from_id"], row["to_id"])
+        or (actor.organisation_id != row["from_id"] and not row["sent"])
+    ):
+        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
+    side = handoff.Side.SENDER if actor.organisation_id == row["from_id"] else handoff.Side.RECEIVER
+    # Sender actions are the counsellor's, receiver actions the caseworker's.
+    needed = Role.COUNSELLOR if side == handoff.Side.SENDER else Role.CASEWORKER
+    if not actor.has_role(needed):
+        raise PublicError(
+            ErrorCode.FORBIDDEN, f"{side.value.lower()} actions need the role {needed.value}."
+        )
+    return side
+
+
+def _move_fields(
+    step: handoff.Transition,
+    row: dict[str, Any],
+    *,
+    organisation_id: str | None,
+    suggested: str | None,
+) -> dict[str, Any]:
+    """What the move statement writes for a decided step."""
+    return {
+        "seen": row["version"],
+        "from_state": step.from_state.value,
+        "to_state": step.to_state.value,
+        "version": step.version,
+        "action": step.action.value,
+        "side": step.side.value,
+        "organisation_id": organisation_id,
+        "reason": step.reason.value if step.reason else None,
+        "outcome": step.outcome.value if step.outcome else None,
+        "note_sealed": _sealed_note(step.note, row),
+        "closes": step.to_state in handoff.CLOSED_STATES,
+        "suggested_service_id": suggested if step.action == handoff.Action.DECLINE else None,
+        # A draft goes out under the consent that covers it at the moment it is sent.
+        "send_consent_id": row["sendable_consent"] if step.action == handoff.Action.SEND else None,
+        "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
+        **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
+    }
 
 
 def _sealed_note(note: str | None, row: dict[str, Any]) -> str | None:
@@ -322,14 +371,14 @@ def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
         referral_create(
             actor=on_behalf,
             follows_id=declined_id,
-            data={
-                "subjectId": moved["subject_id"],
-                "serviceId": moved["suggested_service_id"],
-                "urgency": moved["urgency"],
-                "categories": moved["categories"],
-                "send": False,
-                "acceptWaitlist": True,
-            },
+            request=NewReferral(
+                subject_id=moved["subject_id"],
+                service_id=moved["suggested_service_id"],
+                urgency=moved["urgency"],
+                categories=moved["categories"],
+                send=False,
+                accept_waitlist=True,
+            ),
         )
 
 
@@ -344,7 +393,7 @@ def referral_read(
             actor,
             action,
             key,
-            referral["subjectId"],
+            referral["subject_id"],
             # What the read rests on now (a lapsed statutory referral rests on nothing).
             basis,
             consent_id=consent_id,
@@ -356,26 +405,26 @@ def referral_read(
         raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
     referral = row["referral"]
     referral["summary"] = None
-    sealed = referral.pop("summarySealed", None)
+    sealed = referral.pop("summary_sealed", None)
     # The statement returns the sealed summary and the key only where the reader has a
     # basis to see the subject now (its own record, consent, or a statutory referral).
     if row["key"]:
         data_key = keys.data_key(
-            row["key"]["masterKeyId"], row["key"]["blob"], subject_id=referral["subjectId"]
+            row["key"]["masterKeyId"], row["key"]["blob"], subject_id=referral["subject_id"]
         )
         if sealed:
             referral["summary"] = _opened(sealed, data_key, referral)["summary"]
-        for event in referral["events"]:
-            event["note"] = _opened(event["noteSealed"], data_key, referral).get("note")
-    for event in referral["events"]:
-        event.pop("noteSealed", None)
+        for event in referral["timeline"]:
+            event["note"] = _opened(event["note_sealed"], data_key, referral).get("note")
+    for event in referral["timeline"]:
+        event.pop("note_sealed", None)
     return referral
 
 
 def _opened(sealed: str | None, data_key: bytes, referral: dict[str, Any]) -> dict[str, Any]:
     if not sealed:
         return {}
-    return crypto.open_sealed(sealed, data_key, subject_id=referral["subjectId"])
+    return crypto.open_sealed(sealed, data_key, subject_id=referral["subject_id"])
 
 
 def referral_as_fhir(*, actor: Actor, referral_id: str) -> dict[str, Any]:

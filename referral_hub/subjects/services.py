@@ -285,7 +285,7 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
     except (ValueError, NotFound):
         raise not_found from None
     birth_year = subject_repo.own_subject_birth_year(
-        subject_id=old["subjectId"], organisation_id=actor.organisation_id or ""
+        subject_id=old["subject_id"], organisation_id=actor.organisation_id or ""
     )
     if birth_year is None or old["state"] != "ACTIVE":
         raise not_found
@@ -314,7 +314,7 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
                 "CONSENT_AMEND",
                 "Consent",
                 new_id,
-                chain=subject_chain(old["subjectId"]),
+                chain=subject_chain(old["subject_id"]),
                 legal_basis="OWN_RECORD",
                 consent_id=new_id,
             ),
@@ -342,7 +342,7 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
                 "CONSENT_WITHDRAW",
                 "Consent",
                 key,
-                chain=subject_chain(consent["subjectId"]),
+                chain=subject_chain(consent["subject_id"]),
                 legal_basis="OWN_RECORD",
                 consent_id=key,
             ),

@@ -7,19 +7,15 @@ from typing import Any
 import graphene
 
 from referral_hub.core.errors import ValidationFailed
-from referral_hub.core.paging import Page
 from referral_hub.core.validation import enum_value
 from referral_hub.referrals import lists, services
-from schema.core.pagination import connection, page_request
+from schema.core.pagination import connection_from, page_request
 from schema.core.permissions import require_actor
 from schema.referrals.enums import StateEnum, UrgencyEnum
 from schema.referrals.types import (
     Referral,
     ReferralListItemConnection,
     StatutoryReviewConnection,
-    list_item_from,
-    referral_from,
-    review_from,
 )
 
 
@@ -45,22 +41,7 @@ def _box(info: graphene.ResolveInfo, box: lists.Box, **arguments: Any) -> Any:
         urgency=enum_value(arguments.get("urgency")),
         overdue=arguments.get("overdue"),
     )
-    return _connection_of(ReferralListItemConnection, page, request, list_item_from)
-
-
-def _connection_of(
-    connection_type: type[graphene.relay.Connection], page: Page, request: Any, make: Any
-) -> graphene.relay.Connection:
-    """A connection of `make(item)` nodes, with cursors from the items' sort keys."""
-    nodes = [(make(item), ["CREATED", item["sort_key"], item["id"]]) for item in page.items]
-    cursor_keys = {id(node): key for node, key in nodes}
-    return connection(
-        connection_type,
-        [node for node, _ in nodes],
-        has_next=page.has_next,
-        had_cursor=request.after_id is not None,
-        key=lambda node: cursor_keys[id(node)],
-    )
+    return connection_from(ReferralListItemConnection, page, request=request, sort="CREATED")
 
 
 class ReferralQueries(graphene.ObjectType):
@@ -110,11 +91,11 @@ class ReferralQueries(graphene.ObjectType):
         page = lists.review_queue(
             actor=require_actor(info), page=request, reviewed=arguments.get("reviewed")
         )
-        return _connection_of(StatutoryReviewConnection, page, request, review_from)
+        return connection_from(StatutoryReviewConnection, page, request=request, sort="CREATED")
 
     @staticmethod
-    def resolve_referral(root: Any, info: graphene.ResolveInfo, id: str) -> Referral | None:
+    def resolve_referral(root: Any, info: graphene.ResolveInfo, id: str) -> dict[str, Any] | None:
         try:
-            return referral_from(services.referral_read(actor=require_actor(info), referral_id=id))
+            return services.referral_read(actor=require_actor(info), referral_id=id)
         except ValidationFailed:
             return None

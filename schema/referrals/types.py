@@ -1,4 +1,5 @@
-"""Referral object types, and the rows the referral services return made into them."""
+"""Referral object types. Each resolves the rows the referral services return as they are:
+the statements project snake_case keys named as these fields are."""
 
 from __future__ import annotations
 
@@ -54,24 +55,6 @@ class HandoffEvent(graphene.ObjectType):
     suggested_service_id = graphene.ID()
 
 
-def handoff_event(row: dict[str, Any]) -> HandoffEvent:
-    return HandoffEvent(
-        id=row["id"],
-        at=row["at"],
-        action=row["action"],
-        side=row["side"],
-        from_state=row.get("fromState"),
-        to_state=row["toState"],
-        version=row["version"],
-        actor=row.get("actor"),
-        organisation_id=row.get("organisationId"),
-        reason=row.get("reason"),
-        outcome=row.get("outcome"),
-        note=row.get("note"),
-        suggested_service_id=row.get("suggestedServiceId"),
-    )
-
-
 class Referral(graphene.ObjectType):
     id = graphene.ID(required=True)
     state = graphene.Field(StateEnum, required=True)
@@ -118,20 +101,22 @@ class Referral(graphene.ObjectType):
     )
 
     @staticmethod
-    def resolve_next_best(root: Referral, info: graphene.ResolveInfo, limit: int) -> list[Any]:
+    def resolve_next_best(
+        root: dict[str, Any], info: graphene.ResolveInfo, limit: int
+    ) -> list[Any]:
         actor = require_actor(info)
-        sender = root.sender
-        if root.state != handoff.State.DECLINED.value or not actor.acts_for(sender.id):
+        sender = root["sender"]
+        if root["state"] != handoff.State.DECLINED.value or not actor.acts_for(sender["id"]):
             return []
-        if not root.need_tags or sender.area_code is None:
+        if not root["need_tags"] or sender.get("area_code") is None:
             return []
         try:
             found = recommending.recommend(
                 actor=actor,
-                from_organisation=sender.id,
-                need_tags=root.need_tags[:RECOMMEND_TAGS_MAX],
-                area=sender.area_code,
-                for_subject=root.subject_id,
+                from_organisation=sender["id"],
+                need_tags=root["need_tags"][:RECOMMEND_TAGS_MAX],
+                area=sender["area_code"],
+                for_subject=root["subject_id"],
                 limit=limit,
             )
         except PublicError:
@@ -139,37 +124,6 @@ class Referral(graphene.ObjectType):
             # an area since retired): the page shows the referral without one.
             return []
         return recommendations_from(found).items
-
-
-def referral_from(row: dict[str, Any]) -> Referral:
-    return Referral(
-        id=row["id"],
-        state=row["state"],
-        version=row["version"],
-        urgency=row["urgency"],
-        categories=row["categories"],
-        need_tags=row["needTags"],
-        consent_gap=row.get("consentGap"),
-        summary=row["summary"],
-        waitlisted=bool(row.get("waitlisted")),
-        reason=row.get("reason"),
-        outcome=row.get("outcome"),
-        deadline=row.get("deadline"),
-        subject_id=row["subjectId"],
-        subject_birth_year=row.get("subjectBirthYear"),
-        legal_basis=row.get("legalBasis") or "CONSENT",
-        review_state=row.get("reviewState"),
-        consent_id=row.get("consentId"),
-        consent_state=row.get("consentState"),
-        sender=Party(**row["from"]),
-        receiver=Party(**row["to"]),
-        service=ServiceRef(**row["service"]),
-        follows=row.get("follows"),
-        followed_by=row.get("followedBy"),
-        timeline=[handoff_event(e) for e in row["events"]],
-        created_at=row["createdAt"],
-        updated_at=row["updatedAt"],
-    )
 
 
 class ReferralListItem(graphene.ObjectType):
@@ -195,27 +149,6 @@ class ReferralListItem(graphene.ObjectType):
     updated_at = graphene.DateTime(required=True)
 
 
-def list_item_from(row: dict[str, Any]) -> ReferralListItem:
-    return ReferralListItem(
-        id=row["id"],
-        state=row["state"],
-        version=row["version"],
-        urgency=row["urgency"],
-        deadline=row.get("deadline"),
-        overdue=bool(row.get("overdue")),
-        waitlisted=bool(row.get("waitlisted")),
-        legal_basis=row.get("legalBasis") or "CONSENT",
-        subject_id=row["subjectId"],
-        subject_initials=row.get("subjectInitials"),
-        sender=Party(**row["from"]),
-        receiver=Party(**row["to"]),
-        service=ServiceRef(**row["service"]),
-        last_event=handoff_event(row["lastEvent"]) if row.get("lastEvent") else None,
-        created_at=row["createdAt"],
-        updated_at=row["updatedAt"],
-    )
-
-
 class ReferralListItemConnection(graphene.relay.Connection):
     class Meta:
         node = ReferralListItem
@@ -237,24 +170,6 @@ class StatutoryReview(graphene.ObjectType):
     reviewed_by = graphene.String()
     review_note = graphene.String()
     created_at = graphene.DateTime(required=True)
-
-
-def review_from(row: dict[str, Any]) -> StatutoryReview:
-    return StatutoryReview(
-        id=row["id"],
-        state=row["state"],
-        legal_basis=row["legalBasis"],
-        justification=row.get("justification"),
-        subject_id=row["subjectId"],
-        sender=Party(**row["from"]),
-        receiver=Party(**row["to"]),
-        service=ServiceRef(**row["service"]),
-        review_state=row.get("reviewState") or "PENDING",
-        reviewed_at=row.get("reviewedAt"),
-        reviewed_by=row.get("reviewedBy"),
-        review_note=row.get("reviewNote"),
-        created_at=row["createdAt"],
-    )
 
 
 class StatutoryReviewConnection(graphene.relay.Connection):

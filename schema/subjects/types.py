@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import graphene
 
 from schema.core.errors import domain_error
@@ -49,21 +47,3 @@ class Consent(graphene.ObjectType):
     valid_until = graphene.Date(required=True)
     method = graphene.String(required=True)
     evidence_sha256 = graphene.String()
-
-
-def consent_from(row: dict[str, Any]) -> Consent:
-    return Consent(
-        id=row["id"],
-        subject_id=row["subjectId"],
-        state=row["state"],
-        given_by=row["givenBy"],
-        purposes=row["purposes"],
-        categories=row["categories"],
-        organisation_ids=row["organisationIds"],
-        organisation_kinds=row.get("organisationKinds") or [],
-        area_code=row.get("areaCode"),
-        valid_from=row["validFrom"],
-        valid_until=row["validUntil"],
-        method=row["method"],
-        evidence_sha256=row.get("evidenceSha256"),
-    )

@@ -42,6 +42,7 @@ from referral_hub.directory import reference_data
 from referral_hub.directory import services as directory
 from referral_hub.referrals import handoff, lists
 from referral_hub.referrals import services as referrals
+from referral_hub.referrals.requests import NewReferral
 from referral_hub.subjects import services as subjects
 from tests import directory_fixtures
 from tests.conftest import wipe_graph
@@ -392,19 +393,19 @@ class ConsentMachine(RuleBasedStateMachine):
     def create_referral(
         self, subject: str, service: str, categories: frozenset, statutory: bool, send: bool
     ) -> None:
-        data = {
-            "subjectId": subject,
-            "serviceId": self.net[service],
-            "summary": "要支援",
-            "categories": sorted(categories),
-            "acceptWaitlist": True,
-            "send": send,
-        }
-        if statutory:
-            data |= {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+        request = NewReferral(
+            subject_id=subject,
+            service_id=self.net[service],
+            summary="要支援",
+            categories=sorted(categories),
+            accept_waitlist=True,
+            send=send,
+            legal_basis="STATUTORY_SWA_106_6" if statutory else "CONSENT",
+            justification=WHY if statutory else None,
+        )
         # Refusals (no consent, a duplicate) are expected; the reads check what follows.
         with contextlib.suppress(ValidationFailed, PublicError):
-            referrals.referral_create(actor=self.counsellor, data=data)
+            referrals.referral_create(actor=self.counsellor, request=request)
         self.sync()
 
     @rule(
@@ -544,10 +545,10 @@ class ConsentMachine(RuleBasedStateMachine):
         }, "the inbox holds exactly the referrals sent to it"
         shown = set()
         for item in page.items:
-            expected = self.permitted(reader, item["subjectId"], {"CONTACT"}, "REFERRAL")
-            assert (item["subjectInitials"] is not None) == expected, item
+            expected = self.permitted(reader, item["subject_id"], {"CONTACT"}, "REFERRAL")
+            assert (item["subject_initials"] is not None) == expected, item
             if expected:
-                shown.add(item["subjectId"])
+                shown.add(item["subject_id"])
         self.model.audited["REFERRAL_INBOX_READ"] += len(shown)
 
     def check_referral(self, referral: dict, side: str) -> None:

@@ -8,12 +8,11 @@ import graphene
 
 from referral_hub.core.validation import enum_value
 from referral_hub.referrals import handoff, services
-from schema.core.mutations import camel_input
+from referral_hub.referrals.requests import NewReferral
 from schema.core.permissions import require_actor
 from schema.referrals.enums import ActionEnum, DeclineReasonEnum, OutcomeEnum
 from schema.referrals.inputs import ReferralInput
 from schema.referrals.mutations.base import ReferralMutation
-from schema.referrals.types import referral_from
 
 
 class ReferralCreate(ReferralMutation):
@@ -22,13 +21,8 @@ class ReferralCreate(ReferralMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        data = camel_input(input)
-        data["categories"] = [enum_value(c) for c in data.get("categories") or []] or None
-        return {
-            "referral": referral_from(
-                services.referral_create(actor=require_actor(info), data=data)
-            )
-        }
+        request = NewReferral(**{key: enum_value(value) for key, value in input.items()})
+        return {"referral": services.referral_create(actor=require_actor(info), request=request)}
 
 
 class ReferralTransition(ReferralMutation):
@@ -61,4 +55,4 @@ class ReferralTransition(ReferralMutation):
             note=extra.get("note"),
             suggested_service_id=extra.get("suggested_service_id"),
         )
-        return {"referral": referral_from(row)}
+        return {"referral": row}

@@ -12,7 +12,7 @@ from schema.core.mutations import camel_input
 from schema.core.permissions import require_actor
 from schema.subjects.inputs import ConsentAmendInput, ConsentInput
 from schema.subjects.mutations.base import SubjectMutation
-from schema.subjects.types import Consent, consent_from
+from schema.subjects.types import Consent
 
 
 def _consent_data(input: dict) -> dict[str, Any]:
@@ -31,9 +31,7 @@ class ConsentRecord(SubjectMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
         data = _consent_data(input)
-        return {
-            "consent": consent_from(services.consent_record(actor=require_actor(info), data=data))
-        }
+        return {"consent": services.consent_record(actor=require_actor(info), data=data)}
 
 
 class ConsentAmend(SubjectMutation):
@@ -52,7 +50,7 @@ class ConsentAmend(SubjectMutation):
         amended = services.consent_amend(
             actor=require_actor(info), consent_id=id, data=_consent_data(input)
         )
-        return {"consent": consent_from(amended)}
+        return {"consent": amended}
 
 
 class ConsentWithdraw(SubjectMutation):
@@ -65,8 +63,4 @@ class ConsentWithdraw(SubjectMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
-        return {
-            "consent": consent_from(
-                services.consent_withdraw(actor=require_actor(info), consent_id=id)
-            )
-        }
+        return {"consent": services.consent_withdraw(actor=require_actor(info), consent_id=id)}
