@@ -44,48 +44,20 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
     the user is not a member of, and SECOND_FACTOR_REQUIRED for a session of someone who
     must use a second factor and has not proved one (second_factor.py).
     """
-    request_id = getattr(request, "request_id", None)
     header = request.headers.get("Authorization")
     if header is not None:
-        scheme, _, raw = header.partition(" ")
-        if scheme != "Bearer" or not raw:
-            raise PublicError(ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token>'.")
-        try:
-            token = tokens.authenticate(raw.strip())
-            if token.kind == ApiToken.Kind.ORGANISATION:
-                _issuer_still_holds(token)
-        except tokens.TokenError as exc:
-            # Failed attempts are counted per address like password guesses; past the
-            # limit they answer RATE_LIMITED. Valid tokens never touch the counter, so a
-            # Redis outage does not lock out the agencies' systems.
-            ratelimit.hit("bearer-failure", client_address(request) or "", **BEARER_FAILURES)
-            raise PublicError(ErrorCode.UNAUTHENTICATED, str(exc)) from None
+        token = _bearer_token(request, header)
         if token.kind == ApiToken.Kind.ORGANISATION:
-            return Actor(
-                username=f"token:{token.name}",
-                user_id=token.user_id,
-                organisation_id=str(token.organisation_id),
-                roles=frozenset({Role(token.role)}),
-                token_id=token.pk,
-                request_id=request_id,
-                client_address=client_address(request),
-                machine=True,
-            )
-        user = token.user
-        token_id: int | None = token.pk
-        proved: float | None = None
+            return _organisation_token_actor(request, token)
+        user, token_id, proved = token.user, token.pk, None
     elif getattr(request, "user", None) is not None and request.user.is_authenticated:
         user, token_id = request.user, None
         proved = second_factor.session_proved_at(request, user)
     else:
         return None
 
-    chosen = request.headers.get(ORGANISATION_HEADER) or (
-        request.session.get(SESSION_ORGANISATION) if hasattr(request, "session") else None
-    )
     memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
     global_admin = user.is_superuser or any(role == Role.SYSTEM_ADMIN for _, role in memberships)
-    organisations = {str(org) for org, _ in memberships}
     if (
         require_second_factor
         and token_id is None
@@ -96,19 +68,7 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
             ErrorCode.SECOND_FACTOR_REQUIRED,
             "Sign in with a second factor first (an authenticator app or a security key).",
         )
-    if chosen is None and len(organisations) == 1:
-        chosen = next(iter(organisations))
-    if chosen is not None:
-        try:
-            chosen = str(uuid.UUID(str(chosen)))
-        except ValueError:
-            raise PublicError(
-                ErrorCode.INVALID,
-                f"{ORGANISATION_HEADER} is not a UUID.",
-                field=ORGANISATION_HEADER,
-            ) from None
-        if chosen not in organisations and not global_admin:
-            raise PublicError(ErrorCode.FORBIDDEN, "You are not a member of that organisation.")
+    chosen = _chosen_organisation(request, {str(org) for org, _ in memberships}, global_admin)
     roles = {Role(role) for org, role in memberships if str(org) == chosen}
     if global_admin:
         roles.add(Role.SYSTEM_ADMIN)
@@ -118,8 +78,64 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
         organisation_id=chosen,
         roles=frozenset(roles),
         token_id=token_id,
-        request_id=request_id,
+        request_id=getattr(request, "request_id", None),
         client_address=client_address(request),
         session=token_id is None,
         second_factor_at=proved,
     )
+
+
+def _bearer_token(request: HttpRequest, header: str) -> ApiToken:
+    scheme, _, raw = header.partition(" ")
+    if scheme != "Bearer" or not raw:
+        raise PublicError(ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token>'.")
+    try:
+        token = tokens.authenticate(raw.strip())
+        if token.kind == ApiToken.Kind.ORGANISATION:
+            _issuer_still_holds(token)
+    except tokens.TokenError as exc:
+        # Failed attempts are counted per address like password guesses; past the
+        # limit they answer RATE_LIMITED. Valid tokens never touch the counter, so a
+        # Redis outage does not lock out the agencies' systems.
+        ratelimit.hit("bearer-failure", client_address(request) or "", **BEARER_FAILURES)
+        raise PublicError(ErrorCode.UNAUTHENTICATED, str(exc)) from None
+    return token
+
+
+def _organisation_token_actor(request: HttpRequest, token: ApiToken) -> Actor:
+    """An organisation's system: the token's one role in its one organisation."""
+    return Actor(
+        username=f"token:{token.name}",
+        user_id=token.user_id,
+        organisation_id=str(token.organisation_id),
+        roles=frozenset({Role(token.role)}),
+        token_id=token.pk,
+        request_id=getattr(request, "request_id", None),
+        client_address=client_address(request),
+        machine=True,
+    )
+
+
+def _chosen_organisation(
+    request: HttpRequest, organisations: set[str], global_admin: bool
+) -> str | None:
+    """The organisation the request acts for: named by the header or the session, or
+    the only one the user belongs to; a SYSTEM_ADMIN may name any."""
+    chosen = request.headers.get(ORGANISATION_HEADER) or (
+        request.session.get(SESSION_ORGANISATION) if hasattr(request, "session") else None
+    )
+    if chosen is None and len(organisations) == 1:
+        chosen = next(iter(organisations))
+    if chosen is None:
+        return None
+    try:
+        chosen = str(uuid.UUID(str(chosen)))
+    except ValueError:
+        raise PublicError(
+            ErrorCode.INVALID,
+            f"{ORGANISATION_HEADER} is not a UUID.",
+            field=ORGANISATION_HEADER,
+        ) from None
+    if chosen not in organisations and not global_admin:
+        raise PublicError(ErrorCode.FORBIDDEN, "You are not a member of that organisation.")
+    return chosen

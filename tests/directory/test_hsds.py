@@ -135,3 +135,27 @@ def test_a_file_that_is_not_hsds_is_refused(graph_db, tmp_path, content):
     with pytest.raises(CommandError, match="INVALID_HSDS"):
         call_command("import_hsds", str(path), stdout=StringIO(), stderr=StringIO())
     assert graph_counts() == before
+
+
+def test_services_may_be_placed_at_locations_the_graph_already_holds(network, tmp_path):
+    """A file need not repeat the locations the graph has: its services may be placed at
+    them (one check against the graph for the operator's import and an admin's upload)."""
+    tables = export(tmp_path / "all.json")
+    held = {location["id"] for location in tables.pop("location")}
+    assert held
+    assert {link["location_id"] for link in tables["service_at_location"]} <= held
+    for name in ("address", "phone", "attribute"):
+        tables[name] = [
+            row
+            for row in tables[name]
+            if row.get("location_id") not in held and row.get("link_id") not in held
+        ]
+    path = tmp_path / "without-locations.json"
+    path.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
+    before = directory_counts()
+
+    call_command("import_hsds", str(path), stdout=StringIO(), stderr=StringIO())
+
+    assert directory_counts() == before
+    whole = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert export(tmp_path / "again.json") == whole  # every service still at its locations
