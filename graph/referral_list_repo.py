@@ -9,6 +9,7 @@ page of 50 costs one round trip whatever its contents.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, LiteralString
 
 from graph import audit_log, session
@@ -212,7 +213,7 @@ def review_record(
     note: str | None,
     reviewer: str,
     area_codes: list[str] | None,
-    audit_for: Any,
+    audit_for: Callable[[dict[str, Any]], AuditRecord],
 ) -> dict[str, Any] | None:
     """Record an auditor's finding on a statutory referral, audited on its subject's chain."""
 

@@ -8,9 +8,11 @@ only one succeeds; the other then sees the new version and gets a conflict.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, LiteralString
 
 from graph import audit_log, outbox_repo, session
+from graph.audit_log import AuditRecord
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
@@ -21,6 +23,11 @@ from graph.consent_rule import (
     statutory_stands,
 )
 from graph.records import plain
+
+Row = dict[str, Any]
+# The pure decision a write makes inside its transaction, from the row it locked: the
+# fields to write, or an exception that rolls everything back.
+Decide = Callable[[Row | None], Row]
 
 
 def consent_for(categories: LiteralString, receiver: LiteralString = "to") -> LiteralString:
@@ -291,9 +298,9 @@ RETURN r {
 def referral_create(
     *,
     prepare: dict[str, Any],
-    decide: Any,
+    decide: Decide,
     create: dict[str, Any],
-    audit_for: Any,
+    audit_for: Callable[[Row], AuditRecord],
     announce: list[outbox_repo.Entry],
 ) -> dict[str, Any]:
     """In one transaction: lock the subject, look up consent/duplicates/capacity, let
@@ -312,7 +319,12 @@ def referral_create(
 
 
 def referral_move(
-    *, referral_id: str, decide: Any, audit_for: Any, actor: str, announce: Any
+    *,
+    referral_id: str,
+    decide: Decide,
+    audit_for: Callable[[Row], AuditRecord],
+    actor: str,
+    announce: Callable[[Row], list[outbox_repo.Entry]],
 ) -> dict[str, Any]:
     """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply
     it; `announce(step)` names the outbox entries the step causes (same transaction)."""
@@ -320,16 +332,22 @@ def referral_move(
     def work(tx: session.Tx) -> dict[str, Any]:
         row = tx.single(_LOCK, id=referral_id, purpose="REFERRAL")
         step = decide(row)
+        assert row is not None  # decide refuses a referral that is not there
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed
         audit_log.append(tx, audit_for(row))
         outbox_repo.record(tx, announce(step))
-        return {**(row or {}), **step}
+        return {**row, **step}
 
     return session.write(work)
 
 
-def referral_get(*, referral_id: str, reader: str, audit_for: Any) -> dict[str, Any] | None:
+def referral_get(
+    *,
+    referral_id: str,
+    reader: str,
+    audit_for: Callable[[Row, str | None, str | None], AuditRecord],
+) -> dict[str, Any] | None:
     """The referral for its sender or receiver; the read is audited in its transaction."""
 
     def work(tx: session.Tx) -> dict[str, Any] | None:
