@@ -100,7 +100,6 @@ LONGER_TODAY = {
     "referral_hub/referrals/handoff.py:transition": 73,
     "referral_hub/referrals/fhir.py:referral_bundle": 68,
     "referral_hub/referrals/demo_history.py:seed": 67,
-    "referral_hub/referrals/rules.py:creation_refusal": 66,
     "referral_hub/consent/policy.py:consent_errors": 65,
     "referral_hub/accounts/services.py:token_issue": 64,
     "referral_hub/referrals/fhir.py:_consent": 63,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, NoReturn
 
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 
@@ -35,32 +35,18 @@ def creation_refusal(
     A statutory referral needs no consent (its justification was checked before), nor
     does a DRAFT: it is the sender's own until it is sent, and sending needs one."""
     if row is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
-                )
-            ]
-        )
+        _refuse("subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation.")
     if row.get("erased"):
         # The key is destroyed: nothing about the subject may be shared again, under any
         # basis (a statute included).
-        raise ValidationFailed(
-            [FieldError("subjectId", ErrorCode.SUBJECT_ERASED, "This subject was erased.")]
-        )
+        _refuse("subjectId", ErrorCode.SUBJECT_ERASED, "This subject was erased.")
     if not row["service_found"]:
-        raise ValidationFailed(
-            [FieldError("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")]
-        )
+        _refuse("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")
     if not row["accepting"]:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "serviceId",
-                    ErrorCode.SERVICE_NOT_ACCEPTING,
-                    "This service does not take referrals now.",
-                )
-            ]
+        _refuse(
+            "serviceId",
+            ErrorCode.SERVICE_NOT_ACCEPTING,
+            "This service does not take referrals now.",
         )
     if row["consent_id"] is None and not statutory and not draft:
         raise PublicError(
@@ -70,22 +56,18 @@ def creation_refusal(
             field="subjectId",
         )
     if row["duplicate_id"] is not None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "subjectId",
-                    ErrorCode.DUPLICATE_REFERRAL,
-                    f"An open referral to that organisation exists: {row['duplicate_id']}.",
-                )
-            ]
+        _refuse(
+            "subjectId",
+            ErrorCode.DUPLICATE_REFERRAL,
+            f"An open referral to that organisation exists: {row['duplicate_id']}.",
         )
     if row["capacity"] == "FULL" and not accept_waitlist:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "serviceId",
-                    ErrorCode.SERVICE_FULL,
-                    "The service is full; send with acceptWaitlist to join its waiting list.",
-                )
-            ]
+        _refuse(
+            "serviceId",
+            ErrorCode.SERVICE_FULL,
+            "The service is full; send with acceptWaitlist to join its waiting list.",
         )
+
+
+def _refuse(field: str, code: ErrorCode, message: str) -> NoReturn:
+    raise ValidationFailed([FieldError(field, code, message)])
