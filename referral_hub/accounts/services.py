@@ -33,17 +33,8 @@ MACHINE_ROLES = (Role.COUNSELLOR, Role.CASEWORKER, Role.COORDINATOR)
 def token_issue(
     *, actor: Actor, name: str, kind: str, role: str | None = None, days: int = tokens.DEFAULT_DAYS
 ) -> tuple[str, ApiToken]:
-    if actor.user_id is None or actor.machine:
-        raise PublicError(ErrorCode.FORBIDDEN, "Only a person can issue tokens.")
-    if actor.token_id is not None or actor.second_factor_at is None:
-        # A token is a second factor's equivalent, so it is minted only by someone who has
-        # proved one: never by another token (which would outlive its own expiry).
-        raise PublicError(
-            ErrorCode.SECOND_FACTOR_REQUIRED,
-            "Tokens are issued from a browser session signed in with a second factor.",
-        )
-    require_recent_second_factor(actor)
-    ratelimit.hit("token-issue", str(actor.user_id), limit=10, window_seconds=3600)
+    user_id = _issuer(actor)
+    ratelimit.hit("token-issue", str(user_id), limit=10, window_seconds=3600)
     errors = []
     name = (name or "").strip()
     if not name or len(name) > 100:
@@ -52,35 +43,12 @@ def token_issue(
         errors.append(
             FieldError("days", ErrorCode.OUT_OF_RANGE, f"days must be 1 to {tokens.MAX_DAYS}.")
         )
-    machine_role: Role | None = None
-    if kind == ApiToken.Kind.ORGANISATION:
-        if actor.organisation_id is None or not actor.has_role(Role.ORG_ADMIN):
-            raise PublicError(
-                ErrorCode.FORBIDDEN,
-                "Organisation tokens are issued by that organisation's ORG_ADMIN.",
-            )
-        if role not in {r.value for r in MACHINE_ROLES}:
-            errors.append(
-                FieldError(
-                    "role",
-                    ErrorCode.INVALID,
-                    "role must be one of " + ", ".join(r.value for r in MACHINE_ROLES) + ".",
-                )
-            )
-        elif not actor.has_role(Role(role)):
-            # A token never carries more than its issuer holds here (SYSTEM_ADMIN holds all).
-            errors.append(
-                FieldError(
-                    "role",
-                    ErrorCode.FORBIDDEN,
-                    f"You do not hold the role {role} in this organisation.",
-                )
-            )
-        else:
-            machine_role = Role(role)
+    machine_role = (
+        _machine_role(actor, role, errors) if kind == ApiToken.Kind.ORGANISATION else None
+    )
     if errors:
         raise ValidationFailed(errors)
-    user = get_user_model().objects.get(pk=actor.user_id)
+    user = get_user_model().objects.get(pk=user_id)
     with transaction.atomic():
         token, record = tokens.issue(
             user=user,
@@ -94,6 +62,51 @@ def token_issue(
             audit_record(actor, "API_TOKEN_ISSUE", "ApiToken", str(record.pk))
         )
     return token, record
+
+
+def _issuer(actor: Actor) -> int:
+    """The person issuing a token, in a browser session with a recent second factor."""
+    if actor.user_id is None or actor.machine:
+        raise PublicError(ErrorCode.FORBIDDEN, "Only a person can issue tokens.")
+    if actor.token_id is not None or actor.second_factor_at is None:
+        # A token is a second factor's equivalent, so it is minted only by someone who has
+        # proved one: never by another token (which would outlive its own expiry).
+        raise PublicError(
+            ErrorCode.SECOND_FACTOR_REQUIRED,
+            "Tokens are issued from a browser session signed in with a second factor.",
+        )
+    require_recent_second_factor(actor)
+    return actor.user_id
+
+
+def _machine_role(actor: Actor, role: str | None, errors: list[FieldError]) -> Role | None:
+    """An organisation token's role: one the ORG_ADMIN issuing it holds there (an error
+    is added to `errors` otherwise)."""
+    if actor.organisation_id is None or not actor.has_role(Role.ORG_ADMIN):
+        raise PublicError(
+            ErrorCode.FORBIDDEN,
+            "Organisation tokens are issued by that organisation's ORG_ADMIN.",
+        )
+    if role not in {r.value for r in MACHINE_ROLES}:
+        errors.append(
+            FieldError(
+                "role",
+                ErrorCode.INVALID,
+                "role must be one of " + ", ".join(r.value for r in MACHINE_ROLES) + ".",
+            )
+        )
+        return None
+    if not actor.has_role(Role(role)):
+        # A token never carries more than its issuer holds here (SYSTEM_ADMIN holds all).
+        errors.append(
+            FieldError(
+                "role",
+                ErrorCode.FORBIDDEN,
+                f"You do not hold the role {role} in this organisation.",
+            )
+        )
+        return None
+    return Role(role)
 
 
 def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
