@@ -102,7 +102,6 @@ LONGER_TODAY = {
     "referral_hub/referrals/demo_history.py:seed": 67,
     "referral_hub/consent/policy.py:consent_errors": 65,
     "referral_hub/referrals/fhir.py:_consent": 63,
-    "referral_hub/accounts/members.py:invite": 63,
     "graph/service_repo.py:search_statement": 62,
     "schema/core/limits.py:limits_rule": 61,
 }

@@ -123,6 +123,33 @@ def invite(*, actor: Actor, email: str, role: str) -> Invitation:
     inside the transaction: if it cannot be sent, no invitation exists (MAIL_UNAVAILABLE)."""
     organisation = _organisation(actor)
     email = (email or "").strip()
+    errors = _invitation_errors(actor, email, role)
+    if errors:
+        raise ValidationFailed(errors)
+    require_recent_second_factor(actor)
+    ratelimit.hit("member-invite", str(actor.user_id), limit=30, window_seconds=3600)
+    secret = secrets.token_urlsafe(32)
+    # _organisation admitted only a person, and a person's actor carries their user id.
+    assert actor.user_id is not None
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            organisation_id=organisation,
+            role=role,
+            digest=_digest(secret),
+            invited_by_id=actor.user_id,
+            expires_at=timezone.now() + timedelta(hours=settings.HUB_INVITATION_HOURS),
+        )
+        _send_invitation(actor, email, role, secret)
+        # After the e-mail: an invitation that was not sent is neither kept nor logged. (If
+        # this write fails, the row is undone and the mailed link answers "cannot be used".)
+        audit_log.record_and_return(
+            audit_record(actor, "MEMBER_INVITE", "Invitation", str(invitation.pk))
+        )
+    return invitation
+
+
+def _invitation_errors(actor: Actor, email: str, role: str) -> list[FieldError]:
     errors = []
     try:
         validate_email(email)
@@ -141,46 +168,30 @@ def invite(*, actor: Actor, email: str, role: str) -> Invitation:
         errors.append(
             FieldError("role", ErrorCode.FORBIDDEN, f"You do not hold the role {role} here.")
         )
-    if errors:
-        raise ValidationFailed(errors)
-    require_recent_second_factor(actor)
-    ratelimit.hit("member-invite", str(actor.user_id), limit=30, window_seconds=3600)
-    secret = secrets.token_urlsafe(32)
-    # _organisation admitted only a person, and a person's actor carries their user id.
-    assert actor.user_id is not None
-    with transaction.atomic():
-        invitation = Invitation.objects.create(
-            email=email,
-            organisation_id=organisation,
-            role=role,
-            digest=_digest(secret),
-            invited_by_id=actor.user_id,
-            expires_at=timezone.now() + timedelta(hours=settings.HUB_INVITATION_HOURS),
+    return errors
+
+
+def _send_invitation(actor: Actor, email: str, role: str, secret: str) -> None:
+    """The link by e-mail, or MAIL_UNAVAILABLE (the caller's transaction then undoes the
+    invitation)."""
+    context = {
+        "link": f"{settings.HUB_PUBLIC_URL}{INVITATION_PATH}{secret}/",
+        "role": role,
+        "hours": settings.HUB_INVITATION_HOURS,
+        "inviter": actor.username,
+    }
+    try:
+        send_mail(
+            render_to_string("accounts/invitation_subject.txt", context).strip(),
+            render_to_string("accounts/invitation_body.txt", context),
+            None,
+            [email],
         )
-        context = {
-            "link": f"{settings.HUB_PUBLIC_URL}{INVITATION_PATH}{secret}/",
-            "role": role,
-            "hours": settings.HUB_INVITATION_HOURS,
-            "inviter": actor.username,
-        }
-        try:
-            send_mail(
-                render_to_string("accounts/invitation_subject.txt", context).strip(),
-                render_to_string("accounts/invitation_body.txt", context),
-                None,
-                [email],
-            )
-        except (OSError, smtplib.SMTPException):
-            log.warning("invitation e-mail not sent; nothing kept", exc_info=True)
-            raise PublicError(
-                ErrorCode.MAIL_UNAVAILABLE, "The e-mail could not be sent; try again later."
-            ) from None
-        # After the e-mail: an invitation that was not sent is neither kept nor logged. (If
-        # this write fails, the row is undone and the mailed link answers "cannot be used".)
-        audit_log.record_and_return(
-            audit_record(actor, "MEMBER_INVITE", "Invitation", str(invitation.pk))
-        )
-    return invitation
+    except (OSError, smtplib.SMTPException):
+        log.warning("invitation e-mail not sent; nothing kept", exc_info=True)
+        raise PublicError(
+            ErrorCode.MAIL_UNAVAILABLE, "The e-mail could not be sent; try again later."
+        ) from None
 
 
 def invitation_for(secret: str) -> Invitation | None:
