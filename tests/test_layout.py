@@ -98,10 +98,8 @@ LONGER_TODAY = {
     "referral_hub/directory/demo.py:municipality_batch": 98,
     "referral_hub/devservices/profiles.py:profile": 88,
     "referral_hub/referrals/handoff.py:transition": 73,
-    "referral_hub/referrals/fhir.py:referral_bundle": 68,
     "referral_hub/referrals/demo_history.py:seed": 67,
     "referral_hub/consent/policy.py:consent_errors": 65,
-    "referral_hub/referrals/fhir.py:_consent": 63,
     "graph/service_repo.py:search_statement": 62,
     "schema/core/limits.py:limits_rule": 61,
 }

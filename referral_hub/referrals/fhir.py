@@ -68,16 +68,31 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
     request_url = _urn(referral["id"], "ServiceRequest")
     consent = referral.get("consent")
     consent_url = _urn(consent["id"], "Consent") if consent else None
-    basis = referral["legal_basis"]
+    entries: list[dict[str, Any]] = [
+        {"fullUrl": request_url, "resource": _service_request(referral, state, consent_url)},
+        {"fullUrl": _urn(referral["id"], "Task"), "resource": _task(referral, state, request_url)},
+    ]
+    if consent and not is_statutory(referral["legal_basis"]):
+        entries.append({"fullUrl": consent_url, "resource": _consent(consent, referral)})
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{**e, "resource": _pruned(e["resource"])} for e in entries],
+    }
+    return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)
 
-    service_request: dict[str, Any] = {
+
+def _service_request(
+    referral: dict[str, Any], state: State, consent_url: str | None
+) -> dict[str, Any]:
+    return {
         "resourceType": "ServiceRequest",
         "id": referral["id"],
         "identifier": [{"system": f"{SYSTEM}/referral-id", "value": referral["id"]}],
         "status": _REQUEST_STATUS[state],
         "intent": "order",
         "priority": _PRIORITY[referral["urgency"]],
-        "category": [{"coding": [{"system": BASIS_SYSTEM, "code": basis}]}],
+        "category": [{"coding": [{"system": BASIS_SYSTEM, "code": referral["legal_basis"]}]}],
         "code": {"text": referral["service"]["name"]},
         "subject": _subject(referral["subject_id"]),
         "authoredOn": _iso(referral["created_at"]),
@@ -90,7 +105,10 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         "supportingInfo": [{"reference": consent_url}] if consent_url else None,
         "note": [{"text": referral["summary"]}] if referral.get("summary") else None,
     }
-    task: dict[str, Any] = {
+
+
+def _task(referral: dict[str, Any], state: State, request_url: str) -> dict[str, Any]:
+    return {
         "resourceType": "Task",
         "id": f"{referral['id']}-task",
         "status": FHIR_TASK_STATUS[state],
@@ -118,18 +136,24 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
         if referral.get("outcome")
         else None,
     }
-    entries: list[dict[str, Any]] = [
-        {"fullUrl": request_url, "resource": service_request},
-        {"fullUrl": _urn(referral["id"], "Task"), "resource": task},
+
+
+_CONSENT_SCOPE = {
+    "coding": [
+        {"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}
     ]
-    if consent and not is_statutory(basis):
-        entries.append({"fullUrl": consent_url, "resource": _consent(consent, referral)})
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "collection",
-        "entry": [{**e, "resource": _pruned(e["resource"])} for e in entries],
-    }
-    return Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True)
+}
+_CONSENT_CATEGORY = [
+    {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": "Consent"}
+]
+_OPT_IN = {
+    "coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "OPTIN"}]
+}
+_RECIPIENT = {
+    "coding": [
+        {"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}
+    ]
+}
 
 
 def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any]:
@@ -137,17 +161,8 @@ def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any
         "resourceType": "Consent",
         "id": consent["id"],
         "status": _CONSENT_STATUS.get(consent["state"], "inactive"),
-        "scope": {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
-                    "code": "patient-privacy",
-                }
-            ]
-        },
-        "category": [
-            {"coding": [{"system": "http://loinc.org", "code": "59284-0"}], "text": "Consent"}
-        ],
+        "scope": _CONSENT_SCOPE,
+        "category": _CONSENT_CATEGORY,
         "patient": _subject(referral["subject_id"]),
         "dateTime": _iso(consent.get("recorded_at")),
         "organization": [_organisation(referral["sender"])],
@@ -155,45 +170,35 @@ def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any
             "title": f"{consent.get('method', '').lower()} consent; SHA-256 "
             f"{consent.get('evidence_sha256') or 'not recorded'}"
         },
-        "policyRule": {
-            "coding": [
-                {
-                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                    "code": "OPTIN",
-                }
-            ]
+        "policyRule": _OPT_IN,
+        "provision": _provision(consent),
+    }
+
+
+def _provision(consent: dict[str, Any]) -> dict[str, Any]:
+    """What the consent permits: its period, the organisations it names, its purposes
+    and data categories."""
+    return {
+        "type": "permit",
+        "period": {
+            "start": _iso(consent.get("valid_from")),
+            "end": _iso(consent.get("valid_until")),
         },
-        "provision": {
-            "type": "permit",
-            "period": {
-                "start": _iso(consent.get("valid_from")),
-                "end": _iso(consent.get("valid_until")),
-            },
-            "actor": [
-                {
-                    "role": {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
-                                "code": "IRCP",
-                            }
-                        ]
-                    },
-                    "reference": {
-                        "type": "Organization",
-                        "identifier": {"system": ORGANISATION_SYSTEM, "value": organisation},
-                    },
-                }
-                for organisation in consent.get("permits") or []
-            ]
-            or None,
-            "purpose": [
-                {"system": PURPOSE_SYSTEM, "code": purpose} for purpose in consent["purposes"]
-            ],
-            "class": [
-                {"system": CATEGORY_SYSTEM, "code": category} for category in consent["categories"]
-            ],
-        },
+        "actor": [
+            {
+                "role": _RECIPIENT,
+                "reference": {
+                    "type": "Organization",
+                    "identifier": {"system": ORGANISATION_SYSTEM, "value": organisation},
+                },
+            }
+            for organisation in consent.get("permits") or []
+        ]
+        or None,
+        "purpose": [{"system": PURPOSE_SYSTEM, "code": purpose} for purpose in consent["purposes"]],
+        "class": [
+            {"system": CATEGORY_SYSTEM, "code": category} for category in consent["categories"]
+        ],
     }
 
 
