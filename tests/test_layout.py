@@ -101,7 +101,6 @@ LONGER_TODAY = {
     "referral_hub/referrals/demo_history.py:seed": 67,
     "referral_hub/consent/policy.py:consent_errors": 65,
     "graph/service_repo.py:search_statement": 62,
-    "schema/core/limits.py:limits_rule": 61,
 }
 
 

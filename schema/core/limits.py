@@ -7,6 +7,7 @@ GraphQL error whose extensions carry a stable code.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -124,6 +125,55 @@ class _Measure:
         return self.page_max
 
 
+@dataclass(frozen=True)
+class _Limits:
+    max_depth: int
+    max_aliases: int
+    max_operations: int
+    max_cost: int
+    page_max: int
+    max_fields: int
+    introspection_depth: int | None
+
+    def refusal(self, document: Any, fragments: Any) -> tuple[str, str] | None:
+        """The first limit the document is over, as (code, message); None within all."""
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) > self.max_operations:
+            return "TOO_MANY_OPERATIONS", f"At most {self.max_operations} operations per request."
+        fields = _all_fields(document)
+        if len(fields) > self.max_fields:
+            # Overlapping-field validation is quadratic in repeated fields: a bound on the
+            # document keeps the specification's rules cheap too.
+            return "TOO_MANY_FIELDS", f"At most {self.max_fields} fields per request."
+        if sum(1 for field in fields if field.alias is not None) > self.max_aliases:
+            return "TOO_MANY_ALIASES", f"At most {self.max_aliases} aliases per request."
+        for name in _ONCE_PER_REQUEST:
+            if sum(1 for field in fields if field.name.value == name) > 1:
+                return "QUERY_TOO_COSTLY", f"{name} at most once per request."
+        measure = _Measure(fragments, self.page_max, cap=self.max_cost + 1)
+        for operation in operations:
+            if refused := self._operation_refusal(operation, measure):
+                return refused
+        return None
+
+    def _operation_refusal(
+        self, operation: OperationDefinitionNode, measure: _Measure
+    ) -> tuple[str, str] | None:
+        depth, cost = measure.selection_set(operation.selection_set, root=True)
+        deepest = self.max_depth
+        if self.introspection_depth is not None and _introspection_only(operation):
+            deepest = self.introspection_depth
+        if depth > deepest:
+            return "QUERY_TOO_DEEP", f"Query depth {depth} is over the limit of {deepest}."
+        if max(cost, 0) > self.max_cost:
+            return (
+                "QUERY_TOO_COSTLY",
+                f"Query cost is over the limit of {self.max_cost}; "
+                "ask for smaller pages or fewer fields.",
+            )
+        return None
+
+
 def limits_rule(
     *,
     max_depth: int,
@@ -137,52 +187,22 @@ def limits_rule(
     """`introspection_depth`, when introspection is allowed at all, bounds operations that
     ask only for introspection fields: the standard introspection query (GraphiQL's) is
     15 deep, and it costs nothing of the graph."""
+    limits = _Limits(
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        max_operations=max_operations,
+        max_cost=max_cost,
+        page_max=page_max,
+        max_fields=max_fields,
+        introspection_depth=introspection_depth,
+    )
 
     class RequestLimits(ValidationRule):
         def enter_document(self, node: Any, *_args: Any) -> None:
-            operations = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
-            fragments = _fragments(self.context)
-            if len(operations) > max_operations:
-                self._refuse(
-                    "TOO_MANY_OPERATIONS", f"At most {max_operations} operations per request."
-                )
-                return
-            fields = _all_fields(node)
-            if len(fields) > max_fields:
-                # Overlapping-field validation is quadratic in repeated fields: a bound on
-                # the document keeps the specification's rules cheap too.
-                self._refuse("TOO_MANY_FIELDS", f"At most {max_fields} fields per request.")
-                return
-            aliases = sum(1 for field in fields if field.alias is not None)
-            if aliases > max_aliases:
-                self._refuse("TOO_MANY_ALIASES", f"At most {max_aliases} aliases per request.")
-                return
-            for name in _ONCE_PER_REQUEST:
-                if sum(1 for field in fields if field.name.value == name) > 1:
-                    self._refuse("QUERY_TOO_COSTLY", f"{name} at most once per request.")
-                    return
-            measure = _Measure(fragments, page_max, cap=max_cost + 1)
-            for operation in operations:
-                depth, cost = measure.selection_set(operation.selection_set, root=True)
-                cost = max(cost, 0)
-                deepest = max_depth
-                if introspection_depth is not None and _introspection_only(operation):
-                    deepest = introspection_depth
-                if depth > deepest:
-                    self._refuse(
-                        "QUERY_TOO_DEEP", f"Query depth {depth} is over the limit of {deepest}."
-                    )
-                    return
-                if cost > max_cost:
-                    self._refuse(
-                        "QUERY_TOO_COSTLY",
-                        f"Query cost is over the limit of {max_cost}; "
-                        "ask for smaller pages or fewer fields.",
-                    )
-                    return
-
-        def _refuse(self, code: str, message: str) -> None:
-            self.report_error(GraphQLError(message, extensions={"code": code}))
+            refused = limits.refusal(node, _fragments(self.context))
+            if refused is not None:
+                code, message = refused
+                self.report_error(GraphQLError(message, extensions={"code": code}))
 
     return RequestLimits
 
