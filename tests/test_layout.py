@@ -99,7 +99,6 @@ LONGER_TODAY = {
     "referral_hub/devservices/profiles.py:profile": 88,
     "referral_hub/referrals/handoff.py:transition": 73,
     "referral_hub/referrals/demo_history.py:seed": 67,
-    "referral_hub/consent/policy.py:consent_errors": 65,
     "graph/service_repo.py:search_statement": 62,
 }
 

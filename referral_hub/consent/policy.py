@@ -164,66 +164,122 @@ def guardian_speaks_for(birth_year: int, today: date) -> bool:
 
 def consent_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> list[FieldError]:
     """Everything wrong with a consent to be recorded (values already typed by the schema)."""
-    errors: list[FieldError] = []
+    return [
+        *_giver_errors(data, birth_year=birth_year, today=today),
+        *_scope_errors(data),
+        *_period_errors(data, today=today),
+        *_evidence_errors(data),
+    ]
 
-    def err(field: str, code: ErrorCode, message: str) -> None:
-        errors.append(FieldError(field, code, message))
 
+def _giver_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> list[FieldError]:
+    """Who gives it: the subject from the year they turn 18, a named guardian before."""
+    errors = []
     given_by = data.get("givenBy")
     if given_by == GivenBy.SUBJECT and guardian_speaks_for(birth_year, today):
-        err(
-            "givenBy",
-            ErrorCode.INVALID,
-            "The subject is under 18: a guardian must give the consent.",
+        errors.append(
+            FieldError(
+                "givenBy",
+                ErrorCode.INVALID,
+                "The subject is under 18: a guardian must give the consent.",
+            )
         )
     if given_by == GivenBy.GUARDIAN and not guardian_speaks_for(birth_year, today):
-        err(
-            "givenBy",
-            ErrorCode.INVALID,
-            "The subject turns 18 this year or is older: they give the consent themself.",
+        errors.append(
+            FieldError(
+                "givenBy",
+                ErrorCode.INVALID,
+                "The subject turns 18 this year or is older: they give the consent themself.",
+            )
         )
     if given_by == GivenBy.GUARDIAN and not (data.get("guardianRelationship") or "").strip():
-        err("guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related.")
+        errors.append(
+            FieldError(
+                "guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."
+            )
+        )
+    return errors
+
+
+def _scope_errors(data: Mapping[str, Any]) -> list[FieldError]:
+    """What it covers: purposes, data categories, and organisations or kinds in an area."""
+    errors = []
     if not data.get("purposes"):
-        err("purposes", ErrorCode.REQUIRED, "Name at least one purpose.")
+        errors.append(FieldError("purposes", ErrorCode.REQUIRED, "Name at least one purpose."))
     if not data.get("categories"):
-        err("categories", ErrorCode.REQUIRED, "Name at least one data category.")
+        errors.append(
+            FieldError("categories", ErrorCode.REQUIRED, "Name at least one data category.")
+        )
     if not data.get("organisationIds") and not data.get("organisationKinds"):
-        err(
-            "organisationIds",
-            ErrorCode.REQUIRED,
-            "Name the organisations, or organisation kinds in an area, it permits.",
+        errors.append(
+            FieldError(
+                "organisationIds",
+                ErrorCode.REQUIRED,
+                "Name the organisations, or organisation kinds in an area, it permits.",
+            )
         )
     unknown = sorted(set(data.get("organisationKinds") or []) - KNOWN_KINDS)
     if unknown:
-        err(
-            "organisationKinds",
-            ErrorCode.UNKNOWN_KIND,
-            f"Not an organisation kind: {', '.join(unknown)}.",
+        errors.append(
+            FieldError(
+                "organisationKinds",
+                ErrorCode.UNKNOWN_KIND,
+                f"Not an organisation kind: {', '.join(unknown)}.",
+            )
         )
     if data.get("organisationKinds") and not data.get("areaCode"):
-        err("areaCode", ErrorCode.REQUIRED, "Organisation kinds are permitted within an area.")
-    valid_from, valid_until = data.get("validFrom") or today, data.get("validUntil")
-    if (valid_from - today).days > MAX_START_AHEAD_DAYS:
-        err(
-            "validFrom",
-            ErrorCode.OUT_OF_RANGE,
-            f"A consent starts at most {MAX_START_AHEAD_DAYS} days after it is recorded.",
-        )
-    if valid_until is not None:
-        if valid_until < valid_from:
-            err("validUntil", ErrorCode.OUT_OF_RANGE, "validUntil is before validFrom.")
-        elif valid_until > years_later(valid_from, MAX_VALIDITY_YEARS):
-            err("validUntil", ErrorCode.OUT_OF_RANGE, "A consent lasts at most three years.")
-    else:
-        err("validUntil", ErrorCode.REQUIRED, "A consent needs an end date (at most 3 years).")
-    evidence = data.get("evidenceSha256")
-    if evidence is not None and not _SHA256.match(str(evidence)):
-        err("evidenceSha256", ErrorCode.INVALID, "evidenceSha256 is 64 lower-case hex digits.")
-    if evidence is None and data.get("method") in (Method.WRITTEN, Method.DIGITAL):
-        err(
-            "evidenceSha256",
-            ErrorCode.REQUIRED,
-            "A written or digital consent records the SHA-256 of its document.",
+        errors.append(
+            FieldError(
+                "areaCode", ErrorCode.REQUIRED, "Organisation kinds are permitted within an area."
+            )
         )
     return errors
+
+
+def _period_errors(data: Mapping[str, Any], *, today: date) -> list[FieldError]:
+    """When: from at most MAX_START_AHEAD_DAYS ahead, for at most MAX_VALIDITY_YEARS."""
+    errors = []
+    valid_from, valid_until = data.get("validFrom") or today, data.get("validUntil")
+    if (valid_from - today).days > MAX_START_AHEAD_DAYS:
+        errors.append(
+            FieldError(
+                "validFrom",
+                ErrorCode.OUT_OF_RANGE,
+                f"A consent starts at most {MAX_START_AHEAD_DAYS} days after it is recorded.",
+            )
+        )
+    if valid_until is None:
+        errors.append(
+            FieldError(
+                "validUntil", ErrorCode.REQUIRED, "A consent needs an end date (at most 3 years)."
+            )
+        )
+    elif valid_until < valid_from:
+        errors.append(
+            FieldError("validUntil", ErrorCode.OUT_OF_RANGE, "validUntil is before validFrom.")
+        )
+    elif valid_until > years_later(valid_from, MAX_VALIDITY_YEARS):
+        errors.append(
+            FieldError("validUntil", ErrorCode.OUT_OF_RANGE, "A consent lasts at most three years.")
+        )
+    return errors
+
+
+def _evidence_errors(data: Mapping[str, Any]) -> list[FieldError]:
+    """The document's SHA-256: well formed, and there for a written or digital consent."""
+    evidence = data.get("evidenceSha256")
+    if evidence is not None and not _SHA256.match(str(evidence)):
+        return [
+            FieldError(
+                "evidenceSha256", ErrorCode.INVALID, "evidenceSha256 is 64 lower-case hex digits."
+            )
+        ]
+    if evidence is None and data.get("method") in (Method.WRITTEN, Method.DIGITAL):
+        return [
+            FieldError(
+                "evidenceSha256",
+                ErrorCode.REQUIRED,
+                "A written or digital consent records the SHA-256 of its document.",
+            )
+        ]
+    return []
