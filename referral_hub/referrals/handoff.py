@@ -170,39 +170,11 @@ def transition(
             f"{side.value.lower()} cannot {action.value} a {state.value} referral.",
             field="action",
         )
-    errors: list[FieldError] = []
-    if action == Action.DECLINE:
-        if reason is None:
-            errors.append(FieldError("reason", ErrorCode.REQUIRED, "A decline needs a reason."))
-        elif reason == DeclineReason.OTHER and not (note or "").strip():
-            errors.append(
-                FieldError(
-                    "note", ErrorCode.REQUIRED, "Say why in the note when the reason is OTHER."
-                )
-            )
-    elif reason is not None:
-        errors.append(FieldError("reason", ErrorCode.INVALID, "Only a decline takes a reason."))
-    if action == Action.COMPLETE:
-        if outcome is None:
-            errors.append(
-                FieldError(
-                    "outcome", ErrorCode.REQUIRED, "Completing a referral needs its outcome."
-                )
-            )
-        elif outcome == Outcome.OTHER and not (note or "").strip():
-            errors.append(
-                FieldError(
-                    "note",
-                    ErrorCode.REQUIRED,
-                    "Say what happened in the note when the outcome is OTHER.",
-                )
-            )
-    elif outcome is not None:
-        errors.append(FieldError("outcome", ErrorCode.INVALID, "Only completion takes an outcome."))
-    if note is not None and len(note) > NOTE_MAX:
-        errors.append(
-            FieldError("note", ErrorCode.TOO_LONG, f"note must be at most {NOTE_MAX} characters.")
-        )
+    errors = [
+        *_reason_errors(action, reason, note),
+        *_outcome_errors(action, outcome, note),
+        *_note_errors(note),
+    ]
     if errors:
         raise ValidationFailed(errors)
     return Transition(
@@ -215,6 +187,52 @@ def transition(
         outcome=outcome,
         note=note,
     )
+
+
+def _reason_errors(
+    action: Action, reason: DeclineReason | None, note: str | None
+) -> list[FieldError]:
+    """A decline, and only a decline, gives its reason (OTHER says why in the note)."""
+    if action != Action.DECLINE:
+        if reason is not None:
+            return [FieldError("reason", ErrorCode.INVALID, "Only a decline takes a reason.")]
+        return []
+    if reason is None:
+        return [FieldError("reason", ErrorCode.REQUIRED, "A decline needs a reason.")]
+    if reason == DeclineReason.OTHER and not (note or "").strip():
+        return [
+            FieldError("note", ErrorCode.REQUIRED, "Say why in the note when the reason is OTHER.")
+        ]
+    return []
+
+
+def _outcome_errors(action: Action, outcome: Outcome | None, note: str | None) -> list[FieldError]:
+    """A completion, and only a completion, gives its outcome (OTHER says what happened)."""
+    if action != Action.COMPLETE:
+        if outcome is not None:
+            return [FieldError("outcome", ErrorCode.INVALID, "Only completion takes an outcome.")]
+        return []
+    if outcome is None:
+        return [
+            FieldError("outcome", ErrorCode.REQUIRED, "Completing a referral needs its outcome.")
+        ]
+    if outcome == Outcome.OTHER and not (note or "").strip():
+        return [
+            FieldError(
+                "note",
+                ErrorCode.REQUIRED,
+                "Say what happened in the note when the outcome is OTHER.",
+            )
+        ]
+    return []
+
+
+def _note_errors(note: str | None) -> list[FieldError]:
+    if note is not None and len(note) > NOTE_MAX:
+        return [
+            FieldError("note", ErrorCode.TOO_LONG, f"note must be at most {NOTE_MAX} characters.")
+        ]
+    return []
 
 
 def is_open(state: State) -> bool:
