@@ -285,6 +285,26 @@ _RETURN: LiteralString = (
 )
 
 
+def _entry(
+    search: str | None,
+    near: tuple[float, float, float] | None,
+    area_codes: Sequence[str] | None,
+    tags_all: Sequence[str],
+    tags_any: Sequence[str],
+) -> tuple[LiteralString, dict[str, Any]]:
+    """Where a search starts, the most selective way in its criteria allow (full text,
+    distance, area, a tag, or every service), with that entry's parameters."""
+    if search is not None:
+        return _ENTRY_SEARCH, {"search": search}
+    if near is not None:
+        return (_ENTRY_NEAR if area_codes is None else _ENTRY_NEAR_IN_AREA), {}
+    if area_codes is not None:
+        return _ENTRY_AREA, {}
+    if tags_all or tags_any:
+        return _ENTRY_TAGS, {"entry_tags": list(tags_all[:1] or tags_any)}
+    return _ENTRY_ALL, {}
+
+
 def search_statement(
     *,
     sort: str,
@@ -301,19 +321,8 @@ def search_statement(
     age: int | None = None,
 ) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher text and parameters for one search; exposed so benchmarks run it raw."""
-    params: dict[str, Any] = {}
+    entry, params = _entry(search, near, area_codes, tags_all, tags_any)
     filters: list[LiteralString] = [_ACTIVE]
-    if search is not None:
-        entry, params["search"] = _ENTRY_SEARCH, search
-    elif near is not None:
-        entry = _ENTRY_NEAR if area_codes is None else _ENTRY_NEAR_IN_AREA
-    elif area_codes is not None:
-        entry = _ENTRY_AREA
-    elif tags_all or tags_any:
-        entry = _ENTRY_TAGS
-        params["entry_tags"] = list(tags_all[:1] or tags_any)
-    else:
-        entry = _ENTRY_ALL
     if near is not None:
         latitude, longitude, km = near
         # A map parameter; Cypher's point() makes the WGS-84 point from it.

@@ -98,7 +98,6 @@ LONGER_TODAY = {
     "referral_hub/directory/demo.py:municipality_batch": 98,
     "referral_hub/devservices/profiles.py:profile": 88,
     "referral_hub/referrals/demo_history.py:seed": 67,
-    "graph/service_repo.py:search_statement": 62,
 }
 
 
