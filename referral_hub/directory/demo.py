@@ -420,10 +420,27 @@ def municipality_batch(
     area: AreaRow, *, seed: int, prefecture_name: str, city_name: str | None = None
 ) -> Batch:
     rng = _stable("area", seed, area.code)
-    population = _POPULATION[area.kind]
     centre = _centre(area, seed, city_name)
     local = area.name.removeprefix(city_name or "")  # 川崎市川崎区 → 川崎区
     batch = Batch()
+    # One random stream in a fixed order: the same seed gives the same network.
+    for index, (role, name) in enumerate(_plan(area, rng, local)):
+        ident = uuid.uuid5(_NAMESPACE, f"{seed}:{area.code}:{index}")
+        org_id, loc_id = str(ident), str(uuid.uuid5(ident, "location"))
+        point = (centre[0] + rng.gauss(0, 0.012), centre[1] + rng.gauss(0, 0.015))
+        batch.organisations.append(_organisation(org_id, role, name, area, rng))
+        batch.locations.append(
+            _location(loc_id, org_id, name, area, f"{prefecture_name}{area.name}", point, rng)
+        )
+        batch.services.extend(_services(ident, org_id, loc_id, role, name, rng))
+    batch.partnerships = _local_partnerships(batch.organisations, rng)
+    return batch
+
+
+def _plan(area: AreaRow, rng: random.Random, local: str) -> list[tuple[str, str]]:
+    """The organisations of a municipality, as (role, name): its offices, then schools,
+    libraries, cafeterias, salons and NPOs in numbers that follow its population."""
+    population = _POPULATION[area.kind]
     municipal = "区" if area.kind in (AreaKind.WARD, AreaKind.SPECIAL_WARD) else "市"
     office = (
         f"{area.name}役所"
@@ -451,69 +468,78 @@ def municipality_batch(
         stem = _NPO_STEMS[i % len(_NPO_STEMS)]
         suffix = _numbered(_NPO_SUFFIXES, i // len(_NPO_STEMS))
         plan.append(("npo", f"NPO法人{stem}{suffix}（{local}）"))
+    return plan
 
-    for index, (role, name) in enumerate(plan):
-        ident = uuid.uuid5(_NAMESPACE, f"{seed}:{area.code}:{index}")
-        org_id, loc_id = str(ident), str(uuid.uuid5(ident, "location"))
-        lat = centre[0] + rng.gauss(0, 0.012)
-        lon = centre[1] + rng.gauss(0, 0.015)
-        batch.organisations.append(
+
+def _organisation(
+    org_id: str, role: str, name: str, area: AreaRow, rng: random.Random
+) -> dict[str, Any]:
+    return {
+        "id": org_id,
+        "name": name,
+        "kind": _KIND_OF[role].value,
+        "area_code": area.code,
+        "description": _SERVICES[role][0].name,
+        "website": None,
+        "email": None,
+        "phone": f"0{rng.randint(3, 99)}-{rng.randint(100, 9999)}-{rng.randint(1000, 9999)}",
+    }
+
+
+def _location(
+    loc_id: str,
+    org_id: str,
+    name: str,
+    area: AreaRow,
+    town: str,
+    point: tuple[float, float],
+    rng: random.Random,
+) -> dict[str, Any]:
+    chome = _CHOME[rng.randrange(len(_CHOME))]
+    return {
+        "id": loc_id,
+        "organisation_id": org_id,
+        "name": name,
+        "area_code": area.code,
+        "address": f"{town}{chome}{rng.randint(1, 5)}丁目{rng.randint(1, 30)}-{rng.randint(1, 20)}",
+        "postal_code": f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
+        "latitude": round(point[0], 6),
+        "longitude": round(point[1], 6),
+    }
+
+
+def _services(
+    ident: uuid.UUID, org_id: str, loc_id: str, role: str, name: str, rng: random.Random
+) -> list[dict[str, Any]]:
+    """One of the role's services, sometimes two (each with its own day and capacity)."""
+    templates = _SERVICES[role]
+    chosen = (
+        [templates[0]]
+        if len(templates) == 1
+        else rng.sample(templates, k=min(len(templates), 1 + (rng.random() < 0.35)))
+    )
+    services = []
+    for s_index, template in enumerate(chosen):
+        day = _WEEKDAYS[rng.randrange(7)]
+        services.append(
             {
-                "id": org_id,
-                "name": name,
-                "kind": _KIND_OF[role].value,
-                "area_code": area.code,
-                "description": _SERVICES[role][0].name,
-                "website": None,
-                "email": None,
-                "phone": f"0{rng.randint(3, 99)}-"
-                f"{rng.randint(100, 9999)}-{rng.randint(1000, 9999)}",
-            }
-        )
-        chome = _CHOME[rng.randrange(len(_CHOME))]
-        batch.locations.append(
-            {
-                "id": loc_id,
+                "id": str(uuid.uuid5(ident, f"service:{s_index}")),
                 "organisation_id": org_id,
-                "name": name,
-                "area_code": area.code,
-                "address": f"{prefecture_name}{area.name}{chome}{rng.randint(1, 5)}丁目"
-                f"{rng.randint(1, 30)}-{rng.randint(1, 20)}",
-                "postal_code": f"{rng.randint(100, 999)}-{rng.randint(0, 9999):04d}",
-                "latitude": round(lat, 6),
-                "longitude": round(lon, 6),
+                "location_ids": [loc_id],
+                "name": f"{template.name}（{name}）" if role != "cafeteria" else name,
+                "description": f"{template.name}。毎週{day}曜日に開催。",
+                "mode": template.mode.value,
+                "age_min": template.age[0],
+                "age_max": template.age[1],
+                "languages": ["ja", "en"] if rng.random() < 0.1 else ["ja"],
+                "schedule": f"毎週{day}曜 {rng.choice(['10', '13', '16', '17'])}:00-",
+                "accepts_referrals": template.accepts_referrals,
+                "response_target_hours": template.response_hours,
+                "capacity_status": rng.choices(list(CapacityStatus), weights=(70, 20, 10))[0].value,
+                "tags": list(template.tags),
             }
         )
-        templates = _SERVICES[role]
-        chosen = (
-            [templates[0]]
-            if len(templates) == 1
-            else rng.sample(templates, k=min(len(templates), 1 + (rng.random() < 0.35)))
-        )
-        for s_index, template in enumerate(chosen):
-            day = _WEEKDAYS[rng.randrange(7)]
-            batch.services.append(
-                {
-                    "id": str(uuid.uuid5(ident, f"service:{s_index}")),
-                    "organisation_id": org_id,
-                    "location_ids": [loc_id],
-                    "name": f"{template.name}（{name}）" if role != "cafeteria" else name,
-                    "description": f"{template.name}。毎週{day}曜日に開催。",
-                    "mode": template.mode.value,
-                    "age_min": template.age[0],
-                    "age_max": template.age[1],
-                    "languages": ["ja", "en"] if rng.random() < 0.1 else ["ja"],
-                    "schedule": f"毎週{day}曜 {rng.choice(['10', '13', '16', '17'])}:00-",
-                    "accepts_referrals": template.accepts_referrals,
-                    "response_target_hours": template.response_hours,
-                    "capacity_status": rng.choices(list(CapacityStatus), weights=(70, 20, 10))[
-                        0
-                    ].value,
-                    "tags": list(template.tags),
-                }
-            )
-    batch.partnerships = _local_partnerships(batch.organisations, rng)
-    return batch
+    return services
 
 
 def _local_partnerships(
