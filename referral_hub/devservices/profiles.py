@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,88 +46,105 @@ class Profile:
 def profile(name: str) -> Profile:
     data = Path(os.environ.get("HUB_DATA_DIR", ROOT / ".data"))
     password = os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD)
-    if name == "dev":
-        return Profile(
-            name="dev",
-            neo4j=Neo4jInstance(
-                data_dir=data / "dev" / "neo4j",
-                port=int(os.environ.get("NEO4J_BOLT_PORT", "7687")),
-                password=password,
-                heap=os.environ.get("NEO4J_HEAP", "6g"),
-                pagecache=os.environ.get("NEO4J_PAGECACHE", "2g"),
-                tx_memory=os.environ.get("NEO4J_TX_MEMORY", "4g"),
-            ),
-            redis=RedisInstance(
-                data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))
-            ),
-            worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev", beat=True),
-            external_neo4j_uri=os.environ.get("NEO4J_URI") or None,
-            external_redis_url=os.environ.get("REDIS_URL") or None,
-        )
-    if name == "test":
-        # Tests empty the graph between tests, so they never fall back to NEO4J_URI: an
-        # external server is used only when named explicitly in TEST_NEO4J_URI.
-        return Profile(
-            name="test",
-            neo4j=Neo4jInstance(
-                data_dir=data / "test" / "neo4j",
-                port=int(os.environ.get("TEST_NEO4J_BOLT_PORT", "7688")),
-                password=os.environ.get("TEST_NEO4J_PASSWORD", password),
-                heap=os.environ.get("TEST_NEO4J_HEAP", "1g"),
-                pagecache=os.environ.get("TEST_NEO4J_PAGECACHE", "256m"),
-            ),
-            redis=RedisInstance(
-                data_dir=data / "test" / "redis",
-                port=int(os.environ.get("TEST_REDIS_PORT", "6380")),
-                persistent=False,
-            ),
-            worker=WorkerInstance(
-                data_dir=data / "test" / "celery", name="hub-test", concurrency=2
-            ),
-            external_neo4j_uri=os.environ.get("TEST_NEO4J_URI") or None,
-            external_redis_url=os.environ.get("TEST_REDIS_URL") or None,
-        )
-    if name == "bench":
-        # Its own server, so benchmark data never mixes with the demo or the tests.
-        return Profile(
-            name="bench",
-            neo4j=Neo4jInstance(
-                data_dir=data / "bench" / "neo4j",
-                port=int(os.environ.get("BENCH_NEO4J_BOLT_PORT", "7689")),
-                password=password,
-                heap=os.environ.get("BENCH_NEO4J_HEAP", "4g"),
-                pagecache=os.environ.get("BENCH_NEO4J_PAGECACHE", "2g"),
-            ),
-            redis=RedisInstance(
-                data_dir=data / "bench" / "redis",
-                port=int(os.environ.get("BENCH_REDIS_PORT", "6381")),
-                persistent=False,
-            ),
-            worker=WorkerInstance(data_dir=data / "bench" / "celery", name="hub-bench"),
-            external_neo4j_uri=os.environ.get("BENCH_NEO4J_URI") or None,
-            external_redis_url=None,
-        )
-    if name == "faults":
-        # The fault suite (tests/faults) kills these by pid, so they are never the ones
-        # the rest of the tests use; its worker runs beat, whose outbox relay it tests.
-        return Profile(
-            name="faults",
-            neo4j=Neo4jInstance(
-                data_dir=data / "faults" / "neo4j",
-                port=int(os.environ.get("FAULTS_NEO4J_BOLT_PORT", "7690")),
-                password=password,
-                heap=os.environ.get("FAULTS_NEO4J_HEAP", "512m"),
-                pagecache=os.environ.get("FAULTS_NEO4J_PAGECACHE", "128m"),
-            ),
-            redis=RedisInstance(
-                data_dir=data / "faults" / "redis",
-                port=int(os.environ.get("FAULTS_REDIS_PORT", "6382")),
-                persistent=False,
-            ),
-            worker=WorkerInstance(
-                data_dir=data / "faults" / "celery", name="hub-faults", concurrency=2, beat=True
-            ),
-            external_neo4j_uri=None,
-            external_redis_url=None,
-        )
-    raise ValueError(f"unknown profile {name!r}; use dev, test, bench or faults")
+    make = _PROFILES.get(name)
+    if make is None:
+        raise ValueError(f"unknown profile {name!r}; use dev, test, bench or faults")
+    return make(data, password)
+
+
+def _dev(data: Path, password: str) -> Profile:
+    return Profile(
+        name="dev",
+        neo4j=Neo4jInstance(
+            data_dir=data / "dev" / "neo4j",
+            port=int(os.environ.get("NEO4J_BOLT_PORT", "7687")),
+            password=password,
+            heap=os.environ.get("NEO4J_HEAP", "6g"),
+            pagecache=os.environ.get("NEO4J_PAGECACHE", "2g"),
+            tx_memory=os.environ.get("NEO4J_TX_MEMORY", "4g"),
+        ),
+        redis=RedisInstance(
+            data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))
+        ),
+        worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev", beat=True),
+        external_neo4j_uri=os.environ.get("NEO4J_URI") or None,
+        external_redis_url=os.environ.get("REDIS_URL") or None,
+    )
+
+
+def _test(data: Path, password: str) -> Profile:
+    # Tests empty the graph between tests, so they never fall back to NEO4J_URI: an
+    # external server is used only when named explicitly in TEST_NEO4J_URI.
+    return Profile(
+        name="test",
+        neo4j=Neo4jInstance(
+            data_dir=data / "test" / "neo4j",
+            port=int(os.environ.get("TEST_NEO4J_BOLT_PORT", "7688")),
+            password=os.environ.get("TEST_NEO4J_PASSWORD", password),
+            heap=os.environ.get("TEST_NEO4J_HEAP", "1g"),
+            pagecache=os.environ.get("TEST_NEO4J_PAGECACHE", "256m"),
+        ),
+        redis=RedisInstance(
+            data_dir=data / "test" / "redis",
+            port=int(os.environ.get("TEST_REDIS_PORT", "6380")),
+            persistent=False,
+        ),
+        worker=WorkerInstance(data_dir=data / "test" / "celery", name="hub-test", concurrency=2),
+        external_neo4j_uri=os.environ.get("TEST_NEO4J_URI") or None,
+        external_redis_url=os.environ.get("TEST_REDIS_URL") or None,
+    )
+
+
+def _bench(data: Path, password: str) -> Profile:
+    # Its own server, so benchmark data never mixes with the demo or the tests.
+    return Profile(
+        name="bench",
+        neo4j=Neo4jInstance(
+            data_dir=data / "bench" / "neo4j",
+            port=int(os.environ.get("BENCH_NEO4J_BOLT_PORT", "7689")),
+            password=password,
+            heap=os.environ.get("BENCH_NEO4J_HEAP", "4g"),
+            pagecache=os.environ.get("BENCH_NEO4J_PAGECACHE", "2g"),
+        ),
+        redis=RedisInstance(
+            data_dir=data / "bench" / "redis",
+            port=int(os.environ.get("BENCH_REDIS_PORT", "6381")),
+            persistent=False,
+        ),
+        worker=WorkerInstance(data_dir=data / "bench" / "celery", name="hub-bench"),
+        external_neo4j_uri=os.environ.get("BENCH_NEO4J_URI") or None,
+        external_redis_url=None,
+    )
+
+
+def _faults(data: Path, password: str) -> Profile:
+    # The fault suite (tests/faults) kills these by pid, so they are never the ones
+    # the rest of the tests use; its worker runs beat, whose outbox relay it tests.
+    return Profile(
+        name="faults",
+        neo4j=Neo4jInstance(
+            data_dir=data / "faults" / "neo4j",
+            port=int(os.environ.get("FAULTS_NEO4J_BOLT_PORT", "7690")),
+            password=password,
+            heap=os.environ.get("FAULTS_NEO4J_HEAP", "512m"),
+            pagecache=os.environ.get("FAULTS_NEO4J_PAGECACHE", "128m"),
+        ),
+        redis=RedisInstance(
+            data_dir=data / "faults" / "redis",
+            port=int(os.environ.get("FAULTS_REDIS_PORT", "6382")),
+            persistent=False,
+        ),
+        worker=WorkerInstance(
+            data_dir=data / "faults" / "celery", name="hub-faults", concurrency=2, beat=True
+        ),
+        external_neo4j_uri=None,
+        external_redis_url=None,
+    )
+
+
+_PROFILES: dict[str, Callable[[Path, str], Profile]] = {
+    "dev": _dev,
+    "test": _test,
+    "bench": _bench,
+    "faults": _faults,
+}
