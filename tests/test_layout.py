@@ -91,15 +91,10 @@ def test_every_schema_domain_has_the_same_layout():
 
 
 # Functions longer than this read as one block rather than a list of steps (issue 16).
-# The ones still longer are listed with their length today: the list may only shrink,
-# and none of them may grow.
 FUNCTION_LINES_MAX = 60
-LONGER_TODAY = {
-    "referral_hub/referrals/demo_history.py:seed": 67,
-}
 
 
-def test_no_function_grows_past_sixty_lines():
+def test_no_function_is_longer_than_sixty_lines():
     longer = {}
     for package in ("referral_hub", "graph", "schema"):
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -110,10 +105,7 @@ def test_no_function_grows_past_sixty_lines():
                     lines = (node.end_lineno or node.lineno) - node.lineno + 1
                     if lines > FUNCTION_LINES_MAX:
                         longer[f"{path.relative_to(ROOT)}:{node.name}"] = lines
-    grown = {name: lines for name, lines in longer.items() if lines > LONGER_TODAY.get(name, 0)}
-    assert grown == {}, "split them into steps"
-    # One split below the limit leaves the list: take it out, so it cannot grow back.
-    assert sorted(set(LONGER_TODAY) - set(longer)) == []
+    assert longer == {}, "split them into steps"
 
 
 def test_no_graph_module_is_imported_under_another_name():

@@ -14,7 +14,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from graph import bulk
@@ -54,6 +54,7 @@ _PATHS: tuple[tuple[tuple[handoff.Action, ...], int], ...] = (
     ((handoff.Action.DECLINE,), 10),
     ((handoff.Action.ACKNOWLEDGE, handoff.Action.DECLINE), 10),
 )
+_PATH_STEPS, _PATH_SHARES = zip(*_PATHS, strict=True)
 
 
 @dataclass(frozen=True)
@@ -86,60 +87,63 @@ def seed(
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data
     # A few busy services get most referrals, as in life, so they reach the figures' minimum.
     busy = parties["services"][: max(3, len(parties["services"]) // 4)]
-    paths, shares = zip(*_PATHS, strict=True)
     today = subject_services.today()
     for _ in range(referrals):
         school = rng.choice(parties["schools"])
         service = rng.choice(busy if rng.random() < 0.7 else parties["services"])
-        counsellor = _counsellor(school["id"])
-        subject, _ = subject_services.subject_register(
-            actor=counsellor,
-            data={
-                "birthYear": today.year - rng.randint(7, 15),
-                "areaCode": school["area_code"],
-                "name": f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}",
-                "contact": f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
-            },
-        )
-        subject_services.consent_record(
-            actor=counsellor,
-            data={
-                "subjectId": subject["id"],
-                "givenBy": "GUARDIAN",
-                "guardianRelationship": rng.choice(("母", "父", "祖母")),
-                "organisationIds": [service["organisation_id"]],
-                "purposes": ["REFERRAL"],
-                "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
-                "validUntil": today + timedelta(days=365),
-                "method": "WRITTEN",
-                "evidenceSha256": hashlib.sha256(
-                    f"demo consent {subject['id']}".encode()
-                ).hexdigest(),
-            },
-        )
-        referral = referral_services.referral_create(
-            actor=counsellor,
-            request=NewReferral(
-                subject_id=subject["id"],
-                service_id=service["id"],
-                urgency="ROUTINE",
-                summary=rng.choice(_SUMMARIES),
-                need_tags=[rng.choice(service["needs"])],
-                categories=["CONTACT", "SCHOOL_ATTENDANCE"],
-            ),
-        )
-        receiver = _caseworker(service["organisation_id"])
-        for action in rng.choices(paths, weights=shares)[0]:
-            referral = referral_services.referral_transition(
-                actor=receiver,
-                referral_id=referral["id"],
-                action=action,
-                version_seen=referral["version"],
-                reason=handoff.DeclineReason.NO_CAPACITY
-                if action == handoff.Action.DECLINE
-                else None,
-                outcome=handoff.Outcome.CONNECTED if action == handoff.Action.COMPLETE else None,
-            )
+        _one_referral(rng, school, service, today)
         progress()
     figures = refresh_responsiveness()  # the nightly task, run now
     return History(referrals=referrals, services_refreshed=figures)
+
+
+def _one_referral(
+    rng: random.Random, school: dict[str, Any], service: dict[str, Any], today: date
+) -> None:
+    """A pupil registered at `school`, the guardian's consent, a referral to `service`,
+    and the receiver's steps along one of the demo's paths."""
+    counsellor = _counsellor(school["id"])
+    subject, _ = subject_services.subject_register(
+        actor=counsellor,
+        data={
+            "birthYear": today.year - rng.randint(7, 15),
+            "areaCode": school["area_code"],
+            "name": f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}",
+            "contact": f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+        },
+    )
+    subject_services.consent_record(
+        actor=counsellor,
+        data={
+            "subjectId": subject["id"],
+            "givenBy": "GUARDIAN",
+            "guardianRelationship": rng.choice(("母", "父", "祖母")),
+            "organisationIds": [service["organisation_id"]],
+            "purposes": ["REFERRAL"],
+            "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
+            "validUntil": today + timedelta(days=365),
+            "method": "WRITTEN",
+            "evidenceSha256": hashlib.sha256(f"demo consent {subject['id']}".encode()).hexdigest(),
+        },
+    )
+    referral = referral_services.referral_create(
+        actor=counsellor,
+        request=NewReferral(
+            subject_id=subject["id"],
+            service_id=service["id"],
+            urgency="ROUTINE",
+            summary=rng.choice(_SUMMARIES),
+            need_tags=[rng.choice(service["needs"])],
+            categories=["CONTACT", "SCHOOL_ATTENDANCE"],
+        ),
+    )
+    receiver = _caseworker(service["organisation_id"])
+    for action in rng.choices(_PATH_STEPS, weights=_PATH_SHARES)[0]:
+        referral = referral_services.referral_transition(
+            actor=receiver,
+            referral_id=referral["id"],
+            action=action,
+            version_seen=referral["version"],
+            reason=handoff.DeclineReason.NO_CAPACITY if action == handoff.Action.DECLINE else None,
+            outcome=handoff.Outcome.CONNECTED if action == handoff.Action.COMPLETE else None,
+        )
