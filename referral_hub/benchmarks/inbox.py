@@ -11,6 +11,7 @@ from graph.listing import PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.benchmarks.timing import Sample, measure
+from referral_hub.consent.policy import ConsentTerms
 from referral_hub.directory import services as directory
 from referral_hub.referrals import lists
 from referral_hub.referrals import services as referrals
@@ -59,16 +60,16 @@ def _network(referral_count: int) -> str:
         )
         subjects.consent_record(
             actor=counsellor,
-            data={
-                "subjectId": subject["id"],
-                "givenBy": "GUARDIAN",
-                "guardianRelationship": "母",
-                "purposes": ["REFERRAL"],
-                "categories": ["CONTACT"],
-                "validUntil": date.today() + timedelta(days=300),
-                "method": "VERBAL",
-                "organisationIds": [welfare],
-            },
+            subject_id=subject["id"],
+            terms=ConsentTerms(
+                given_by="GUARDIAN",
+                guardian_relationship="母",
+                purposes=["REFERRAL"],
+                categories=["CONTACT"],
+                valid_until=date.today() + timedelta(days=300),
+                method="VERBAL",
+                organisation_ids=[welfare],
+            ),
         )
         referrals.referral_create(
             actor=counsellor,

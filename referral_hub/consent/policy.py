@@ -11,11 +11,10 @@ not be recorded. Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
 
 from referral_hub.core.errors import ErrorCode, FieldError
 from referral_hub.directory.rules import OrganisationKind
@@ -75,6 +74,24 @@ class Consent:
     valid_until: date | None
     given_by: GivenBy = GivenBy.SUBJECT
     subject_birth_year: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentTerms:
+    """A consent as its recorder states it (recordConsent's and amendConsent's input),
+    before any check: every field may be missing or null, as a client may send it."""
+
+    given_by: str | None
+    purposes: Sequence[str] | None
+    categories: Sequence[str] | None
+    valid_until: date | None
+    method: str | None
+    guardian_relationship: str | None = None
+    organisation_ids: Sequence[str] | None = ()
+    organisation_kinds: Sequence[str] | None = ()
+    area_code: str | None = None
+    valid_from: date | None = None
+    evidence_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,20 +179,20 @@ def guardian_speaks_for(birth_year: int, today: date) -> bool:
     return today.year - birth_year < ADULT_AGE
 
 
-def consent_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> list[FieldError]:
+def consent_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list[FieldError]:
     """Everything wrong with a consent to be recorded (values already typed by the schema)."""
     return [
-        *_giver_errors(data, birth_year=birth_year, today=today),
-        *_scope_errors(data),
-        *_period_errors(data, today=today),
-        *_evidence_errors(data),
+        *_giver_errors(terms, birth_year=birth_year, today=today),
+        *_scope_errors(terms),
+        *_period_errors(terms, today=today),
+        *_evidence_errors(terms),
     ]
 
 
-def _giver_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> list[FieldError]:
+def _giver_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list[FieldError]:
     """Who gives it: the subject from the year they turn 18, a named guardian before."""
     errors = []
-    given_by = data.get("givenBy")
+    given_by = terms.given_by
     if given_by == GivenBy.SUBJECT and guardian_speaks_for(birth_year, today):
         errors.append(
             FieldError(
@@ -192,7 +209,7 @@ def _giver_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> l
                 "The subject turns 18 this year or is older: they give the consent themself.",
             )
         )
-    if given_by == GivenBy.GUARDIAN and not (data.get("guardianRelationship") or "").strip():
+    if given_by == GivenBy.GUARDIAN and not (terms.guardian_relationship or "").strip():
         errors.append(
             FieldError(
                 "guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."
@@ -201,16 +218,16 @@ def _giver_errors(data: Mapping[str, Any], *, birth_year: int, today: date) -> l
     return errors
 
 
-def _scope_errors(data: Mapping[str, Any]) -> list[FieldError]:
+def _scope_errors(terms: ConsentTerms) -> list[FieldError]:
     """What it covers: purposes, data categories, and organisations or kinds in an area."""
     errors = []
-    if not data.get("purposes"):
+    if not terms.purposes:
         errors.append(FieldError("purposes", ErrorCode.REQUIRED, "Name at least one purpose."))
-    if not data.get("categories"):
+    if not terms.categories:
         errors.append(
             FieldError("categories", ErrorCode.REQUIRED, "Name at least one data category.")
         )
-    if not data.get("organisationIds") and not data.get("organisationKinds"):
+    if not terms.organisation_ids and not terms.organisation_kinds:
         errors.append(
             FieldError(
                 "organisationIds",
@@ -218,7 +235,7 @@ def _scope_errors(data: Mapping[str, Any]) -> list[FieldError]:
                 "Name the organisations, or organisation kinds in an area, it permits.",
             )
         )
-    unknown = sorted(set(data.get("organisationKinds") or []) - KNOWN_KINDS)
+    unknown = sorted(set(terms.organisation_kinds or []) - KNOWN_KINDS)
     if unknown:
         errors.append(
             FieldError(
@@ -227,7 +244,7 @@ def _scope_errors(data: Mapping[str, Any]) -> list[FieldError]:
                 f"Not an organisation kind: {', '.join(unknown)}.",
             )
         )
-    if data.get("organisationKinds") and not data.get("areaCode"):
+    if terms.organisation_kinds and not terms.area_code:
         errors.append(
             FieldError(
                 "areaCode", ErrorCode.REQUIRED, "Organisation kinds are permitted within an area."
@@ -236,10 +253,10 @@ def _scope_errors(data: Mapping[str, Any]) -> list[FieldError]:
     return errors
 
 
-def _period_errors(data: Mapping[str, Any], *, today: date) -> list[FieldError]:
+def _period_errors(terms: ConsentTerms, *, today: date) -> list[FieldError]:
     """When: from at most MAX_START_AHEAD_DAYS ahead, for at most MAX_VALIDITY_YEARS."""
     errors = []
-    valid_from, valid_until = data.get("validFrom") or today, data.get("validUntil")
+    valid_from, valid_until = terms.valid_from or today, terms.valid_until
     if (valid_from - today).days > MAX_START_AHEAD_DAYS:
         errors.append(
             FieldError(
@@ -265,16 +282,16 @@ def _period_errors(data: Mapping[str, Any], *, today: date) -> list[FieldError]:
     return errors
 
 
-def _evidence_errors(data: Mapping[str, Any]) -> list[FieldError]:
+def _evidence_errors(terms: ConsentTerms) -> list[FieldError]:
     """The document's SHA-256: well formed, and there for a written or digital consent."""
-    evidence = data.get("evidenceSha256")
+    evidence = terms.evidence_sha256
     if evidence is not None and not _SHA256.match(str(evidence)):
         return [
             FieldError(
                 "evidenceSha256", ErrorCode.INVALID, "evidenceSha256 is 64 lower-case hex digits."
             )
         ]
-    if evidence is None and data.get("method") in (Method.WRITTEN, Method.DIGITAL):
+    if evidence is None and terms.method in (Method.WRITTEN, Method.DIGITAL):
         return [
             FieldError(
                 "evidenceSha256",

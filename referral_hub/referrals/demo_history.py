@@ -20,6 +20,7 @@ from typing import Any
 from graph import bulk
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
+from referral_hub.consent.policy import ConsentTerms
 from referral_hub.directory import reference_data
 from referral_hub.referrals import handoff
 from referral_hub.referrals import services as referral_services
@@ -114,17 +115,17 @@ def _one_referral(
     )
     subject_services.consent_record(
         actor=counsellor,
-        data={
-            "subjectId": subject["id"],
-            "givenBy": "GUARDIAN",
-            "guardianRelationship": rng.choice(("母", "父", "祖母")),
-            "organisationIds": [service["organisation_id"]],
-            "purposes": ["REFERRAL"],
-            "categories": ["CONTACT", "SCHOOL_ATTENDANCE"],
-            "validUntil": today + timedelta(days=365),
-            "method": "WRITTEN",
-            "evidenceSha256": hashlib.sha256(f"demo consent {subject['id']}".encode()).hexdigest(),
-        },
+        subject_id=subject["id"],
+        terms=ConsentTerms(
+            given_by="GUARDIAN",
+            guardian_relationship=rng.choice(("母", "父", "祖母")),
+            organisation_ids=[service["organisation_id"]],
+            purposes=["REFERRAL"],
+            categories=["CONTACT", "SCHOOL_ATTENDANCE"],
+            valid_until=today + timedelta(days=365),
+            method="WRITTEN",
+            evidence_sha256=hashlib.sha256(f"demo consent {subject['id']}".encode()).hexdigest(),
+        ),
     )
     referral = referral_services.referral_create(
         actor=counsellor,

@@ -14,7 +14,7 @@ from graph import subject_repo
 from graph.errors import MissingReferences, NotFound
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
-from referral_hub.consent.policy import Purpose, consent_errors
+from referral_hub.consent.policy import ConsentTerms, Purpose, consent_errors
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean, enum_value
@@ -189,31 +189,32 @@ def subject_read(
 
 
 def _consent_fields(
-    actor: Actor, data: Mapping[str, Any], birth_year: int
+    actor: Actor, terms: ConsentTerms, birth_year: int
 ) -> tuple[dict[str, Any], list[str]]:
     """The stored fields of a consent (or version) and the organisations it names, or
     ValidationFailed with every reason it cannot be kept."""
-    errors = consent_errors(data, birth_year=birth_year, today=today())
-    area = data.get("areaCode")
+    errors = consent_errors(terms, birth_year=birth_year, today=today())
+    area = terms.area_code
     if area_unknown := area_error(area or None):
         errors.append(area_unknown)
     if errors:
         raise ValidationFailed(errors)
     fields = {
-        "given_by": enum_value(data["givenBy"]),
-        "guardian_relationship": data.get("guardianRelationship"),
-        "purposes": sorted(enum_value(p) for p in data["purposes"]),
-        "categories": sorted(enum_value(c) for c in data["categories"]),
-        "organisation_kinds": sorted(enum_value(k) for k in data.get("organisationKinds") or []),
+        "given_by": enum_value(terms.given_by),
+        "guardian_relationship": terms.guardian_relationship,
+        "purposes": sorted(enum_value(p) for p in terms.purposes or []),
+        "categories": sorted(enum_value(c) for c in terms.categories or []),
+        "organisation_kinds": sorted(enum_value(k) for k in terms.organisation_kinds or []),
         "area_code": area,
         "kind_area_codes": reference_data.area_codes_within(area) if area else [],
-        "valid_from": (data.get("validFrom") or today()).isoformat(),
-        "valid_until": data["validUntil"].isoformat(),
-        "method": enum_value(data["method"]),
-        "evidence_sha256": data.get("evidenceSha256"),
+        "valid_from": (terms.valid_from or today()).isoformat(),
+        # consent_errors refused a consent without an end date.
+        "valid_until": terms.valid_until.isoformat() if terms.valid_until else None,
+        "method": enum_value(terms.method),
+        "evidence_sha256": terms.evidence_sha256,
         "recorded_by": actor.username,
     }
-    return fields, [str(o) for o in data.get("organisationIds") or []]
+    return fields, [str(o) for o in terms.organisation_ids or []]
 
 
 def _unknown_organisations(missing: MissingReferences) -> ValidationFailed:
@@ -229,8 +230,8 @@ def _unknown_organisations(missing: MissingReferences) -> ValidationFailed:
     )
 
 
-def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    subject_id = str(data.get("subjectId") or "")
+def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> dict[str, Any]:
+    subject_id = str(subject_id or "")
     birth_year = subject_repo.own_subject_birth_year(
         subject_id=subject_id, organisation_id=actor.organisation_id or ""
     )
@@ -242,7 +243,7 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
                 )
             ]
         )
-    fields, organisation_ids = _consent_fields(actor, data, birth_year)
+    fields, organisation_ids = _consent_fields(actor, terms, birth_year)
     consent_id = str(uuid.uuid4())
     try:
         return subject_repo.consent_record(
@@ -273,7 +274,7 @@ def consent_record(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         raise _unknown_organisations(missing) from None
 
 
-def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> dict[str, Any]:
     """A new version of an ACTIVE consent, with its own evidence. It takes effect from
     today at the earliest (widening never back-dates); referrals it no longer covers end
     at once, like a withdrawal."""
@@ -289,7 +290,7 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
     )
     if birth_year is None or old["state"] != "ACTIVE":
         raise not_found
-    valid_from = data.get("validFrom")
+    valid_from = terms.valid_from
     if valid_from is not None and valid_from < today():
         raise ValidationFailed(
             [
@@ -300,7 +301,7 @@ def consent_amend(*, actor: Actor, consent_id: str, data: Mapping[str, Any]) -> 
                 )
             ]
         )
-    fields, organisation_ids = _consent_fields(actor, data, birth_year)
+    fields, organisation_ids = _consent_fields(actor, terms, birth_year)
     new_id = str(uuid.uuid4())
     try:
         amended = subject_repo.consent_amend(

@@ -36,7 +36,7 @@ from graph.listing import PageRequest
 from referral_hub.accounts.actor import SYSTEM, Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.consent import policy
-from referral_hub.consent.policy import Purpose
+from referral_hub.consent.policy import ConsentTerms, Purpose
 from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory import services as directory
@@ -343,19 +343,18 @@ class ConsentMachine(RuleBasedStateMachine):
         if not receivers and not kinds:
             kinds = frozenset({"NPO"})
         guardian = date.today().year - self.model.birth_years[subject] < 18
-        data = {
-            "subjectId": subject,
-            "givenBy": "GUARDIAN" if guardian else "SUBJECT",
-            "guardianRelationship": "母",
-            "purposes": sorted(str(p) for p in purposes),
-            "categories": sorted(categories),
-            "validUntil": self.first_day + timedelta(days=days),
-            "method": "VERBAL",
-            "organisationIds": [self.net[r] for r in sorted(receivers)],
-        }
-        if kinds:
-            data |= {"organisationKinds": sorted(kinds), "areaCode": area}
-        consent = subjects.consent_record(actor=self.counsellor, data=data)
+        terms = ConsentTerms(
+            given_by="GUARDIAN" if guardian else "SUBJECT",
+            guardian_relationship="母",
+            purposes=sorted(str(p) for p in purposes),
+            categories=sorted(categories),
+            valid_until=self.first_day + timedelta(days=days),
+            method="VERBAL",
+            organisation_ids=[self.net[r] for r in sorted(receivers)],
+            organisation_kinds=sorted(kinds) if kinds else (),
+            area_code=area if kinds else None,
+        )
+        consent = subjects.consent_record(actor=self.counsellor, subject_id=subject, terms=terms)
         self.model.consents[consent["id"]] = Consent(
             subject=subject,
             receivers=receivers,

@@ -6,6 +6,7 @@ import pytest
 from referral_hub.consent.policy import (
     Consent,
     ConsentState,
+    ConsentTerms,
     DataCategory,
     GivenBy,
     Method,
@@ -97,7 +98,7 @@ def test_guardian_consent_is_refused_from_the_year_the_subject_turns_18():
 
 
 def test_the_subject_consents_themself_from_the_year_they_turn_18():
-    data = _valid(givenBy=GivenBy.SUBJECT)
+    data = _valid(given_by=GivenBy.SUBJECT)
     assert consent_errors(data, birth_year=2008, today=TODAY) == []
     errors = consent_errors(data, birth_year=2009, today=TODAY)
     assert [(e.field, e.code) for e in errors] == [("givenBy", ErrorCode.INVALID)]
@@ -120,34 +121,34 @@ def test_a_deactivated_organisation_and_statistics_are_never_permitted():
 
 
 def _valid(**changes):
-    data = {
-        "givenBy": GivenBy.GUARDIAN,
-        "guardianRelationship": "母",
-        "purposes": ["REFERRAL"],
-        "categories": ["CONTACT"],
-        "organisationIds": ["x"],
-        "validFrom": date(2026, 4, 1),
-        "validUntil": date(2027, 3, 31),
-        "method": Method.WRITTEN,
-        "evidenceSha256": "a" * 64,
-    }
-    return {**data, **changes}
+    terms = ConsentTerms(
+        given_by=GivenBy.GUARDIAN,
+        guardian_relationship="母",
+        purposes=["REFERRAL"],
+        categories=["CONTACT"],
+        organisation_ids=["x"],
+        valid_from=date(2026, 4, 1),
+        valid_until=date(2027, 3, 31),
+        method=Method.WRITTEN,
+        evidence_sha256="a" * 64,
+    )
+    return replace(terms, **changes)
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "code"),
     [
-        ({"givenBy": GivenBy.SUBJECT}, "givenBy", ErrorCode.INVALID),
-        ({"guardianRelationship": ""}, "guardianRelationship", ErrorCode.REQUIRED),
+        ({"given_by": GivenBy.SUBJECT}, "givenBy", ErrorCode.INVALID),
+        ({"guardian_relationship": ""}, "guardianRelationship", ErrorCode.REQUIRED),
         ({"purposes": []}, "purposes", ErrorCode.REQUIRED),
         ({"categories": []}, "categories", ErrorCode.REQUIRED),
-        ({"organisationIds": []}, "organisationIds", ErrorCode.REQUIRED),
-        ({"organisationKinds": ["NPO"]}, "areaCode", ErrorCode.REQUIRED),
-        ({"validUntil": date(2026, 1, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
-        ({"validUntil": date(2029, 4, 2)}, "validUntil", ErrorCode.OUT_OF_RANGE),
-        ({"validUntil": None}, "validUntil", ErrorCode.REQUIRED),
-        ({"evidenceSha256": "xyz"}, "evidenceSha256", ErrorCode.INVALID),
-        ({"evidenceSha256": None}, "evidenceSha256", ErrorCode.REQUIRED),
+        ({"organisation_ids": []}, "organisationIds", ErrorCode.REQUIRED),
+        ({"organisation_kinds": ["NPO"]}, "areaCode", ErrorCode.REQUIRED),
+        ({"valid_until": date(2026, 1, 1)}, "validUntil", ErrorCode.OUT_OF_RANGE),
+        ({"valid_until": date(2029, 4, 2)}, "validUntil", ErrorCode.OUT_OF_RANGE),
+        ({"valid_until": None}, "validUntil", ErrorCode.REQUIRED),
+        ({"evidence_sha256": "xyz"}, "evidenceSha256", ErrorCode.INVALID),
+        ({"evidence_sha256": None}, "evidenceSha256", ErrorCode.REQUIRED),
     ],
 )
 def test_consent_input_rules(changes, field, code):
@@ -156,14 +157,14 @@ def test_consent_input_rules(changes, field, code):
 
 
 def test_an_adult_may_consent_for_themselves_and_verbal_needs_no_document():
-    data = _valid(givenBy=GivenBy.SUBJECT, method=Method.VERBAL, evidenceSha256=None)
+    data = _valid(given_by=GivenBy.SUBJECT, method=Method.VERBAL, evidence_sha256=None)
     assert consent_errors(data, birth_year=1990, today=TODAY) == []
 
 
 def test_a_consent_lasts_three_calendar_years_to_the_day():
     # validFrom 2026-04-01 (from _valid): 2029-04-01 is the last allowed end, 04-02 is not.
-    assert consent_errors(_valid(validUntil=date(2029, 4, 1)), birth_year=2012, today=TODAY) == []
-    errors = consent_errors(_valid(validUntil=date(2029, 4, 2)), birth_year=2012, today=TODAY)
+    assert consent_errors(_valid(valid_until=date(2029, 4, 1)), birth_year=2012, today=TODAY) == []
+    errors = consent_errors(_valid(valid_until=date(2029, 4, 2)), birth_year=2012, today=TODAY)
     assert [(e.field, e.code) for e in errors] == [("validUntil", ErrorCode.OUT_OF_RANGE)]
 
 
@@ -173,21 +174,21 @@ def test_three_years_from_29_february_ends_on_28_february():
 
 
 def test_a_consent_starts_at_most_90_days_after_it_is_recorded():
-    ahead = {"validFrom": TODAY + timedelta(days=90), "validUntil": TODAY + timedelta(days=400)}
+    ahead = {"valid_from": TODAY + timedelta(days=90), "valid_until": TODAY + timedelta(days=400)}
     assert consent_errors(_valid(**ahead), birth_year=2012, today=TODAY) == []
-    too_far = {**ahead, "validFrom": TODAY + timedelta(days=91)}
+    too_far = {**ahead, "valid_from": TODAY + timedelta(days=91)}
     errors = consent_errors(_valid(**too_far), birth_year=2012, today=TODAY)
     assert [(e.field, e.code) for e in errors] == [("validFrom", ErrorCode.OUT_OF_RANGE)]
 
 
 def test_organisation_kinds_must_be_kinds():
-    kinds = {"organisationKinds": ["WELFARE_OFFICE", "welfare"], "areaCode": "141313"}
+    kinds = {"organisation_kinds": ["WELFARE_OFFICE", "welfare"], "area_code": "141313"}
     errors = consent_errors(_valid(**kinds), birth_year=2012, today=TODAY)
     assert [(e.field, e.code) for e in errors] == [("organisationKinds", ErrorCode.UNKNOWN_KIND)]
     assert "welfare" in errors[0].message
     assert (
         consent_errors(
-            _valid(organisationKinds=["WELFARE_OFFICE"], areaCode="141313"),
+            _valid(organisation_kinds=["WELFARE_OFFICE"], area_code="141313"),
             birth_year=2012,
             today=TODAY,
         )

@@ -6,20 +6,20 @@ from typing import Any
 
 import graphene
 
+from referral_hub.consent.policy import ConsentTerms
 from referral_hub.core.validation import enum_value
 from referral_hub.subjects import services
-from schema.core.mutations import camel_input
 from schema.core.permissions import require_actor
 from schema.subjects.inputs import ConsentAmendInput, ConsentInput
 from schema.subjects.mutations.base import SubjectMutation
 from schema.subjects.types import Consent
 
 
-def _consent_data(input: dict) -> dict[str, Any]:
-    data = camel_input(input)
-    for key in ("purposes", "categories"):
-        data[key] = [enum_value(v) for v in data.get(key) or []]
-    return data
+def _terms(input: dict[str, Any]) -> ConsentTerms:
+    """The input's consent terms (everything but the subject it is about)."""
+    return ConsentTerms(
+        **{key: enum_value(value) for key, value in input.items() if key != "subject_id"}
+    )
 
 
 class ConsentRecord(SubjectMutation):
@@ -30,8 +30,11 @@ class ConsentRecord(SubjectMutation):
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
-        data = _consent_data(input)
-        return {"consent": services.consent_record(actor=require_actor(info), data=data)}
+        return {
+            "consent": services.consent_record(
+                actor=require_actor(info), subject_id=input["subject_id"], terms=_terms(input)
+            )
+        }
 
 
 class ConsentAmend(SubjectMutation):
@@ -48,7 +51,7 @@ class ConsentAmend(SubjectMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
         amended = services.consent_amend(
-            actor=require_actor(info), consent_id=id, data=_consent_data(input)
+            actor=require_actor(info), consent_id=id, terms=_terms(input)
         )
         return {"consent": amended}
 
