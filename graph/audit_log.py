@@ -311,16 +311,20 @@ CALL () {
   RETURN 'subject:' + s.id AS key
 }
 OPTIONAL MATCH (c:AuditChain {key: key})
-WITH key, c, c.seq AS seq, c.head AS head
-CALL (key) {
-  OPTIONAL MATCH (e:AuditEvent {chain: key})
+// Every head is read before any event (collect is eager; a property read in a plain WITH
+// may be planned after the events' read). A writer that commits meanwhile then only adds
+// events past a head, which verify_chain tells apart from a deletion.
+WITH collect({key: key, has_head: c IS NOT NULL, seq: coalesce(c.seq, 0),
+              head: coalesce(c.head, $genesis)}) AS heads
+UNWIND heads AS h
+CALL (h) {
+  OPTIONAL MATCH (e:AuditEvent {chain: h.key})
   WHERE e.seq IS NOT NULL
   WITH e ORDER BY e.seq
   RETURN collect(properties(e)) AS events
 }
-WITH key, c, seq, head, events WHERE c IS NOT NULL OR size(events) > 0
-RETURN key, c IS NOT NULL AS has_head, coalesce(seq, 0) AS seq,
-       coalesce(head, $genesis) AS head, events
+WITH h, events WHERE h.has_head OR size(events) > 0
+RETURN h.key AS key, h.has_head AS has_head, h.seq AS seq, h.head AS head, events
 ORDER BY key
 """
 

@@ -97,14 +97,15 @@ def test_the_models_refuse_what_is_not_fhir():
         "state": "SENT",
         "urgency": "ROUTINE",
         "service": {"name": "相談"},
-        "subjectId": "s1",
-        "createdAt": "not a date",
-        "updatedAt": "2026-11-28T00:00:00+09:00",
-        "from": {"id": "a", "name": "A"},
-        "to": {"id": "b", "name": "B"},
-        "needTags": [],
+        "legal_basis": "CONSENT",
+        "subject_id": "s1",
+        "created_at": "not a date",
+        "updated_at": "2026-11-28T00:00:00+09:00",
+        "sender": {"id": "a", "name": "A"},
+        "receiver": {"id": "b", "name": "B"},
+        "need_tags": [],
     }
     with pytest.raises(ValidationError):
         fhir.referral_bundle(referral)
-    referral["createdAt"] = "2026-11-28T00:00:00+09:00"
+    referral["created_at"] = "2026-11-28T00:00:00+09:00"
     assert fhir.referral_bundle(referral)["type"] == "collection"

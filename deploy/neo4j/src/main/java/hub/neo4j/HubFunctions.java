@@ -17,7 +17,7 @@ public final class HubFunctions {
     /**
      * The audit log's hash, computed inside a statement: a read that audits many subjects
      * at once (an inbox page) extends each subject's chain in the same statement, so the
-     * hash must be computable in Cypher. graph/audit.py computes the same in Python.
+     * hash must be computable in Cypher. graph/audit_log.py computes the same in Python.
      */
     @UserFunction("hub.sha256")
     @Description("hub.sha256(text) - lowercase hex SHA-256 of the UTF-8 bytes of text; null for null")
