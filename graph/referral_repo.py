@@ -23,6 +23,7 @@ from graph.consent_rule import (
     statutory_stands,
 )
 from graph.records import plain
+from graph.referral_rows import ReferralRead, ReferralRow
 
 Row = dict[str, Any]
 # The pure decision a write makes inside its transaction, from the row it locked: the
@@ -346,16 +347,17 @@ def referral_get(
     *,
     referral_id: str,
     reader: str,
-    audit_for: Callable[[Row, str | None, str | None], AuditRecord],
-) -> dict[str, Any] | None:
+    audit_for: Callable[[ReferralRow, str | None, str | None], AuditRecord],
+) -> ReferralRead | None:
     """The referral for its sender or receiver; the read is audited in its transaction."""
 
-    def work(tx: session.Tx) -> dict[str, Any] | None:
+    def work(tx: session.Tx) -> ReferralRead | None:
         row = tx.single(_GET, id=referral_id, reader=reader, purpose="REFERRAL")
         if row is None:
             return None
         audit_log.append(tx, audit_for(row["referral"], row["basis"], row["consent"]))
-        return plain(row)
+        read: ReferralRead = plain(row)  # the statement's RETURN is this shape
+        return read
 
     return session.write(work)
 

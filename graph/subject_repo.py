@@ -5,7 +5,8 @@ that reads a subject, and every read (allowed or refused) is audited in its tran
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, LiteralString
+from datetime import date
+from typing import Any, LiteralString, TypedDict
 
 from graph import audit_log, outbox_repo, session
 from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
@@ -302,6 +303,25 @@ RETURN c.id AS id, s.id AS subject_id, moved, ended, """
     + "\n"
 )
 
+
+class ConsentRow(TypedDict):
+    """A consent as _CONSENT projects it: keyed as the GraphQL Consent type's fields."""
+
+    id: str
+    state: str
+    purposes: list[str]
+    categories: list[str]
+    method: str
+    subject_id: str
+    given_by: str
+    organisation_ids: list[str]
+    organisation_kinds: list[str]
+    area_code: str | None
+    valid_from: date
+    valid_until: date
+    evidence_sha256: str | None
+
+
 _CONSENT: LiteralString = """
 MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id})
 RETURN c { .id, .state, .purposes, .categories, .method,
@@ -322,7 +342,7 @@ def consent_record(
     fields: dict[str, Any],
     organisation_ids: list[str],
     audit: AuditRecord,
-) -> dict[str, Any]:
+) -> ConsentRow:
     def work(tx: session.Tx) -> None:
         row = tx.single(
             _RECORD_CONSENT,
@@ -398,11 +418,12 @@ def consent_withdraw(
     return session.write(work)
 
 
-def consent_get(consent_id: str) -> dict[str, Any]:
+def consent_get(consent_id: str) -> ConsentRow:
     row = session.read(lambda tx: tx.single(_CONSENT, id=consent_id))
     if row is None:
         raise NotFound(consent_id)
-    return plain(row["consent"])
+    consent: ConsentRow = plain(row["consent"])
+    return consent
 
 
 _OWN_SUBJECT: LiteralString = """

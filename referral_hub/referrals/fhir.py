@@ -14,6 +14,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
+from graph.referral_rows import PartyRow, ReferralConsentRow, ReferralRow
 from referral_hub.consent.legal_basis import is_statutory
 from referral_hub.referrals.handoff import FHIR_TASK_STATUS, State
 
@@ -45,7 +46,7 @@ def _iso(value: Any) -> str | None:
     return None if value is None else (value if isinstance(value, str) else value.isoformat())
 
 
-def _organisation(party: dict[str, Any]) -> dict[str, Any]:
+def _organisation(party: PartyRow) -> dict[str, Any]:
     return {
         "type": "Organization",
         "identifier": {"system": ORGANISATION_SYSTEM, "value": party["id"]},
@@ -62,7 +63,7 @@ def _urn(resource_id: str, kind: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{kind}/{resource_id}')}"
 
 
-def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
+def referral_bundle(referral: ReferralRow) -> dict[str, Any]:
     """The bundle as JSON-ready data; raises pydantic.ValidationError if it is not valid FHIR."""
     state = State(referral["state"])
     request_url = _urn(referral["id"], "ServiceRequest")
@@ -83,7 +84,7 @@ def referral_bundle(referral: dict[str, Any]) -> dict[str, Any]:
 
 
 def _service_request(
-    referral: dict[str, Any], state: State, consent_url: str | None
+    referral: ReferralRow, state: State, consent_url: str | None
 ) -> dict[str, Any]:
     return {
         "resourceType": "ServiceRequest",
@@ -107,7 +108,7 @@ def _service_request(
     }
 
 
-def _task(referral: dict[str, Any], state: State, request_url: str) -> dict[str, Any]:
+def _task(referral: ReferralRow, state: State, request_url: str) -> dict[str, Any]:
     return {
         "resourceType": "Task",
         "id": f"{referral['id']}-task",
@@ -156,7 +157,7 @@ _RECIPIENT = {
 }
 
 
-def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any]:
+def _consent(consent: ReferralConsentRow, referral: ReferralRow) -> dict[str, Any]:
     return {
         "resourceType": "Consent",
         "id": consent["id"],
@@ -175,7 +176,7 @@ def _consent(consent: dict[str, Any], referral: dict[str, Any]) -> dict[str, Any
     }
 
 
-def _provision(consent: dict[str, Any]) -> dict[str, Any]:
+def _provision(consent: ReferralConsentRow) -> dict[str, Any]:
     """What the consent permits: its period, the organisations it names, its purposes
     and data categories."""
     return {

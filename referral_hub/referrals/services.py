@@ -12,6 +12,7 @@ from django.conf import settings
 
 from graph import outbox_repo, referral_repo
 from graph.audit_log import AuditRecord
+from graph.referral_rows import ReferralRow
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
@@ -156,7 +157,7 @@ def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
 
 def referral_create(
     *, actor: Actor, request: NewReferral, follows_id: str | None = None
-) -> dict[str, Any]:
+) -> ReferralRow:
     checked = _checked(request)
     subject_id, service_id, basis = checked.subject_id, checked.service_id, checked.basis
     categories, state = checked.categories, checked.state
@@ -246,7 +247,7 @@ def referral_transition(
     outcome: handoff.Outcome | None = None,
     note: str | None = None,
     suggested_service_id: str | None = None,
-) -> dict[str, Any]:
+) -> ReferralRow:
     key = checked_uuid(referral_id, "id")
     suggested = (
         checked_uuid(suggested_service_id, "suggestedServiceId") if suggested_service_id else None
@@ -382,9 +383,7 @@ def _follow_on(actor: Actor, moved: dict[str, Any], declined_id: str) -> None:
         )
 
 
-def referral_read(
-    *, actor: Actor, referral_id: str, action: str = "REFERRAL_READ"
-) -> dict[str, Any]:
+def referral_read(*, actor: Actor, referral_id: str, action: str = "REFERRAL_READ") -> ReferralRow:
     key = checked_uuid(referral_id, "id")
     row = referral_repo.referral_get(
         referral_id=key,
@@ -421,7 +420,7 @@ def referral_read(
     return referral
 
 
-def _opened(sealed: str | None, data_key: bytes, referral: dict[str, Any]) -> dict[str, Any]:
+def _opened(sealed: str | None, data_key: bytes, referral: ReferralRow) -> dict[str, Any]:
     if not sealed:
         return {}
     return crypto.open_sealed(sealed, data_key, subject_id=referral["subject_id"])

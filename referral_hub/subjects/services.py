@@ -12,6 +12,7 @@ from django.conf import settings
 
 from graph import subject_repo
 from graph.errors import MissingReferences, NotFound
+from graph.subject_repo import ConsentRow
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.consent.policy import ConsentTerms, Purpose, consent_errors
@@ -230,7 +231,7 @@ def _unknown_organisations(missing: MissingReferences) -> ValidationFailed:
     )
 
 
-def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> dict[str, Any]:
+def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> ConsentRow:
     subject_id = str(subject_id or "")
     birth_year = subject_repo.own_subject_birth_year(
         subject_id=subject_id, organisation_id=actor.organisation_id or ""
@@ -274,7 +275,7 @@ def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> dic
         raise _unknown_organisations(missing) from None
 
 
-def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> dict[str, Any]:
+def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> ConsentRow:
     """A new version of an ACTIVE consent, with its own evidence. It takes effect from
     today at the earliest (widening never back-dates); referrals it no longer covers end
     at once, like a withdrawal."""
@@ -329,7 +330,7 @@ def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> dict
     return subject_repo.consent_get(new_id)
 
 
-def consent_withdraw(*, actor: Actor, consent_id: str) -> dict[str, Any]:
+def consent_withdraw(*, actor: Actor, consent_id: str) -> ConsentRow:
     try:
         key = str(uuid.UUID(consent_id))
         require_recent_second_factor(actor)  # ends sharing at once: the person confirms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import graphene
@@ -94,7 +95,9 @@ class ReferralQueries(graphene.ObjectType):
         return connection_from(StatutoryReviewConnection, page, request=request, sort="CREATED")
 
     @staticmethod
-    def resolve_referral(root: Any, info: graphene.ResolveInfo, id: str) -> dict[str, Any] | None:
+    def resolve_referral(
+        root: Any, info: graphene.ResolveInfo, id: str
+    ) -> Mapping[str, Any] | None:
         try:
             return services.referral_read(actor=require_actor(info), referral_id=id)
         except ValidationFailed:
