@@ -23,7 +23,7 @@ class Network:
 
 def _org(name: str, kind: str, area: str) -> str:
     return services.organisation_create(
-        actor=SYSTEM, data={"name": name, "kind": kind, "areaCode": area}
+        actor=SYSTEM, data={"name": name, "kind": kind, "area_code": area}
     )["id"]
 
 
@@ -31,9 +31,9 @@ def _loc(org: str, name: str, area: str, lat: float, lon: float) -> str:
     return services.location_create(
         actor=SYSTEM,
         data={
-            "organisationId": org,
+            "organisation_id": org,
             "name": name,
-            "areaCode": area,
+            "area_code": area,
             "latitude": lat,
             "longitude": lon,
         },
@@ -44,11 +44,11 @@ def _svc(org: str, loc: str, name: str, mode: str, tags: list[str], **extra: obj
     return services.service_create(
         actor=SYSTEM,
         data={
-            "organisationId": org,
+            "organisation_id": org,
             "name": name,
             "mode": mode,
-            "tagCodes": tags,
-            "locationIds": [loc],
+            "tag_codes": tags,
+            "location_ids": [loc],
             **extra,
         },
     )["id"]
@@ -84,9 +84,9 @@ def build() -> Network:
         "学習支援教室",
         "SUPPORT",
         ["study_support", "school_non_attendance"],
-        ageMin=9,
-        ageMax=18,
-        capacityStatus="WAITLIST",
+        age_min=9,
+        age_max=18,
+        capacity_status="WAITLIST",
         description="不登校の中学生の学習支援。",
     )
     ids["freeschool"] = _svc(
@@ -95,9 +95,9 @@ def build() -> Network:
         "フリースクール",
         "SUPPORT",
         ["school_non_attendance"],
-        ageMin=10,
-        ageMax=15,
-        capacityStatus="FULL",
+        age_min=10,
+        age_max=15,
+        capacity_status="FULL",
         description="日中の学びの場。",
     )
     ids["consult"] = _svc(
@@ -106,7 +106,7 @@ def build() -> Network:
         "子ども家庭相談",
         "SUPPORT",
         ["child_poverty", "parenting_support"],
-        responseTargetHours=24,
+        response_target_hours=24,
     )
     ids["counsellor"] = _svc(
         ids["school"],
@@ -114,7 +114,7 @@ def build() -> Network:
         "スクールカウンセラー相談",
         "SUPPORT",
         ["school_non_attendance", "mental_health"],
-        acceptsReferrals=False,
+        accepts_referrals=False,
     )
     return Network(ids)
 

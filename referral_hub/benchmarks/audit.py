@@ -49,7 +49,7 @@ def auditor() -> Client:
     found = session.read(lambda tx: tx.single(_FIND_OFFICE, name=_OFFICE, area=KAWASAKI))
     office = found["id"] if found else None
     if office is None:
-        data = {"name": _OFFICE, "kind": "MUNICIPALITY", "areaCode": KAWASAKI}
+        data = {"name": _OFFICE, "kind": "MUNICIPALITY", "area_code": KAWASAKI}
         office = directory.organisation_create(actor=SYSTEM, data=data)["id"]
     user, _ = get_user_model().objects.get_or_create(username="bench-auditor")
     Membership.objects.get_or_create(user=user, organisation_id=office, role=Role.AUDITOR.value)

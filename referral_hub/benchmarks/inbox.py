@@ -36,20 +36,20 @@ def _network(referral_count: int) -> str:
     school = (
         found.get("school")
         or directory.organisation_create(
-            actor=admin, data={"name": SCHOOL, "kind": "SCHOOL", "areaCode": "141313"}
+            actor=admin, data={"name": SCHOOL, "kind": "SCHOOL", "area_code": "141313"}
         )["id"]
     )
     welfare = (
         found.get("welfare")
         or directory.organisation_create(
-            actor=admin, data={"name": OFFICE, "kind": "WELFARE_OFFICE", "areaCode": "141313"}
+            actor=admin, data={"name": OFFICE, "kind": "WELFARE_OFFICE", "area_code": "141313"}
         )["id"]
     )
     service = (
         found.get("service")
         or directory.service_create(
             actor=admin,
-            data={"organisationId": welfare, "name": "子ども家庭相談", "mode": "SUPPORT"},
+            data={"organisation_id": welfare, "name": "子ども家庭相談", "mode": "SUPPORT"},
         )["id"]
     )
     counsellor = Actor(username="bench", organisation_id=school, roles=frozenset({Role.COUNSELLOR}))

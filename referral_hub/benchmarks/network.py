@@ -55,7 +55,7 @@ def coordinator(area: str) -> Client:
     found = session.read(lambda tx: tx.single(_FIND_OFFICE, name=_OFFICE, area=area))
     office = found["id"] if found else None
     if office is None:
-        data = {"name": _OFFICE, "kind": "MUNICIPALITY", "areaCode": area}
+        data = {"name": _OFFICE, "kind": "MUNICIPALITY", "area_code": area}
         office = directory.organisation_create(actor=SYSTEM, data=data)["id"]
     user, _ = get_user_model().objects.get_or_create(username=f"bench-coordinator-{area}")
     Membership.objects.get_or_create(user=user, organisation_id=office, role=Role.COORDINATOR.value)

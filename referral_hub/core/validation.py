@@ -2,7 +2,9 @@
 
 Pure functions only. Absent keys are left out of the result, so the same specs serve
 create (where `required` applies) and partial update (where absent means unchanged and
-an explicit None clears an optional field).
+an explicit None clears an optional field). Specs and values use Python's names
+(`postal_code`); an error names the field as the API does (`postalCode`, api_name),
+since that is what the caller sent.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ def enum_value(value: Any) -> Any:
     """An enum member's value — graphene's, or one of our StrEnums — and anything else as
     it is: the one way the API's enum arguments become the domain's plain values."""
     return getattr(value, "value", value)
+
+
+def api_name(field: str) -> str:
+    """The API's (camelCase) name of a field: `postal_code` → `postalCode`. A name with no
+    underscore is already one."""
+    head, *rest = field.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def normalise_text(value: str) -> str:
@@ -109,19 +118,20 @@ def clean(
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     for field, spec in specs.items():
+        name = api_name(field)
         present = field in data
         raw = data.get(field)
         if isinstance(raw, str) and isinstance(spec, Text | Choice):
             raw = normalise_text(raw) or None
         if raw is None or (isinstance(raw, list) and not raw and spec.required):
             if spec.required and not partial:
-                errors.append(FieldError(field, ErrorCode.REQUIRED, f"{field} is required."))
+                errors.append(FieldError(name, ErrorCode.REQUIRED, f"{name} is required."))
             elif spec.required and present:
-                errors.append(FieldError(field, ErrorCode.REQUIRED, f"{field} cannot be cleared."))
+                errors.append(FieldError(name, ErrorCode.REQUIRED, f"{name} cannot be cleared."))
             elif present:
                 values[field] = [] if isinstance(spec, TextList) else None
             continue
-        error = _check(field, spec, raw)
+        error = _check(name, spec, raw)
         if isinstance(error, FieldError):
             errors.append(error)
         else:

@@ -167,22 +167,7 @@ def _service_rules(row: dict[str, Any]) -> str | None:
     controls = _controls(row, ("name", "description", "schedule", "languages", "tags"))
     if controls:
         return controls
-    values, errors = clean_service(
-        {
-            "name": row["name"],
-            "description": row["description"],
-            "mode": row["mode"],
-            "ageMin": row["age_min"],
-            "ageMax": row["age_max"],
-            "languages": row["languages"],
-            "schedule": row["schedule"],
-            "acceptsReferrals": row["accepts_referrals"],
-            "responseTargetHours": row["response_target_hours"],
-            "capacityStatus": row["capacity_status"],
-            "tagCodes": row["tags"],
-            "locationIds": row["location_ids"],
-        }
-    )
+    values, errors = clean_service({**row, "tag_codes": row["tags"]})
     if not errors:
         row.update(
             name=values["name"], description=values["description"], schedule=values["schedule"]
@@ -194,16 +179,9 @@ def _location_rules(row: dict[str, Any]) -> str | None:
     controls = _controls(row, ("name", "address", "postal_code"))
     if controls:
         return controls
-    values, errors = clean_location(
-        {
-            "name": row["name"],
-            "address": row["address"],
-            "postalCode": row["postal_code"],
-            "areaCode": row["area_code"],
-            "latitude": row["latitude"],
-            "longitude": row["longitude"],
-        }
-    )
+    values, errors = clean_location(row)
     if not errors:
-        row.update(name=values["name"], address=values["address"], postal_code=values["postalCode"])
+        row.update(
+            name=values["name"], address=values["address"], postal_code=values["postal_code"]
+        )
     return _said(errors)

@@ -102,7 +102,7 @@ ORGANISATION_SPECS: dict[str, Spec] = {
     "name": Text(NAME_MAX, required=True),
     "kind": Choice(OrganisationKind, required=True, code=ErrorCode.UNKNOWN_KIND),
     "description": Text(DESCRIPTION_MAX),
-    "areaCode": Text(
+    "area_code": Text(
         6,
         check=is_valid_area_code,
         check_code=ErrorCode.INVALID_AREA_CODE,
@@ -117,22 +117,22 @@ SERVICE_SPECS: dict[str, Spec] = {
     "name": Text(NAME_MAX, required=True),
     "description": Text(DESCRIPTION_MAX),
     "mode": Choice(ServiceMode, required=True),
-    "ageMin": Integer(0, 120),
-    "ageMax": Integer(0, 120),
+    "age_min": Integer(0, 120),
+    "age_max": Integer(0, 120),
     "languages": TextList(max_items=10, item_max_len=12, item_pattern=_LANGUAGE),
     "schedule": Text(500),
-    "acceptsReferrals": Boolean(),
-    "responseTargetHours": Integer(1, 24 * 30),
-    "capacityStatus": Choice(CapacityStatus),
-    "tagCodes": TextList(max_items=30, item_max_len=64, item_pattern=_TAG_CODE),
-    "locationIds": TextList(max_items=50, item_max_len=36),
+    "accepts_referrals": Boolean(),
+    "response_target_hours": Integer(1, 24 * 30),
+    "capacity_status": Choice(CapacityStatus),
+    "tag_codes": TextList(max_items=30, item_max_len=64, item_pattern=_TAG_CODE),
+    "location_ids": TextList(max_items=50, item_max_len=36),
 }
 
 LOCATION_SPECS: dict[str, Spec] = {
     "name": Text(NAME_MAX, required=True),
     "address": Text(300),
-    "postalCode": Text(8, pattern=_POSTAL_CODE, pattern_message="must look like 154-0017."),
-    "areaCode": Text(
+    "postal_code": Text(8, pattern=_POSTAL_CODE, pattern_message="must look like 154-0017."),
+    "area_code": Text(
         6,
         required=True,
         check=is_valid_area_code,
@@ -143,15 +143,15 @@ LOCATION_SPECS: dict[str, Spec] = {
 
 SERVICE_DEFAULTS: dict[str, Any] = {
     "description": None,
-    "ageMin": None,
-    "ageMax": None,
+    "age_min": None,
+    "age_max": None,
     "languages": ["ja"],
     "schedule": None,
-    "acceptsReferrals": True,
-    "responseTargetHours": 72,
-    "capacityStatus": CapacityStatus.AVAILABLE,
-    "tagCodes": [],
-    "locationIds": [],
+    "accepts_referrals": True,
+    "response_target_hours": 72,
+    "capacity_status": CapacityStatus.AVAILABLE,
+    "tag_codes": [],
+    "location_ids": [],
 }
 
 
@@ -168,8 +168,8 @@ def clean_service(
     values, errors = clean(data, SERVICE_SPECS, partial=partial)
     if not partial:
         values = {**SERVICE_DEFAULTS, **values}
-    age_min = values.get("ageMin", (current or {}).get("age_min"))
-    age_max = values.get("ageMax", (current or {}).get("age_max"))
+    age_min = values.get("age_min", (current or {}).get("age_min"))
+    age_max = values.get("age_max", (current or {}).get("age_max"))
     if age_min is not None and age_max is not None and age_min > age_max:
         errors.append(FieldError("ageMax", ErrorCode.OUT_OF_RANGE, "ageMax must be ≥ ageMin."))
     return values, errors

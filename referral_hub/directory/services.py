@@ -6,7 +6,6 @@ references to unknown nodes come back as ValidationFailed, and nothing is writte
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -33,11 +32,11 @@ _CODE_FOR_FIELD = {
     "tagCodes": ErrorCode.UNKNOWN_TAG,
     "locationIds": ErrorCode.UNKNOWN_LOCATION,
 }
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
-def _snake(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {_CAMEL.sub("_", key).lower(): enum_value(value) for key, value in values.items()}
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Cleaned values as the repositories store them (enum members as their values)."""
+    return {key: enum_value(value) for key, value in values.items()}
 
 
 def _raise_if(errors: list[FieldError]) -> None:
@@ -46,7 +45,7 @@ def _raise_if(errors: list[FieldError]) -> None:
 
 
 def _known_area(values: Mapping[str, Any]) -> list[FieldError]:
-    error = selectors.area_error(values.get("areaCode") or None)
+    error = selectors.area_error(values.get("area_code") or None)
     return [error] if error else []
 
 
@@ -101,7 +100,7 @@ def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, A
     key = str(uuid.uuid4())
     return organisation_repo.organisation_create(
         organisation_id=key,
-        fields=_snake(values),
+        fields=_plain(values),
         audit=audit_record(actor, "ORGANISATION_CREATE", "Organisation", key),
     )
 
@@ -116,7 +115,7 @@ def organisation_update(
     with _graph_references():
         return organisation_repo.organisation_update(
             organisation_id=key,
-            fields=_snake(values),
+            fields=_plain(values),
             audit=audit_record(actor, "ORGANISATION_UPDATE", "Organisation", key),
             request_audit=audit_record(actor, "ORGANISATION_CHANGE_REQUEST", "Organisation", key),
         )
@@ -200,7 +199,7 @@ def partnership_remove(*, actor: Actor, organisation_id: str, partner_id: str) -
 
 
 def location_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    organisation_id = checked_uuid(data.get("organisationId"), "organisationId")
+    organisation_id = checked_uuid(data.get("organisation_id"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_location(data)
     _raise_if(errors + _known_area(values))
@@ -209,7 +208,7 @@ def location_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
         return location_repo.location_create(
             location_id=key,
             organisation_id=organisation_id,
-            fields=_snake(values),
+            fields=_plain(values),
             audit=audit_record(actor, "LOCATION_CREATE", "Location", key),
         )
 
@@ -229,7 +228,7 @@ def location_update(
     with _graph_references():
         return location_repo.location_update(
             location_id=key,
-            fields={**_snake(values), **(extra or {})},
+            fields={**_plain(values), **(extra or {})},
             audit=audit_record(actor, action, "Location", key),
         )
 
@@ -248,18 +247,18 @@ def location_deactivate(*, actor: Actor, location_id: str) -> dict[str, Any]:
 
 
 def service_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    organisation_id = checked_uuid(data.get("organisationId"), "organisationId")
+    organisation_id = checked_uuid(data.get("organisation_id"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_service(data)
     _raise_if(errors)
-    location_ids = [checked_uuid(x, "locationIds") for x in values.pop("locationIds")]
-    tag_codes = values.pop("tagCodes")
+    location_ids = [checked_uuid(x, "locationIds") for x in values.pop("location_ids")]
+    tag_codes = values.pop("tag_codes")
     key = str(uuid.uuid4())
     with _graph_references():
         return service_repo.service_create(
             service_id=key,
             organisation_id=organisation_id,
-            fields=_snake(values),
+            fields=_plain(values),
             tag_codes=tag_codes,
             location_ids=location_ids,
             audit=audit_record(actor, "SERVICE_CREATE", "Service", key),
@@ -281,14 +280,14 @@ def _service_change(
         current = service_repo.service_current(key)
     values, errors = clean_service(data, partial=True, current=current)
     _raise_if(errors)
-    location_ids = values.pop("locationIds", None)
+    location_ids = values.pop("location_ids", None)
     if location_ids is not None:
         location_ids = [checked_uuid(x, "locationIds") for x in location_ids]
-    tag_codes = values.pop("tagCodes", None)
+    tag_codes = values.pop("tag_codes", None)
     with _graph_references():
         return service_repo.service_update(
             service_id=key,
-            fields={**_snake(values), **(extra or {})},
+            fields={**_plain(values), **(extra or {})},
             tag_codes=tag_codes,
             location_ids=location_ids,
             audit=audit_record(actor, action, "Service", key),
@@ -306,7 +305,7 @@ def service_deactivate(*, actor: Actor, service_id: str) -> dict[str, Any]:
 
 
 def service_set_tags(*, actor: Actor, service_id: str, tag_codes: list[str]) -> dict[str, Any]:
-    return _service_change(actor, service_id, {"tagCodes": tag_codes}, action="SERVICE_SET_TAGS")
+    return _service_change(actor, service_id, {"tag_codes": tag_codes}, action="SERVICE_SET_TAGS")
 
 
 def service_update_capacity(
@@ -316,7 +315,7 @@ def service_update_capacity(
     return _service_change(
         actor,
         service_id,
-        {"capacityStatus": status},
+        {"capacity_status": status},
         action="SERVICE_CAPACITY_UPDATE",
         roles=(Role.ORG_ADMIN, Role.CASEWORKER),
     )

@@ -21,9 +21,15 @@ from referral_hub.core.validation import enum_value
 from schema.core.errors import payload_errors
 
 
+def input_values(data: dict[str, Any]) -> dict[str, Any]:
+    """An input as the services take it: graphene's Python names, enum members as their
+    values; only the fields the caller sent (a partial update leaves the rest alone)."""
+    return {key: enum_value(value) for key, value in data.items()}
+
+
 def camel_input(data: dict[str, Any]) -> dict[str, Any]:
-    """graphene hands us snake_case keys; error fields and specs use the GraphQL names
-    (graphene's own conversion, so they are the names the schema shows)."""
+    """registerSubject's input by the GraphQL names, which are also the names its personal
+    fields are sealed under (graphene's own conversion, so the names the schema shows)."""
     return {to_camel_case(key): enum_value(value) for key, value in data.items()}
 
 

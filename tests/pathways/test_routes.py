@@ -16,13 +16,13 @@ query($o: ID!, $need: String!, $hops: Int) {
 
 def _org(name, kind):
     return services.organisation_create(
-        actor=SYSTEM, data={"name": name, "kind": kind, "areaCode": "141313"}
+        actor=SYSTEM, data={"name": name, "kind": kind, "area_code": "141313"}
     )["id"]
 
 
 def _svc(org, name, mode, tags):
     services.service_create(
-        actor=SYSTEM, data={"organisationId": org, "name": name, "mode": mode, "tagCodes": tags}
+        actor=SYSTEM, data={"organisation_id": org, "name": name, "mode": mode, "tag_codes": tags}
     )
 
 

@@ -37,12 +37,12 @@ def test_check_digit_of_remainder_one_wraps_to_zero():
 
 def test_valid_input_is_normalised():
     values, errors = clean_organisation(
-        {"name": "  ＮＰＯ法人　まなびの森 ", "kind": "NPO", "areaCode": "１３１１２１"}
+        {"name": "  ＮＰＯ法人　まなびの森 ", "kind": "NPO", "area_code": "１３１１２１"}
     )
     assert errors == []
     assert values["name"] == "NPO法人 まなびの森"  # NFKC: full-width letters and space folded
     assert values["kind"] is OrganisationKind.NPO
-    assert values["areaCode"] == "131121"
+    assert values["area_code"] == "131121"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_valid_input_is_normalised():
         ({"name": "x"}, "kind", ErrorCode.REQUIRED),
         ({"name": "x", "kind": "BANK"}, "kind", ErrorCode.UNKNOWN_KIND),
         (
-            {"name": "x", "kind": "NPO", "areaCode": "131122"},
+            {"name": "x", "kind": "NPO", "area_code": "131122"},
             "areaCode",
             ErrorCode.INVALID_AREA_CODE,
         ),

@@ -5,7 +5,7 @@ from typing import Any
 import graphene
 
 from referral_hub.directory import services
-from schema.core.mutations import camel_input
+from schema.core.mutations import input_values
 from schema.core.permissions import require_actor
 from schema.directory.inputs import LocationCreateInput, LocationUpdateInput
 from schema.directory.mutations.base import DirectoryMutation
@@ -21,7 +21,9 @@ class LocationCreate(DirectoryMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
         return {
-            "location": services.location_create(actor=require_actor(info), data=camel_input(input))
+            "location": services.location_create(
+                actor=require_actor(info), data=input_values(input)
+            )
         }
 
 
@@ -36,7 +38,7 @@ class LocationUpdate(DirectoryMutation):
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
         return {
             "location": services.location_update(
-                actor=require_actor(info), location_id=id, data=camel_input(input)
+                actor=require_actor(info), location_id=id, data=input_values(input)
             )
         }
 

@@ -5,7 +5,7 @@ from typing import Any
 import graphene
 
 from referral_hub.directory import services
-from schema.core.mutations import camel_input
+from schema.core.mutations import input_values
 from schema.core.permissions import require_actor
 from schema.directory.inputs import OrganisationCreateInput, OrganisationUpdateInput
 from schema.directory.mutations.base import DirectoryMutation
@@ -24,7 +24,7 @@ class OrganisationCreate(DirectoryMutation):
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
         return {
             "organisation": services.organisation_create(
-                actor=require_actor(info), data=camel_input(input)
+                actor=require_actor(info), data=input_values(input)
             )
         }
 
@@ -43,7 +43,7 @@ class OrganisationUpdate(DirectoryMutation):
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
         return {
             "organisation": services.organisation_update(
-                actor=require_actor(info), organisation_id=id, data=camel_input(input)
+                actor=require_actor(info), organisation_id=id, data=input_values(input)
             )
         }
 

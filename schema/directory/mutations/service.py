@@ -5,7 +5,7 @@ from typing import Any
 import graphene
 
 from referral_hub.directory import services
-from schema.core.mutations import camel_input
+from schema.core.mutations import input_values
 from schema.core.permissions import require_actor
 from schema.directory.enums import CapacityStatusEnum
 from schema.directory.inputs import ServiceCreateInput, ServiceUpdateInput
@@ -22,7 +22,7 @@ class ServiceCreate(DirectoryMutation):
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
         return {
-            "service": services.service_create(actor=require_actor(info), data=camel_input(input))
+            "service": services.service_create(actor=require_actor(info), data=input_values(input))
         }
 
 
@@ -39,7 +39,7 @@ class ServiceUpdate(DirectoryMutation):
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
         return {
             "service": services.service_update(
-                actor=require_actor(info), service_id=id, data=camel_input(input)
+                actor=require_actor(info), service_id=id, data=input_values(input)
             )
         }
 
