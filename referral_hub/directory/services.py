@@ -20,6 +20,9 @@ from referral_hub.core.errors import ErrorCode, FieldError, PublicError, Validat
 from referral_hub.core.validation import checked_uuid, enum_value
 from referral_hub.directory import selectors
 from referral_hub.directory.rules import (
+    LOCATION_SPECS,
+    ORGANISATION_SPECS,
+    SERVICE_SPECS,
     CapacityStatus,
     clean_location,
     clean_organisation,
@@ -37,6 +40,15 @@ _CODE_FOR_FIELD = {
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
     """Cleaned values as the repositories store them (enum members as their values)."""
     return {key: enum_value(value) for key, value in values.items()}
+
+
+def _only(data: Mapping[str, Any], specs: Mapping[str, Any], *also: str) -> None:
+    """A key the specs do not name is a caller's defect (the GraphQL inputs are typed and
+    name exactly these), never input to ignore: a misspelt or camelCase field would
+    otherwise be dropped without a word."""
+    unknown = sorted(set(data) - set(specs) - set(also))
+    if unknown:
+        raise TypeError(f"unknown directory fields: {', '.join(unknown)}")
 
 
 def _raise_if(errors: list[FieldError]) -> None:
@@ -95,6 +107,7 @@ def _owner(lookup: Any, record_id: str, actor: Actor, field: str = "id") -> str:
 
 
 def organisation_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    _only(data, ORGANISATION_SPECS)
     values, errors = clean_organisation(data)
     _raise_if(errors + _known_area(values))
     key = str(uuid.uuid4())
@@ -110,6 +123,7 @@ def organisation_update(
 ) -> dict[str, Any]:
     key = checked_uuid(organisation_id, "id")
     _require_member(actor, key, Role.ORG_ADMIN)
+    _only(data, ORGANISATION_SPECS)
     values, errors = clean_organisation(data, partial=True)
     _raise_if(errors + _known_area(values))
     with _graph_references():
@@ -199,6 +213,7 @@ def partnership_remove(*, actor: Actor, organisation_id: str, partner_id: str) -
 
 
 def location_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    _only(data, LOCATION_SPECS, "organisation_id", "latitude", "longitude")
     organisation_id = checked_uuid(data.get("organisation_id"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_location(data)
@@ -223,6 +238,7 @@ def location_update(
 ) -> dict[str, Any]:
     key = checked_uuid(location_id, "id")
     _require_member(actor, _owner(organisation_repo.location_owner, key, actor), Role.ORG_ADMIN)
+    _only(data, LOCATION_SPECS, "latitude", "longitude")
     values, errors = clean_location(data, partial=True)
     _raise_if(errors + _known_area(values))
     with _graph_references():
@@ -247,6 +263,7 @@ def location_deactivate(*, actor: Actor, location_id: str) -> dict[str, Any]:
 
 
 def service_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
+    _only(data, SERVICE_SPECS, "organisation_id")
     organisation_id = checked_uuid(data.get("organisation_id"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_service(data)
@@ -274,6 +291,7 @@ def _service_change(
     roles: tuple[Role, ...] = (Role.ORG_ADMIN,),
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    _only(data, SERVICE_SPECS)
     key = checked_uuid(service_id, "id")
     _require_member(actor, _owner(organisation_repo.service_owner, key, actor), *roles)
     with _graph_references():

@@ -33,7 +33,7 @@ def city(graph_db, db):
         "学習支援",
         "SUPPORT",
         ["study_support"],
-        locationIds=[kawasaki_ku, nakahara],
+        location_ids=[kawasaki_ku, nakahara],
     )
     coordinator = member(
         "coordinator", _org("川崎市 こども未来局", "MUNICIPALITY", "141305"), Role.COORDINATOR

@@ -74,14 +74,14 @@ def net(graph_db, db):
         "こども食堂",
         "EXCHANGE",
         [meals, after, reading],
-        capacityStatus="WAITLIST",
+        capacity_status="WAITLIST",
     )
-    ids["B"] = _svc(ids["NB"], where["NB"], "食事支援", "SUPPORT", [meals], ageMin=6, ageMax=12)
+    ids["B"] = _svc(ids["NB"], where["NB"], "食事支援", "SUPPORT", [meals], age_min=6, age_max=12)
     ids["C"] = _svc(ids["NC"], where["NC"], "学習と夕食", "SUPPORT", [meals, after, reading])
     ids["D"] = _svc(
-        ids["PD"], where["PD"], "放課後ひろば", "EXCHANGE", [after], capacityStatus="FULL"
+        ids["PD"], where["PD"], "放課後ひろば", "EXCHANGE", [after], capacity_status="FULL"
     )
-    _svc(ids["NE"], where["NE"], "食事相談E", "SUPPORT", [meals], acceptsReferrals=False)
+    _svc(ids["NE"], where["NE"], "食事相談E", "SUPPORT", [meals], accepts_referrals=False)
     _svc(ids["S"], where["S"], "給食相談", "SUPPORT", [meals])
     _svc(ids["NG"], where["NG"], "食堂G", "EXCHANGE", [meals])
     # What the nightly responsiveness job (tested in tests/services) writes for B.
@@ -201,7 +201,7 @@ def test_for_a_subject_no_wrong_door(graph_db, db, redis_db, net):
     ids = {key: _org(name, "NPO", WARD) for key, name in (("NH", "NPO法人H"), ("NI", "NPO法人I"))}
     for key, name, ages in (("NH", "食事会H", (6, age - 1)), ("NI", "食事会I", (age + 1, 18))):
         near = _loc(ids[key], key, WARD, _north(1.0), 139.7000)
-        _svc(ids[key], near, name, "SUPPORT", ["meal_provision"], ageMin=ages[0], ageMax=ages[1])
+        _svc(ids[key], near, name, "SUPPORT", ["meal_provision"], age_min=ages[0], age_max=ages[1])
     give_consent(people, subject, organisationIds=[net["NC"], net["PA"]])
     sent = create(people, subject, net["C"], needTags=["meal_provision"])
     referral = sent["data"]["createReferral"]["referral"]
