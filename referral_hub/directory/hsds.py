@@ -34,6 +34,7 @@ from referral_hub.directory.rules import (
     ServiceMode,
     TagKind,
     is_valid_area_code,
+    prefecture_code_of,
 )
 
 _NS = uuid.UUID("0c7d0f4e-8d43-4c52-9a55-3b0f9c8d2e61")
@@ -112,7 +113,6 @@ TABLES: dict[str, list[str]] = {
         "link_entity",
         "taxonomy_term_id",
         "value",
-        "label",
     ],
 }
 _INTEGERS = {"minimum_age", "maximum_age"}
@@ -149,7 +149,8 @@ def _term(code: str) -> dict[str, Any]:
         "id": _id("term", code),
         "code": f"tsunagari:{code}",
         "name": code,
-        "description": None,
+        # HSDS requires a description; these are the hub's own private attributes.
+        "description": f"Tsunagari Referral Hub private attribute: {code}",
         "parent_id": None,
         "taxonomy": taxonomy,
         "language": "en",
@@ -175,9 +176,12 @@ def tag_term_id(code: str) -> str:
 # --- export -----------------------------------------------------------------------------------
 
 
-def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Directory rows (graph/snapshot_repo.py) → HSDS tables, every table sorted by id."""
-    export = _Export()
+def to_hsds(
+    snapshot: Mapping[str, list[dict[str, Any]]], *, area_names: Mapping[str, str] | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Directory rows (graph/snapshot_repo.py) → HSDS tables, every table sorted by id.
+    `area_names` (JIS code → name) fill each address's city and state_province."""
+    export = _Export(area_names or {})
     for tag in snapshot["tags"]:
         export.tag(tag)
     for org in snapshot["organisations"]:
@@ -194,9 +198,10 @@ def to_hsds(snapshot: Mapping[str, list[dict[str, Any]]]) -> dict[str, list[dict
 class _Export:
     """to_hsds's tables as they fill, one method per kind of directory row."""
 
-    def __init__(self) -> None:
+    def __init__(self, area_names: Mapping[str, str]) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
         self.used_terms: dict[str, dict[str, Any]] = {}
+        self.area_names = area_names
 
     def attribute(
         self, entity: str, link_id: str, term: str | dict[str, Any], value: str | None = None
@@ -211,7 +216,6 @@ class _Export:
                 "link_entity": entity,
                 "taxonomy_term_id": term_row["id"],
                 "value": value,
-                "label": None,
             }
         )
 
@@ -220,7 +224,7 @@ class _Export:
             "id": tag_term_id(tag["code"]),
             "code": tag["code"],
             "name": tag["label_ja"],
-            "description": tag["description"],
+            "description": tag["description"] or "",  # required by HSDS; none written yet
             "parent_id": None,
             "taxonomy": _TAG_TAXONOMY + tag["kind"],
             "language": "ja",
@@ -239,7 +243,7 @@ class _Export:
                 {
                     "id": org["id"],
                     "name": org["name"],
-                    "description": org["description"],
+                    "description": org["description"] or "",  # required by HSDS
                     "email": org["email"],
                     "website": org["website"],
                 },
@@ -293,14 +297,19 @@ class _Export:
             )
         )
         if loc["address"] or loc["postal_code"]:
+            # HSDS requires each of these; what the hub does not know is left empty.
             self.tables["address"].append(
                 _row(
                     "address",
                     {
                         "id": _id("address", loc["id"]),
                         "location_id": loc["id"],
-                        "address_1": loc["address"],
-                        "postal_code": loc["postal_code"],
+                        "address_1": loc["address"] or "",
+                        "city": self.area_names.get(loc["area_code"], ""),
+                        "state_province": self.area_names.get(
+                            prefecture_code_of(loc["area_code"]), ""
+                        ),
+                        "postal_code": loc["postal_code"] or "",
                         "country": "JP",
                         "address_type": "physical",
                     },
@@ -371,8 +380,13 @@ def _flag(value: bool) -> str:
 def write(tables: Mapping[str, list[dict[str, Any]]], path: Path) -> None:
     """A `.json` path gets one JSON document; any other path a folder of `<table>.csv`."""
     if path.suffix == ".json":
+        # HSDS leaves an unknown field out rather than null (its schemas type them).
+        present = {
+            name: [{k: v for k, v in row.items() if v is not None} for row in rows]
+            for name, rows in tables.items()
+        }
         path.write_text(
-            json.dumps(tables, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+            json.dumps(present, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
             encoding="utf-8",
         )
         return
@@ -758,7 +772,7 @@ class _Planner:
                 {
                     "id": loc_id,
                     "organisation_id": owner,
-                    "name": _text(record["name"]),
+                    "name": _text(record.get("name")),
                     "address": _text(address.get("address_1")),
                     "postal_code": _text(address.get("postal_code")),
                     "area_code": area,
@@ -827,7 +841,7 @@ def _service_row(
     return {
         "id": svc_id,
         "organisation_id": owner,
-        "name": _text(record["name"]),
+        "name": _text(record.get("name")),
         "description": _text(record.get("description")),
         "mode": values.get("service_mode", ServiceMode.SUPPORT.value),
         "age_min": record.get("minimum_age"),

@@ -47,7 +47,9 @@ def plan_against_graph(
 
 
 def hsds_export(*, path: Path) -> dict[str, int]:
-    tables = hsds.to_hsds(snapshot_repo.directory_snapshot())
+    tables = hsds.to_hsds(
+        snapshot_repo.directory_snapshot(), area_names=reference_data.area_names()
+    )
     hsds.write(tables, path)
     return {name: len(rows) for name, rows in tables.items()}
 

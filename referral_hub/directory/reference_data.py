@@ -121,6 +121,12 @@ def _children() -> dict[str, list[str]]:
 
 
 @cache
+def area_names() -> dict[str, str]:
+    """Every area's name by its JIS code (東京都, 狛江市, 川崎市川崎区)."""
+    return {row.code: row.name for row in area_rows()[0]}
+
+
+@cache
 def known_area_codes() -> frozenset[str]:
     return frozenset(area.code for area in area_rows()[0])
 
