@@ -55,3 +55,64 @@ def test_every_kind_has_words_in_both_languages():
         english = email_for(kind, REFERRAL, "https://hub.example/", language="en")
         japanese = email_for(kind, REFERRAL, "https://hub.example/", language="ja")
         assert english.subject != japanese.subject, kind
+
+
+# --- every value a receiver or a mail reader uses (issue 24) --------------------------------
+
+
+def test_each_kind_reaches_exactly_its_audience():
+    assert AUDIENCES == {
+        Kind.SENT: (Audience.RECEIVER,),
+        Kind.DECLINED: (Audience.SENDER,),
+        Kind.ACCEPTED: (Audience.SENDER,),
+        Kind.COMPLETED: (Audience.SENDER,),
+        Kind.WITHDRAWN: (Audience.RECEIVER,),
+        Kind.REMIND: (Audience.RECEIVER,),
+        Kind.ESCALATE: (Audience.RECEIVER_ADMINS, Audience.SENDER),
+    }
+
+
+def test_the_webhook_body_is_the_documented_json_byte_for_byte():
+    body = webhook_body(
+        key="k-1", kind=Kind.DECLINED, referral_id=REFERRAL, version=3, at="2026-11-28T09:00:00Z"
+    )
+    assert (
+        body
+        == (
+            '{"id":"k-1","occurredAt":"2026-11-28T09:00:00Z",'
+            f'"referralId":"{REFERRAL}","type":"referral.declined","version":3}}'
+        ).encode()
+    )
+
+
+def test_each_kind_has_its_own_english_subject():
+    subjects = {
+        kind: email_for(kind, REFERRAL, "https://hub.example", language="en").subject
+        for kind in Kind
+    }
+    assert subjects == {
+        Kind.SENT: "[Tsunagari] New referral (0b7c6d1e)",
+        Kind.DECLINED: "[Tsunagari] Referral declined (0b7c6d1e)",
+        Kind.ACCEPTED: "[Tsunagari] Referral accepted (0b7c6d1e)",
+        Kind.COMPLETED: "[Tsunagari] Referral completed (0b7c6d1e)",
+        Kind.WITHDRAWN: "[Tsunagari] Referral withdrawn (consent ended) (0b7c6d1e)",
+        Kind.REMIND: "[Tsunagari] Reminder: referral not yet acknowledged (0b7c6d1e)",
+        Kind.ESCALATE: (
+            "[Tsunagari] Escalation: referral not acknowledged by twice its deadline (0b7c6d1e)"
+        ),
+    }
+
+
+def test_the_link_has_one_slash_whatever_the_base_url_ends_with():
+    for base in ("https://hub.example", "https://hub.example/"):
+        body = email_for(Kind.SENT, REFERRAL, base, language="en").body
+        assert f"https://hub.example/referrals/{REFERRAL}/\n" in body
+        assert f"Reference: {REFERRAL}\n" in body
+
+
+def test_backoff_starts_at_the_base_and_stops_at_the_cap_exactly():
+    assert backoff_seconds(0, 30) == 30  # a first attempt waits the base, never less
+    assert backoff_seconds(1, 30) == 30
+    assert backoff_seconds(7, 30) == 1920
+    assert backoff_seconds(8, 30) == 3600  # 3840 capped
+    assert backoff_seconds(3, 30, cap=100) == 100
