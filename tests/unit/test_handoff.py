@@ -195,3 +195,115 @@ def test_the_graph_is_given_the_open_states_from_this_table():
         "open_states": ["ACCEPTED", "DRAFT", "IN_PROGRESS", "RECEIVED", "SENT"],
         "sent_open_states": ["ACCEPTED", "IN_PROGRESS", "RECEIVED", "SENT"],
     }
+
+
+# --- every value a caller reads of a step (issue 24) -----------------------------------------
+
+
+def test_each_state_has_its_own_fhir_task_status():
+    assert FHIR_TASK_STATUS == {
+        State.DRAFT: "draft",
+        State.SENT: "requested",
+        State.RECEIVED: "received",
+        State.ACCEPTED: "accepted",
+        State.IN_PROGRESS: "in-progress",
+        State.COMPLETED: "completed",
+        State.DECLINED: "rejected",
+        State.CANCELLED: "cancelled",
+        State.WITHDRAWN: "cancelled",
+    }
+
+
+def test_a_step_describes_itself_whole():
+    step = transition(
+        state=State.RECEIVED,
+        version=7,
+        action=Action.DECLINE,
+        side=Side.RECEIVER,
+        version_seen=7,
+        reason=DeclineReason.OTHER,
+        note="対象年齢外",
+    )
+    assert step == handoff.Transition(
+        from_state=State.RECEIVED,
+        to_state=State.DECLINED,
+        action=Action.DECLINE,
+        side=Side.RECEIVER,
+        version=8,
+        reason=DeclineReason.OTHER,
+        outcome=None,
+        note="対象年齢外",
+    )
+
+
+def test_the_refusals_name_the_version_and_the_action_in_their_words():
+    with pytest.raises(PublicError) as stale:
+        transition(
+            state=State.RECEIVED,
+            version=5,
+            action=Action.ACCEPT,
+            side=Side.RECEIVER,
+            version_seen=4,
+        )
+    assert (stale.value.field, stale.value.message) == (
+        "version",
+        "The referral changed (version 5, you saw 4); reload it and try again.",
+    )
+    with pytest.raises(PublicError) as invalid:
+        transition(
+            state=State.DRAFT, version=1, action=Action.ACCEPT, side=Side.RECEIVER, version_seen=1
+        )
+    assert (invalid.value.code, invalid.value.field, invalid.value.message) == (
+        ErrorCode.INVALID_TRANSITION,
+        "action",
+        "receiver cannot ACCEPT a DRAFT referral.",
+    )
+
+
+def test_a_stale_version_is_answered_before_an_impossible_action():
+    with pytest.raises(PublicError) as refused:
+        transition(
+            state=State.DRAFT, version=2, action=Action.ACCEPT, side=Side.RECEIVER, version_seen=1
+        )
+    assert refused.value.code is ErrorCode.CONFLICT
+
+
+@pytest.mark.parametrize(("length", "refused"), [(2000, False), (2001, True)])
+def test_a_note_is_at_most_2000_characters(length, refused):
+    def step():
+        return transition(
+            state=State.RECEIVED,
+            version=1,
+            action=Action.ACCEPT,
+            side=Side.RECEIVER,
+            version_seen=1,
+            note="あ" * length,
+        )
+
+    if refused:
+        with pytest.raises(ValidationFailed) as failed:
+            step()
+        assert [(e.field, e.code, e.message) for e in failed.value.errors] == [
+            ("note", ErrorCode.TOO_LONG, "note must be at most 2000 characters.")
+        ]
+    else:
+        assert step().note == "あ" * length
+
+
+def test_a_completion_and_only_a_completion_takes_an_outcome_and_every_error_at_once():
+    with pytest.raises(ValidationFailed) as failed:
+        transition(
+            state=State.RECEIVED,
+            version=1,
+            action=Action.ACCEPT,
+            side=Side.RECEIVER,
+            version_seen=1,
+            reason=DeclineReason.NO_CAPACITY,
+            outcome=Outcome.CONNECTED,
+            note="x" * 2001,
+        )
+    assert [(e.field, e.code) for e in failed.value.errors] == [
+        ("reason", ErrorCode.INVALID),
+        ("outcome", ErrorCode.INVALID),
+        ("note", ErrorCode.TOO_LONG),
+    ]
