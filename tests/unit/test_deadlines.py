@@ -46,3 +46,50 @@ def test_routine_counts_office_hours_urgent_counts_the_clock():
         sent + timedelta(hours=4),
         sent + timedelta(hours=8),
     )
+
+
+# --- the closure day by day, and the office's edges (issue 24) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        # Weekdays that are no public holiday: only the closure (29 Dec – 3 Jan) stops them.
+        (date(2027, 12, 28), True),  # Tuesday, the last working day
+        (date(2027, 12, 29), False),
+        (date(2027, 12, 30), False),
+        (date(2027, 12, 31), False),
+        (date(2029, 1, 2), False),  # Tuesday
+        (date(2029, 1, 3), False),  # Wednesday
+        (date(2029, 1, 4), True),  # Thursday, the first working day
+        (date(2028, 1, 3), False),  # Monday
+    ],
+)
+def test_the_year_end_closure_is_29_december_to_3_january(day, working):
+    assert is_working_day(day) is working
+
+
+def test_before_nine_the_clock_starts_at_nine_the_same_working_day():
+    assert add_business_hours(jst(2026, 11, 25, 0, 0), 1) == jst(2026, 11, 25, 10, 0)
+    assert add_business_hours(jst(2026, 11, 25, 8, 59), 1) == jst(2026, 11, 25, 10, 0)
+    assert add_business_hours(jst(2026, 11, 25, 9, 0), 1) == jst(2026, 11, 25, 10, 0)
+
+
+def test_the_office_closes_at_five_exactly():
+    # What fits before 17:00 ends that day, at 17:00 at the latest; a minute more does not.
+    assert add_business_hours(jst(2026, 11, 25, 16, 0), 1) == jst(2026, 11, 25, 17, 0)
+    one_hour_one_minute = 1 + 1 / 60
+    assert add_business_hours(jst(2026, 11, 25, 16, 0), one_hour_one_minute) == jst(
+        2026, 11, 26, 9, 1
+    )
+    # Sent at 17:00 or later: the next working day's opening.
+    assert add_business_hours(jst(2026, 11, 25, 17, 0), 1) == jst(2026, 11, 26, 10, 0)
+    assert add_business_hours(jst(2026, 11, 25, 16, 59), 1) == jst(2026, 11, 26, 9, 59)
+
+
+def test_priority_counts_the_clock_through_nights_and_the_closure():
+    sent = jst(2026, 12, 28, 16, 0)
+    assert due_times(sent, 24, Urgency.PRIORITY) == (
+        jst(2026, 12, 29, 16, 0),
+        jst(2026, 12, 30, 16, 0),
+    )
