@@ -8,6 +8,7 @@ from referral_hub.consent.policy import (
     ConsentState,
     ConsentTerms,
     DataCategory,
+    Decision,
     GivenBy,
     Method,
     Purpose,
@@ -194,3 +195,106 @@ def test_organisation_kinds_must_be_kinds():
         )
         == []
     )
+
+
+# --- boundaries of time, kind and area, and every reason (issue 24) ---------------------------
+
+
+def test_a_consent_holds_from_its_first_day_to_its_last():
+    first = consent(valid_from=TODAY)
+    assert decide(first).allowed  # on valid_from itself
+    assert decide(first, today=date(2026, 11, 27)).reason == "the consent is not valid yet"
+    last = consent(valid_until=TODAY)
+    assert decide(last).allowed  # on valid_until itself
+    assert decide(last, today=date(2026, 11, 29)).reason == "the consent is EXPIRED"
+
+
+def test_kinds_in_an_area_need_the_kind_and_an_area_inside():
+    by_kind = consent(
+        organisation_ids=frozenset(),
+        organisation_kinds=frozenset({"NPO", "PLACE"}),
+        kind_area_codes=frozenset({"141330"}),
+    )
+    assert decide(by_kind, recipient=Recipient("p", "PLACE", "141330")).allowed
+    assert not decide(by_kind, recipient=Recipient("p", "PLACE", None)).allowed
+    assert not decide(by_kind, recipient=Recipient("p", "SCHOOL", "141330")).allowed
+    # A named organisation is permitted wherever it is, whatever its kind.
+    named = consent(organisation_ids=frozenset({"x"}), kind_area_codes=frozenset({"141330"}))
+    assert decide(named, recipient=Recipient("x", "SCHOOL", "999999")).allowed
+
+
+@pytest.mark.parametrize(
+    ("changes", "kwargs", "reason"),
+    [
+        ({"state": ConsentState.WITHDRAWN}, {}, "the consent is WITHDRAWN"),
+        ({"valid_until": date(2026, 11, 27)}, {}, "the consent is EXPIRED"),
+        ({"valid_from": date(2026, 11, 29)}, {}, "the consent is not valid yet"),
+        (
+            {"given_by": GivenBy.GUARDIAN, "subject_birth_year": 2008},
+            {},
+            "a guardian's consent ends in the year the subject turns 18",
+        ),
+        ({}, {"recipient": replace(WELFARE, active=False)}, "the organisation is deactivated"),
+        ({}, {"recipient": NPO}, "the consent does not name this organisation or its kind here"),
+        (
+            {"purposes": frozenset({Purpose.REFERRAL})},
+            {"purpose": Purpose.CASE_COORDINATION},
+            "the consent does not cover the purpose CASE_COORDINATION",
+        ),
+        (
+            {"purposes": frozenset(Purpose)},
+            {"purpose": Purpose.STATISTICS},
+            "STATISTICS never receives identified data",
+        ),
+        (
+            {},
+            {"categories": (DataCategory.HEALTH, DataCategory.NOTES, DataCategory.CONTACT)},
+            "the consent does not cover the data categories HEALTH, NOTES",
+        ),
+    ],
+)
+def test_each_refusal_gives_its_whole_reason(changes, kwargs, reason):
+    assert decide(consent(**changes), **kwargs) == Decision(False, reason)
+
+
+def test_a_permitted_look_says_permitted():
+    assert decide(consent()) == Decision(True, "permitted")
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "last_allowed"),
+    [
+        (date(2026, 11, 28), date(2029, 11, 28)),  # from today
+        (date(2027, 2, 26), date(2030, 2, 26)),  # from 90 days ahead: counted from valid_from
+    ],
+)
+def test_three_years_are_counted_from_valid_from(valid_from, last_allowed):
+    assert (
+        consent_errors(
+            _valid(valid_from=valid_from, valid_until=last_allowed), birth_year=2012, today=TODAY
+        )
+        == []
+    )
+    errors = consent_errors(
+        _valid(valid_from=valid_from, valid_until=last_allowed + timedelta(days=1)),
+        birth_year=2012,
+        today=TODAY,
+    )
+    assert [(e.field, e.message) for e in errors] == [
+        ("validUntil", "A consent lasts at most three years.")
+    ]
+
+
+def test_the_end_may_be_the_first_day_but_not_before_it():
+    assert (
+        consent_errors(_valid(valid_from=TODAY, valid_until=TODAY), birth_year=2012, today=TODAY)
+        == []
+    )
+    errors = consent_errors(
+        _valid(valid_from=TODAY, valid_until=TODAY - timedelta(days=1)),
+        birth_year=2012,
+        today=TODAY,
+    )
+    assert [(e.field, e.message) for e in errors] == [
+        ("validUntil", "validUntil is before validFrom.")
+    ]
