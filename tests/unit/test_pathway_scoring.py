@@ -130,3 +130,57 @@ def test_equal_scores_go_nearest_first():
 def test_recommend_errors(needs, interests, where, limit, errors):
     found = scoring.recommend_errors(needs, interests, where_given=where, limit=limit)
     assert [(e.field, e.code.value) for e in found] == errors
+
+
+# --- the score's values as a counsellor reads them (issue 24) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("capacity", "points"),
+    [("AVAILABLE", 0.15), ("WAITLIST", 0.06), ("FULL", 0.0), (None, 0.075), ("ODD", 0.075)],
+)
+def test_capacity_points_available_waitlist_full_and_unknown(capacity, points):
+    assert (
+        scoring.points_for(candidate("s", capacity=capacity), needs=1, interests=0)["capacity"]
+        == points
+    )
+
+
+def test_a_score_is_the_sum_of_its_points_to_four_places():
+    # 1 of 3 needs, 2 km, waiting list, two hops, no figures yet.
+    ranked = scoring.rank(
+        [candidate("s", km=2.0, hops=2, capacity="WAITLIST", needs=1)],
+        needs=3,
+        interests=0,
+        exchange_first=False,
+        limit=1,
+    )
+    assert ranked[0].points == {
+        "tag_match": 0.1,
+        "distance": 0.12,
+        "capacity": 0.06,
+        "partnership": 0.05,
+        "acceptance": 0.05,
+        "completion": 0.05,
+        "response": 0.025,
+    }
+    assert ranked[0].score == 0.455
+
+
+@pytest.mark.parametrize(
+    ("count", "errors"),
+    [
+        (10, []),  # at most RECOMMEND_TAGS_MAX tags together
+        (11, [("needTags", "OUT_OF_RANGE")]),
+    ],
+)
+def test_at_most_ten_tags_together(count, errors):
+    needs, interests = ["n"] * (count // 2), ["i"] * (count - count // 2)
+    found = scoring.recommend_errors(needs, interests, where_given=1, limit=10)
+    assert [(e.field, e.code.value) for e in found] == errors
+
+
+@pytest.mark.parametrize(("limit", "errors"), [(1, []), (50, []), (0, ["limit"]), (51, ["limit"])])
+def test_the_limit_is_1_to_50(limit, errors):
+    found = scoring.recommend_errors(["n"], [], where_given=1, limit=limit)
+    assert [e.field for e in found] == errors
