@@ -2,6 +2,7 @@ import pytest
 
 from graph.audit_log import canonical_text, event_hash
 from referral_hub.consent.legal_basis import (
+    AUDIT_BASES,
     JUSTIFICATION_MAX,
     JUSTIFICATION_MIN,
     STATUTE_SCOPES,
@@ -115,3 +116,88 @@ def test_each_event_verifies_in_the_version_it_names():
     assert event_hash(old) == event_hash({**old, "hash": "ignored"})
     assert event_hash(new) != event_hash(old)
     assert event_hash({**new, "hashVersion": 1}) != event_hash(new)
+
+
+# --- the justification's edges and every refusal's words (issue 24) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (None, "REQUIRED"),
+        ("   ", "REQUIRED"),  # blank is no justification at all
+        ("あ" * 39, "TOO_SHORT"),
+        (" " + "あ" * 39 + " ", "TOO_SHORT"),  # counted without the spaces around it
+        ("あ" * 40, None),
+        ("あ" * 4000, None),
+        ("あ" * 4001, "TOO_LONG"),
+    ],
+)
+def test_a_justification_is_40_to_4000_characters(text, code):
+    errors = basis_errors(LegalBasis.STATUTORY_APPI_27_1_III, text)
+    assert [e.code for e in errors] == ([] if code is None else [code])
+    assert all(e.field == "justification" for e in errors)
+
+
+def test_the_justification_errors_say_what_is_wanted():
+    (short,) = basis_errors(LegalBasis.STATUTORY_SWA_106_6, "x")
+    assert short.message == (
+        "A statutory basis needs a written justification of at least 40 characters: why "
+        "consent cannot be relied on, and why this statute applies."
+    )
+    (long,) = basis_errors(LegalBasis.STATUTORY_SWA_106_6, "x" * 4001)
+    assert long.message == "justification must be at most 4000 characters."
+    (with_consent,) = basis_errors(LegalBasis.CONSENT, "x")
+    assert (with_consent.field, with_consent.message) == (
+        "justification",
+        "A justification goes with a statutory legal basis, not with consent.",
+    )
+    assert basis_errors(LegalBasis.CONSENT, "  ") == []
+
+
+@pytest.mark.parametrize(
+    ("birth_year", "refused"),
+    [(2009, False), (2008, True)],  # 17 at most in 2026 / may be 18 in 2026
+)
+def test_child_statutes_stop_in_the_year_the_subject_may_turn_18(birth_year, refused):
+    refusal = statute_refusal(
+        LegalBasis.STATUTORY_APPI_27_1_III,
+        receiver_kind="NPO",
+        birth_year=birth_year,
+        this_year=2026,
+    )
+    if refused:
+        assert refusal.message == (
+            "STATUTORY_APPI_27_1_III applies to children only; this subject may be 18 or over."
+        )
+    else:
+        assert refusal is None
+
+
+def test_a_receiver_the_statute_does_not_name_is_told_which_it_names():
+    refusal = statute_refusal(
+        LegalBasis.STATUTORY_CHILD_ABUSE_PREVENTION,
+        receiver_kind="NPO",
+        birth_year=2012,
+        this_year=2026,
+    )
+    assert refusal.message == (
+        "STATUTORY_CHILD_ABUSE_PREVENTION shares only with HEALTH, MUNICIPALITY, "
+        "WELFARE_OFFICE; the receiver is a NPO."
+    )
+    assert (
+        statute_refusal(LegalBasis.CONSENT, receiver_kind="NPO", birth_year=1, this_year=2026)
+        is None
+    )
+
+
+def test_the_audit_bases_are_own_record_and_every_legal_basis():
+    assert AUDIT_BASES == (
+        "OWN_RECORD",
+        "CONSENT",
+        "STATUTORY_SWA_106_6",
+        "STATUTORY_APPI_27_1_III",
+        "STATUTORY_CHILD_ABUSE_PREVENTION",
+    )
+    assert is_statutory("STATUTORY_X")
+    assert not is_statutory(None)
