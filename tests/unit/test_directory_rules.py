@@ -3,8 +3,12 @@ import pytest
 from referral_hub.core.errors import ErrorCode
 from referral_hub.directory.rules import (
     NAME_MAX,
+    CapacityStatus,
     OrganisationKind,
+    clean_location,
     clean_organisation,
+    clean_service,
+    coordinate_errors,
     is_valid_area_code,
     jis_check_digit,
 )
@@ -76,3 +80,134 @@ def test_each_invalid_field_has_its_code(data, field, code):
 def test_all_problems_are_reported_at_once():
     _, errors = clean_organisation({"name": "", "kind": "BANK", "email": "x"})
     assert {e.field for e in errors} == {"name", "kind", "email"}
+
+
+# --- services and locations as createService / createLocation clean them (issue 24) -----------
+
+
+def _service(**changes):
+    return {"name": "学習支援", "mode": "SUPPORT", **changes}
+
+
+def test_a_new_service_gets_the_defaults_it_did_not_say():
+    values, errors = clean_service(_service())
+    assert errors == []
+    assert values == {
+        "name": "学習支援",
+        "mode": "SUPPORT",
+        "description": None,
+        "age_min": None,
+        "age_max": None,
+        "languages": ["ja"],
+        "schedule": None,
+        "accepts_referrals": True,
+        "response_target_hours": 72,
+        "capacity_status": CapacityStatus.AVAILABLE,
+        "tag_codes": [],
+        "location_ids": [],
+    }
+    # A partial update adds no defaults: what is absent stays as it is.
+    assert clean_service({"schedule": "月曜"}, partial=True) == ({"schedule": "月曜"}, [])
+
+
+@pytest.mark.parametrize(
+    ("changes", "current", "errors"),
+    [
+        ({"age_min": 6, "age_max": 6}, None, []),  # equal ages are one age
+        ({"age_min": 7, "age_max": 6}, None, [("ageMax", "OUT_OF_RANGE")]),
+        ({"age_min": 0, "age_max": 120}, None, []),
+        ({"age_min": -1}, None, [("ageMin", "OUT_OF_RANGE")]),
+        ({"age_max": 121}, None, [("ageMax", "OUT_OF_RANGE")]),
+        ({"response_target_hours": 720}, None, []),  # 30 days
+        ({"response_target_hours": 721}, None, [("responseTargetHours", "OUT_OF_RANGE")]),
+        ({"response_target_hours": 0}, None, [("responseTargetHours", "OUT_OF_RANGE")]),
+        ({"languages": ["ja", "en", "pt-BR", "fil"]}, None, []),
+        ({"languages": ["japanese"]}, None, [("languages", "INVALID")]),
+        (
+            {"languages": ["ja", "en", "ko", "zh", "pt", "es", "fr", "de", "vi", "th"]},
+            None,
+            [],
+        ),  # at most 10
+        ({"languages": ["ja"] * 11}, None, [("languages", "TOO_LONG")]),  # counted as sent
+    ],
+)
+def test_service_rules(changes, current, errors):
+    _, found = clean_service(_service(**changes))
+    assert [(e.field, e.code.value) for e in found] == errors
+
+
+def test_a_partial_update_checks_the_ages_against_the_stored_ones():
+    _, errors = clean_service({"age_min": 13}, partial=True, current={"age_min": 6, "age_max": 12})
+    assert [(e.field, e.code.value, e.message) for e in errors] == [
+        ("ageMax", "OUT_OF_RANGE", "ageMax must be ≥ ageMin.")
+    ]
+    assert clean_service({"age_min": 12}, partial=True, current={"age_max": 12})[1] == []
+
+
+@pytest.mark.parametrize(("count", "errors"), [(30, []), (31, [("tagCodes", "TOO_LONG")])])
+def test_a_service_has_at_most_30_tags(count, errors):
+    tags = [f"tag_{n}" for n in range(count)]
+    assert [(e.field, e.code.value) for e in clean_service(_service(tag_codes=tags))[1]] == errors
+
+
+@pytest.mark.parametrize(("count", "errors"), [(50, []), (51, [("locationIds", "TOO_LONG")])])
+def test_a_service_is_at_most_at_50_locations(count, errors):
+    ids = [f"{n:036d}" for n in range(count)]
+    assert [(e.field, e.code.value) for e in clean_service(_service(location_ids=ids))[1]] == errors
+
+
+def test_a_location_cleans_its_postal_code_area_and_coordinates():
+    values, errors = clean_location(
+        {
+            "name": "教室",
+            "area_code": "141313",
+            "postal_code": "210-0007",
+            "latitude": 35,
+            "longitude": 139.7,
+        }
+    )
+    assert errors == []
+    assert values == {
+        "name": "教室",
+        "postal_code": "210-0007",
+        "area_code": "141313",
+        "latitude": 35.0,
+        "longitude": 139.7,
+    }
+    assert isinstance(values["latitude"], float)
+    _, errors = clean_location({"name": "x", "area_code": "141313", "postal_code": "21-0007"})
+    assert [(e.field, e.code.value, e.message) for e in errors] == [
+        ("postalCode", "INVALID", "postalCode must look like 154-0017.")
+    ]
+    _, errors = clean_location({"name": "x"})
+    assert [(e.field, e.code.value) for e in errors] == [("areaCode", "REQUIRED")]
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "errors"),
+    [
+        (90, 180, []),
+        (-90, -180, []),
+        (90.0001, 0, [("latitude", "latitude must be between -90 and 90.")]),
+        (0, -180.0001, [("longitude", "longitude must be between -180 and 180.")]),
+        (35, None, [("longitude", "latitude and longitude go together.")]),
+        (True, 139, [("latitude", "latitude must be a number.")]),
+        (float("nan"), 139, [("latitude", "latitude must be a number.")]),
+        (None, None, []),
+    ],
+)
+def test_coordinates_go_together_within_the_globe(latitude, longitude, errors):
+    found = coordinate_errors(latitude, longitude, required=False)
+    assert [(e.field, e.message) for e in found] == errors
+    assert all(e.code == ErrorCode.INVALID_COORDINATES for e in found)
+
+
+def test_required_coordinates_and_a_partial_update_that_leaves_them_alone():
+    assert [(e.field, e.code) for e in coordinate_errors(None, None, required=True)] == [
+        ("latitude", ErrorCode.REQUIRED)
+    ]
+    assert coordinate_errors(None, None, required=True, partial=True, present=()) == []
+    found = coordinate_errors(1, None, required=False, partial=True, present=("latitude",))
+    assert [e.field for e in found] == ["longitude"]
+    found = coordinate_errors(None, 139, required=False, partial=True, present=("longitude",))
+    assert [e.field for e in found] == ["latitude"]
