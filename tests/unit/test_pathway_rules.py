@@ -80,3 +80,52 @@ def test_periods_are_whole_months_of_at_most_three_years():
 )
 def test_recent_months_are_whole_calendar_months(today, months, expected):
     assert recent_months(today, months) == expected
+
+
+# --- the limits at both ends, and what a hidden cell gives away (issue 24) --------------------
+
+
+@pytest.mark.parametrize(("hops", "ok"), [(0, False), (1, True), (4, True), (5, False)])
+def test_routes_take_1_to_4_hops(hops, ok):
+    errors = hop_errors(hops)
+    assert [(e.field, e.message) for e in errors] == (
+        [] if ok else [("maxHops", "maxHops must be between 1 and 4.")]
+    )
+
+
+@pytest.mark.parametrize(("months", "ok"), [(0, False), (1, True), (24, True), (25, False)])
+def test_coverage_takes_1_to_24_months(months, ok):
+    errors = months_errors(months)
+    assert [(e.field, e.message) for e in errors] == (
+        [] if ok else [("months", "months must be between 1 and 24.")]
+    )
+
+
+def test_a_period_ends_after_it_starts_and_the_messages_say_so():
+    assert [(e.field, e.message) for e in period_errors(date(2026, 3, 1), date(2026, 2, 1))] == [
+        ("period", "period: until must be after since.")
+    ]
+    assert period_errors(date(2026, 3, 1), date(2026, 4, 1)) == []  # one month
+    assert [e.message for e in period_errors(date(2026, 1, 2), date(2026, 3, 1))] == [
+        "since must be the first day of a month."
+    ]
+    assert [e.message for e in period_errors(date(2023, 1, 1), date(2026, 2, 1))] == [
+        "period: at most three years at once."
+    ]
+
+
+def test_a_cell_keeps_its_parties_and_its_median_is_whole_days():
+    row = {**_row(40, 30, 10, 20), "median_days_to_accept": 2.5}
+    (cell,), hidden, _ = flow_cells([row])
+    assert hidden == 0
+    assert (cell["source"], cell["target"]) == ({"kind": "SCHOOL"}, {"kind": "NPO"})
+    assert cell["median_days_to_accept"] == 2.0  # round half to even
+    assert isinstance(cell["median_days_to_accept"], float)
+    no_median = {**_row(40, 30, 10, 20), "median_days_to_accept": None}
+    assert flow_cells([no_median])[0][0]["median_days_to_accept"] is None
+
+
+def test_no_rows_is_no_cells_and_a_total_perturbed_like_any_cell():
+    shown, hidden, total = flow_cells([])
+    assert (shown, hidden) == ([], 0)
+    assert total == perturbed(0, 0)
