@@ -184,3 +184,19 @@ def test_at_most_ten_tags_together(count, errors):
 def test_the_limit_is_1_to_50(limit, errors):
     found = scoring.recommend_errors(["n"], [], where_given=1, limit=limit)
     assert [e.field for e in found] == errors
+
+
+def test_the_weights_are_the_documented_ones():
+    # docs/pathways.md states these; swapping two would survive a test of their sum.
+    assert scoring.WEIGHTS == {
+        "tag_match": 0.30,
+        "distance": 0.20,
+        "capacity": 0.15,
+        "partnership": 0.10,
+        "acceptance": 0.10,
+        "completion": 0.10,
+        "response": 0.05,
+    }
+    assert (scoring.NEUTRAL, scoring.INTEREST_WEIGHT) == (0.5, 0.5)
+    assert (scoring.HALF_FIT_KM, scoring.HALF_FIT_HOURS) == (3.0, 24.0)
+    assert scoring.CAPACITY_FIT == {"AVAILABLE": 1.0, "WAITLIST": 0.4, "FULL": 0.0}
