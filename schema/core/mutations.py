@@ -14,10 +14,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import graphene
-from graphene.utils.str_converters import to_camel_case
 
 from referral_hub.core.errors import REQUEST_LEVEL, FieldError, PublicError, ValidationFailed
-from referral_hub.core.validation import enum_value
+from referral_hub.core.validation import api_name, enum_value
 from schema.core.errors import payload_errors
 
 
@@ -29,8 +28,9 @@ def input_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def camel_input(data: dict[str, Any]) -> dict[str, Any]:
     """registerSubject's input by the GraphQL names, which are also the names its personal
-    fields are sealed under (graphene's own conversion, so the names the schema shows)."""
-    return {to_camel_case(key): enum_value(value) for key, value in data.items()}
+    fields are sealed under (api_name: the rule errors name fields by, which a test holds
+    to graphene's, so these are the names the schema shows)."""
+    return {api_name(key): enum_value(value) for key, value in data.items()}
 
 
 class DomainMutation(graphene.Mutation):

@@ -2,6 +2,7 @@
 tests/directory/hsds3/, with their licence): every record of every table validates."""
 
 import json
+from functools import cache
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from tests import directory_fixtures
 SCHEMAS = Path(__file__).parent / "hsds3"
 
 
+@cache  # the vendored schemas never change while the tests run
 def _validators() -> dict[str, Draft202012Validator]:
     documents = {path.name: json.loads(path.read_text()) for path in SCHEMAS.glob("*.json")}
     registry = Registry().with_resources(
