@@ -222,12 +222,8 @@ def accept(
         if invitation is not None:
             invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation is None or not _open(invitation):
-            raise ValidationFailed(
-                [
-                    FieldError(
-                        None, ErrorCode.NOT_FOUND, "This invitation link is used up or expired."
-                    )
-                ]
+            raise ValidationFailed.one(
+                None, ErrorCode.NOT_FOUND, "This invitation link is used up or expired."
             )
         if user is None:
             user = _new_account(invitation, username, password, password2)
@@ -292,13 +288,13 @@ def _member(actor: Actor, user_id: Any) -> Any:
         .first()
     )
     if found is None:
-        raise ValidationFailed([FieldError("userId", ErrorCode.NOT_FOUND, "No such member.")])
+        raise ValidationFailed.one("userId", ErrorCode.NOT_FOUND, "No such member.")
     return found
 
 
 def _not_a_system_administrator(member: Any, message: str) -> None:
     if member.is_superuser or member.memberships.filter(role=Role.SYSTEM_ADMIN.value).exists():
-        raise ValidationFailed([FieldError("userId", ErrorCode.FORBIDDEN, message)])
+        raise ValidationFailed.one("userId", ErrorCode.FORBIDDEN, message)
 
 
 def reset_factors(*, actor: Actor, user_id: Any) -> int:
@@ -310,15 +306,10 @@ def reset_factors(*, actor: Actor, user_id: Any) -> int:
     )
     if member.memberships.exclude(organisation_id=actor.organisation_id).exists():
         # Their factors guard their work elsewhere too: not one organisation's to reset.
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "userId",
-                    ErrorCode.FORBIDDEN,
-                    "They are a member of other organisations too; the operator resets "
-                    "their factors.",
-                )
-            ]
+        raise ValidationFailed.one(
+            "userId",
+            ErrorCode.FORBIDDEN,
+            "They are a member of other organisations too; the operator resets their factors.",
         )
     require_recent_second_factor(actor)
     return services.second_factors_reset(actor=actor, user=member)
@@ -332,9 +323,7 @@ def remove(*, actor: Actor, user_id: Any) -> bool:
     organisation = _organisation(actor)  # what _member checks first; typed as present
     member = _member(actor, user_id)
     if member.pk == actor.user_id:
-        raise ValidationFailed(
-            [FieldError("userId", ErrorCode.INVALID, "Another admin removes you.")]
-        )
+        raise ValidationFailed.one("userId", ErrorCode.INVALID, "Another admin removes you.")
     _not_a_system_administrator(member, "A system administrator is removed by the operator.")
     require_recent_second_factor(actor)
     now = timezone.now()
@@ -380,26 +369,20 @@ def set_roles(*, actor: Actor, user_id: Any, roles: Sequence[str]) -> Member:
         )
     )
     if member.pk == actor.user_id and Role.ORG_ADMIN.value not in wanted:
-        raise ValidationFailed(
-            [FieldError("roles", ErrorCode.INVALID, "Another admin takes ORG_ADMIN from you.")]
+        raise ValidationFailed.one(
+            "roles", ErrorCode.INVALID, "Another admin takes ORG_ADMIN from you."
         )
     granted = {Role(role) for role in wanted - held}
     if not_held := sorted(r.value for r in granted & OVERSIGHT_ROLES if not actor.has_role(r)):
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "roles",
-                    ErrorCode.FORBIDDEN,
-                    f"You do not hold the role {', '.join(not_held)} here.",
-                )
-            ]
+        raise ValidationFailed.one(
+            "roles", ErrorCode.FORBIDDEN, f"You do not hold the role {', '.join(not_held)} here."
         )
     if wanted != held:
         require_recent_second_factor(actor)
         _replace_roles(actor, member, wanted)
     found = [m for m in members(actor=actor) if m.user_id == member.pk]
     if not found:  # removed meanwhile
-        raise ValidationFailed([FieldError("userId", ErrorCode.NOT_FOUND, "No such member.")])
+        raise ValidationFailed.one("userId", ErrorCode.NOT_FOUND, "No such member.")
     return found[0]
 
 
@@ -421,8 +404,8 @@ def _replace_roles(actor: Actor, member: Any, wanted: set[str]) -> None:
         held = {role for user, role in rows if user == member.pk}
         admins = {user for user, role in rows if role == admin and user != member.pk}
         if admin not in wanted and not admins:
-            raise ValidationFailed(
-                [FieldError("roles", ErrorCode.INVALID, "The organisation keeps an ORG_ADMIN.")]
+            raise ValidationFailed.one(
+                "roles", ErrorCode.INVALID, "The organisation keeps an ORG_ADMIN."
             )
         Membership.objects.filter(
             user=member, organisation_id=organisation, role__in=held - wanted
@@ -452,7 +435,7 @@ def _roles_asked(roles: Sequence[str] | None) -> set[str]:
     elif not set(roles) <= allowed:
         message = "roles must be among " + ", ".join(r.value for r in INVITABLE_ROLES) + "."
     if message:
-        raise ValidationFailed([FieldError("roles", ErrorCode.INVALID, message)])
+        raise ValidationFailed.one("roles", ErrorCode.INVALID, message)
     return set(roles)
 
 
@@ -464,9 +447,7 @@ def revoke_invitation(*, actor: Actor, invitation_id: Any) -> Invitation:
     ).first()
     if invitation is None or not _open(invitation):
         # Accepted, withdrawn or expired already: nothing to withdraw.
-        raise ValidationFailed(
-            [FieldError("id", ErrorCode.NOT_FOUND, "No open invitation with that id.")]
-        )
+        raise ValidationFailed.one("id", ErrorCode.NOT_FOUND, "No open invitation with that id.")
     with transaction.atomic():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])

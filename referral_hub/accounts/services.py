@@ -120,7 +120,7 @@ def token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     )
     if record is None or not (own or org_admin or actor.is_system_admin):
         # The same answer for "no such token" and "not yours": ids of others' tokens stay secret.
-        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such token.")])
+        raise ValidationFailed.one("id", ErrorCode.NOT_FOUND, "No such token.")
     with transaction.atomic():
         revoked = tokens.revoke(token_id=record.pk)
         audit_log.record_and_return(

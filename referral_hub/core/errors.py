@@ -92,3 +92,8 @@ class ValidationFailed(PublicError):
         first = errors[0]
         super().__init__(first.code, first.message, field=first.field)
         self.errors = errors
+
+    @classmethod
+    def one(cls, field: str | None, code: ErrorCode, message: str) -> ValidationFailed:
+        """Input refused for one reason, about one field."""
+        return cls([FieldError(field, code, message)])

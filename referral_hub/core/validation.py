@@ -58,9 +58,7 @@ def checked_uuid(value: Any, field: str) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise ValidationFailed(
-            [FieldError(field, ErrorCode.INVALID, f"{field} is not a UUID.")]
-        ) from None
+        raise ValidationFailed.one(field, ErrorCode.INVALID, f"{field} is not a UUID.") from None
 
 
 @dataclass(frozen=True)

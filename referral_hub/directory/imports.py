@@ -110,7 +110,7 @@ def visible(*, actor: Actor, import_id: Any) -> DirectoryImport:
         .first()
     )
     if job is None:
-        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such import.")])
+        raise ValidationFailed.one("id", ErrorCode.NOT_FOUND, "No such import.")
     return job
 
 

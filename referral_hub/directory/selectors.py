@@ -66,7 +66,7 @@ def require_tags(codes: Sequence[str], *, field: str) -> None:
     unknown = known_tags.unknown(codes)
     if unknown:
         message = f"{field}: unknown tag(s) {', '.join(unknown)}."
-        raise ValidationFailed([FieldError(field, ErrorCode.UNKNOWN_TAG, message)])
+        raise ValidationFailed.one(field, ErrorCode.UNKNOWN_TAG, message)
 
 
 def area_codes_for(code: str | None) -> list[str] | None:

@@ -78,8 +78,8 @@ def _graph_references(entity_field: str = "id") -> Iterator[None]:
             ]
         ) from exc
     except NotFound as exc:
-        raise ValidationFailed(
-            [FieldError(entity_field, ErrorCode.NOT_FOUND, f"{entity_field}: no such record.")]
+        raise ValidationFailed.one(
+            entity_field, ErrorCode.NOT_FOUND, f"{entity_field}: no such record."
         ) from exc
 
 
@@ -97,9 +97,7 @@ def _owner(lookup: Any, record_id: str, actor: Actor, field: str = "id") -> str:
     cannot be used to learn that it does (inactive records are not in the directory)."""
     owner = lookup(record_id)
     if owner is None or not actor.acts_for(owner):
-        raise ValidationFailed(
-            [FieldError(field, ErrorCode.NOT_FOUND, f"{field}: no such record.")]
-        )
+        raise ValidationFailed.one(field, ErrorCode.NOT_FOUND, f"{field}: no such record.")
     return owner
 
 
@@ -179,14 +177,8 @@ def partnership_add(
     b = checked_uuid(partner_id, "partnerId")
     _require_member(actor, a, Role.ORG_ADMIN)
     if a == b:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "partnerId",
-                    ErrorCode.SELF_PARTNERSHIP,
-                    "An organisation cannot partner with itself.",
-                )
-            ]
+        raise ValidationFailed.one(
+            "partnerId", ErrorCode.SELF_PARTNERSHIP, "An organisation cannot partner with itself."
         )
     with _graph_references():
         organisation_repo.partnership_add(

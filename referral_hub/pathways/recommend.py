@@ -15,7 +15,7 @@ from graph import recommendation_repo
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import Near, checked_area_code, checked_tags, near_from
@@ -146,20 +146,12 @@ def _candidates(actor: Actor, ask: _Ask) -> dict[str, Any]:
 
 def _refuse_unknown(row: dict[str, Any], ask: _Ask) -> None:
     if not row["known"]:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "fromOrganisation", ErrorCode.UNKNOWN_ORGANISATION, "No such organisation."
-                )
-            ]
+        raise ValidationFailed.one(
+            "fromOrganisation", ErrorCode.UNKNOWN_ORGANISATION, "No such organisation."
         )
     if ask.subject_id is not None and row["basis"] is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "forSubject", ErrorCode.NOT_FOUND, "No subject registered by fromOrganisation."
-                )
-            ]
+        raise ValidationFailed.one(
+            "forSubject", ErrorCode.NOT_FOUND, "No subject registered by fromOrganisation."
         )
 
 

@@ -11,7 +11,7 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record, auditor_area_codes
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.services import subject_chain
@@ -127,18 +127,12 @@ def review_record(
     key = checked_uuid(referral_id, "id")
     text = (note or "").strip() or None
     if finding == ReviewFinding.INAPPROPRIATE and not text:
-        raise ValidationFailed(
-            [FieldError("note", ErrorCode.REQUIRED, "Say why the basis was not appropriate.")]
+        raise ValidationFailed.one(
+            "note", ErrorCode.REQUIRED, "Say why the basis was not appropriate."
         )
     if text and len(text) > REVIEW_NOTE_MAX:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "note",
-                    ErrorCode.TOO_LONG,
-                    f"note must be at most {REVIEW_NOTE_MAX} characters.",
-                )
-            ]
+        raise ValidationFailed.one(
+            "note", ErrorCode.TOO_LONG, f"note must be at most {REVIEW_NOTE_MAX} characters."
         )
     require_recent_second_factor(actor)  # a finding can block a statutory pathway
     row = referral_list_repo.review_record(
@@ -159,7 +153,7 @@ def review_record(
         ),
     )
     if row is None:
-        raise ValidationFailed(
-            [FieldError("id", ErrorCode.NOT_FOUND, "No statutory referral in your areas.")]
+        raise ValidationFailed.one(
+            "id", ErrorCode.NOT_FOUND, "No statutory referral in your areas."
         )
     return {"id": key, "review_state": finding.value}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Any
 
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
 
 
 class Urgency(StrEnum):
@@ -35,15 +35,19 @@ def creation_refusal(
     A statutory referral needs no consent (its justification was checked before), nor
     does a DRAFT: it is the sender's own until it is sent, and sending needs one."""
     if row is None:
-        _refuse("subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation.")
+        raise ValidationFailed.one(
+            "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
+        )
     if row.get("erased"):
         # The key is destroyed: nothing about the subject may be shared again, under any
         # basis (a statute included).
-        _refuse("subjectId", ErrorCode.SUBJECT_ERASED, "This subject was erased.")
+        raise ValidationFailed.one(
+            "subjectId", ErrorCode.SUBJECT_ERASED, "This subject was erased."
+        )
     if not row["service_found"]:
-        _refuse("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")
+        raise ValidationFailed.one("serviceId", ErrorCode.UNKNOWN_SERVICE, "No such service.")
     if not row["accepting"]:
-        _refuse(
+        raise ValidationFailed.one(
             "serviceId",
             ErrorCode.SERVICE_NOT_ACCEPTING,
             "This service does not take referrals now.",
@@ -56,18 +60,14 @@ def creation_refusal(
             field="subjectId",
         )
     if row["duplicate_id"] is not None:
-        _refuse(
+        raise ValidationFailed.one(
             "subjectId",
             ErrorCode.DUPLICATE_REFERRAL,
             f"An open referral to that organisation exists: {row['duplicate_id']}.",
         )
     if row["capacity"] == "FULL" and not accept_waitlist:
-        _refuse(
+        raise ValidationFailed.one(
             "serviceId",
             ErrorCode.SERVICE_FULL,
             "The service is full; send with acceptWaitlist to join its waiting list.",
         )
-
-
-def _refuse(field: str, code: ErrorCode, message: str) -> NoReturn:
-    raise ValidationFailed([FieldError(field, code, message)])

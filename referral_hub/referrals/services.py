@@ -301,7 +301,7 @@ def _side_of(actor: Actor, row: dict[str, Any] | None) -> handoff.Side:
         or actor.organisation_id not in (row["from_id"], row["to_id"])
         or (actor.organisation_id != row["from_id"] and not row["sent"])
     ):
-        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
+        raise ValidationFailed.one("id", ErrorCode.NOT_FOUND, "No such referral.")
     side = handoff.Side.SENDER if actor.organisation_id == row["from_id"] else handoff.Side.RECEIVER
     # Sender actions are the counsellor's, receiver actions the caseworker's.
     needed = Role.COUNSELLOR if side == handoff.Side.SENDER else Role.CASEWORKER
@@ -401,7 +401,7 @@ def referral_read(*, actor: Actor, referral_id: str, action: str = "REFERRAL_REA
         ),
     )
     if row is None:
-        raise ValidationFailed([FieldError("id", ErrorCode.NOT_FOUND, "No such referral.")])
+        raise ValidationFailed.one("id", ErrorCode.NOT_FOUND, "No such referral.")
     referral = row["referral"]
     referral["summary"] = None
     sealed = referral.pop("summary_sealed", None)

@@ -17,7 +17,7 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.consent.policy import ConsentTerms, Purpose, consent_errors
 from referral_hub.core.audit import audit_record
-from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
+from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
 from referral_hub.core.validation import Integer, Text, clean, enum_value
 from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import area_error
@@ -220,14 +220,8 @@ def _consent_fields(
 
 def _unknown_organisations(missing: MissingReferences) -> ValidationFailed:
     ids = ", ".join(missing.missing["organisationIds"])
-    return ValidationFailed(
-        [
-            FieldError(
-                "organisationIds",
-                ErrorCode.UNKNOWN_ORGANISATION,
-                f"organisationIds: not found: {ids}.",
-            )
-        ]
+    return ValidationFailed.one(
+        "organisationIds", ErrorCode.UNKNOWN_ORGANISATION, f"organisationIds: not found: {ids}."
     )
 
 
@@ -237,12 +231,8 @@ def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> Con
         subject_id=subject_id, organisation_id=actor.organisation_id or ""
     )
     if birth_year is None:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
-                )
-            ]
+        raise ValidationFailed.one(
+            "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
         )
     fields, organisation_ids = _consent_fields(actor, terms, birth_year)
     consent_id = str(uuid.uuid4())
@@ -264,12 +254,8 @@ def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> Con
             ),
         )
     except NotFound:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
-                )
-            ]
+        raise ValidationFailed.one(
+            "subjectId", ErrorCode.NOT_FOUND, "No subject registered by your organisation."
         ) from None
     except MissingReferences as missing:
         raise _unknown_organisations(missing) from None
@@ -279,8 +265,8 @@ def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> Cons
     """A new version of an ACTIVE consent, with its own evidence. It takes effect from
     today at the earliest (widening never back-dates); referrals it no longer covers end
     at once, like a withdrawal."""
-    not_found = ValidationFailed(
-        [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
+    not_found = ValidationFailed.one(
+        "id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded."
     )
     try:
         old = subject_repo.consent_get(str(uuid.UUID(consent_id)))
@@ -293,14 +279,10 @@ def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> Cons
         raise not_found
     valid_from = terms.valid_from
     if valid_from is not None and valid_from < today():
-        raise ValidationFailed(
-            [
-                FieldError(
-                    "validFrom",
-                    ErrorCode.OUT_OF_RANGE,
-                    "An amendment takes effect from today at the earliest; it cannot back-date.",
-                )
-            ]
+        raise ValidationFailed.one(
+            "validFrom",
+            ErrorCode.OUT_OF_RANGE,
+            "An amendment takes effect from today at the earliest; it cannot back-date.",
         )
     fields, organisation_ids = _consent_fields(actor, terms, birth_year)
     new_id = str(uuid.uuid4())
@@ -350,8 +332,8 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> ConsentRow:
             ),
         )
     except (ValueError, NotFound):
-        raise ValidationFailed(
-            [FieldError("id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded.")]
+        raise ValidationFailed.one(
+            "id", ErrorCode.NOT_FOUND, "No active consent your organisation recorded."
         ) from None
     if withdrawn["ended"]:  # their notifications are in the outbox, committed with it
         nudge()
