@@ -1,8 +1,8 @@
-"""HSDS import and export against the graph (the mapping itself is in hsds.py)."""
+"""HSDS import and export against the graph (the mapping itself is in hsds/)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ class ImportRefused(Exception):
 
 
 def plan_against_graph(
-    tables: dict[str, list[dict[str, Any]]], *, also_organisations: Iterable[str] = ()
+    tables: Mapping[str, list[dict[str, Any]]], *, also_organisations: Iterable[str] = ()
 ) -> hsds.ImportPlan:
     """The file's plan, checked against what the graph already holds: its organisations
     (and `also_organisations`), the locations it defines or places services at, its tags."""
@@ -36,13 +36,19 @@ def plan_against_graph(
         organisations=[
             *also_organisations,
             *(str(r.get("id")) for r in tables.get("organization", [])),
+            # Records may belong to organisations the graph already holds.
+            *(str(r.get("organization_id")) for r in tables.get("service", [])),
+            *(str(r.get("organization_id")) for r in tables.get("location", [])),
         ],
         locations=[str(r.get("id")) for r in tables.get("location", [])]
         + [str(r.get("location_id")) for r in tables.get("service_at_location", [])],
         tags=[str(r.get("code")) for r in tables.get("taxonomy_term", [])],
     )
     return hsds.plan_import(
-        tables, known_area_codes=reference_data.known_area_codes(), existing=existing
+        tables,
+        known_area_codes=reference_data.known_area_codes(),
+        existing=existing,
+        area_names=reference_data.area_names(),
     )
 
 

@@ -225,7 +225,10 @@ def test_a_dry_run_and_a_file_that_is_not_hsds_write_nothing(network, admin, cel
     failed = finished(admin, body["data"]["startDirectoryImport"]["directoryImport"]["id"])
     assert failed["state"] == "FAILED"
     assert failed["counts"] is None
-    assert failed["message"].startswith("x.json: expected an object with HSDS tables")
+    assert failed["message"] == (
+        "x.json: expected HSDS tables, or HSDS objects (organization, service, location, "
+        "service_at_location, taxonomy, taxonomy_term)"
+    )
     assert audited() == []
 
 

@@ -27,6 +27,20 @@ def network(graph_db):
         actor=SYSTEM, organisation_id=network["npo"], partner_id=network["school"]
     )
     services.organisation_deactivate(actor=SYSTEM, organisation_id=network["cafe_org"])
+    services.service_update(
+        actor=SYSTEM,
+        service_id=network["study"],
+        data={"schedule": "月・水 15:00-18:00", "languages": ["ja", "en"]},
+    )
+    # One address HSDS can hold whole, one it cannot (no postal code).
+    services.location_update(
+        actor=SYSTEM,
+        location_id=network["npo_loc"],
+        data={"address": "中原区小杉町3-1", "postal_code": "211-0063"},
+    )
+    services.location_update(
+        actor=SYSTEM, location_id=network["cafe_loc"], data={"address": "川崎区駅前本町11"}
+    )
     return network
 
 
@@ -58,6 +72,9 @@ def test_the_export_is_hsds_shaped(network, tmp_path):
         "address",
         "phone",
         "service_at_location",
+        "schedule",
+        "language",
+        "taxonomy",
         "taxonomy_term",
         "attribute",
     }
@@ -72,6 +89,49 @@ def test_the_export_is_hsds_shaped(network, tmp_path):
         if a["link_id"] == service["id"]
     }
     assert {"study_support", "school_non_attendance", "tsunagari:service_mode:SUPPORT"} <= tagged
+    # Opening times and languages in HSDS's own tables, not private attributes.
+    assert [(s["service_id"], s["description"]) for s in tables["schedule"]] == [
+        (service["id"], "月・水 15:00-18:00")
+    ]
+    assert sorted(
+        (row["code"], row["service_id"] == service["id"]) for row in tables["language"]
+    ) == [("en", True), ("ja", False), ("ja", False), ("ja", False), ("ja", False), ("ja", True)]
+    assert not {"schedule", "languages"} & {
+        terms[a["taxonomy_term_id"]]["name"] for a in tables["attribute"]
+    }
+    # Every term names its taxonomy, and every taxonomy is in the file, described.
+    taxonomies = {t["id"]: t for t in tables["taxonomy"]}
+    assert {terms[t]["taxonomy_id"] for t in terms} == set(taxonomies)
+    study_support = next(t for t in terms.values() if t["code"] == "study_support")
+    assert taxonomies[study_support["taxonomy_id"]] == {
+        "id": study_support["taxonomy_id"],
+        "name": "tsunagari:tag:NEED",
+        "description": "Tsunagari Referral Hub tags: needs a service meets (ニーズ)",
+    }
+    assert (study_support["name"], study_support["language"]) == ("学習支援", "ja")
+
+
+def test_an_address_goes_whole_into_hsds_or_privately(network, tmp_path):
+    tables = export(tmp_path / "d.json")
+    assert [{k: v for k, v in a.items() if k not in ("id",)} for a in tables["address"]] == [
+        {
+            "location_id": network["npo_loc"],
+            "address_1": "中原区小杉町3-1",
+            "city": "川崎市中原区",
+            "state_province": "神奈川県",
+            "postal_code": "211-0063",
+            "country": "JP",
+            "address_type": "physical",
+        }
+    ]
+    terms = {t["id"]: t["code"] for t in tables["taxonomy_term"]}
+    private = {
+        (terms[a["taxonomy_term_id"]], a["value"])
+        for a in tables["attribute"]
+        if a["link_id"] == network["cafe_loc"]
+    }
+    assert ("tsunagari:address_1", "川崎区駅前本町11") in private
+    assert not any(code == "tsunagari:postal_code" for code, _ in private)
 
 
 def test_reimport_changes_nothing(network, tmp_path):

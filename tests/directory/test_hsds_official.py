@@ -7,11 +7,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from graph import snapshot_repo
 from tests import directory_fixtures
 
 SCHEMAS = Path(__file__).parent / "hsds3"
@@ -91,3 +92,196 @@ def test_addresses_say_their_city_and_prefecture(graph_db, tmp_path):
         ("狛江市", "東京都", "JP")
     }
     assert all(a["address_1"] and a["postal_code"] for a in addresses)
+
+
+# --- the tabular package ------------------------------------------------------------------
+
+OFFICIAL_CSV = SCHEMAS / "examples" / "csv"
+PACKAGE_FILES = [
+    "addresses.csv",
+    "attributes.csv",
+    "datapackage.json",
+    "languages.csv",
+    "locations.csv",
+    "organizations.csv",
+    "phones.csv",
+    "schedules.csv",
+    "service_at_location.csv",
+    "services.csv",
+    "taxonomies.csv",
+    "taxonomy_terms.csv",
+]
+
+
+@pytest.mark.parametrize("scale", ["fixtures", "town"])
+def test_the_tabular_package_is_valid_against_its_official_descriptor(graph_db, tmp_path, scale):
+    """frictionless (the validator the specification names for tabular HSDS) checks every
+    file against the official field types, formats, required columns, uniqueness and the
+    foreign keys between the files."""
+    from frictionless import validate
+
+    if scale == "fixtures":
+        directory_fixtures.build()
+    else:
+        call_command("seed_demo", scale="town", seed=1, stdout=StringIO(), stderr=StringIO())
+    folder = tmp_path / "package"
+    call_command("export_hsds", str(folder), stdout=StringIO())
+    assert sorted(p.name for p in folder.iterdir()) == PACKAGE_FILES
+    report = validate(folder / "datapackage.json")
+    assert report.flatten(["resource/name", "rowNumber", "fieldName", "type", "note"]) == []
+    assert report.valid
+    assert report.stats["tasks"] == 11
+    # The columns in the order of the specification's own example files.
+    for name in (n for n in PACKAGE_FILES if n.endswith(".csv")):
+        ours = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        official = (OFFICIAL_CSV / name).read_text(encoding="utf-8").splitlines()[0]
+        assert ours == official, name
+
+
+# --- the official examples ----------------------------------------------------------------
+
+ORG, SERVICE = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610", "ac148810-d857-441c-9679-408f346de14b"
+LOCATION, SAL = "3a19ff88-4620-4d17-9830-ac1d859eb5d5", "e94c9f38-1e8f-4564-91d4-d53501ab1765"
+NO_AREA = (
+    "no JIS area: no tsunagari:area_code attribute, and the address (MyCity, MyState) names "
+    "no Japanese municipality"
+)
+BAD_COORDINATES = "latitude/longitude are out of range or incomplete"
+LOCATION_REFUSED = {
+    # The example location is in "MyCity, MyState" at latitude 100: no Japanese area, and
+    # no place on Earth; in the tabular examples it also belongs to an organisation the
+    # examples never define.
+    "tabular": (
+        "organization_id 985e4a42-bd9f-4edc-911d-0243a4640aca is not a valid organization; "
+        f"{NO_AREA}; {BAD_COORDINATES}"
+    ),
+    "nested": f"{NO_AREA}; {BAD_COORDINATES}",
+}
+SAL_REFUSED = f"service_at_location row 1 (id {SAL}): location_id is not a valid location"
+
+
+def directory_service(service_id: str) -> dict:
+    return next(s for s in snapshot_repo.directory_snapshot()["services"] if s["id"] == service_id)
+
+
+def directory_location(location_id: str) -> dict:
+    snapshot = snapshot_repo.directory_snapshot()
+    return next(loc for loc in snapshot["locations"] if loc["id"] == location_id)
+
+
+def _import(path: Path) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_hsds", str(path), "--skip-invalid", stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+ONE_SERVICE = "0 tags, 1 organisations, 0 locations, 1 services"
+NOTHING = "0 tags, 0 organisations, 0 locations, 0 services"
+TABULAR_REFUSED = [f"location row 1 (id {LOCATION}): {LOCATION_REFUSED['tabular']}", SAL_REFUSED]
+NESTED_REFUSED = [f"location row 1 (id {LOCATION}): {LOCATION_REFUSED['nested']}", SAL_REFUSED]
+ALONE = (
+    f"location row 1 (id {LOCATION}): no organization_id, and the services placed there name "
+    f"no one organisation; {NO_AREA}; {BAD_COORDINATES}"
+)
+WITHOUT_ADDRESS = (
+    f"location row 1 (id {LOCATION}): no JIS area: no tsunagari:area_code attribute, and the "
+    f"address (none) names no Japanese municipality; {BAD_COORDINATES}"
+)
+
+
+@pytest.mark.parametrize(
+    ("example", "imported", "refused"),
+    [
+        ("csv", ONE_SERVICE, TABULAR_REFUSED),
+        ("tabular.json", ONE_SERVICE, TABULAR_REFUSED),
+        ("organization_full.json", ONE_SERVICE, NESTED_REFUSED),
+        ("service_full.json", ONE_SERVICE, NESTED_REFUSED),
+        ("service_at_location_full.json", ONE_SERVICE, NESTED_REFUSED),
+        ("service_at_location_list.json", ONE_SERVICE, [WITHOUT_ADDRESS, SAL_REFUSED]),
+        ("service_list.json", ONE_SERVICE, []),
+        ("organization_list.json", "0 tags, 1 organisations, 0 locations, 0 services", []),
+        ("location.json", NOTHING, [ALONE]),
+        ("taxonomy_term.json", NOTHING, []),
+        ("taxonomy_term_list.json", NOTHING, []),
+        ("taxonomy.json", NOTHING, []),
+        ("taxonomy_list.json", NOTHING, []),
+    ],
+)
+def test_the_official_examples_import_and_say_what_they_refuse(
+    graph_db, example, imported, refused
+):
+    out, err = _import(SCHEMAS / "examples" / example)
+    assert f"imported {imported}, 0 partnerships; {len(refused)} invalid record(s) skipped" in out
+    assert [line for line in err.splitlines() if line.startswith("skipped: ")] == [
+        f"skipped: {line}" for line in refused
+    ]
+    if "1 organisations" in imported:
+        assert (
+            f"warning: organization row 1 (id {ORG}): no tsunagari:organisation_kind "
+            "attribute; taken as NPO"
+        ) in err.splitlines()
+    if "1 services" in imported:
+        service = directory_service(SERVICE)
+        assert (service["name"], service["organisation_id"], service["age_min"]) == (
+            "Community Counselling",
+            ORG,
+            12,
+        )
+
+
+def test_the_official_csv_example_names_every_file_it_does_not_read(graph_db):
+    _, err = _import(OFFICIAL_CSV)
+    service = directory_service(SERVICE)
+    # Its schedule and language come from HSDS's own tables.
+    assert (service["schedule"], service["languages"]) == (
+        "The service is available from 10 am to 6pm weekdays. The service is not available "
+        "on public holidays.",
+        ["ur"],
+    )
+    not_read = sorted(line for line in err.splitlines() if "not read" in line)
+    assert not_read == [
+        "warning: accessibility.csv: not read: 1 record(s); the hub keeps no accessibility table",
+        "warning: attribute row 1 (id ae58cc39-8b70-4ab1-8aea-786882e5ac8e): not read: "
+        "link_entity link_entity",
+        "warning: contacts.csv: not read: 1 record(s); the hub keeps no contact table",
+        "warning: cost_options.csv: not read: 1 record(s); the hub keeps no cost_option table",
+        "warning: funding.csv: not read: 1 record(s); the hub keeps no funding table",
+        "warning: meta_table_descriptions.csv: not read: 1 record(s); the hub keeps no "
+        "meta_table_description table",
+        "warning: metadata.csv: not read: 1 record(s); the hub keeps no metadata table",
+        "warning: organization_identifiers.csv: not read: 1 record(s); the hub keeps no "
+        "organization_identifier table",
+        "warning: programs.csv: not read: 1 record(s); the hub keeps no program table",
+        "warning: required_documents.csv: not read: 1 record(s); the hub keeps no "
+        "required_document table",
+        "warning: service_areas.csv: not read: 1 record(s); the hub keeps no service_area table",
+        "warning: taxonomy_term row 1 (id 3f7b145d-84af-42d7-8fae-eaca714b02b2): not read: "
+        "used by no service",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("example", "says"),
+    [
+        ("base.json", "expected HSDS tables, or HSDS objects"),
+    ],
+)
+def test_an_example_with_no_records_is_refused_by_name(graph_db, example, says):
+    with pytest.raises(CommandError, match=says):
+        _import(SCHEMAS / "examples" / example)
+
+
+def test_the_examples_location_is_taken_once_it_names_a_japanese_address(graph_db, tmp_path):
+    """The same location, moved to Komae with real coordinates and no organisation of its
+    own: its area comes from the address, its organisation from the service placed there."""
+    document = json.loads((SCHEMAS / "examples" / "service_full.json").read_text())
+    place = document["service_at_locations"][0]["location"]
+    place.update(latitude=35.6348, longitude=139.5786)
+    place["addresses"][0].update(city="狛江市", state_province="東京都", country="JP")
+    path = tmp_path / "komae.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out, err = _import(path)
+    assert "imported 0 tags, 1 organisations, 1 locations, 1 services" in out
+    assert "skipped" not in err
+    assert directory_location(LOCATION)["area_code"] == "132195"
+    assert directory_service(SERVICE)["location_ids"] == [LOCATION]

@@ -211,12 +211,15 @@ def test_an_upload_reads_json_with_or_without_a_byte_order_mark():
     [
         (b"not json", "not a readable JSON file"),
         (b"\xff\xfe", "neither a zip of CSV tables nor UTF-8 JSON"),
-        (b"[]", "expected an object with HSDS tables"),
+        (b"[]", "expected HSDS tables, or HSDS objects"),
+        (b'{"x": 1}', "expected HSDS tables, or HSDS objects"),
+        (b'[{"id": "a"}]', "expected HSDS tables, or HSDS objects"),
+        (b'{"organizations.csv": {"id": "a"}}', "table organizations.csv must be a list"),
         (b"PK\x03\x04broken", "not a readable zip file"),
         (_zip({"a/b/organization.csv": ORG_CSV}), "no HSDS tables"),
         (
             _zip({"organization.csv": ORG_CSV, "x/organization.csv": ORG_CSV}),
-            "organization.csv appears twice",
+            "the organization table appears twice",
         ),
         (_zip({"organization.csv": b"\xff\xfe"}), "organization.csv is not UTF-8"),
         (b"[" * 100_000, "not a readable JSON file"),

@@ -1,0 +1,329 @@
+"""HSDS interchange without the graph: the official package's names, nested API objects
+flattened, a location's JIS area from its address, and what the importer reads of
+others' files (referral_hub/directory/hsds/)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from referral_hub.directory import hsds, reference_data
+from referral_hub.directory.hsds import package
+from referral_hub.directory.hsds.areas import AreaFinder
+from referral_hub.directory.hsds.nested import flatten
+
+ORG = "00000000-0000-4000-8000-00000000000a"
+ORG_B = "00000000-0000-4000-8000-00000000000b"
+SVC = "00000000-0000-4000-8000-0000000000c1"
+SVC_B = "00000000-0000-4000-8000-0000000000c2"
+LOC = "00000000-0000-4000-8000-0000000000d1"
+TERM = "00000000-0000-4000-8000-0000000000e1"
+
+
+@pytest.mark.parametrize(
+    ("state", "city", "street", "code"),
+    [
+        ("東京都", "狛江市", None, "132195"),
+        ("東京", "狛江市", None, "132195"),  # the prefecture without 都
+        ("東京都", "狛江市 ", None, "132195"),
+        ("ＴＯＫＹＯ", "狛江市", None, None),  # not a name the hub ships
+        (None, "狛江市", None, "132195"),  # unique in Japan
+        (None, "府中市", None, None),  # 東京都 and 広島県 both have one
+        ("東京都", "府中市", None, "132063"),
+        ("神奈川県", "川崎市", "川崎区宮本町1", "141313"),  # the ward from the street
+        ("神奈川県", "川崎市", "宮本町1", "141305"),  # no ward: the city
+        ("神奈川県", "川崎市川崎区", None, "141313"),
+        ("神奈川県", "川崎市", "川崎市中原区小杉町3-1", "141330"),
+        ("京都府", "京都市", "中京区x", "261041"),
+        ("京都", "京都市", None, "261009"),
+        ("MyState", "MyCity", None, None),
+        ("MyState", "狛江市", None, None),  # an unknown prefecture: no guess from the city
+        ("東京都", None, None, None),
+        ("東京都", "", None, None),
+    ],
+)
+def test_a_location_area_from_its_address_names(state, city, street, code):
+    finder = AreaFinder(reference_data.area_names())
+    assert finder.code_for(state, city, street) == code
+
+
+def test_the_official_package_names_and_columns():
+    assert package.file_name("organization") == "organizations.csv"
+    assert package.file_name("service_at_location") == "service_at_location.csv"
+    assert package.file_name("taxonomy") == "taxonomies.csv"
+    assert package.columns("attribute") == [
+        "id",
+        "link_id",
+        "taxonomy_term_id",
+        "link_type",
+        "link_entity",
+        "value",
+    ]
+    assert [package.table_of(n) for n in ("organizations.csv", "organization.csv")] == [
+        "organization",
+        "organization",
+    ]
+    assert [package.table_of(n) for n in ("organization", "notes.csv", "organisations.csv")] == [
+        "organization",
+        None,
+        None,
+    ]
+
+
+def test_the_written_descriptor_keeps_only_foreign_keys_inside_the_package():
+    descriptor = package.descriptor(["organization", "service"])
+    service = descriptor["resources"][1]
+    assert [r["name"] for r in descriptor["resources"]] == ["organization", "service"]
+    assert service["schema"]["foreignKeys"] == [
+        {"fields": "organization_id", "reference": {"resource": "organization", "fields": "id"}}
+    ]  # program_id's key is dropped: the package holds no programs
+    assert (descriptor["profile"], descriptor["version"]) == ("tabular-data-package", "3.0.0")
+    full = package.resources()["service"]["schema"]["foreignKeys"]
+    assert len(full) == 2  # the vendored descriptor itself is left whole
+
+
+def test_nested_api_objects_become_rows_with_their_foreign_keys():
+    organisation = {
+        "id": ORG,
+        "name": "まなび",
+        "description": "d",
+        "services": [
+            {
+                "id": SVC,
+                "name": "学習会",
+                "status": "active",
+                "schedules": [{"id": "s1", "description": "月"}],
+                "attributes": [{"id": "a1", "taxonomy_term": {"id": TERM, "name": "t"}}],
+            }
+        ],
+        "locations": [{"id": LOC, "location_type": "physical", "addresses": [{"id": "ad1"}]}],
+    }
+    tables = flatten(organisation)
+    assert tables["organization"] == [{"id": ORG, "name": "まなび", "description": "d"}]
+    assert tables["service"] == [
+        {"organization_id": ORG, "id": SVC, "name": "学習会", "status": "active"}
+    ]
+    assert tables["schedule"] == [{"service_id": SVC, "id": "s1", "description": "月"}]
+    assert tables["attribute"] == [
+        {"link_id": SVC, "link_entity": "service", "id": "a1", "taxonomy_term_id": TERM}
+    ]
+    assert tables["taxonomy_term"] == [{"id": TERM, "name": "t"}]
+    assert tables["location"] == [{"organization_id": ORG, "id": LOC, "location_type": "physical"}]
+    assert tables["address"] == [{"location_id": LOC, "id": "ad1"}]
+
+
+def test_a_list_page_and_an_object_nested_twice():
+    service = {"id": SVC, "name": "学習会", "status": "active"}
+    page = {
+        "total_items": 2,
+        "contents": [
+            {**service, "organization": {"id": ORG, "name": "まなび"}},
+            {**service, "id": SVC_B, "organization": {"id": ORG, "description": "d"}},
+        ],
+    }
+    tables = flatten(page)
+    assert [s["organization_id"] for s in tables["service"]] == [ORG, ORG]
+    # One organisation row: what either copy says, the first copy winning.
+    assert tables["organization"] == [{"id": ORG, "name": "まなび", "description": "d"}]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [[], {}, [1], {"contents": []}, {"contents": [{"id": "x"}]}, {"version": "3.0"}, "x"],
+)
+def test_what_holds_no_hsds_object_is_refused(document):
+    with pytest.raises(ValueError, match="expected HSDS tables, or HSDS objects"):
+        flatten(document)
+
+
+def test_objects_nested_past_reason_are_refused_as_a_file_error():
+    level = f'{{"id": "{ORG}", "name": "x", "description": "d", "services": ['
+    text = level * 2000 + "]}" * 2000
+    with pytest.raises(hsds.HsdsFileError, match="upload: "):
+        hsds.read_upload(text.encode())
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_an_upload_names_what_is_no_hsds_table():
+    tables = hsds.read_upload(
+        _zip(
+            {
+                "pkg/organizations.csv": b"id,name\n" + ORG.encode() + b",x\n",
+                "pkg/datapackage.json": b"{}",
+                "pkg/notes.csv": b"a\n",
+                "pkg/README.txt": b"x",
+                "pkg/deeper/services.csv": b"id\n",
+            }
+        )
+    )
+    assert dict(tables) == {"organization": [{"id": ORG, "name": "x"}]}
+    assert tables.ignored == ["pkg/README.txt", "pkg/deeper/services.csv", "pkg/notes.csv"]
+
+
+def test_the_official_and_the_older_file_name_of_one_table_are_refused_together():
+    data = _zip({"organizations.csv": b"id\n", "organization.csv": b"id\n"})
+    with pytest.raises(hsds.HsdsFileError, match="the organization table appears twice"):
+        hsds.read_upload(data)
+
+
+def test_tabular_json_by_file_name_and_what_it_does_not_read():
+    document = {"organizations.csv": [{"id": ORG}], "programs.csv": [], "extra": 1}
+    tables = hsds.read_upload(json.dumps(document).encode())
+    assert dict(tables) == {"organization": [{"id": ORG}], "program": []}
+    assert tables.ignored == ["extra"]
+
+
+def _plan(tables: dict, ignored: list[str] | None = None) -> hsds.ImportPlan:
+    return hsds.plan_import(
+        hsds.Tables(tables, ignored or []),
+        known_area_codes=reference_data.known_area_codes(),
+        area_names=reference_data.area_names(),
+    )
+
+
+def _org(org_id: str = ORG, **values) -> dict:
+    return {"id": org_id, "name": "まなび", "description": "d", **values}
+
+
+def _service(svc_id: str = SVC, org_id: str = ORG) -> dict:
+    return {"id": svc_id, "organization_id": org_id, "name": "学習会", "status": "active"}
+
+
+KOMAE = {"id": "00000000-0000-4000-8000-0000000000f1", "location_id": LOC}
+KOMAE |= {"address_1": "和泉本町1-1-5", "city": "狛江市", "state_province": "東京都"}
+
+
+def test_a_location_without_organisation_takes_the_one_of_its_services():
+    links = [{"id": TERM, "service_id": SVC, "location_id": LOC}]
+    plan = _plan(
+        {
+            "organization": [_org()],
+            "service": [_service()],
+            "location": [{"id": LOC, "name": "教室"}],
+            "address": [KOMAE],
+            "service_at_location": links,
+        }
+    )
+    assert plan.problems == []
+    assert [(loc["organisation_id"], loc["area_code"]) for loc in plan.locations] == [
+        (ORG, "132195")
+    ]
+    assert [str(w) for w in plan.warnings] == [
+        f"organization row 1 (id {ORG}): no tsunagari:organisation_kind attribute; taken as NPO",
+        f"location row 1 (id {LOC}): no organization_id; taken from the services placed there",
+    ]
+    assert plan.services[0]["location_ids"] == [LOC]
+
+
+def test_a_location_whose_services_name_two_organisations_is_refused_with_every_reason():
+    links = [
+        {"id": TERM, "service_id": SVC, "location_id": LOC},
+        {"id": KOMAE["id"], "service_id": SVC_B, "location_id": LOC},
+    ]
+    plan = _plan(
+        {
+            "organization": [_org(), _org(ORG_B)],
+            "service": [_service(), _service(SVC_B, ORG_B)],
+            "location": [{"id": LOC, "name": "", "latitude": 91, "longitude": 0}],
+            "service_at_location": links,
+        }
+    )
+    assert next(str(p) for p in plan.problems) == (
+        f"location row 1 (id {LOC}): no organization_id, and the services placed there name "
+        "no one organisation; name is required; no JIS area: no tsunagari:area_code "
+        "attribute, and the address (none) names no Japanese municipality; "
+        "latitude/longitude are out of range or incomplete"
+    )
+
+
+def test_schedules_and_languages_from_their_own_tables():
+    plan = _plan(
+        {
+            "organization": [_org()],
+            "service": [_service()],
+            "schedule": [
+                {"id": KOMAE["id"], "service_id": SVC, "description": "月・水 15:00-18:00"},
+                {"id": LOC, "service_id": SVC, "byday": "SA", "opens_at": "10:00:00"},
+                {"id": TERM, "service_id": SVC, "opens_at": "10:00", "closes_at": "12:00"},
+            ],
+            "language": [
+                {"id": LOC, "service_id": SVC, "code": "ja"},
+                {"id": TERM, "service_id": SVC, "name": "Urdu"},
+                {"id": KOMAE["id"], "service_id": SVC},
+            ],
+        }
+    )
+    assert plan.problems == []
+    service = plan.services[0]
+    assert service["schedule"] == "月・水 15:00-18:00; SA 10:00; 10:00–12:00"
+    assert service["languages"] == ["ja", "Urdu"]
+
+
+def test_another_vocabularys_term_becomes_a_tag_only_when_a_service_uses_it():
+    used = {"id": TERM, "code": "food", "name": "Food", "description": "d", "taxonomy": "ours"}
+    unused = {**used, "id": LOC, "code": "x"}
+    attribute = {
+        "id": KOMAE["id"],
+        "link_id": SVC,
+        "link_entity": "service",
+        "taxonomy_term_id": TERM,
+    }
+    plan = _plan(
+        {
+            "organization": [_org()],
+            "service": [_service()],
+            "taxonomy_term": [used, unused],
+            "attribute": [attribute],
+        }
+    )
+    assert [(t["code"], t["kind"]) for t in plan.tags] == [("food", "NEED")]
+    assert plan.services[0]["tags"] == ["food"]
+    assert f"taxonomy_term row 2 (id {LOC}): not read: used by no service" in map(
+        str, plan.warnings
+    )
+
+
+def test_what_the_export_makes_up_for_hsds_is_read_back_as_unknown():
+    plan = _plan(
+        {
+            "organization": [_org(description="まなび")],
+            "taxonomy_term": [
+                {
+                    "id": TERM,
+                    "code": "t",
+                    "name": "居場所",
+                    "description": "居場所 (Place)",
+                    "taxonomy": "tsunagari:tag:NEED",
+                }
+            ],
+            "attribute": [
+                {
+                    "id": LOC,
+                    "link_id": TERM,
+                    "link_entity": "taxonomy_term",
+                    "taxonomy_term_id": hsds.EXTENSION_TERMS["label_en"]["id"],
+                    "value": "Place",
+                }
+            ],
+        }
+    )
+    assert plan.organisations[0]["description"] is None
+    assert (plan.tags[0]["label_en"], plan.tags[0]["description"]) == ("Place", None)
+
+
+def test_tables_and_files_not_read_are_named_once_each():
+    plan = _plan({"organization": [_org()], "program": [{"id": SVC}], "contact": []}, ["x.txt"])
+    assert [str(w) for w in plan.warnings][:2] == [
+        "x.txt: not read: not an HSDS table",
+        "programs.csv: not read: 1 record(s); the hub keeps no program table",
+    ]
