@@ -327,3 +327,17 @@ def test_tables_and_files_not_read_are_named_once_each():
         "x.txt: not read: not an HSDS table",
         "programs.csv: not read: 1 record(s); the hub keeps no program table",
     ]
+
+
+def test_a_bad_id_is_reported_once_though_several_steps_read_its_table():
+    plan = _plan(
+        {
+            "organization": [_org()],
+            "service": [_service(), {**_service(), "id": "x"}],
+            "service_at_location": [{"id": "y", "service_id": SVC, "location_id": LOC}],
+        }
+    )
+    assert [str(p) for p in plan.problems] == [
+        "service row 2 (id x): id must be a UUID",
+        "service_at_location row 1 (id y): id must be a UUID",
+    ]

@@ -136,6 +136,7 @@ class _Planner:
         self.organisation_ids: set[str] = set(existing.get("organisations", set()))
         self.location_ids: set[str] = set(existing.get("locations", set()))
         self.partner_candidates: list[tuple[int, dict[str, Any], Any]] = []
+        self.checked: dict[str, list[tuple[int, dict[str, Any]]]] = {}
 
     def bad(self, table: str, index: int, record: Mapping[str, Any], message: str) -> None:
         self.plan.problems.append(Problem(table, _text(record.get("id")), index + 1, message))
@@ -155,8 +156,11 @@ class _Planner:
                 )
 
     def rows(self, table: str) -> list[tuple[int, dict[str, Any]]]:
-        """The table's records with a UUID id that appears once; the others reported."""
-        result = []
+        """The table's records with a UUID id that appears once; the others reported
+        (once: the steps may ask for a table more than once)."""
+        if table in self.checked:
+            return self.checked[table]
+        result = self.checked[table] = []
         seen: set[str] = set()
         for index, record in enumerate(self.tables.get(table, [])):
             if not _is_uuid(record.get("id")):
