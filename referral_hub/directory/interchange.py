@@ -49,6 +49,7 @@ def plan_against_graph(
         known_area_codes=reference_data.known_area_codes(),
         existing=existing,
         area_names=reference_data.area_names(),
+        area_offices=reference_data.area_offices(),
     )
 
 

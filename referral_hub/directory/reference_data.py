@@ -20,6 +20,7 @@ from referral_hub.directory.rules import AreaKind, TagKind, is_valid_area_code
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AREAS_CSV = DATA_DIR / "areas_jp.csv"
 TAGS_CSV = DATA_DIR / "tags.csv"
+OFFICES_CSV = DATA_DIR / "area_offices.csv"
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,13 @@ def _children() -> dict[str, list[str]]:
 def area_names() -> dict[str, str]:
     """Every area's name by its JIS code (東京都, 狛江市, 川崎市川崎区)."""
     return {row.code: row.name for row in area_rows()[0]}
+
+
+@cache
+def area_offices() -> dict[str, tuple[float, float]]:
+    """Each municipality's (and designated-city ward's) office, (latitude, longitude)."""
+    rows, _ = _read(OFFICES_CSV)
+    return {row["code"]: (float(row["latitude"]), float(row["longitude"])) for row in rows}
 
 
 @cache

@@ -143,8 +143,8 @@ def test_the_tabular_package_is_valid_against_its_official_descriptor(graph_db, 
 ORG, SERVICE = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610", "ac148810-d857-441c-9679-408f346de14b"
 LOCATION, SAL = "3a19ff88-4620-4d17-9830-ac1d859eb5d5", "e94c9f38-1e8f-4564-91d4-d53501ab1765"
 NO_AREA = (
-    "no JIS area: no tsunagari:area_code attribute, and the address (MyCity, MyState) names "
-    "no Japanese municipality"
+    "no JIS area: no tsunagari:area_code attribute, the address (MyCity, MyState) names no "
+    "Japanese municipality, and it has no usable coordinates"
 )
 BAD_COORDINATES = "latitude/longitude are out of range or incomplete"
 LOCATION_REFUSED = {
@@ -184,8 +184,9 @@ ALONE = (
     f"no one organisation; {NO_AREA}; {BAD_COORDINATES}"
 )
 WITHOUT_ADDRESS = (
-    f"location row 1 (id {LOCATION}): no JIS area: no tsunagari:area_code attribute, and the "
-    f"address (none) names no Japanese municipality; {BAD_COORDINATES}"
+    f"location row 1 (id {LOCATION}): no JIS area: no tsunagari:area_code attribute, the "
+    "address (none) names no Japanese municipality, and it has no usable coordinates; "
+    f"{BAD_COORDINATES}"
 )
 
 
@@ -285,3 +286,22 @@ def test_the_examples_location_is_taken_once_it_names_a_japanese_address(graph_d
     assert "skipped" not in err
     assert directory_location(LOCATION)["area_code"] == "132195"
     assert directory_service(SERVICE)["location_ids"] == [LOCATION]
+
+
+def test_a_location_whose_address_says_nothing_takes_its_area_from_its_coordinates(
+    graph_db, tmp_path
+):
+    """Still in MyCity, MyState, but at 狛江市's coordinates: the nearest municipal office
+    gives the area, and the report says it was a guess to check."""
+    document = json.loads((SCHEMAS / "examples" / "service_full.json").read_text())
+    place = document["service_at_locations"][0]["location"]
+    place.update(latitude=35.6348, longitude=139.5786)
+    path = tmp_path / "komae.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    out, err = _import(path)
+    assert "imported 0 tags, 1 organisations, 1 locations, 1 services" in out
+    assert (
+        f"warning: location row 1 (id {LOCATION}): JIS area 132195 taken from its "
+        "coordinates (the nearest municipal office, 0.0 km away): check it"
+    ) in err.splitlines()
+    assert directory_location(LOCATION)["area_code"] == "132195"

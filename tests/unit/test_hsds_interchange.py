@@ -188,6 +188,7 @@ def _plan(tables: dict, ignored: list[str] | None = None) -> hsds.ImportPlan:
         hsds.Tables(tables, ignored or []),
         known_area_codes=reference_data.known_area_codes(),
         area_names=reference_data.area_names(),
+        area_offices=reference_data.area_offices(),
     )
 
 
@@ -241,8 +242,8 @@ def test_a_location_whose_services_name_two_organisations_is_refused_with_every_
     assert next(str(p) for p in plan.problems) == (
         f"location row 1 (id {LOC}): no organization_id, and the services placed there name "
         "no one organisation; name is required; no JIS area: no tsunagari:area_code "
-        "attribute, and the address (none) names no Japanese municipality; "
-        "latitude/longitude are out of range or incomplete"
+        "attribute, the address (none) names no Japanese municipality, and it has no usable "
+        "coordinates; latitude/longitude are out of range or incomplete"
     )
 
 
@@ -340,4 +341,72 @@ def test_a_bad_id_is_reported_once_though_several_steps_read_its_table():
     assert [str(p) for p in plan.problems] == [
         "service row 2 (id x): id must be a UUID",
         "service_at_location row 1 (id y): id must be a UUID",
+    ]
+
+
+KM_PER_DEGREE = 6371.0 * 3.141592653589793 / 180  # along a meridian
+
+
+@pytest.mark.parametrize(("km", "found"), [(39.99, True), (40.01, False)])
+def test_the_nearest_office_counts_within_40_km_and_not_beyond(km, found):
+    finder = AreaFinder({}, {"132195": (35.0, 139.0)})
+    near = finder.code_near(35.0 + km / KM_PER_DEGREE, 139.0)
+    assert (near[0] if near else None) == ("132195" if found else None)
+    if near is not None:
+        assert near[1] == pytest.approx(km)
+
+
+@pytest.mark.parametrize(
+    ("point", "code"),
+    [
+        ((35.6348, 139.5786), "132195"),  # 狛江市役所
+        ((35.5761, 139.6559), "141330"),  # 川崎市中原区役所: a ward, never 川崎市 itself
+        ((43.0621, 141.3544), "011011"),  # 札幌市役所 is in 中央区
+        ((27.0942, 142.1919), "134210"),  # 小笠原村, 1,000 km out at sea
+        ((30.0, 140.0), None),  # the open Pacific
+        ((37.5665, 126.978), None),  # Seoul
+    ],
+)
+def test_a_location_area_from_its_coordinates(point, code):
+    finder = AreaFinder(reference_data.area_names(), reference_data.area_offices())
+    near = finder.code_near(*point)
+    assert (near[0] if near else None) == code
+
+
+def test_the_offices_cover_every_municipality_and_ward_but_no_prefecture_or_designated_city():
+    offices = reference_data.area_offices()
+    rows = reference_data.area_rows()[0]
+    kinds = {row.code: row.kind.value for row in rows}
+    assert len(offices) == 1892
+    assert {kinds[code] for code in offices} == {"WARD", "SPECIAL_WARD", "CITY", "TOWN", "VILLAGE"}
+    missing = {row.code for row in rows if row.kind.value not in ("PREFECTURE", "DESIGNATED_CITY")}
+    assert sorted(missing - offices.keys()) == [  # the Northern Territories' villages
+        "016951",
+        "016969",
+        "016977",
+        "016985",
+        "016993",
+        "017001",
+    ]
+
+
+def test_coordinates_give_the_area_only_when_the_address_does_not_and_the_report_says_so():
+    location = {"id": LOC, "name": "教室", "organization_id": ORG}
+    near_komae = {**location, "latitude": 35.64, "longitude": 139.58}
+    plan = _plan({"organization": [_org()], "location": [near_komae]})
+    assert [loc["area_code"] for loc in plan.locations] == ["132195"]
+    assert (
+        f"location row 1 (id {LOC}): JIS area 132195 taken from its coordinates (the nearest "
+        "municipal office, 0.6 km away): check it"
+    ) in map(str, plan.warnings)
+    # An address that names the area wins, with no warning.
+    plan = _plan({"organization": [_org()], "location": [near_komae], "address": [KOMAE]})
+    assert [loc["area_code"] for loc in plan.locations] == ["132195"]
+    assert not any("coordinates" in str(w) for w in plan.warnings)
+    at_sea = {**location, "latitude": 30.0, "longitude": 140.0}
+    plan = _plan({"organization": [_org()], "location": [at_sea]})
+    assert [str(p) for p in plan.problems] == [
+        f"location row 1 (id {LOC}): no JIS area: no tsunagari:area_code attribute, the "
+        "address (none) names no Japanese municipality, and no municipal office is within "
+        "40 km of its coordinates"
     ]

@@ -96,17 +96,24 @@ def plan_import(
     known_area_codes: Iterable[str],
     existing: Mapping[str, set[str]] | None = None,
     area_names: Mapping[str, str] | None = None,
+    area_offices: Mapping[str, tuple[float, float]] | None = None,
 ) -> ImportPlan:
     """Validate every record and turn the valid ones into upsert rows.
 
     A record that refers to an invalid record is itself invalid (a service of a bad
     organisation, say), so `--skip-invalid` never writes a dangling half.
     `existing` holds ids already in the graph that records may refer to; `area_names`
-    (JIS code → name) let an address's prefecture and city say a location's area. The
+    (JIS code → name) let an address's prefecture and city say a location's area, and
+    `area_offices` (JIS code → latitude, longitude) its coordinates, failing that. The
     tables are read in the order their references need (the steps below), which is also
     the order problems are reported in.
     """
-    planner = _Planner(tables, frozenset(known_area_codes), existing or {}, area_names or {})
+    planner = _Planner(
+        tables,
+        frozenset(known_area_codes),
+        existing or {},
+        AreaFinder(area_names or {}, area_offices or {}),
+    )
     planner.not_read(getattr(tables, "ignored", []))
     planner.terms_and_attributes()
     planner.tags()
@@ -125,10 +132,10 @@ class _Planner:
         tables: Mapping[str, list[dict[str, Any]]],
         areas: frozenset[str],
         existing: Mapping[str, set[str]],
-        area_names: Mapping[str, str],
+        finder: AreaFinder,
     ) -> None:
         self.tables, self.areas = tables, areas
-        self.finder = AreaFinder(area_names)
+        self.finder = finder
         self.plan = ImportPlan()
         self.terms: dict[str, tuple[int, dict[str, Any]]] = {}
         self.attributes: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
@@ -326,11 +333,7 @@ class _Planner:
             values = self.extension("location", loc_id).values
             address = addresses.get(loc_id, {})
             owner = self.owner(index, record, owners.get(loc_id, set()))
-            area = values.get("area_code") or self.finder.code_for(
-                _text(address.get("state_province")),
-                _text(address.get("city")),
-                _text(address.get("address_1")),
-            )
+            area = values.get("area_code") or self.area_of(index, record, address)
             problem = _location_problem(record, owner, area, self.areas, address)
             if problem:
                 self.bad("location", index, record, problem)
@@ -349,6 +352,33 @@ class _Planner:
                 }
             )
             self.location_ids.add(loc_id)
+
+    def area_of(
+        self, index: int, record: Mapping[str, Any], address: Mapping[str, Any]
+    ) -> str | None:
+        """The location's JIS area from its address's names, or failing that from its
+        coordinates (the nearest municipal office: said in a warning, as it can be the
+        neighbour's near a border)."""
+        named = self.finder.code_for(
+            _text(address.get("state_province")),
+            _text(address.get("city")),
+            _text(address.get("address_1")),
+        )
+        lat, lon = record.get("latitude"), record.get("longitude")
+        if named is not None or lat is None or lon is None or not _coordinates_ok(lat, lon):
+            return named
+        near = self.finder.code_near(float(lat), float(lon))
+        if near is None:
+            return None
+        code, km = near
+        self.note(
+            "location",
+            f"JIS area {code} taken from its coordinates (the nearest municipal office, "
+            f"{km:.1f} km away): check it",
+            index,
+            record.get("id"),
+        )
+        return code
 
     def owner(self, index: int, record: Mapping[str, Any], by_services: set[str]) -> str | None:
         """The location's organisation: its organization_id, or — HSDS does not require
@@ -446,9 +476,16 @@ def _location_problem(
         said = ", ".join(
             str(address[k]) for k in ("city", "state_province") if address.get(k) is not None
         )
+        lat, lon = record.get("latitude"), record.get("longitude")
+        located = lat is not None and _coordinates_ok(lat, lon)
         reasons.append(
-            "no JIS area: no tsunagari:area_code attribute, and the address "
-            f"({said or 'none'}) names no Japanese municipality"
+            "no JIS area: no tsunagari:area_code attribute, the address "
+            f"({said or 'none'}) names no Japanese municipality, and "
+            + (
+                "no municipal office is within 40 km of its coordinates"
+                if located
+                else "it has no usable coordinates"
+            )
         )
     elif not is_valid_area_code(area) or area not in areas:
         reasons.append(f"area code {area} is not a known JIS area")
