@@ -19,7 +19,8 @@ _TAGS: LiteralString = """
 UNWIND $rows AS row
 MERGE (t:Tag {code: row.code})
 SET t.kind = row.kind, t.labelJa = row.label_ja, t.labelEn = row.label_en,
-    t.stigmaSensitive = row.stigma_sensitive, t.description = row.description
+    t.stigmaSensitive = row.stigma_sensitive, t.description = row.description,
+    t.descriptionJa = row.description_ja
 """
 
 _ORGANISATIONS: LiteralString = """

@@ -35,7 +35,8 @@ ORDER BY s.id
 _TAGS: LiteralString = """
 MATCH (t:Tag)
 RETURN t.code AS code, t.kind AS kind, t.labelJa AS label_ja, t.labelEn AS label_en,
-       coalesce(t.stigmaSensitive, false) AS stigma_sensitive, t.description AS description
+       coalesce(t.stigmaSensitive, false) AS stigma_sensitive, t.description AS description,
+       t.descriptionJa AS description_ja
 ORDER BY t.code
 """
 _PARTNERSHIPS: LiteralString = """

@@ -92,6 +92,7 @@ def tag_rows() -> tuple[list[dict[str, Any]], str]:
             "label_en": row["label_en"],
             "stigma_sensitive": row["stigma_sensitive"].strip().lower() == "true",
             "description": row["description_en"] or None,
+            "description_ja": row["description_ja"] or None,
         }
         for row in rows
     ]

@@ -109,6 +109,21 @@ def test_the_export_is_hsds_shaped(network, tmp_path):
         "description": "Tsunagari Referral Hub tags: needs a service meets (ニーズ)",
     }
     assert (study_support["name"], study_support["language"]) == ("学習支援", "ja")
+    # A Japanese term is described in Japanese; the English travels privately.
+    assert study_support["description"] == (
+        "学校の時間外に、無料または低額で宿題や勉強を見てもらう必要がある子ども。"
+    )
+    english = {
+        terms[a["taxonomy_term_id"]]["code"]: a["value"]
+        for a in tables["attribute"]
+        if a["link_id"] == study_support["id"]
+    }
+    assert english == {
+        "tsunagari:label_en": "Study support",
+        "tsunagari:description_en": "A child needs free or low-cost help with homework and "
+        "schoolwork outside school hours.",
+        "tsunagari:stigma_sensitive": "true",
+    }
 
 
 def test_an_address_goes_whole_into_hsds_or_privately(network, tmp_path):

@@ -410,3 +410,42 @@ def test_coordinates_give_the_area_only_when_the_address_does_not_and_the_report
         "address (none) names no Japanese municipality, and no municipal office is within "
         "40 km of its coordinates"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "description", "description_en", "expected"),
+    [
+        ("ja", "説明", "English", ("English", "説明")),
+        ("ja", "説明", None, (None, "説明")),
+        (None, "説明", None, (None, "説明")),  # a term says no language: taken as Japanese
+        ("jpn", "説明", None, (None, "説明")),
+        ("en", "A place", None, ("A place", None)),
+        ("eng", "A place", None, ("A place", None)),
+        ("ja", "居場所 (Place)", "English", ("English", None)),  # the export's stand-in
+    ],
+)
+def test_a_terms_descriptions_by_language(language, description, description_en, expected):
+    term = {"id": TERM, "code": "place", "name": "居場所", "description": description}
+    term |= {"taxonomy": "tsunagari:tag:NEED"} | ({"language": language} if language else {})
+    extension = hsds.EXTENSION_TERMS
+    attributes = [
+        {
+            "id": LOC,
+            "link_id": TERM,
+            "link_entity": "taxonomy_term",
+            "taxonomy_term_id": extension["label_en"]["id"],
+            "value": "Place",
+        }
+    ]
+    if description_en:
+        attributes.append(
+            {
+                "id": SVC,
+                "link_id": TERM,
+                "link_entity": "taxonomy_term",
+                "taxonomy_term_id": extension["description_en"]["id"],
+                "value": description_en,
+            }
+        )
+    tag = _plan({"taxonomy_term": [term], "attribute": attributes}).tags[0]
+    assert (tag["description"], tag["description_ja"]) == expected

@@ -74,14 +74,17 @@ class _Export:
             "id": tag_term_id(tag["code"]),
             "code": tag["code"],
             "name": tag["label_ja"],
-            # HSDS requires a description; a tag without one is described by its labels.
-            "description": tag["description"] or f"{tag['label_ja']} ({tag['label_en']})",
+            # In the term's language; HSDS requires one, so a tag without a Japanese
+            # description is described by its labels.
+            "description": tag.get("description_ja") or f"{tag['label_ja']} ({tag['label_en']})",
             "taxonomy": taxonomy,
             "taxonomy_id": make_id("taxonomy", taxonomy),
             "language": "ja",
         }
         self.used_terms[term["id"]] = term
         self.attribute("taxonomy_term", term["id"], "label_en", tag["label_en"])
+        if tag["description"]:
+            self.attribute("taxonomy_term", term["id"], "description_en", tag["description"])
         self.attribute(
             "taxonomy_term", term["id"], "stigma_sensitive", _flag(tag["stigma_sensitive"])
         )

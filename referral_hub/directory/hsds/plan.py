@@ -248,7 +248,7 @@ class _Planner:
                         "label_ja": name,
                         "label_en": values.get("label_en") or name,
                         "stigma_sensitive": values.get("stigma_sensitive") == "true",
-                        "description": _described(record, name, values.get("label_en")),
+                        **_descriptions(record, name, values),
                     }
                 )
                 self.tag_codes.add(code)
@@ -426,10 +426,21 @@ class _Planner:
             self.plan.services.append(_service_row(record, values, owner, links, found.tags))
 
 
-def _described(record: Mapping[str, Any], name: str, label_en: Any) -> str | None:
-    """A term's description, unless it is the one the export makes up from the labels."""
+def _descriptions(
+    record: Mapping[str, Any], name: str, values: Mapping[str, Any]
+) -> dict[str, str | None]:
+    """A tag's Japanese and English descriptions: the term's own in its language (unless
+    it is the one the export makes up from the labels), English from the hub's private
+    attribute."""
     description = _text(record.get("description"))
-    return None if description == f"{name} ({label_en or name})" else description
+    if description == f"{name} ({values.get('label_en') or name})":
+        description = None
+    japanese = str(record.get("language") or "ja").lower() in ("ja", "jpn")
+    english = _text(values.get("description_en"))
+    return {
+        "description": english if english or japanese else description,
+        "description_ja": description if japanese else None,
+    }
 
 
 def _schedule_text(rows: list[dict[str, Any]]) -> str:

@@ -28,6 +28,7 @@ VALUES = (
     "response_target_hours",
     "partner",
     "label_en",
+    "description_en",
     "stigma_sensitive",
     "active",
     # An address HSDS cannot hold (it requires every part): what the hub knows of it.
