@@ -21,23 +21,9 @@ from referral_hub.directory.rules import (
     is_valid_area_code,
 )
 
-# The tables the hub reads; HSDS's others (program, contact, funding, …) are named in
-# the report as not read.
-READ = frozenset(
-    {
-        "organization",
-        "service",
-        "location",
-        "address",
-        "phone",
-        "service_at_location",
-        "schedule",
-        "language",
-        "taxonomy",
-        "taxonomy_term",
-        "attribute",
-    }
-)
+# The hub reads the tables it writes; HSDS's others (program, contact, funding, …) are
+# named in the report as not read.
+READ = frozenset(package.EXPORTED)
 _LINKED = ("organization", "service", "location", "taxonomy_term")
 
 
