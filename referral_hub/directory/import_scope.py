@@ -14,7 +14,8 @@ valid file holds. An admin's upload is narrower, because a file is only a claim:
 - partnerships are proposed and accepted between the two organisations, not imported;
 - each service and location meets the rules createService and createLocation apply
   (lengths, languages, postal code, age order, at most 30 tags and 50 locations, no
-  control characters), and is written as those rules clean it.
+  control characters), and is written as those rules clean it (hsds/checks.py: the plan
+  applies them to every import; they are applied again here to what the scope keeps).
 A record refused here takes the records that depend on it with it, as in plan_import.
 """
 
@@ -24,9 +25,8 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import replace
 from typing import Any
 
-from referral_hub.core.validation import CONTROL_CHARACTERS
 from referral_hub.directory.hsds import ImportPlan, Problem
-from referral_hub.directory.rules import clean_location, clean_service
+from referral_hub.directory.hsds.checks import location_rules, service_rules
 
 OTHER_ORGANISATION = "belongs to another organisation; you import only your own records"
 
@@ -110,7 +110,7 @@ class _Scope:
     def locations(self) -> list[dict[str, Any]]:
         kept = []
         for location in self.plan.locations:
-            broken = _location_rules(location)
+            broken = location_rules(location)
             if not self.ours("locations", location):
                 self.refuse("location", location["id"], OTHER_ORGANISATION)
             elif broken:
@@ -137,7 +137,7 @@ class _Scope:
     def service_refusal(self, service: dict[str, Any], usable: Set[str]) -> str | None:
         unknown = sorted(set(service["tags"]) - self.known_tags)
         foreign = sorted(set(service["location_ids"]) - usable)
-        broken = _service_rules(service)
+        broken = service_rules(service)
         if not self.ours("services", service):
             return OTHER_ORGANISATION
         if broken:
@@ -147,41 +147,3 @@ class _Scope:
         if foreign:
             return f"at locations that are not your organisation's: {', '.join(foreign)}"
         return None
-
-
-def _said(errors: list) -> str | None:
-    return "; ".join(f"{e.field}: {e.message}" for e in errors) or None
-
-
-def _controls(row: dict[str, Any], fields: tuple[str, ...]) -> str | None:
-    for field in fields:
-        values = row.get(field)
-        for value in values if isinstance(values, list) else [values]:
-            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-                return f"{field}: holds a control character"
-    return None
-
-
-def _service_rules(row: dict[str, Any]) -> str | None:
-    """createService's rules on the row; the cleaned texts replace the file's."""
-    controls = _controls(row, ("name", "description", "schedule", "languages", "tags"))
-    if controls:
-        return controls
-    values, errors = clean_service({**row, "tag_codes": row["tags"]})
-    if not errors:
-        row.update(
-            name=values["name"], description=values["description"], schedule=values["schedule"]
-        )
-    return _said(errors)
-
-
-def _location_rules(row: dict[str, Any]) -> str | None:
-    controls = _controls(row, ("name", "address", "postal_code"))
-    if controls:
-        return controls
-    values, errors = clean_location(row)
-    if not errors:
-        row.update(
-            name=values["name"], address=values["address"], postal_code=values["postal_code"]
-        )
-    return _said(errors)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError
 from referral_hub.core.validation import (
@@ -308,6 +308,11 @@ def checked_area_code(code: str | None, *, field: str = "areaCode") -> str | Non
     if not is_valid_area_code(code):
         raise PublicError(ErrorCode.INVALID_AREA_CODE, f"{field} {_AREA_CODE_MESSAGE}", field=field)
     return code
+
+
+def is_tag_code(code: object) -> TypeGuard[str]:
+    """A tag code as the API takes it: 1-64 of a-z, 0-9 and _ : . -"""
+    return isinstance(code, str) and _TAG_CODE.match(code) is not None
 
 
 def checked_tags(codes: list[str] | None, *, field: str) -> tuple[str, ...]:

@@ -169,6 +169,18 @@ def directory_location(location_id: str) -> dict:
     return next(loc for loc in snapshot["locations"] if loc["id"] == location_id)
 
 
+def _copies_of(document, record_id: str) -> list[dict]:
+    """Every object with this id, however deep the document nests it."""
+    found = []
+    if isinstance(document, dict):
+        found += [document] if document.get("id") == record_id else []
+        document = list(document.values())
+    if isinstance(document, list):
+        for item in document:
+            found += _copies_of(item, record_id)
+    return found
+
+
 def _import(path: Path) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("import_hsds", str(path), "--skip-invalid", stdout=out, stderr=err)
@@ -278,7 +290,9 @@ def test_the_examples_location_is_taken_once_it_names_a_japanese_address(graph_d
     document = json.loads((SCHEMAS / "examples" / "service_full.json").read_text())
     place = document["service_at_locations"][0]["location"]
     place.update(latitude=35.6348, longitude=139.5786)
-    place["addresses"][0].update(city="狛江市", state_province="東京都", country="JP")
+    place["addresses"][0].update(
+        city="狛江市", state_province="東京都", country="JP", postal_code="201-8585"
+    )
     path = tmp_path / "komae.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     out, err = _import(path)
@@ -291,11 +305,11 @@ def test_the_examples_location_is_taken_once_it_names_a_japanese_address(graph_d
 def test_a_location_whose_address_says_nothing_takes_its_area_from_its_coordinates(
     graph_db, tmp_path
 ):
-    """Still in MyCity, MyState, but at 狛江市's coordinates: the nearest municipal office
-    gives the area, and the report says it was a guess to check."""
+    """No address, only 狛江市's coordinates: the nearest municipal office gives the area,
+    and the report says it was a guess to check."""
     document = json.loads((SCHEMAS / "examples" / "service_full.json").read_text())
-    place = document["service_at_locations"][0]["location"]
-    place.update(latitude=35.6348, longitude=139.5786)
+    for place in _copies_of(document, LOCATION):  # nested under the service and its organisation
+        place.update(latitude=35.6348, longitude=139.5786, addresses=[])
     path = tmp_path / "komae.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     out, err = _import(path)

@@ -267,7 +267,11 @@ def test_schedules_and_languages_from_their_own_tables():
     assert plan.problems == []
     service = plan.services[0]
     assert service["schedule"] == "月・水 15:00-18:00; SA 10:00; 10:00–12:00"
-    assert service["languages"] == ["ja", "Urdu"]
+    assert service["languages"] == ["ja"]
+    assert [str(w) for w in plan.warnings if w.table == "language"] == [
+        f"language row 2 (id {TERM}): not read: no code (ja, en, …)",
+        f"language row 3 (id {KOMAE['id']}): not read: no code (ja, en, …)",
+    ]
 
 
 def test_another_vocabularys_term_becomes_a_tag_only_when_a_service_uses_it():
@@ -449,3 +453,189 @@ def test_a_terms_descriptions_by_language(language, description, description_en,
         )
     tag = _plan({"taxonomy_term": [term], "attribute": attributes}).tags[0]
     assert (tag["description"], tag["description_ja"]) == expected
+
+
+# --- what an outsider's file may try (each was a finding of an attack on this code) --------
+
+
+@pytest.mark.parametrize(("columns", "refused"), [(100, False), (101, True)])
+def test_a_csv_header_of_at_most_100_columns(columns, refused):
+    header = ",".join(["id", *(f"c{i}" for i in range(columns - 1))]).encode()
+    data = _zip({"organizations.csv": header + b"\n" + b"x\n" * 1000})
+    if refused:
+        with pytest.raises(hsds.HsdsFileError, match=r"organizations\.csv: more than 100 columns"):
+            hsds.read_upload(data)
+    else:
+        rows = hsds.read_upload(data)["organization"]
+        # A short row keeps only its cells, not one per column of the header.
+        assert len(rows) == 1000
+        assert rows[0] == {"id": "x"}
+
+
+def test_a_csv_row_with_more_cells_than_its_header_is_refused():
+    data = _zip({"organizations.csv": b"id,name\na,b\nc,d,e\n"})
+    with pytest.raises(hsds.HsdsFileError, match=r"organizations\.csv: row 3 has 3 cells for 2"):
+        hsds.read_upload(data)
+
+
+def test_the_record_limit_counts_every_table_of_a_zip_together():
+    half = hsds.ROWS_MAX // 2
+    fits = _zip(
+        {"organizations.csv": b"id\n" + b"x\n" * half, "services.csv": b"id\n" + b"x\n" * half}
+    )
+    assert sum(len(rows) for rows in hsds.read_upload(fits).values()) == hsds.ROWS_MAX
+    over = _zip(
+        {
+            "organizations.csv": b"id\n" + b"x\n" * half,
+            "services.csv": b"id\n" + b"x\n" * (half + 1),
+        }
+    )
+    with pytest.raises(hsds.HsdsFileError, match="more than 50000 records"):
+        hsds.read_upload(over)
+
+
+def test_an_id_that_is_no_short_text_is_never_copied_into_its_children_or_the_report():
+    huge = "a" * 1_000_000
+    document = {"id": huge, "name": "O", "description": "d"}
+    document["services"] = [
+        {"id": f"00000000-0000-4000-8000-{i:012x}", "name": "s", "status": "active"}
+        for i in range(200)
+    ]
+    tables = hsds.read_upload(json.dumps(document).encode())
+    plan = _plan(tables)
+    assert {s["organization_id"] for s in tables["service"]} == {"(not a UUID)"}
+    assert max(len(str(p)) for p in plan.problems) < 200
+    assert len(plan.problems) == 201  # the organisation and each of its services
+    odd = _plan({"organization": [{"id": 5, "name": "x"}, {"id": [0] * 10, "name": "y"}]})
+    assert [str(p) for p in odd.problems] == [
+        "organization row 1 (id (not a UUID)): id must be a UUID",
+        "organization row 2 (id (not a UUID)): id must be a UUID",
+    ]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        ORG.upper(),
+        "{" + ORG + "}",
+        "urn:uuid:" + ORG,
+        ORG.replace("-", ""),
+    ],
+)
+def test_every_spelling_of_a_uuid_is_one_record(spelling):
+    plan = _plan(
+        {
+            "organization": [_org(), _org(spelling)],
+            "service": [_service(SVC, spelling)],
+        }
+    )
+    assert [str(p) for p in plan.problems] == [
+        f"organization row 2 (id {ORG}): id appears twice in this file"
+    ]
+    assert [s["organisation_id"] for s in plan.services] == [ORG]
+
+
+def test_a_json_attribute_value_that_is_no_text_is_read_as_json_text():
+    area = {
+        "id": LOC,
+        "link_id": ORG,
+        "link_entity": "organization",
+        "taxonomy_term_id": hsds.EXTENSION_TERMS["area_code"]["id"],
+        "value": 131121,
+    }
+    plan = _plan({"organization": [_org()], "attribute": [area]})
+    assert [o["area_code"] for o in plan.organisations] == ["131121"]
+    listed = _plan({"organization": [_org()], "attribute": [{**area, "value": [1]}]})
+    assert [str(p) for p in listed.problems] == [
+        f"organization row 1 (id {ORG}): area code [1] is not a known JIS area"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "says"),
+    [
+        ("organization", {"website": "javascript:alert(1)"}, "website: website must be an"),
+        ("organization", {"email": "not-an-email"}, "email: email is not an e-mail address."),
+        ("organization", {"name": "A\x1fB"}, "name: holds a control character"),
+        ("organization", {"description": "x" * 2001}, "description: description"),
+        ("service", {"name": "s" * 201}, "name: name"),
+        ("service", {"minimum_age": 10, "maximum_age": 3}, "ageMax: ageMax must be ≥ ageMin."),
+        ("service", {"minimum_age": True}, "minimum_age must be a whole number from 0 to 120"),
+        ("location", {"name": "l" * 201}, "name: name"),
+        ("location", {"latitude": True, "longitude": 139.5}, "latitude/longitude are out of"),
+    ],
+)
+def test_an_import_refuses_what_the_api_refuses(table, change, says):
+    location = {"id": LOC, "name": "教室", "organization_id": ORG}
+    location |= {"latitude": 35.63, "longitude": 139.58}
+    tables = {"organization": [_org()], "service": [_service()], "location": [location]}
+    tables[table] = [{**tables[table][0], **change}]
+    plan = _plan(tables)
+    assert [p.table for p in plan.problems][:1] == [table]
+    assert says in plan.problems[0].message
+
+
+def test_the_api_cleans_what_it_keeps_and_so_does_an_import():
+    codes = [" en", "ｅｓ", "ja", "ja"]
+    languages = [
+        {"id": f"00000000-0000-4000-8000-{i:012x}", "service_id": SVC, "code": code}
+        for i, code in enumerate(codes)
+    ]
+    plan = _plan({"organization": [_org()], "service": [_service()], "language": languages})
+    assert plan.problems == []
+    assert plan.services[0]["languages"] == ["en", "es", "ja"]
+
+
+def test_an_organisation_partnered_with_itself_is_refused():
+    partner = {
+        "id": LOC,
+        "link_id": ORG,
+        "link_entity": "organization",
+        "taxonomy_term_id": hsds.EXTENSION_TERMS["partner"]["id"],
+        "value": json.dumps({"partner": ORG}),
+    }
+    plan = _plan({"organization": [_org()], "attribute": [partner]})
+    assert [p.message for p in plan.problems] == [
+        f'partner attribute \'{{"partner": "{ORG}"}}\' names no valid organization'
+    ]
+
+
+def test_tag_codes_as_the_api_takes_them_and_once_per_file():
+    term = {"id": TERM, "code": "Not A Tag!", "name": "n", "taxonomy": "tsunagari:tag:NEED"}
+    twice = {**term, "id": LOC, "code": "fine"}
+    plan = _plan({"taxonomy_term": [term, {**twice}, {**twice, "id": SVC}]})
+    assert [str(p) for p in plan.problems] == [
+        f"taxonomy_term row 1 (id {TERM}): code (1-64 of a-z 0-9 _ : . -) and name are required",
+        f"taxonomy_term row 3 (id {SVC}): code fine appears twice in this file",
+    ]
+    assert [t["code"] for t in plan.tags] == ["fine"]
+
+
+def test_what_the_hub_keeps_one_of_or_none_of_is_named_as_not_read():
+    phones = [
+        {"id": LOC, "organization_id": ORG, "number": '"+44 1234 234567"'},
+        {"id": TERM, "organization_id": ORG, "number": "03-1234-5678"},
+        {"id": SVC_B, "service_id": SVC, "number": "03-1234-5678"},
+    ]
+    addresses = [KOMAE, {**KOMAE, "id": ORG_B}]
+    location = {"id": LOC, "name": "教室", "organization_id": ORG}
+    plan = _plan(
+        {
+            "organization": [_org()],
+            "location": [location],
+            "address": addresses,
+            "phone": phones,
+            "service_at_location": [{"id": SVC_B, "service_id": SVC, "location_id": LOC}],
+        }
+    )
+    assert plan.problems == []
+    assert plan.organisations[0]["phone"] is None
+    assert [str(w) for w in plan.warnings] == [
+        f"phone row 2 (id {TERM}): not read: the hub keeps one phone per organisation",
+        f"phone row 3 (id {SVC_B}): not read: the hub keeps one phone per organisation",
+        f"organization row 1 (id {ORG}): no tsunagari:organisation_kind attribute; taken as NPO",
+        f"organization row 1 (id {ORG}): phone not taken: phone: phone may hold digits, "
+        "spaces, + - ( ) only.",
+        f"address row 2 (id {ORG_B}): not read: the hub keeps one address per location",
+        f"service_at_location: not read: service_id {SVC} is no service in this file",
+    ]

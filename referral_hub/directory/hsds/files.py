@@ -40,6 +40,8 @@ UNPACKED_MAX_BYTES = 20 * 1024 * 1024
 # Records an upload may hold, whatever their size: a tiny zip of one-byte rows would
 # otherwise cost gigabytes of dicts. A town's whole directory is a few thousand.
 ROWS_MAX = 50_000
+# HSDS's widest table has 23 columns; a header far wider is not HSDS.
+COLUMNS_MAX = 100
 _NOT_A_TABLE = {"datapackage.json"}  # describes the tables; nothing to report
 _INTEGERS = {"minimum_age", "maximum_age"}
 _FLOATS = {"latitude", "longitude"}
@@ -141,6 +143,7 @@ def _zip_tables(data: bytes, name: str) -> Tables:
     if not wanted:
         raise HsdsFileError(f"{name}: no HSDS tables ({_some_files()}) as CSV files")
     budget = UNPACKED_MAX_BYTES
+    rows_left = ROWS_MAX
     tables: dict[str, list[dict[str, Any]]] = {}
     for table, member in wanted.items():
         raw = _member_bytes(archive, member, budget + 1, name)
@@ -154,7 +157,10 @@ def _zip_tables(data: bytes, name: str) -> Tables:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise HsdsFileError(f"{name}: {file} is not UTF-8") from exc
-        tables[table] = _csv_rows(io.StringIO(text, newline=""), file, limit=ROWS_MAX)
+        tables[table] = _csv_rows(io.StringIO(text, newline=""), file, limit=rows_left)
+        rows_left -= len(tables[table])
+        if rows_left < 0:
+            raise HsdsFileError(f"{name}: more than {ROWS_MAX} records")
     return _within_rows(Tables(tables, ignored), name)
 
 
@@ -178,10 +184,23 @@ def _member_bytes(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int, 
 
 
 def _csv_rows(handle: Any, file: str, *, limit: int | None = None) -> list[dict[str, Any]]:
-    """The table's rows; with `limit`, reading stops one row past it (the caller refuses)."""
+    """The table's rows, each holding only its non-empty cells (a row of one cell under
+    a header of thousands costs one cell, not thousands); with `limit`, reading stops one
+    row past it (the caller refuses)."""
     try:
-        rows = csv.DictReader(handle)
-        return [_typed(row) for row in itertools.islice(rows, None if limit is None else limit + 1)]
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if len(header) > COLUMNS_MAX:
+            raise HsdsFileError(f"{file}: more than {COLUMNS_MAX} columns")
+        rows = []
+        for cells in itertools.islice(reader, None if limit is None else limit + 1):
+            if len(cells) > len(header):
+                raise HsdsFileError(
+                    f"{file}: row {reader.line_num} has {len(cells)} cells "
+                    f"for {len(header)} columns"
+                )
+            rows.append(_typed(dict(zip(header, cells, strict=False))))
+        return rows
     except csv.Error as exc:
         raise HsdsFileError(f"{file}: not a readable CSV table ({exc})") from exc
 
@@ -228,12 +247,15 @@ def _tabular_json(document: dict[str, Any], name: str) -> Tables:
     return Tables(tables, ignored)
 
 
-def _typed(row: Mapping[str, str | None]) -> dict[str, Any]:
-    """CSV cells are text: empty means null; ages are integers and coordinates floats."""
+def _typed(row: Mapping[str, str]) -> dict[str, Any]:
+    """CSV cells are text: empty means null (left out); ages are integers and coordinates
+    floats."""
     typed: dict[str, Any] = {}
     for column, text in row.items():
-        value: Any = None if text in (None, "") else text
-        if value is not None and column in _INTEGERS | _FLOATS:
+        if text == "":
+            continue
+        value: Any = text
+        if column in _INTEGERS | _FLOATS:
             # Left as text when it does not parse: validation names the record.
             with contextlib.suppress(ValueError):
                 value = int(value) if column in _INTEGERS else float(value)

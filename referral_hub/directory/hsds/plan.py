@@ -4,7 +4,6 @@ the hub cannot take reported with its own reason, and what it does not read name
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,12 +11,21 @@ from typing import Any
 
 from referral_hub.directory.hsds import package
 from referral_hub.directory.hsds.areas import AreaFinder
+from referral_hub.directory.hsds.checks import (
+    location_rules,
+    organisation_rules,
+    phone_rule,
+    service_rules,
+    tag_rules,
+)
+from referral_hub.directory.hsds.ids import canonical_ids, is_id
 from referral_hub.directory.hsds.terms import EXTENSION_BY_ID, TAG_TAXONOMY
 from referral_hub.directory.rules import (
     CapacityStatus,
     OrganisationKind,
     ServiceMode,
     TagKind,
+    is_tag_code,
     is_valid_area_code,
 )
 
@@ -68,14 +76,6 @@ class ImportPlan:
         }
 
 
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def plan_import(
     tables: Mapping[str, list[dict[str, Any]]],
     *,
@@ -94,6 +94,7 @@ def plan_import(
     tables are read in the order their references need (the steps below), which is also
     the order problems are reported in.
     """
+    canonical_ids(tables)
     planner = _Planner(
         tables,
         frozenset(known_area_codes),
@@ -130,6 +131,8 @@ class _Planner:
         self.location_ids: set[str] = set(existing.get("locations", set()))
         self.partner_candidates: list[tuple[int, dict[str, Any], Any]] = []
         self.checked: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.service_term_ids: set[str] = set()
+        self.tag_codes_in_file: set[str] = set()
 
     def bad(self, table: str, index: int, record: Mapping[str, Any], message: str) -> None:
         self.plan.problems.append(Problem(table, _text(record.get("id")), index + 1, message))
@@ -156,7 +159,7 @@ class _Planner:
         result = self.checked[table] = []
         seen: set[str] = set()
         for index, record in enumerate(self.tables.get(table, [])):
-            if not _is_uuid(record.get("id")):
+            if not is_id(record.get("id")):
                 self.bad(table, index, record, "id must be a UUID")
             elif str(record["id"]) in seen:
                 self.bad(table, index, record, "id appears twice in this file")
@@ -202,8 +205,14 @@ class _Planner:
             elif entity not in _LINKED:
                 self.note("attribute", f"not read: link_entity {entity}", index, record.get("id"))
             else:
+                value = record.get("value")
+                if value is not None and not isinstance(value, str):
+                    # JSON may give 131121 or true; the checks read text.
+                    record = {**record, "value": json.dumps(value, ensure_ascii=False)}
                 key = (entity, str(record.get("link_id")))
                 self.attributes.setdefault(key, []).append((index, record))
+                if entity == "service":
+                    self.service_term_ids.add(term_id)
 
     def tags(self) -> None:
         taxonomies = {str(r["id"]): r for _, r in self.rows("taxonomy")}
@@ -218,37 +227,43 @@ class _Planner:
                 else TagKind.NEED.value
             )
             code, name = record.get("code"), _text(record.get("name"))
-            if not taxonomy.startswith(TAG_TAXONOMY) and term_id not in self.service_terms():
+            if not taxonomy.startswith(TAG_TAXONOMY) and term_id not in self.service_term_ids:
                 # Another vocabulary's term becomes a hub tag only when a service uses it.
                 self.note("taxonomy_term", "not read: used by no service", index, term_id)
             elif kind not in TagKind.__members__:
                 self.bad("taxonomy_term", index, record, f"taxonomy {taxonomy} names no tag kind")
-            elif not isinstance(code, str) or not code or len(code) > 64 or not name:
-                self.bad("taxonomy_term", index, record, "code and name are required")
-            else:
-                values = self.extension("taxonomy_term", term_id).values
-                self.plan.tags.append(
-                    {
-                        "code": code,
-                        "kind": kind,
-                        "label_ja": name,
-                        "label_en": values.get("label_en") or name,
-                        "stigma_sensitive": values.get("stigma_sensitive") == "true",
-                        **_descriptions(record, name, values),
-                    }
+            elif not is_tag_code(code) or not name:
+                self.bad(
+                    "taxonomy_term",
+                    index,
+                    record,
+                    "code (1-64 of a-z 0-9 _ : . -) and name are required",
                 )
-                self.tag_codes.add(code)
+            elif code in self.tag_codes_in_file:
+                self.bad("taxonomy_term", index, record, f"code {code} appears twice in this file")
+            else:
+                self.tag(index, record, {"code": code, "kind": kind, "label_ja": name})
 
-    def service_terms(self) -> set[str]:
-        return {
-            str(record.get("taxonomy_term_id"))
-            for (entity, _), records in self.attributes.items()
-            if entity == "service"
-            for _, record in records
+    def tag(self, index: int, record: dict[str, Any], named: dict[str, str]) -> None:
+        """A term that names a tag kind, code and name: the tag, if its labels hold."""
+        values = self.extension("taxonomy_term", str(record["id"])).values
+        code, name = named["code"], named["label_ja"]
+        row = {
+            **named,
+            "label_en": values.get("label_en") or name,
+            "stigma_sensitive": values.get("stigma_sensitive") == "true",
+            **_descriptions(record, name, values),
         }
+        broken = tag_rules(row)
+        if broken:
+            self.bad("taxonomy_term", index, record, broken)
+            return
+        self.plan.tags.append(row)
+        self.tag_codes.add(code)
+        self.tag_codes_in_file.add(code)
 
     def organisations(self) -> None:
-        phones = {str(r.get("organization_id")): r.get("number") for _, r in self.rows("phone")}
+        phones = self.organisation_phones()
         for index, record in self.rows("organization"):
             org_id = str(record["id"])
             found = self.extension("organization", org_id)
@@ -271,27 +286,62 @@ class _Planner:
                 )
                 kind = OrganisationKind.NPO.value
             description = _text(record.get("description"))
-            self.plan.organisations.append(
-                {
-                    "id": org_id,
-                    "name": name,
-                    "kind": kind,
-                    # The export describes an undescribed organisation by its name.
-                    "description": None if description == name else description,
-                    "area_code": area,
-                    "website": _text(record.get("website")),
-                    "email": _text(record.get("email")),
-                    "phone": phones.get(org_id),
-                    "active": values.get("active") != "false",
-                }
-            )
+            row = {
+                "id": org_id,
+                "name": name,
+                "kind": kind,
+                # The export describes an undescribed organisation by its name.
+                "description": None if description == name else description,
+                "area_code": area,
+                "website": _text(record.get("website")),
+                "email": _text(record.get("email")),
+                "phone": self.usable_phone(index, org_id, phones.get(org_id)),
+                "active": values.get("active") != "false",
+            }
+            broken = organisation_rules(row)
+            if broken:
+                self.bad("organization", index, record, broken)
+                continue
+            self.plan.organisations.append(row)
             self.organisation_ids.add(org_id)
             self.partner_candidates += [(index, record, value) for value in found.partners]
+
+    def organisation_phones(self) -> dict[str, Any]:
+        """Each organisation's phone: the first row naming it. The hub keeps one phone per
+        organisation and none of services or locations; the others are named as not read."""
+        phones: dict[str, Any] = {}
+        for index, record in self.rows("phone"):
+            owner = record.get("organization_id")
+            if owner is not None and str(owner) not in phones:
+                phones[str(owner)] = record.get("number")
+            else:
+                self.note(
+                    "phone",
+                    "not read: the hub keeps one phone per organisation",
+                    index,
+                    record.get("id"),
+                )
+        return phones
+
+    def usable_phone(self, index: int, org_id: str, phone: Any) -> str | None:
+        """A phone the API would refuse is left out with a warning; the organisation is not
+        refused for it."""
+        if phone is None:
+            return None
+        problem = phone_rule(phone)
+        if problem:
+            self.note("organization", f"phone not taken: {problem}", index, org_id)
+            return None
+        return str(phone)
 
     def partnerships(self) -> None:
         for index, record, value in self.partner_candidates:
             partnership = _partner(value)
-            if partnership is None or partnership["b"] not in self.organisation_ids:
+            if (
+                partnership is None
+                or partnership["b"] not in self.organisation_ids
+                or partnership["b"] == str(record["id"])
+            ):
                 self.bad(
                     "organization",
                     index,
@@ -300,6 +350,21 @@ class _Planner:
                 )
             else:
                 self.plan.partnerships.append({"a": str(record["id"]), **partnership})
+
+    def location_addresses(self) -> dict[str, dict[str, Any]]:
+        addresses: dict[str, dict[str, Any]] = {}
+        for index, record in self.rows("address"):
+            location = str(record.get("location_id"))
+            if location in addresses:
+                self.note(
+                    "address",
+                    "not read: the hub keeps one address per location",
+                    index,
+                    record.get("id"),
+                )
+            else:
+                addresses[location] = record
+        return addresses
 
     def owners_by_services(self) -> dict[str, set[str]]:
         """Each location's organisations as the services placed there name them."""
@@ -312,7 +377,7 @@ class _Planner:
         return owners
 
     def locations(self) -> None:
-        addresses = {str(r.get("location_id")): r for _, r in self.rows("address")}
+        addresses = self.location_addresses()
         owners = self.owners_by_services()
         for index, record in self.rows("location"):
             loc_id = str(record["id"])
@@ -324,19 +389,22 @@ class _Planner:
             if problem:
                 self.bad("location", index, record, problem)
                 continue
-            self.plan.locations.append(
-                {
-                    "id": loc_id,
-                    "organisation_id": owner,
-                    "name": _text(record.get("name")),
-                    "address": _text(address.get("address_1") or values.get("address_1")),
-                    "postal_code": _text(address.get("postal_code") or values.get("postal_code")),
-                    "area_code": area,
-                    "latitude": record.get("latitude"),
-                    "longitude": record.get("longitude"),
-                    "active": values.get("active") != "false",
-                }
-            )
+            row = {
+                "id": loc_id,
+                "organisation_id": owner,
+                "name": _text(record.get("name")),
+                "address": _text(address.get("address_1") or values.get("address_1")),
+                "postal_code": _text(address.get("postal_code") or values.get("postal_code")),
+                "area_code": area,
+                "latitude": record.get("latitude"),
+                "longitude": record.get("longitude"),
+                "active": values.get("active") != "false",
+            }
+            broken = location_rules(row)
+            if broken:
+                self.bad("location", index, record, broken)
+                continue
+            self.plan.locations.append(row)
             self.location_ids.add(loc_id)
 
     def area_of(
@@ -395,6 +463,9 @@ class _Planner:
                 )
         schedules = self.linked("schedule", "service_id")
         languages = self.linked("language", "service_id")
+        for index, record in self.rows("language"):
+            if not record.get("code"):
+                self.note("language", "not read: no code (ja, en, …)", index, record.get("id"))
         for index, record in self.rows("service"):
             svc_id, owner = str(record["id"]), str(record.get("organization_id"))
             found = self.extension("service", svc_id)
@@ -409,7 +480,18 @@ class _Planner:
             if problem:
                 self.bad("service", index, record, problem)
                 continue
-            self.plan.services.append(_service_row(record, values, owner, links, found.tags))
+            row = _service_row(record, values, owner, links, found.tags)
+            broken = service_rules(row)
+            if broken:
+                self.bad("service", index, record, broken)
+                continue
+            self.plan.services.append(row)
+        named = {str(record["id"]) for _, record in self.rows("service")}
+        for service_id in sorted(links.keys() - named):
+            self.note(
+                "service_at_location",
+                f"not read: service_id {service_id} is no service in this file",
+            )
 
 
 def _descriptions(
@@ -444,11 +526,9 @@ def _schedule_text(rows: list[dict[str, Any]]) -> str:
 
 
 def _language_codes(rows: list[dict[str, Any]]) -> list[str]:
-    return [
-        str(row.get("code") or row.get("name"))
-        for row in rows
-        if row.get("code") or row.get("name")
-    ]
+    """The codes (ja, en, pt-BR): the hub keeps languages as codes, so a row with only a
+    name (Urdu) is not read."""
+    return [str(row["code"]) for row in rows if row.get("code")]
 
 
 def _location_problem(
@@ -497,6 +577,8 @@ def _coordinates_ok(lat: Any, lon: Any) -> bool:
     return (
         isinstance(lat, int | float)
         and isinstance(lon, int | float)
+        and not isinstance(lat, bool)
+        and not isinstance(lon, bool)
         and -90 <= lat <= 90
         and -180 <= lon <= 180
     )
@@ -542,7 +624,9 @@ def _service_problem(
         return "name is required"
     for column in ("minimum_age", "maximum_age"):
         age = record.get(column)
-        if age is not None and (not isinstance(age, int) or not 0 <= age <= 120):
+        if age is not None and (
+            not isinstance(age, int) or isinstance(age, bool) or not 0 <= age <= 120
+        ):
             return f"{column} must be a whole number from 0 to 120"
     hours = values.get("response_target_hours")
     text = str(hours)
