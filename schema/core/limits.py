@@ -46,6 +46,7 @@ _FIXED_WEIGHTS = {
     "networkMap": 20,
     "verifyAuditLog": 50,
     "disclosureRecord": 20,
+    "nodes": 50,  # schema/core/node.py NODES_MAX
 }
 
 
