@@ -193,3 +193,15 @@ def test_nodes_takes_at_most_the_limit(case):
         body = counsellor(NODES, {"ids": [*at_limit, network["npo"]]})
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_RANGE"
     assert trips.count == 0
+
+
+def test_nodes_once_per_request(case):
+    """Each id of nodes may be an audited read: twenty aliases of 50 ids would be a
+    thousand, so nodes is one field per request (node, like subject, is priced per alias)."""
+    network, people, _ = case
+    twice = "query($ids: [ID!]!) { a: nodes(ids: $ids) { id } b: nodes(ids: $ids) { id } }"
+    with count_round_trips() as trips:
+        body = people["counsellor"](twice, {"ids": [network["npo"]]}, expect_status=400)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert body["errors"][0]["message"] == "nodes at most once per request."
+    assert trips.count == 0
