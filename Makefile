@@ -174,4 +174,4 @@ lock: venv
 
 clean: stop stop-test
 	-$(DEVSERVICES) stop --profile bench
-	rm -rf .data deploy/neo4j/target $(VENV)
+	rm -rf .data deploy/neo4j/target $(VENV) $(SCHEMA_LINT_DIR)/node_modules

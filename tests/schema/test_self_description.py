@@ -1,4 +1,4 @@
-"""The schema documents itself (issue 21), checked on the running schema without Node:
+"""The schema documents itself (issue 21), checked on the running schema without Node.js:
 every type, field, argument, input field and enum value has a description, none is
 graphene's placeholder, and every mutation takes one `input` object (the loose argument
 shapes of before stay for one release, optional and deprecated with a reason)."""
