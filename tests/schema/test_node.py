@@ -205,3 +205,17 @@ def test_nodes_once_per_request(case):
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert body["errors"][0]["message"] == "nodes at most once per request."
     assert trips.count == 0
+
+
+def test_node_costs_one_round_trip_more_than_the_lookup(case):
+    """The kinds, then the record exactly as its lookup reads it (a subject's read and its
+    audit are one transaction, as subject(id) makes them)."""
+    network, people, subject = case
+    counsellor = people["counsellor"]
+    for key, lookup in ((network["study"], SERVICE), (subject, SUBJECT)):
+        with count_round_trips() as by_lookup:
+            counsellor(lookup, {"id": key})
+        with count_round_trips() as by_node:
+            assert _node(counsellor, key) is not None
+        assert by_node.count == by_lookup.count + 1, by_node.statements
+    assert by_lookup.count >= 1
