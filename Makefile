@@ -16,7 +16,7 @@ DEVSERVICES := $(PY) -m referral_hub.devservices
 NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
-.PHONY: help deps system-deps venv neo4j-jars services stop stop-test migrate demo worker \
+.PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
         run demo-code test test-faults assets messages screenshots bench lint format schema lock clean
 
 help:
@@ -24,10 +24,10 @@ help:
 	@echo "make test   set everything up and run the test suite against real services"
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
-	@echo "make lint   ruff, mypy and the import contracts;  make schema  re-export schema/schema.graphql"
+	@echo "make lint   ruff, mypy, the import contracts and the schema linter;  make schema  re-export schema/schema.graphql"
 
 ## --- setup -------------------------------------------------------------------------------
-deps: system-deps venv neo4j-jars assets messages
+deps: system-deps venv neo4j-jars assets messages schema-linter
 
 # apt only for what is missing, so a warm machine skips it entirely.
 system-deps:
@@ -67,6 +67,18 @@ $(ASSETS_STAMP): $(ASSETS_DIR)/package-lock.json referral_hub/web/vendor.py $(VE
 	cd $(ASSETS_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(PY) -m referral_hub.web.vendor
 	rm -rf $(ASSETS_DIR)/node_modules  # only the copied files are served; ~/.npm keeps the cache
+	touch $@
+
+# The GraphQL schema linter (graphql-schema-linter, issue 21): a developer tool, so it lives
+# in tools/schema-lint, not among the served assets; pinned in its package-lock.json and
+# installed with npm ci (cached in ~/.npm). Its rules: tools/schema-lint/.graphql-schema-linterrc.
+SCHEMA_LINT_DIR := tools/schema-lint
+SCHEMA_LINTER   := $(SCHEMA_LINT_DIR)/node_modules/.bin/graphql-schema-linter
+
+schema-linter: $(SCHEMA_LINTER)
+
+$(SCHEMA_LINTER): $(SCHEMA_LINT_DIR)/package-lock.json
+	cd $(SCHEMA_LINT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The pages' Japanese and English texts: .po files in git, compiled here (gettext's msgfmt).
@@ -142,11 +154,12 @@ bench: deps
 	env $$($(DEVSERVICES) env --profile bench) $(PY) manage.py bench $(BENCH_ARGS)
 
 ## --- code quality ------------------------------------------------------------------------
-lint: venv
+lint: venv schema-linter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy referral_hub graph schema
 	$(VENV)/bin/lint-imports
+	$(SCHEMA_LINTER) --config-directory $(SCHEMA_LINT_DIR) schema/schema.graphql
 
 format: venv
 	$(VENV)/bin/ruff format .
@@ -161,4 +174,4 @@ lock: venv
 
 clean: stop stop-test
 	-$(DEVSERVICES) stop --profile bench
-	rm -rf .data deploy/neo4j/target $(VENV)
+	rm -rf .data deploy/neo4j/target $(VENV) $(SCHEMA_LINT_DIR)/node_modules

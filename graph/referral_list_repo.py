@@ -93,31 +93,30 @@ WITH reader, n, n.createdAt.epochMillis AS sortKey
 """
 )
 
-# The receiver never sees a referral that was never sent (a draft, or a draft cancelled
-# or withdrawn before sending).
-_INBOX: LiteralString = (
+
+# The inbox's and outbox's referrals before paging; a box's totalCount counts them. The
+# receiver never sees a referral that was never sent (a draft, or a draft cancelled or
+# withdrawn before sending).
+_INBOX_MATCH: LiteralString = (
     """
 MATCH (reader:Organisation {id: $reader})-[:PROVIDES]->(:Service)<-[:TO]-(n:Referral)
 WHERE n.sentAt IS NOT NULL
 """
     + _FILTERS
-    + PAGE_DESC
-    + _PAGE_TAIL
 )
-
-_OUTBOX: LiteralString = (
+_OUTBOX_MATCH: LiteralString = (
     """
 MATCH (reader:Organisation {id: $reader})<-[:FROM]-(n:Referral)
 """
     + _FILTERS
-    + PAGE_DESC
-    + _PAGE_TAIL
 )
+_COUNT: LiteralString = "RETURN count(n) AS total"
+_INBOX: LiteralString = _INBOX_MATCH + PAGE_DESC + _PAGE_TAIL
+_OUTBOX: LiteralString = _OUTBOX_MATCH + PAGE_DESC + _PAGE_TAIL
 
 # Statutory referrals sent from or to organisations in the auditor's areas. The auditor
 # reads the justification (sealed with the subject's key) under the statute's own basis.
-_REVIEW_QUEUE: LiteralString = (
-    """
+_REVIEW_MATCH: LiteralString = """
 OPTIONAL MATCH (reader:Organisation {id: $reader})
 MATCH (n:Referral)-[:FROM]->(sender:Organisation)
 WHERE n.legalBasis STARTS WITH 'STATUTORY_'
@@ -125,6 +124,8 @@ WHERE n.legalBasis STARTS WITH 'STATUTORY_'
   AND ($reviewed IS NULL OR (n.reviewState <> 'PENDING') = $reviewed)
 WITH reader, n, n.createdAt.epochMillis AS sortKey
 """
+_REVIEW_QUEUE: LiteralString = (
+    _REVIEW_MATCH
     + PAGE_DESC
     + _audited_rows("n.legalBasis")
     + """
@@ -176,6 +177,29 @@ def referral_box(
         purpose="REFERRAL",
         categories=["CONTACT"],  # the initials come from the name
     )
+
+
+def referral_box_count(
+    *,
+    box: str,
+    reader: str,
+    state: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
+) -> int:
+    """How many referrals the INBOX or OUTBOX holds under these filters (no personal data:
+    nothing of a subject is read, so nothing is audited); one round trip."""
+    query = (_INBOX_MATCH if box == "INBOX" else _OUTBOX_MATCH) + _COUNT
+    params = {"reader": reader, "state": state, "urgency": urgency, "overdue": overdue}
+    row = session.read(lambda tx: tx.single(query, **params))
+    return row["total"] if row else 0
+
+
+def review_queue_count(*, reader: str, area_codes: list[str] | None, reviewed: bool | None) -> int:
+    """How many statutory referrals the review queue holds; one round trip."""
+    params = {"reader": reader, "area_codes": area_codes, "reviewed": reviewed}
+    row = session.read(lambda tx: tx.single(_REVIEW_MATCH + _COUNT, **params))
+    return row["total"] if row else 0
 
 
 def review_queue(

@@ -11,6 +11,9 @@ OWN = "own organisation"
 DECLARED: dict[str, Permission] = {
     # health
     "Query.health": PUBLIC,
+    # any record by its UUID, read by its own lookup: that lookup's roles and rules apply
+    "Query.node": Permission(scope="each record as its own lookup allows"),
+    "Query.nodes": Permission(scope="each record as its own lookup allows"),
     # the directory is shared knowledge of the network: any member may read it
     "Query.organisation": SIGNED_IN,
     "Query.organisations": SIGNED_IN,

@@ -146,3 +146,18 @@ def service(service_id: str) -> dict[str, Any] | None:
 
 def location(location_id: str) -> dict[str, Any] | None:
     return location_repo.locations_by_ids([location_id]).get(location_id)
+
+
+def organisations_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Several organisations as organisation() shows each, in one statement (nodes)."""
+    return organisation_repo.organisations_by_ids(ids)
+
+
+def services_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Several services as service() shows each, in one statement (nodes)."""
+    return service_repo.services_by_ids(ids)
+
+
+def locations_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Several locations as location() shows each, in one statement (nodes)."""
+    return location_repo.locations_by_ids(ids)

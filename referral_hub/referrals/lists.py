@@ -98,6 +98,32 @@ def _require_auditor(actor: Actor) -> None:
         raise PublicError(ErrorCode.FORBIDDEN, "The review queue is for auditors.")
 
 
+def referral_box_count(
+    *,
+    actor: Actor,
+    box: Box,
+    state: str | None = None,
+    urgency: str | None = None,
+    overdue: bool | None = None,
+) -> int:
+    """How many referrals the box holds under these filters: a count, no subject read."""
+    if not actor.organisation_id:
+        raise PublicError(ErrorCode.FORBIDDEN, "Inboxes and outboxes belong to organisations.")
+    return referral_list_repo.referral_box_count(
+        box=box.value, reader=actor.organisation_id, state=state, urgency=urgency, overdue=overdue
+    )
+
+
+def review_queue_count(*, actor: Actor, reviewed: bool | None = None) -> int:
+    """How many statutory referrals the auditor's queue holds: a count, no subject read."""
+    _require_auditor(actor)
+    return referral_list_repo.review_queue_count(
+        reader=actor.organisation_id or "",
+        area_codes=auditor_area_codes(actor),
+        reviewed=reviewed,
+    )
+
+
 def review_queue(*, actor: Actor, page: PageRequest, reviewed: bool | None = None) -> Page:
     """Statutory referrals in the auditor's areas, with their justifications."""
     _require_auditor(actor)

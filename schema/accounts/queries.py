@@ -15,8 +15,12 @@ from schema.core.permissions import require_actor
 
 
 class AccountQueries(graphene.ObjectType):
-    me = graphene.Field(graphene.NonNull(Me))
-    api_tokens = graphene.List(graphene.NonNull(ApiToken), required=True)
+    me = graphene.Field(graphene.NonNull(Me), description="Who is calling, and in which roles.")
+    api_tokens = graphene.List(
+        graphene.NonNull(ApiToken),
+        required=True,
+        description="Your personal tokens; for an ORG_ADMIN, the organisation's tokens too.",
+    )
 
     @staticmethod
     def resolve_me(root: Any, info: graphene.ResolveInfo) -> Me:
@@ -34,7 +38,9 @@ class AccountQueries(graphene.ObjectType):
 
 
 class MemberQueries(graphene.ObjectType):
-    members = graphene.List(graphene.NonNull(Member), required=True)
+    members = graphene.List(
+        graphene.NonNull(Member), required=True, description="Your organisation's members."
+    )
     member_invitations = graphene.List(
         graphene.NonNull(MemberInvitation),
         required=True,

@@ -20,9 +20,9 @@ from schema.core.permissions import require_actor
 class AuditQueries(graphene.ObjectType):
     audit_events = graphene.Field(
         graphene.NonNull(AuditEventConnection),
-        filter=AuditFilterInput(),
-        first=graphene.Int(),
-        after=graphene.String(),
+        filter=AuditFilterInput(description="Which events; every filter given must hold."),
+        first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
+        after=graphene.String(description="endCursor of the previous page."),
         description="Newest first, limited to the auditor's area. The read is itself audited.",
     )
     verify_audit_log = graphene.Field(
@@ -32,7 +32,7 @@ class AuditQueries(graphene.ObjectType):
     )
     disclosure_record = graphene.Field(
         graphene.NonNull(DisclosureRecord),
-        subject_id=graphene.ID(required=True),
+        subject_id=graphene.ID(required=True, description="The subject's pseudonymous id."),
         description="A subject's 第三者提供記録 (APPI art. 29): every event of its audit "
         "chain and every consent it gave, in one statement. The read is itself audited.",
     )

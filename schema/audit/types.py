@@ -10,22 +10,29 @@ from graphene.utils.str_converters import to_camel_case
 
 
 class AuditEvent(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    chain = graphene.String(required=True)
-    seq = graphene.Int(required=True)
+    """One event of the hash-chained audit log (監査ログ): who did what to which record, on what
+    basis."""
+
+    id = graphene.ID(required=True, description="The event's UUID.")
+    chain = graphene.String(required=True, description="The chain's key: subject:… or org:….")
+    seq = graphene.Int(required=True, description="Position in its chain, from 1.")
     at = graphene.String(required=True, description="UTC, ISO 8601 with microseconds.")
-    action = graphene.String(required=True)
-    target_type = graphene.String(required=True)
-    target_id = graphene.String()
-    actor_user = graphene.String(required=True)
-    actor_organisation = graphene.ID()
-    actor_role = graphene.String()
-    purpose = graphene.String()
+    action = graphene.String(
+        required=True, description="What was done, e.g. SUBJECT_READ or REFERRAL_TRANSITION."
+    )
+    target_type = graphene.String(
+        required=True, description="The kind of record acted on, e.g. Subject."
+    )
+    target_id = graphene.String(description="The record acted on.")
+    actor_user = graphene.String(required=True, description="The username that acted (or system).")
+    actor_organisation = graphene.ID(description="The organisation the actor acted for.")
+    actor_role = graphene.String(description="The role the actor acted in.")
+    purpose = graphene.String(description="The purpose a read of personal data was for.")
     legal_basis = graphene.String(
         description="What the action rested on: OWN_RECORD, CONSENT, a STATUTORY_ basis, "
         "or null (maintenance, a refused read)."
     )
-    statutory = graphene.Boolean(required=True)
+    statutory = graphene.Boolean(required=True, description="True when a statute was relied on.")
     consent_id = graphene.ID(description="The consent a CONSENT basis rested on.")
     categories = graphene.List(
         graphene.NonNull(graphene.String),
@@ -35,23 +42,29 @@ class AuditEvent(graphene.ObjectType):
         graphene.NonNull(graphene.String),
         description="The personal fields the read returned (empty when refused).",
     )
-    request_id = graphene.String()
-    client_address = graphene.String()
-    area_code = graphene.String()
-    prev_hash = graphene.String(required=True)
-    hash = graphene.String(required=True)
+    request_id = graphene.String(description="The HTTP request it came from (X-Request-ID).")
+    client_address = graphene.String(description="The caller's IP address.")
+    area_code = graphene.String(description="The area whose auditors see the event.")
+    prev_hash = graphene.String(
+        required=True, description="The previous event's hash (the chain link)."
+    )
+    hash = graphene.String(required=True, description="SHA-256 over the event and prevHash.")
 
 
 class AuditEventConnection(graphene.relay.Connection):
+    """A page of audit events."""
+
     class Meta:
         node = AuditEvent
 
 
 class BrokenLink(graphene.ObjectType):
+    """Where a hash chain breaks, and why."""
+
     chain = graphene.String(required=True, description="The chain's key: subject:… or org:….")
     seq = graphene.Int(required=True, description="The position where the chain breaks.")
     event_id = graphene.ID(description="The event found there (null: events are missing).")
-    reason = graphene.String(required=True)
+    reason = graphene.String(required=True, description="What is wrong, in words.")
     code = graphene.String(
         required=True,
         description="MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, "
@@ -61,9 +74,11 @@ class BrokenLink(graphene.ObjectType):
 
 
 class AuditVerification(graphene.ObjectType):
+    """The result of checking every hash chain of the auditor's area."""
+
     chains = graphene.Int(required=True, description="Chains checked, each from its start.")
     events = graphene.Int(required=True, description="Events checked.")
-    intact = graphene.Boolean(required=True)
+    intact = graphene.Boolean(required=True, description="True when no chain is broken.")
     broken = graphene.NonNull(
         graphene.List(graphene.NonNull(BrokenLink)),
         description="The first broken link of each broken chain, by chain key.",
@@ -77,71 +92,98 @@ class AuditVerification(graphene.ObjectType):
 class DisclosureEvent(graphene.ObjectType):
     """One event of the subject's audit chain, the organisations in it named."""
 
-    id = graphene.ID(required=True)
-    seq = graphene.Int(required=True)
+    id = graphene.ID(required=True, description="The event's UUID.")
+    seq = graphene.Int(required=True, description="Position in the subject's chain.")
     at = graphene.String(required=True, description="UTC, ISO 8601 with microseconds.")
-    action = graphene.String(required=True)
+    action = graphene.String(required=True, description="What was done.")
     outcome = graphene.String(required=True, description="OK, or DENIED for a refused read.")
-    target_type = graphene.String(required=True)
-    target_id = graphene.String()
-    actor_user = graphene.String(required=True)
-    actor_role = graphene.String()
-    actor_organisation_id = graphene.ID()
-    actor_organisation_name = graphene.String()
-    actor_organisation_kind = graphene.String()
+    target_type = graphene.String(required=True, description="The kind of record acted on.")
+    target_id = graphene.String(description="The record acted on.")
+    actor_user = graphene.String(required=True, description="The username that acted.")
+    actor_role = graphene.String(description="The role the actor acted in.")
+    actor_organisation_id = graphene.ID(description="The organisation the actor acted for.")
+    actor_organisation_name = graphene.String(description="The actor organisation's name.")
+    actor_organisation_kind = graphene.String(description="The actor organisation's kind.")
     recipient_id = graphene.ID(description="For a referral's events: the receiving organisation.")
-    recipient_name = graphene.String()
+    recipient_name = graphene.String(description="The receiving organisation's name.")
     legal_basis = graphene.String(description="OWN_RECORD, CONSENT, a STATUTORY_ basis, or null.")
-    statutory = graphene.Boolean(required=True)
-    consent_id = graphene.ID()
+    statutory = graphene.Boolean(required=True, description="True when a statute was relied on.")
+    consent_id = graphene.ID(description="The consent a CONSENT basis rested on.")
     consent_version = graphene.Int(description="1 for a first consent, 2 after one amendment…")
-    categories = graphene.List(graphene.NonNull(graphene.String))
-    fields = graphene.List(graphene.NonNull(graphene.String))
+    categories = graphene.List(
+        graphene.NonNull(graphene.String), description="The data categories checked."
+    )
+    fields = graphene.List(
+        graphene.NonNull(graphene.String), description="The personal fields provided."
+    )
     hash = graphene.String(required=True, description="The event's hash in its chain.")
 
 
 class PermittedOrganisation(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
+    """An organisation a consent names as a recipient."""
+
+    id = graphene.ID(required=True, description="The organisation's UUID.")
+    name = graphene.String(required=True, description="Its name.")
 
 
 class DisclosureConsent(graphene.ObjectType):
     """A consent the subject gave, as recorded (every version, withdrawn ones included)."""
 
-    id = graphene.ID(required=True)
-    version = graphene.Int(required=True)
-    supersedes = graphene.ID()
-    state = graphene.String(required=True)
-    given_by = graphene.String(required=True)
-    purposes = graphene.NonNull(graphene.List(graphene.NonNull(graphene.String)))
-    categories = graphene.NonNull(graphene.List(graphene.NonNull(graphene.String)))
-    organisations = graphene.NonNull(graphene.List(graphene.NonNull(PermittedOrganisation)))
-    organisation_kinds = graphene.List(graphene.NonNull(graphene.String))
-    area_code = graphene.String()
-    kind_area_codes = graphene.List(graphene.NonNull(graphene.String))
-    method = graphene.String()
-    valid_from = graphene.String(required=True)
-    valid_until = graphene.String(required=True)
-    recorded_by = graphene.String()
-    recorded_at = graphene.String(required=True)
-    superseded_at = graphene.String()
-    withdrawn_at = graphene.String()
+    id = graphene.ID(required=True, description="The consent's UUID.")
+    version = graphene.Int(
+        required=True, description="1 for a first consent, 2 after one amendment…"
+    )
+    supersedes = graphene.ID(description="The version this one replaced.")
+    state = graphene.String(required=True, description="ACTIVE, SUPERSEDED, WITHDRAWN or EXPIRED.")
+    given_by = graphene.String(required=True, description="SUBJECT or GUARDIAN.")
+    purposes = graphene.NonNull(
+        graphene.List(graphene.NonNull(graphene.String)), description="Purposes consented to."
+    )
+    categories = graphene.NonNull(
+        graphene.List(graphene.NonNull(graphene.String)),
+        description="Data categories consented to.",
+    )
+    organisations = graphene.NonNull(
+        graphene.List(graphene.NonNull(PermittedOrganisation)),
+        description="Organisations named as recipients.",
+    )
+    organisation_kinds = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Kinds of organisation permitted as recipients.",
+    )
+    area_code = graphene.String(description="Where the organisation kinds are permitted.")
+    kind_area_codes = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="The areas (areaCode and below) the kinds are permitted in.",
+    )
+    method = graphene.String(description="WRITTEN, VERBAL or DIGITAL.")
+    valid_from = graphene.String(required=True, description="First day it holds (ISO 8601 date).")
+    valid_until = graphene.String(required=True, description="Last day it holds (ISO 8601 date).")
+    recorded_by = graphene.String(description="The username that recorded it.")
+    recorded_at = graphene.String(
+        required=True, description="When it was recorded (UTC, ISO 8601)."
+    )
+    superseded_at = graphene.String(description="When an amendment replaced it.")
+    withdrawn_at = graphene.String(description="When it was withdrawn.")
 
 
 class DisclosureRecord(graphene.ObjectType):
     """第三者提供記録 (APPI art. 29) and the material for a disclosure request (art. 33)."""
 
-    subject_id = graphene.ID(required=True)
-    area_code = graphene.String()
-    registered_at = graphene.String()
-    erased_at = graphene.String()
-    registered_by_id = graphene.ID()
-    registered_by_name = graphene.String()
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+    area_code = graphene.String(description="Where the subject lives.")
+    registered_at = graphene.String(description="When the subject was registered (UTC, ISO 8601).")
+    erased_at = graphene.String(description="When the subject's data key was destroyed.")
+    registered_by_id = graphene.ID(description="The organisation that registered the subject.")
+    registered_by_name = graphene.String(description="The registering organisation's name.")
     events = graphene.NonNull(
         graphene.List(graphene.NonNull(DisclosureEvent)),
         description="Every event of the subject's audit chain, oldest first.",
     )
-    consents = graphene.NonNull(graphene.List(graphene.NonNull(DisclosureConsent)))
+    consents = graphene.NonNull(
+        graphene.List(graphene.NonNull(DisclosureConsent)),
+        description="Every consent the subject gave, every version.",
+    )
 
 
 def _resolve_by_camel_key(cls: type) -> None:

@@ -14,11 +14,55 @@ from typing import Any
 import graphene
 
 from referral_hub.core.errors import ErrorCode, FieldError
+from schema.core.described import described_enum
 
-ErrorCodeEnum = graphene.Enum.from_enum(ErrorCode, description="Stable error codes.")
+_CODES = {
+    ErrorCode.REQUIRED: "A required value is missing.",
+    ErrorCode.TOO_LONG: "Longer than the field allows.",
+    ErrorCode.TOO_SHORT: "Shorter than the field needs.",
+    ErrorCode.INVALID: "Not a value this field takes (format, characters, combination).",
+    ErrorCode.UNKNOWN_KIND: "Not a known kind.",
+    ErrorCode.OUT_OF_RANGE: "A number or date outside its allowed range.",
+    ErrorCode.INVALID_AREA_CODE: "Not a JIS X 0402 code (its check digit fails).",
+    ErrorCode.UNKNOWN_AREA: "A well-formed area code that names no area.",
+    ErrorCode.UNKNOWN_TAG: "Not a tag of the hub's taxonomy.",
+    ErrorCode.UNKNOWN_ORGANISATION: "No such organisation (or not one you may name).",
+    ErrorCode.UNKNOWN_LOCATION: "No such location (or not your organisation's).",
+    ErrorCode.UNKNOWN_SERVICE: "No such service (or not your organisation's).",
+    ErrorCode.INVALID_COORDINATES: "Latitude or longitude out of range.",
+    ErrorCode.INVALID_RADIUS: "A radius outside 0 to 200 km.",
+    ErrorCode.INVALID_SORT: "A sort that needs an argument not given (DISTANCE: near).",
+    ErrorCode.INVALID_SEARCH: "A search text that is too long.",
+    ErrorCode.SELF_PARTNERSHIP: "An organisation cannot partner with itself.",
+    ErrorCode.NOT_FOUND: "No such record for you.",
+    ErrorCode.INVALID_PAGE_SIZE: "`first` outside 1 to the page size limit.",
+    ErrorCode.INVALID_CURSOR: "`after` is not a cursor this API gave for this sort.",
+    ErrorCode.INVALID_HSDS: "The file is not HSDS 3.0 the hub can read.",
+    ErrorCode.GRAPH_UNAVAILABLE: "The graph database does not answer; try again later.",
+    ErrorCode.MAIL_UNAVAILABLE: "Mail could not be sent; try again later.",
+    ErrorCode.QUEUE_UNAVAILABLE: "The task queue does not answer; try again later.",
+    ErrorCode.UNAUTHENTICATED: "No valid session or bearer token.",
+    ErrorCode.FORBIDDEN: "Your role or organisation may not do this.",
+    ErrorCode.SECOND_FACTOR_REQUIRED: "Sign in with your second factor first.",
+    ErrorCode.REAUTHENTICATION_REQUIRED: "Confirm your password or key again first.",
+    ErrorCode.RATE_LIMITED: "Too many requests; wait and retry.",
+    ErrorCode.INVALID_TRANSITION: "The handoff table does not allow this step now.",
+    ErrorCode.CONFLICT: "Someone changed the record since the version you saw.",
+    ErrorCode.CONSENT_REQUIRED: "No consent covers this organisation, purpose or data category.",
+    ErrorCode.DUPLICATE_REFERRAL: "An open referral of this subject to this service exists.",
+    ErrorCode.SERVICE_FULL: "The service has no room and keeps no waiting list.",
+    ErrorCode.SERVICE_NOT_ACCEPTING: "The service does not accept referrals.",
+    ErrorCode.STATUTE_NOT_APPLICABLE: "The statute cited does not apply to this referral.",
+    ErrorCode.STATUTORY_BLOCKED: "An auditor found a statutory referral to this receiver "
+    "inappropriate; a new one needs the auditor's release.",
+    ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
+}
+ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 
 
 class Error(graphene.Interface):
+    """What every error of a mutation payload says: which input and why."""
+
     field = graphene.String(
         description="Input field the error is about, as named in the input (null: the whole input)."
     )
@@ -28,13 +72,19 @@ class Error(graphene.Interface):
 def domain_error(name: str, domain: str) -> type[graphene.ObjectType]:
     """`name`: an Error of `domain`'s mutations, with its code."""
     meta = type("Meta", (), {"interfaces": (Error,), "description": f"An error of {domain}."})
-    fields = {"Meta": meta, "code": graphene.Field(ErrorCodeEnum, required=True)}
+    code = graphene.Field(ErrorCodeEnum, required=True, description="Why, as a stable code.")
+    fields = {"Meta": meta, "code": code}
     return type(name, (graphene.ObjectType,), fields)
 
 
 def errors_field(error_type: type[graphene.ObjectType]) -> graphene.List:
     """A payload's `errors`: empty when the mutation did what it was asked."""
-    return graphene.List(graphene.NonNull(error_type), required=True)
+    return graphene.List(
+        graphene.NonNull(error_type),
+        required=True,
+        description="Why the input was refused; empty when the mutation did what it was asked "
+        "(then nothing else is null for that reason).",
+    )
 
 
 def payload_errors(

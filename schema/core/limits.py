@@ -46,6 +46,7 @@ _FIXED_WEIGHTS = {
     "networkMap": 20,
     "verifyAuditLog": 50,
     "disclosureRecord": 20,
+    "nodes": 50,  # schema/core/node.py NODES_MAX
 }
 
 
@@ -54,7 +55,15 @@ _FIXED_WEIGHTS = {
 # `networkMap { suppressedFlows }` would be cheap on paper and seconds of Neo4j time. Each
 # may appear once in a document, as may an upload (a fragment spread twice merges into one field, so
 # counting the document's fields is enough).
-_ONCE_PER_REQUEST = ("networkMap", "verifyAuditLog", "disclosureRecord", "startDirectoryImport")
+# nodes too: up to 50 audited reads of referrals and subjects, which twenty aliases would
+# make a thousand.
+_ONCE_PER_REQUEST = (
+    "networkMap",
+    "verifyAuditLog",
+    "disclosureRecord",
+    "startDirectoryImport",
+    "nodes",
+)
 
 
 def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:

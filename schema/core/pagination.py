@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -89,6 +90,31 @@ def page_size(first: int | None) -> int:
             ErrorCode.INVALID_PAGE_SIZE, f"first must be between 1 and {limit}.", field="first"
         )
     return first
+
+
+class CountedConnection(graphene.relay.Connection):
+    """A connection that can say how many items all its pages hold. The count is its own
+    statement, run only when `totalCount` is selected (docs/api.md: where it is cheap)."""
+
+    class Meta:
+        abstract = True
+
+    total_count = graphene.Int(
+        required=True,
+        description="How many items all the pages hold under the same filters: one more "
+        "statement, run only when this is selected.",
+    )
+
+    @staticmethod
+    def resolve_total_count(root: Any, info: graphene.ResolveInfo) -> int:
+        counter: Callable[[], int] = root.counter
+        return counter()
+
+
+def counted(connection: graphene.relay.Connection, counter: Callable[[], int]) -> Any:
+    """`connection` with the count its `totalCount` runs when selected."""
+    connection.counter = counter
+    return connection
 
 
 def connection_from(

@@ -1,4 +1,4 @@
-import graphene
+"""The directory's enums, each value described (schema/core/described.py)."""
 
 from referral_hub.directory.rules import (
     AreaKind,
@@ -9,46 +9,77 @@ from referral_hub.directory.rules import (
     ServiceSort,
     TagKind,
 )
+from schema.core.described import described_enum
 
-_KIND_DESCRIPTIONS = {
-    OrganisationKind.SCHOOL: "School (学校).",
-    OrganisationKind.WELFARE_OFFICE: "Welfare office (福祉事務所).",
-    OrganisationKind.PLACE: "Community place (居場所): children's cafeteria, library, salon.",
-    OrganisationKind.NPO: "Non-profit organisation (NPO法人).",
-    OrganisationKind.MUNICIPALITY: "Municipal government (市区町村).",
-    OrganisationKind.SOCIAL_WELFARE_COUNCIL: "Social welfare council (社会福祉協議会).",
-    OrganisationKind.HEALTH: "Health centre or clinic (保健所・医療機関).",
-}
-
-OrganisationKindEnum = graphene.Enum.from_enum(
+OrganisationKindEnum = described_enum(
     OrganisationKind,
-    description=lambda value: _KIND_DESCRIPTIONS.get(value) if value else "Kind of organisation.",
+    "Kind of organisation.",
+    {
+        OrganisationKind.SCHOOL: "School (学校).",
+        OrganisationKind.WELFARE_OFFICE: "Welfare office (福祉事務所).",
+        OrganisationKind.PLACE: "Community place (居場所): children's cafeteria, library, salon.",
+        OrganisationKind.NPO: "Non-profit organisation (NPO法人).",
+        OrganisationKind.MUNICIPALITY: "Municipal government (市区町村).",
+        OrganisationKind.SOCIAL_WELFARE_COUNCIL: "Social welfare council (社会福祉協議会).",
+        OrganisationKind.HEALTH: "Health centre or clinic (保健所・医療機関).",
+    },
 )
-ServiceModeEnum = graphene.Enum.from_enum(
+ServiceModeEnum = described_enum(
     ServiceMode,
-    description=lambda value: (
-        {
-            ServiceMode.EXCHANGE: "交流型: open to all, no label, anonymous.",
-            ServiceMode.SUPPORT: "支援型: careful individual help, but labelled.",
-        }.get(value)
-        if value
-        else "How a service meets people."
-    ),
+    "How a service meets people.",
+    {
+        ServiceMode.EXCHANGE: "交流型 (exchange-type place): open to all, no label, anonymous.",
+        ServiceMode.SUPPORT: "支援型 (support-type service): careful individual help, "
+        "but labelled.",
+    },
 )
-CapacityStatusEnum = graphene.Enum.from_enum(CapacityStatus, description="Free places now.")
-TagKindEnum = graphene.Enum.from_enum(TagKind, description="What a tag describes.")
-AreaKindEnum = graphene.Enum.from_enum(AreaKind, description="Level of a JIS X 0402 area.")
-ServiceSortEnum = graphene.Enum.from_enum(
+CapacityStatusEnum = described_enum(
+    CapacityStatus,
+    "Free places now.",
+    {
+        CapacityStatus.AVAILABLE: "Has room: a referral can be accepted now.",
+        CapacityStatus.WAITLIST: "Full, but keeps a waiting list (acceptWaitlist on a referral).",
+        CapacityStatus.FULL: "No room and no waiting list: referrals are refused (SERVICE_FULL).",
+    },
+)
+TagKindEnum = described_enum(
+    TagKind,
+    "What a tag describes.",
+    {
+        TagKind.NEED: "A need a person has, e.g. school_non_attendance (不登校).",
+        TagKind.INTEREST: "Something a person likes doing, which an exchange-type place offers.",
+        TagKind.POPULATION: "Who a service is for, e.g. children or foreign residents.",
+    },
+)
+AreaKindEnum = described_enum(
+    AreaKind,
+    "Level of a JIS X 0402 area.",
+    {
+        AreaKind.PREFECTURE: "Prefecture (都道府県).",
+        AreaKind.DESIGNATED_CITY: "Government-designated city (政令指定都市), divided into wards.",
+        AreaKind.CITY: "City (市).",
+        AreaKind.SPECIAL_WARD: "Special ward of Tokyo (特別区), e.g. 世田谷区.",
+        AreaKind.WARD: "Ward of a designated city (行政区).",
+        AreaKind.TOWN: "Town (町).",
+        AreaKind.VILLAGE: "Village (村).",
+    },
+)
+ServiceSortEnum = described_enum(
     ServiceSort,
-    description=lambda value: (
-        {
-            ServiceSort.NAME: "By name, then id.",
-            ServiceSort.DISTANCE: "Nearest first (needs near).",
-            ServiceSort.RELEVANCE: "Best full-text match first (needs search).",
-            ServiceSort.RECENTLY_UPDATED: "Most recently updated first.",
-        }.get(value)
-        if value
-        else "Orders a service list."
-    ),
+    "Orders a service list.",
+    {
+        ServiceSort.NAME: "By name, then id.",
+        ServiceSort.DISTANCE: "Nearest first (needs near).",
+        ServiceSort.RELEVANCE: "Best full-text match first (needs search).",
+        ServiceSort.RECENTLY_UPDATED: "Most recently updated first.",
+    },
 )
-OrganisationSortEnum = graphene.Enum.from_enum(OrganisationSort, description="Orders a list.")
+OrganisationSortEnum = described_enum(
+    OrganisationSort,
+    "Orders an organisation list.",
+    {
+        OrganisationSort.NAME: "By name, then id.",
+        OrganisationSort.RELEVANCE: "Best full-text match first (needs search).",
+        OrganisationSort.RECENTLY_UPDATED: "Most recently updated first.",
+    },
+)

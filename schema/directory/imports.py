@@ -9,47 +9,72 @@ import graphene
 
 from referral_hub.directory import imports
 from referral_hub.directory.models import DirectoryImport as ImportRow
+from schema.core.described import described_enum
 from schema.core.permissions import require_actor
 from schema.core.upload import Upload
 from schema.directory.mutations.base import DirectoryMutation
 
-DirectoryImportState = graphene.Enum.from_enum(ImportRow.State)
+DirectoryImportState = described_enum(
+    ImportRow.State,
+    "Where a directory import stands.",
+    {
+        ImportRow.State.QUEUED: "Waiting for a worker.",
+        ImportRow.State.RUNNING: "Being read and written.",
+        ImportRow.State.VALIDATED: "A dry run finished: nothing written.",
+        ImportRow.State.REFUSED: "Invalid records and skipInvalid off: nothing written.",
+        ImportRow.State.DONE: "Written.",
+        ImportRow.State.FAILED: "Not an HSDS file, or the write was rolled back: nothing written.",
+    },
+    name="DirectoryImportState",
+)
 
 
 class DirectoryImportProblem(graphene.ObjectType):
+    """A record the import refused (or warns about), and why."""
+
     table = graphene.String(required=True, description="The HSDS table, e.g. service.")
     row = graphene.Int(description="1-based row in that table, when the file gives one.")
-    record_id = graphene.String()
-    message = graphene.String(required=True)
+    record_id = graphene.String(description="The record's id in the file.")
+    message = graphene.String(required=True, description="What is wrong with it.")
 
 
 class DirectoryImportCounts(graphene.ObjectType):
-    locations = graphene.Int(required=True)
-    services = graphene.Int(required=True)
+    """How many records an import wrote (or would write)."""
+
+    locations = graphene.Int(required=True, description="Locations.")
+    services = graphene.Int(required=True, description="Services.")
 
 
 class DirectoryImport(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    filename = graphene.String(required=True)
-    state = DirectoryImportState(required=True)
-    skip_invalid = graphene.Boolean(required=True)
-    dry_run = graphene.Boolean(required=True)
+    """An HSDS 3.0 import of your organisation's services and locations, run in the background."""
+
+    id = graphene.ID(required=True, description="The import's id.")
+    filename = graphene.String(required=True, description="The uploaded file's name.")
+    state = DirectoryImportState(required=True, description="Where the import stands.")
+    skip_invalid = graphene.Boolean(
+        required=True, description="Valid records are imported and the others reported."
+    )
+    dry_run = graphene.Boolean(required=True, description="Validate only; nothing is written.")
     done = graphene.Int(required=True, description="Rows written so far (of total).")
-    total = graphene.Int(required=True)
+    total = graphene.Int(required=True, description="Rows to write.")
     counts = graphene.Field(
         DirectoryImportCounts, description="What was (or, on a dry run, would be) imported."
     )
-    problem_count = graphene.Int(required=True)
+    problem_count = graphene.Int(required=True, description="Refused records, all of them.")
     problems = graphene.List(
         graphene.NonNull(DirectoryImportProblem),
         required=True,
         description=f"Refused records, the first {imports.PROBLEMS_KEPT}.",
     )
-    warnings = graphene.List(graphene.NonNull(DirectoryImportProblem), required=True)
+    warnings = graphene.List(
+        graphene.NonNull(DirectoryImportProblem),
+        required=True,
+        description="Records imported with something left out, and why.",
+    )
     message = graphene.String(description="Why a FAILED import failed.")
-    username = graphene.String(required=True)
-    created_at = graphene.DateTime(required=True)
-    finished_at = graphene.DateTime()
+    username = graphene.String(required=True, description="Who started it.")
+    created_at = graphene.DateTime(required=True, description="When it was started.")
+    finished_at = graphene.DateTime(description="When it finished.")
 
 
 def _job(row: ImportRow) -> DirectoryImport:
@@ -83,7 +108,11 @@ def _problem(stored: dict[str, Any]) -> dict[str, Any]:
 
 
 class DirectoryImportQueries(graphene.ObjectType):
-    directory_import = graphene.Field(DirectoryImport, id=graphene.ID(required=True))
+    directory_import = graphene.Field(
+        DirectoryImport,
+        id=graphene.ID(required=True, description="The import's id (from startDirectoryImport)."),
+        description="One of your organisation's imports, with its progress and problems.",
+    )
     directory_imports = graphene.List(
         graphene.NonNull(DirectoryImport),
         required=True,
@@ -111,7 +140,7 @@ class DirectoryImportStart(DirectoryMutation):
         )
         dry_run = graphene.Boolean(default_value=False, description="Validate only.")
 
-    directory_import = graphene.Field(DirectoryImport)
+    directory_import = graphene.Field(DirectoryImport, description="The import started.")
 
     @classmethod
     def perform(

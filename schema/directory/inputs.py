@@ -8,27 +8,43 @@ from schema.directory.enums import (
 
 
 class NearInput(graphene.InputObjectType):
+    """A circle on the map: a point (WGS 84) and a radius."""
+
     lat = graphene.Float(required=True, description="Latitude, -90 to 90.")
     lon = graphene.Float(required=True, description="Longitude, -180 to 180.")
     km = graphene.Float(required=True, description="Radius in km, more than 0 and at most 200.")
 
 
 class ServiceFilterInput(graphene.InputObjectType):
+    """Which services to list; every filter given must hold."""
+
     area_code = graphene.String(description="JIS code; includes the areas below it.")
     tags_any = graphene.List(graphene.NonNull(graphene.String), description="At least one.")
     tags_all = graphene.List(graphene.NonNull(graphene.String), description="Every one.")
-    mode = ServiceModeEnum()
-    accepts_referrals = graphene.Boolean()
-    capacity_status = graphene.List(graphene.NonNull(CapacityStatusEnum))
-    organisation_kind = graphene.List(graphene.NonNull(OrganisationKindEnum))
-    organisation_id = graphene.ID()
+    mode = ServiceModeEnum(description="Only 交流型 EXCHANGE or only 支援型 SUPPORT services.")
+    accepts_referrals = graphene.Boolean(
+        description="Only services that do (true) or do not (false) take referrals."
+    )
+    capacity_status = graphene.List(
+        graphene.NonNull(CapacityStatusEnum),
+        description="Only services with one of these capacity statuses.",
+    )
+    organisation_kind = graphene.List(
+        graphene.NonNull(OrganisationKindEnum),
+        description="Only services of organisations of these kinds.",
+    )
+    organisation_id = graphene.ID(description="Only this organisation's services.")
     age = graphene.Int(description="Only services whose age range includes this age.")
     search = graphene.String(description="Full-text search in names and descriptions.")
-    near = NearInput()
+    near = NearInput(description="Only services with a location in this circle.")
 
 
 class OrganisationFilterInput(graphene.InputObjectType):
-    kind = graphene.List(graphene.NonNull(OrganisationKindEnum))
+    """Which organisations to list; every filter given must hold."""
+
+    kind = graphene.List(
+        graphene.NonNull(OrganisationKindEnum), description="Only organisations of these kinds."
+    )
     area_code = graphene.String(description="JIS code; includes the areas below it.")
     search = graphene.String(description="Full-text search in names and descriptions.")
     partner_of = graphene.ID(description="Only partners of this organisation.")
@@ -37,58 +53,78 @@ class OrganisationFilterInput(graphene.InputObjectType):
 class OrganisationFields:
     description = graphene.String(description="Up to 2000 characters.")
     area_code = graphene.String(description="JIS X 0402 municipality code, e.g. 131121.")
-    website = graphene.String()
-    email = graphene.String()
-    phone = graphene.String()
+    website = graphene.String(description="Public web site (https://…).")
+    email = graphene.String(description="Public contact e-mail address.")
+    phone = graphene.String(description="Public telephone number.")
 
 
 class OrganisationCreateInput(OrganisationFields, graphene.InputObjectType):
+    """A new organisation of the directory."""
+
     name = graphene.String(required=True, description="Official name, up to 200 characters.")
-    kind = OrganisationKindEnum(required=True)
+    kind = OrganisationKindEnum(required=True, description="Kind of organisation.")
 
 
 class OrganisationUpdateInput(OrganisationFields, graphene.InputObjectType):
-    name = graphene.String()
-    kind = OrganisationKindEnum()
+    """The fields of an organisation to change; absent fields keep their value."""
+
+    name = graphene.String(description="Official name, up to 200 characters.")
+    kind = OrganisationKindEnum(
+        description="Kind of organisation (a pending change a coordinator decides)."
+    )
 
 
 class LocationFields:
-    address = graphene.String()
+    address = graphene.String(description="Street address in Japanese, below the municipality.")
     postal_code = graphene.String(description="e.g. 154-0017")
-    latitude = graphene.Float()
-    longitude = graphene.Float()
+    latitude = graphene.Float(description="WGS 84 latitude, -90 to 90 (with longitude).")
+    longitude = graphene.Float(description="WGS 84 longitude, -180 to 180 (with latitude).")
 
 
 class LocationCreateInput(LocationFields, graphene.InputObjectType):
+    """A new place of your organisation."""
+
     organisation_id = graphene.ID(required=True, description="Who keeps this entry.")
-    name = graphene.String(required=True)
-    area_code = graphene.String(required=True)
+    name = graphene.String(required=True, description="The place's name, e.g. 公民館 2F.")
+    area_code = graphene.String(required=True, description="JIS X 0402 municipality code.")
 
 
 class LocationUpdateInput(LocationFields, graphene.InputObjectType):
-    name = graphene.String()
-    area_code = graphene.String()
+    """The fields of a location to change; absent fields keep their value."""
+
+    name = graphene.String(description="The place's name.")
+    area_code = graphene.String(description="JIS X 0402 municipality code.")
 
 
 class ServiceFields:
-    description = graphene.String()
-    age_min = graphene.Int()
-    age_max = graphene.Int()
+    description = graphene.String(description="What it offers, up to 2000 characters.")
+    age_min = graphene.Int(description="Youngest age served, 0 to 120.")
+    age_max = graphene.Int(description="Oldest age served, 0 to 120, not below ageMin.")
     languages = graphene.List(graphene.NonNull(graphene.String), description="e.g. [ja, en].")
     schedule = graphene.String(description="Free text, e.g. 毎週水曜 17:00-19:00.")
-    accepts_referrals = graphene.Boolean()
+    accepts_referrals = graphene.Boolean(description="Whether referrals may be sent to it.")
     response_target_hours = graphene.Int(description="Promised first response, in hours.")
-    capacity_status = CapacityStatusEnum()
-    tag_codes = graphene.List(graphene.NonNull(graphene.String))
-    location_ids = graphene.List(graphene.NonNull(graphene.ID))
+    capacity_status = CapacityStatusEnum(description="Free places now.")
+    tag_codes = graphene.List(
+        graphene.NonNull(graphene.String), description="Tag codes it addresses (see tags)."
+    )
+    location_ids = graphene.List(
+        graphene.NonNull(graphene.ID), description="Your organisation's locations where it happens."
+    )
 
 
 class ServiceCreateInput(ServiceFields, graphene.InputObjectType):
-    organisation_id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    mode = ServiceModeEnum(required=True)
+    """A new service of your organisation."""
+
+    organisation_id = graphene.ID(
+        required=True, description="The organisation that offers it (yours)."
+    )
+    name = graphene.String(required=True, description="The service's name, up to 200 characters.")
+    mode = ServiceModeEnum(required=True, description="交流型 EXCHANGE or 支援型 SUPPORT.")
 
 
 class ServiceUpdateInput(ServiceFields, graphene.InputObjectType):
-    name = graphene.String()
-    mode = ServiceModeEnum()
+    """The fields of a service to change; absent fields keep their value."""
+
+    name = graphene.String(description="The service's name, up to 200 characters.")
+    mode = ServiceModeEnum(description="交流型 EXCHANGE or 支援型 SUPPORT.")

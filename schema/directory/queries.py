@@ -18,6 +18,7 @@ from referral_hub.directory.rules import (
     checked_tags,
     near_from,
 )
+from schema.core.node import NodeKind
 from schema.core.pagination import connection_from, page_request
 from schema.directory.enums import OrganisationSortEnum, ServiceSortEnum, TagKindEnum
 from schema.directory.inputs import OrganisationFilterInput, ServiceFilterInput
@@ -96,34 +97,64 @@ def _connection(
     return connection_from(connection_type, page, request=request, sort=sort)
 
 
+# The directory's Node kinds: each fetched by the statement behind its own lookup, all the
+# ids of a kind at once (schema/core/node.py).
+NODE_KINDS = (
+    NodeKind("Organisation", "organisation", lambda info, ids: selectors.organisations_by_ids(ids)),
+    NodeKind("Service", "service", lambda info, ids: selectors.services_by_ids(ids)),
+    NodeKind("Location", "location", lambda info, ids: selectors.locations_by_ids(ids)),
+)
+
+
 class DirectoryQueries(graphene.ObjectType):
-    organisation = graphene.Field(Organisation, id=graphene.ID(required=True))
+    organisation = graphene.Field(
+        Organisation,
+        id=graphene.ID(required=True, description="The organisation's UUID."),
+        description="One organisation (active or not); null if there is none.",
+    )
     organisations = graphene.Field(
         graphene.NonNull(OrganisationConnection),
-        filter=OrganisationFilterInput(),
-        sort=OrganisationSortEnum(default_value="NAME"),
+        filter=OrganisationFilterInput(description="Which organisations."),
+        sort=OrganisationSortEnum(default_value="NAME", description="The order."),
         first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
         after=graphene.String(description="endCursor of the previous page."),
         description="Active organisations; filters compose (all must hold).",
     )
-    service = graphene.Field(Service, id=graphene.ID(required=True))
+    service = graphene.Field(
+        Service,
+        id=graphene.ID(required=True, description="The service's UUID."),
+        description="One service (active or not); null if there is none.",
+    )
     services = graphene.Field(
         graphene.NonNull(ServiceConnection),
-        filter=ServiceFilterInput(),
-        sort=ServiceSortEnum(default_value="NAME"),
+        filter=ServiceFilterInput(description="Which services."),
+        sort=ServiceSortEnum(default_value="NAME", description="The order."),
         first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
         after=graphene.String(description="endCursor of the previous page."),
         description="Directory search over active services; filters compose (all must hold).",
     )
-    location = graphene.Field(Location, id=graphene.ID(required=True))
-    tags = graphene.List(graphene.NonNull(Tag), required=True, kind=TagKindEnum())
+    location = graphene.Field(
+        Location,
+        id=graphene.ID(required=True, description="The location's UUID."),
+        description="One location (active or not); null if there is none.",
+    )
+    tags = graphene.List(
+        graphene.NonNull(Tag),
+        required=True,
+        kind=TagKindEnum(description="Only tags of this kind."),
+        description="The hub's taxonomy: needs, interests and populations.",
+    )
     areas = graphene.List(
         graphene.NonNull(AreaWithParent),
         required=True,
-        parent_code=graphene.String(),
+        parent_code=graphene.String(description="A JIS X 0402 code; absent: prefectures."),
         description="Prefectures, or the areas directly below parentCode.",
     )
-    area = graphene.Field(AreaWithParent, code=graphene.String(required=True))
+    area = graphene.Field(
+        AreaWithParent,
+        code=graphene.String(required=True, description="A JIS X 0402 code."),
+        description="One area by its code; null if there is none.",
+    )
 
     @staticmethod
     def resolve_organisation(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:

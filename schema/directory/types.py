@@ -4,7 +4,9 @@ import graphene
 
 from referral_hub.referrals.responsiveness import ReplyBand, ShareBand
 from referral_hub.referrals.responsiveness import summary as responsiveness_summary
+from schema.core.described import described_enum
 from schema.core.errors import domain_error
+from schema.core.node import Node
 from schema.directory.enums import (
     AreaKindEnum,
     CapacityStatusEnum,
@@ -17,66 +19,108 @@ from schema.directory.enums import (
 class Area(graphene.ObjectType):
     """A prefecture, city, ward, town or village by its JIS X 0402 code."""
 
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
-    name_kana = graphene.String()
-    name_en = graphene.String()
-    kind = graphene.Field(AreaKindEnum, required=True)
+    code = graphene.String(
+        required=True, description="JIS X 0402 code: two digits for a prefecture, six below."
+    )
+    name = graphene.String(required=True, description="Official name in Japanese, e.g. 狛江市.")
+    name_kana = graphene.String(description="The name in katakana, e.g. コマエシ.")
+    name_en = graphene.String(description="The name in rōmaji, e.g. Komae-shi.")
+    kind = graphene.Field(AreaKindEnum, required=True, description="Its level.")
     prefecture_code = graphene.String(required=True, description="Two digits, e.g. 13.")
 
 
 class AreaWithParent(Area):
-    parent_code = graphene.String()
+    """An area with the code of the area it lies in."""
+
+    parent_code = graphene.String(description="The area it lies in; null for a prefecture.")
 
 
 class Tag(graphene.ObjectType):
-    code = graphene.String(required=True)
-    kind = graphene.Field(TagKindEnum, required=True)
-    label_ja = graphene.String(required=True)
-    label_en = graphene.String(required=True)
+    """A term of the hub's taxonomy: a need, an interest or a population."""
+
+    code = graphene.String(required=True, description="Stable code, e.g. school_non_attendance.")
+    kind = graphene.Field(TagKindEnum, required=True, description="What the tag describes.")
+    label_ja = graphene.String(required=True, description="Label in Japanese, e.g. 不登校.")
+    label_en = graphene.String(required=True, description="Label in English.")
     stigma_sensitive = graphene.Boolean(
         required=True,
         description="A need for which an open, exchange-type place should be offered first.",
     )
-    description = graphene.String()
+    description = graphene.String(description="What the term covers, in Japanese.")
 
 
 class OrganisationSummary(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.Field(OrganisationKindEnum, required=True)
-    area_code = graphene.String()
+    """An organisation as a neighbour of another record: enough to name and link it."""
+
+    id = graphene.ID(required=True, description="The organisation's UUID (see organisation).")
+    name = graphene.String(required=True, description="Official name.")
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="Kind of organisation.")
+    area_code = graphene.String(description="JIS X 0402 municipality code.")
 
 
 class Partnership(graphene.ObjectType):
-    organisation = graphene.Field(OrganisationSummary, required=True)
-    since = graphene.Date()
-    shares_data = graphene.Boolean(required=True)
+    """An agreement between two organisations to refer to each other (連携)."""
+
+    organisation = graphene.Field(
+        OrganisationSummary, required=True, description="The partner organisation."
+    )
+    since = graphene.Date(description="The day the partnership began.")
+    shares_data = graphene.Boolean(
+        required=True, description="The partners agreed to share personal data under consent."
+    )
 
 
 class ServiceSummary(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    mode = graphene.Field(ServiceModeEnum, required=True)
-    accepts_referrals = graphene.Boolean(required=True)
-    capacity_status = graphene.Field(CapacityStatusEnum, required=True)
-    tags = graphene.List(graphene.NonNull(Tag), required=True)
+    """A service as listed under its organisation."""
+
+    id = graphene.ID(required=True, description="The service's UUID (see service).")
+    name = graphene.String(required=True, description="The service's name.")
+    mode = graphene.Field(
+        ServiceModeEnum, required=True, description="交流型 (exchange) or 支援型 (support)."
+    )
+    accepts_referrals = graphene.Boolean(
+        required=True, description="Whether referrals may be sent to it."
+    )
+    capacity_status = graphene.Field(
+        CapacityStatusEnum, required=True, description="Free places now."
+    )
+    tags = graphene.List(
+        graphene.NonNull(Tag),
+        required=True,
+        description="The needs, interests and people it serves.",
+    )
+
+
+class ServiceRef(graphene.ObjectType):
+    """A service as the end of a referral or a route: enough to name and link it (one type
+    for both since issue 21; routes called it RouteService)."""
+
+    id = graphene.ID(required=True, description="The service's UUID (see service).")
+    name = graphene.String(required=True, description="The service's name.")
+    mode = graphene.Field(
+        ServiceModeEnum, required=True, description="交流型 (exchange) or 支援型 (support)."
+    )
 
 
 class LocationBase(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    address = graphene.String()
-    postal_code = graphene.String()
-    area_code = graphene.String(required=True)
-    latitude = graphene.Float()
-    longitude = graphene.Float()
-    active = graphene.Boolean(required=True)
-    area = graphene.Field(Area)
+    """A place where services happen, as listed under an organisation or a service."""
+
+    id = graphene.ID(required=True, description="The location's UUID (see location).")
+    name = graphene.String(required=True, description="The place's name, e.g. 公民館 2F.")
+    address = graphene.String(description="Street address in Japanese, below the municipality.")
+    postal_code = graphene.String(description="Japanese postal code, e.g. 154-0017.")
+    area_code = graphene.String(required=True, description="JIS X 0402 municipality code.")
+    latitude = graphene.Float(description="WGS 84 latitude; null when not located.")
+    longitude = graphene.Float(description="WGS 84 longitude; null when not located.")
+    active = graphene.Boolean(required=True, description="False once deactivated.")
+    area = graphene.Field(Area, description="The municipality of areaCode.")
 
 
 class Location(LocationBase):
     """Where a service happens; a service may be offered at several locations."""
+
+    class Meta:
+        interfaces = (Node,)
 
     organisation = graphene.Field(OrganisationSummary, description="Who keeps this entry.")
 
@@ -84,67 +128,101 @@ class Location(LocationBase):
 class OrganisationChange(graphene.ObjectType):
     """A change of kind or area the organisation asked for; a coordinator decides it."""
 
-    kind = graphene.Field(OrganisationKindEnum, required=True)
-    area_code = graphene.String()
-    requested_at = graphene.DateTime(required=True)
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="The kind asked for.")
+    area_code = graphene.String(description="The area asked for.")
+    requested_at = graphene.DateTime(required=True, description="When the change was asked for.")
 
 
 class Organisation(graphene.ObjectType):
     """A school, welfare office, community place, NPO or other member of the network."""
 
+    class Meta:
+        interfaces = (Node,)
+
     id = graphene.ID(required=True, description="UUID made by the application.")
-    name = graphene.String(required=True)
-    kind = graphene.Field(OrganisationKindEnum, required=True)
-    description = graphene.String()
+    name = graphene.String(required=True, description="Official name.")
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="Kind of organisation.")
+    description = graphene.String(description="What it does, up to 2000 characters.")
     area_code = graphene.String(description="JIS X 0402 municipality code (six digits).")
-    area = graphene.Field(Area)
-    website = graphene.String()
-    email = graphene.String()
-    phone = graphene.String()
-    active = graphene.Boolean(required=True)
+    area = graphene.Field(Area, description="The municipality of areaCode.")
+    website = graphene.String(description="Public web site.")
+    email = graphene.String(description="Public contact e-mail address.")
+    phone = graphene.String(description="Public telephone number.")
+    active = graphene.Boolean(
+        required=True, description="False once deactivated: hidden from lists and search."
+    )
     pending_change = graphene.Field(
         OrganisationChange,
         description="Kind and area are attested: updateOrganisation only requests a change "
         "to them, and it takes effect when a coordinator approves it "
         "(decideOrganisationChange).",
     )
-    created_at = graphene.DateTime(required=True)
-    updated_at = graphene.DateTime(required=True)
-    services = graphene.List(graphene.NonNull(ServiceSummary), required=True)
+    created_at = graphene.DateTime(required=True, description="When it joined the directory.")
+    updated_at = graphene.DateTime(required=True, description="When its entry last changed.")
+    services = graphene.List(
+        graphene.NonNull(ServiceSummary), required=True, description="Its active services."
+    )
     locations = graphene.List(
         graphene.NonNull(LocationBase),
         required=True,
         description="Where it works (active locations, by name).",
     )
-    partners = graphene.List(graphene.NonNull(Partnership), required=True)
+    partners = graphene.List(
+        graphene.NonNull(Partnership), required=True, description="Its partnerships."
+    )
 
 
 class Service(graphene.ObjectType):
     """Something an organisation offers: a meal, a study group, a consultation."""
 
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    description = graphene.String()
-    mode = graphene.Field(ServiceModeEnum, required=True)
-    age_min = graphene.Int()
-    age_max = graphene.Int()
-    languages = graphene.List(graphene.NonNull(graphene.String), required=True)
-    schedule = graphene.String()
-    accepts_referrals = graphene.Boolean(required=True)
-    response_target_hours = graphene.Int(required=True)
+    class Meta:
+        interfaces = (Node,)
+
+    id = graphene.ID(required=True, description="UUID made by the application.")
+    name = graphene.String(required=True, description="The service's name.")
+    description = graphene.String(description="What it offers, in the provider's words.")
+    mode = graphene.Field(
+        ServiceModeEnum, required=True, description="交流型 (exchange) or 支援型 (support)."
+    )
+    age_min = graphene.Int(description="Youngest age served; null: no lower limit.")
+    age_max = graphene.Int(description="Oldest age served; null: no upper limit.")
+    languages = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Languages spoken, as codes, e.g. [ja, en].",
+    )
+    schedule = graphene.String(description="Free text, e.g. 毎週水曜 17:00-19:00.")
+    accepts_referrals = graphene.Boolean(
+        required=True, description="Whether referrals may be sent to it."
+    )
+    response_target_hours = graphene.Int(
+        required=True, description="Promised first response, in hours (the referral deadline)."
+    )
     responsiveness = graphene.Field(
         lambda: Responsiveness,
         description="How the service has answered referrals over the last 90 days, in bands "
         "(computed nightly); null bands under 10 referrals.",
     )
-    capacity_status = graphene.Field(CapacityStatusEnum, required=True)
-    capacity_updated_at = graphene.DateTime()
-    active = graphene.Boolean(required=True)
-    created_at = graphene.DateTime(required=True)
-    updated_at = graphene.DateTime(required=True)
-    organisation = graphene.Field(OrganisationSummary, required=True)
-    locations = graphene.List(graphene.NonNull(LocationBase), required=True)
-    tags = graphene.List(graphene.NonNull(Tag), required=True)
+    capacity_status = graphene.Field(
+        CapacityStatusEnum, required=True, description="Free places now."
+    )
+    capacity_updated_at = graphene.DateTime(description="When capacityStatus was last said.")
+    active = graphene.Boolean(
+        required=True, description="False once deactivated: hidden from search."
+    )
+    created_at = graphene.DateTime(required=True, description="When it was added.")
+    updated_at = graphene.DateTime(required=True, description="When its entry last changed.")
+    organisation = graphene.Field(
+        OrganisationSummary, required=True, description="The organisation that offers it."
+    )
+    locations = graphene.List(
+        graphene.NonNull(LocationBase), required=True, description="Where it happens."
+    )
+    tags = graphene.List(
+        graphene.NonNull(Tag),
+        required=True,
+        description="The needs, interests and people it serves.",
+    )
     distance_km = graphene.Float(description="Distance to the nearest location (with near).")
 
     @staticmethod
@@ -152,11 +230,27 @@ class Service(graphene.ObjectType):
         return root.get("languages") or []
 
 
-ReplyBandEnum = graphene.Enum.from_enum(ReplyBand, name="ReplyBand")
-ShareBandEnum = graphene.Enum.from_enum(
+ReplyBandEnum = described_enum(
+    ReplyBand,
+    "How soon a service usually acknowledges a referral (the median, in bands).",
+    {
+        ReplyBand.WITHIN_A_DAY: "Within 24 hours.",
+        ReplyBand.WITHIN_3_DAYS: "Within 3 days.",
+        ReplyBand.WITHIN_A_WEEK: "Within 7 days.",
+        ReplyBand.SLOWER: "Slower than a week.",
+    },
+    name="ReplyBand",
+)
+ShareBandEnum = described_enum(
     ShareBand,
+    "A share in bands, never an exact rate (which could be differenced).",
+    {
+        ShareBand.MOST: "75% or more.",
+        ShareBand.MORE_THAN_HALF: "50% to under 75%.",
+        ShareBand.SOME: "25% to under 50%.",
+        ShareBand.FEW: "Under 25%.",
+    },
     name="ShareBand",
-    description="MOST: 75% or more; MORE_THAN_HALF: 50% to 75%; SOME: 25% to 50%; FEW: less.",
 )
 
 
@@ -170,9 +264,9 @@ class Responsiveness(graphene.ObjectType):
     acceptance_band = graphene.Field(ShareBandEnum, description="Accepted of those decided.")
     completion_band = graphene.Field(ShareBandEnum, description="Completed of those accepted.")
     summary = graphene.String(
-        description='e.g. "usually replies within 3 days, most referrals accepted"'
+        description='In words, e.g. "usually replies within 3 days, most referrals accepted".'
     )
-    computed_at = graphene.DateTime(required=True)
+    computed_at = graphene.DateTime(required=True, description="When the bands were computed.")
 
     @staticmethod
     def resolve_summary(root: dict, info: graphene.ResolveInfo) -> str | None:
@@ -180,11 +274,15 @@ class Responsiveness(graphene.ObjectType):
 
 
 class OrganisationConnection(graphene.relay.Connection):
+    """A page of organisations."""
+
     class Meta:
         node = Organisation
 
 
 class ServiceConnection(graphene.relay.Connection):
+    """A page of services."""
+
     class Meta:
         node = Service
 

@@ -13,7 +13,9 @@ from schema.health.types import Health
 
 
 class HealthQueries(graphene.ObjectType):
-    health = graphene.Field(graphene.NonNull(Health))
+    health = graphene.Field(
+        graphene.NonNull(Health), description="Whether the hub's services answer. Public."
+    )
 
     @staticmethod
     def resolve_health(root: Any, info: graphene.ResolveInfo) -> health_checks.Health:

@@ -9,17 +9,21 @@ from referral_hub.core import health as health_checks
 
 
 class Neo4jHealth(graphene.ObjectType):
-    reachable = graphene.Boolean(required=True)
+    """Whether the graph database answers, and which it is."""
+
+    reachable = graphene.Boolean(required=True, description="Neo4j answered a query.")
     version = graphene.String(description="Server version, e.g. 5.26.30.")
-    edition = graphene.String(description="community or enterprise.")
+    edition = graphene.String(description="The edition: community or enterprise.")
 
 
 class Health(graphene.ObjectType):
+    """Whether the hub's services answer (public: no personal data)."""
+
     ok = graphene.Boolean(
         required=True,
         description="Neo4j and Redis answer, and a worker too when `celery` is selected.",
     )
-    neo4j = graphene.Field(Neo4jHealth, required=True)
+    neo4j = graphene.Field(Neo4jHealth, required=True, description="The graph database.")
     redis = graphene.Boolean(required=True, description="The Celery broker answers a PING.")
     celery = graphene.Boolean(required=True, description="At least one worker answers a ping.")
 

@@ -11,6 +11,7 @@ from referral_hub.core.validation import enum_value
 from referral_hub.pathways import services
 from referral_hub.pathways.rules import MAX_HOPS
 from schema.core.permissions import require_actor
+from schema.directory.types import ServiceRef
 from schema.pathways.types import (
     AreaRef,
     Coverage,
@@ -24,7 +25,6 @@ from schema.pathways.types import (
     NetworkMap,
     Route,
     RouteOrganisation,
-    RouteService,
     SubAreaCoverage,
     TagCoverage,
     TagPlaces,
@@ -57,7 +57,9 @@ class PathwayQueries(graphene.ObjectType):
         until=graphene.Date(
             required=True, description="The first day of a later month (Japan), exclusive."
         ),
-        group_by=FlowGroupBy(default_value="ORGANISATION_KIND"),
+        group_by=FlowGroupBy(
+            default_value="ORGANISATION_KIND", description="What a cell's two ends are."
+        ),
         description="Referral flows sent from or to organisations in the area, by whole "
         "months: perturbed counts, rates and median days to accept (cell-key method; cells "
         "under 5 after perturbation left out). COORDINATOR and AUDITOR.",
@@ -73,7 +75,9 @@ class PathwayQueries(graphene.ObjectType):
     routes = graphene.List(
         graphene.NonNull(Route),
         required=True,
-        from_organisation=graphene.ID(required=True),
+        from_organisation=graphene.ID(
+            required=True, description="The asking organisation, where routes start."
+        ),
         need=graphene.String(required=True, description="A tag code, e.g. school_non_attendance."),
         max_hops=graphene.Int(default_value=3, description=f"1 to {MAX_HOPS}."),
         description="The shortest chain of partnerships to each organisation that addresses "
@@ -175,7 +179,7 @@ class PathwayQueries(graphene.ObjectType):
             Route(
                 hops=row["hops"],
                 organisations=[RouteOrganisation(**o) for o in row["organisations"]],
-                services=[RouteService(**s) for s in row["services"]],
+                services=[ServiceRef(**s) for s in row["services"]],
             )
             for row in found
         ]

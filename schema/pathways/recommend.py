@@ -9,6 +9,7 @@ import graphene
 from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, WEIGHTS
 from schema.core.permissions import require_actor
+from schema.directory.enums import CapacityStatusEnum, OrganisationKindEnum, ServiceModeEnum
 from schema.directory.inputs import NearInput
 from schema.directory.types import ReplyBandEnum, ShareBandEnum
 
@@ -19,37 +20,61 @@ class ScorePoints(graphene.ObjectType):
             ", ".join(f"{part} {weight:g}" for part, weight in WEIGHTS.items())
         )
 
-    tag_match = graphene.Float(required=True)
-    distance = graphene.Float(required=True)
-    capacity = graphene.Float(required=True)
-    partnership = graphene.Float(required=True)
-    acceptance = graphene.Float(required=True)
-    completion = graphene.Float(required=True)
-    response = graphene.Float(required=True)
+    tag_match = graphene.Float(
+        required=True, description="For the needs and interests the service meets."
+    )
+    distance = graphene.Float(required=True, description="For nearness.")
+    capacity = graphene.Float(required=True, description="For free places now.")
+    partnership = graphene.Float(
+        required=True, description="For a short chain of partnerships to the provider."
+    )
+    acceptance = graphene.Float(required=True, description="For the share of referrals it accepts.")
+    completion = graphene.Float(
+        required=True, description="For the share of accepted referrals it completes."
+    )
+    response = graphene.Float(required=True, description="For how soon it replies.")
 
 
 class RecommendedOrganisation(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True)
+    """The organisation that offers a recommended service."""
+
+    id = graphene.ID(required=True, description="The organisation's UUID.")
+    name = graphene.String(required=True, description="Official name.")
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="Kind of organisation.")
 
 
 class RecommendedService(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    mode = graphene.String(required=True)
-    accepts_referrals = graphene.Boolean()
-    organisation = graphene.Field(RecommendedOrganisation, required=True)
+    """A recommended service: enough to name it and refer to it."""
+
+    id = graphene.ID(required=True, description="The service's UUID.")
+    name = graphene.String(required=True, description="The service's name.")
+    mode = graphene.Field(
+        ServiceModeEnum, required=True, description="交流型 (exchange) or 支援型 (support)."
+    )
+    accepts_referrals = graphene.Boolean(description="Whether referrals may be sent to it.")
+    organisation = graphene.Field(
+        RecommendedOrganisation, required=True, description="Who offers it."
+    )
 
 
 class Recommendation(graphene.ObjectType):
-    rank = graphene.Int(required=True)
+    """A service that can take the need, with the parts of its score."""
+
+    rank = graphene.Int(required=True, description="1 for the best.")
     score = graphene.Float(required=True, description="0 to 1; the sum of `points`.")
-    service = graphene.Field(RecommendedService, required=True)
-    needs_met = graphene.List(graphene.NonNull(graphene.String), required=True)
-    interests_met = graphene.List(graphene.NonNull(graphene.String), required=True)
+    service = graphene.Field(RecommendedService, required=True, description="The service.")
+    needs_met = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The needs asked for that it addresses.",
+    )
+    interests_met = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The interests asked for that it offers.",
+    )
     distance_km = graphene.Float(description="From the point asked, else from the sender.")
-    capacity_status = graphene.String()
+    capacity_status = graphene.Field(CapacityStatusEnum, description="Free places now.")
     partnership_hops = graphene.Int(
         description="Partnerships between the sender and the provider; null when there is "
         "no chain of at most 4."
@@ -57,21 +82,29 @@ class Recommendation(graphene.ObjectType):
     acceptance_band = graphene.Field(ShareBandEnum, description="Accepted / decided, 90 days.")
     completion_band = graphene.Field(ShareBandEnum, description="Completed / accepted, 90 days.")
     reply_band = graphene.Field(ReplyBandEnum, description="Median time to acknowledge.")
-    points = graphene.Field(ScorePoints, required=True)
+    points = graphene.Field(ScorePoints, required=True, description="The parts of the score.")
 
 
 class Recommendations(graphene.ObjectType):
+    """The services that can take a need, best first."""
+
     exchange_first = graphene.Boolean(
         required=True,
         description="A need asked for is stigma-sensitive, so any exchange-type places come first.",
     )
-    stigma_sensitive_needs = graphene.List(graphene.NonNull(graphene.String), required=True)
+    stigma_sensitive_needs = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The needs asked for that are stigma-sensitive.",
+    )
     declined_left_out = graphene.Int(
         required=True,
         description="With forSubject: how many services have declined the subject; none of "
         "them is recommended again.",
     )
-    items = graphene.List(graphene.NonNull(Recommendation), required=True)
+    items = graphene.List(
+        graphene.NonNull(Recommendation), required=True, description="The services, best first."
+    )
 
 
 def recommendations_from(found: dict[str, Any]) -> Recommendations:
@@ -111,8 +144,16 @@ class RecommendQueries(graphene.ObjectType):
     recommend = graphene.Field(
         graphene.NonNull(Recommendations),
         from_organisation=graphene.ID(required=True, description="The referring organisation."),
-        need_tags=graphene.List(graphene.NonNull(graphene.String), default_value=[]),
-        interest_tags=graphene.List(graphene.NonNull(graphene.String), default_value=[]),
+        need_tags=graphene.List(
+            graphene.NonNull(graphene.String),
+            default_value=[],
+            description="NEED tag codes the service should address.",
+        ),
+        interest_tags=graphene.List(
+            graphene.NonNull(graphene.String),
+            default_value=[],
+            description="INTEREST tag codes the person likes (they raise the score).",
+        ),
         area=graphene.String(description="An area code; give this or `near`."),
         near=NearInput(description="A point and radius; give this or `area`."),
         for_subject=graphene.ID(

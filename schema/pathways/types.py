@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import graphene
 
+from schema.directory.enums import OrganisationKindEnum, TagKindEnum
+from schema.directory.types import ServiceRef
+
 
 class RouteOrganisation(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True)
-    area_code = graphene.String()
+    """An organisation on a route of partnerships."""
 
-
-class RouteService(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    mode = graphene.String(required=True)
+    id = graphene.ID(required=True, description="The organisation's UUID.")
+    name = graphene.String(required=True, description="Official name.")
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="Kind of organisation.")
+    area_code = graphene.String(description="JIS X 0402 municipality code.")
 
 
 class Route(graphene.ObjectType):
+    """A chain of partnerships from the asking organisation to one that addresses the need."""
+
     hops = graphene.Int(required=True, description="Partnerships between the two ends.")
     organisations = graphene.List(
         graphene.NonNull(RouteOrganisation),
@@ -26,34 +27,42 @@ class Route(graphene.ObjectType):
         description="From the asking organisation to the one that addresses the need.",
     )
     services = graphene.List(
-        graphene.NonNull(RouteService),
+        graphene.NonNull(ServiceRef),
         required=True,
         description="The last organisation's active services for the need.",
     )
 
 
 class TagCoverage(graphene.ObjectType):
-    code = graphene.String(required=True)
-    kind = graphene.String(required=True)
-    label_ja = graphene.String()
+    """How well a tag is served in the area."""
+
+    code = graphene.String(required=True, description="The tag's code.")
+    kind = graphene.Field(TagKindEnum, required=True, description="What the tag describes.")
+    label_ja = graphene.String(description="The tag's label in Japanese.")
     services = graphene.Int(required=True, description="Active services in the area.")
     places = graphene.Int(required=True, description="Distinct locations offering them.")
 
 
 class AreaRef(graphene.ObjectType):
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
+    """An area named by its code."""
+
+    code = graphene.String(required=True, description="JIS X 0402 code.")
+    name = graphene.String(required=True, description="Official name in Japanese.")
 
 
 class TagPlaces(graphene.ObjectType):
-    code = graphene.String(required=True)
+    """How many places in a sub-area offer a tag."""
+
+    code = graphene.String(required=True, description="The tag's code.")
     places = graphene.Int(required=True, description="Distinct locations, 1 or more.")
 
 
 class SubAreaCoverage(graphene.ObjectType):
-    code = graphene.String(required=True)
-    name = graphene.String(required=True)
-    name_en = graphene.String()
+    """A direct sub-area of the area asked, with the tags its places offer."""
+
+    code = graphene.String(required=True, description="JIS X 0402 code.")
+    name = graphene.String(required=True, description="Official name in Japanese.")
+    name_en = graphene.String(description="The name in rōmaji.")
     tags = graphene.List(
         graphene.NonNull(TagPlaces),
         required=True,
@@ -62,8 +71,11 @@ class SubAreaCoverage(graphene.ObjectType):
 
 
 class Coverage(graphene.ObjectType):
-    area = graphene.String(required=True)
-    months = graphene.Int(required=True)
+    """Which needs an area's services meet and where the gaps are (counts only, no personal
+    data)."""
+
+    area = graphene.String(required=True, description="The area asked for.")
+    months = graphene.Int(required=True, description="The period, in whole months.")
     tags = graphene.List(
         graphene.NonNull(TagCoverage), required=True, description="どこも: tags with services."
     )
@@ -91,19 +103,34 @@ class Coverage(graphene.ObjectType):
 
 
 class FlowGroupBy(graphene.Enum):
+    """What a flow cell's two ends are."""
+
     ORGANISATION_KIND = "ORGANISATION_KIND"
     ORGANISATION = "ORGANISATION"
 
+    @property
+    def description(self) -> str:
+        return {
+            "ORGANISATION_KIND": "Kinds of organisation (school to NPO, …).",
+            "ORGANISATION": "Single organisations, named.",
+        }[self.name]
+
 
 class FlowParty(graphene.ObjectType):
+    """One end of a flow cell: an organisation or a kind of organisation."""
+
     id = graphene.ID(description="With groupBy ORGANISATION.")
     name = graphene.String(description="With groupBy ORGANISATION.")
-    kind = graphene.String(required=True)
+    kind = graphene.Field(
+        OrganisationKindEnum, required=True, description="The kind (with either groupBy)."
+    )
 
 
 class FlowCell(graphene.ObjectType):
-    source = graphene.Field(FlowParty, required=True)
-    target = graphene.Field(FlowParty, required=True)
+    """Referrals from one party to another in the period."""
+
+    source = graphene.Field(FlowParty, required=True, description="The sending side.")
+    target = graphene.Field(FlowParty, required=True, description="The receiving side.")
     referrals = graphene.Int(required=True, description="Perturbed: within 3 of the truth.")
     acceptance_rate = graphene.Float(
         description="Perturbed accepted / perturbed decided, to the nearest 10%; null unless "
@@ -116,6 +143,8 @@ class FlowCell(graphene.ObjectType):
 
 
 class Flows(graphene.ObjectType):
+    """Referral flows of an area, protected by the cell-key method (see docs/pathways.md)."""
+
     cells = graphene.List(
         graphene.NonNull(FlowCell),
         required=True,
@@ -139,20 +168,27 @@ class Flows(graphene.ObjectType):
 # thousands of organisations, and completing each as an object of eight fields costs
 # graphene about 8 µs a field — most of the request; a column is completed as plain
 # values. The drawing library wants arrays anyway.
-_STRINGS = graphene.List(graphene.NonNull(graphene.String), required=True)
+def _strings(description: str) -> graphene.List:
+    return graphene.List(graphene.NonNull(graphene.String), required=True, description=description)
 
 
 class MapOrganisations(graphene.ObjectType):
-    ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
-    names = _STRINGS
-    kinds = _STRINGS
-    area_codes = graphene.List(graphene.String, required=True)
+    """The area's organisations as columns: the i-th entry of each list is the i-th one."""
+
+    ids = graphene.List(graphene.NonNull(graphene.ID), required=True, description="Their UUIDs.")
+    names = _strings("Their names.")
+    kinds = _strings("Their kinds (OrganisationKind values).")
+    area_codes = graphene.List(
+        graphene.String, required=True, description="Their JIS X 0402 municipality codes."
+    )
     latitudes = graphene.List(
         graphene.Float,
         required=True,
         description="The mean of each one's located places; null without one.",
     )
-    longitudes = graphene.List(graphene.Float, required=True)
+    longitudes = graphene.List(
+        graphene.Float, required=True, description="The mean longitude, as latitudes."
+    )
     modes = graphene.List(
         graphene.NonNull(graphene.List(graphene.NonNull(graphene.String))),
         required=True,
@@ -166,11 +202,19 @@ class MapOrganisations(graphene.ObjectType):
 
 
 class MapEdges(graphene.ObjectType):
-    sources = graphene.List(graphene.NonNull(graphene.ID), required=True)
-    targets = graphene.List(graphene.NonNull(graphene.ID), required=True)
+    """Edges as columns: the i-th source and i-th target are one edge."""
+
+    sources = graphene.List(
+        graphene.NonNull(graphene.ID), required=True, description="One end of each partnership."
+    )
+    targets = graphene.List(
+        graphene.NonNull(graphene.ID), required=True, description="The other end."
+    )
 
 
 class MapFlows(graphene.ObjectType):
+    """Protected referral flows as columns."""
+
     sources = graphene.List(
         graphene.NonNull(graphene.ID), required=True, description="The sending organisations."
     )
@@ -185,7 +229,9 @@ class MapFlows(graphene.ObjectType):
 
 
 class NetworkMap(graphene.ObjectType):
-    area = graphene.String(required=True)
+    """An area's network for drawing: organisations, partnerships and flows, column-oriented."""
+
+    area = graphene.String(required=True, description="The area asked for.")
     since = graphene.Date(required=True, description="The first day of the period's first month.")
     until = graphene.Date(required=True, description="The first day after its last month.")
     organisations = graphene.Field(

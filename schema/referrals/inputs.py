@@ -7,18 +7,31 @@ from schema.subjects.enums import DataCategoryEnum
 
 
 class ReferralInput(graphene.InputObjectType):
-    subject_id = graphene.ID(required=True)
-    service_id = graphene.ID(required=True)
-    need_tags = graphene.List(graphene.NonNull(graphene.String))
-    urgency = UrgencyEnum(default_value="ROUTINE")
+    """A new referral of a subject you registered to a service."""
+
+    subject_id = graphene.ID(
+        required=True,
+        description="The subject's pseudonymous id (registered by your organisation).",
+    )
+    service_id = graphene.ID(required=True, description="The service to refer to.")
+    need_tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="NEED tag codes the referral is about (要配慮個人情報).",
+    )
+    urgency = UrgencyEnum(default_value="ROUTINE", description="How soon a reply is needed.")
     summary = graphene.String(description="Encrypted with the subject's key.")
     categories = graphene.List(
         graphene.NonNull(DataCategoryEnum),
         required=True,
         description="Data shared, named explicitly (at least one); the consent must cover each.",
     )
-    accept_waitlist = graphene.Boolean(default_value=False)
-    legal_basis = LegalBasisEnum(default_value="CONSENT")
+    accept_waitlist = graphene.Boolean(
+        default_value=False,
+        description="Accept a place on the waiting list if the service is full.",
+    )
+    legal_basis = LegalBasisEnum(
+        default_value="CONSENT", description="CONSENT, or a statute (then justification is needed)."
+    )
     justification = graphene.String(
         description="With a statutory basis: why consent cannot be relied on and why the "
         "statute applies. Encrypted with the subject's key; read by auditors."

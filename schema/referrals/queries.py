@@ -10,7 +10,8 @@ import graphene
 from referral_hub.core.errors import ValidationFailed
 from referral_hub.core.validation import enum_value
 from referral_hub.referrals import lists, services
-from schema.core.pagination import connection_from, page_request
+from schema.core.node import NodeKind, one_by_one
+from schema.core.pagination import connection_from, counted, page_request
 from schema.core.permissions import require_actor
 from schema.referrals.enums import StateEnum, UrgencyEnum
 from schema.referrals.types import (
@@ -23,8 +24,8 @@ from schema.referrals.types import (
 def _box_field(description: str) -> graphene.Field:
     return graphene.Field(
         graphene.NonNull(ReferralListItemConnection),
-        state=StateEnum(),
-        urgency=UrgencyEnum(),
+        state=StateEnum(description="Only referrals in this state."),
+        urgency=UrgencyEnum(description="Only referrals of this urgency."),
         overdue=graphene.Boolean(description="Only those past (true) or within (false) deadline."),
         first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
         after=graphene.String(description="endCursor of the previous page."),
@@ -34,25 +35,27 @@ def _box_field(description: str) -> graphene.Field:
 
 def _box(info: graphene.ResolveInfo, box: lists.Box, **arguments: Any) -> Any:
     request = page_request(arguments.get("first"), arguments.get("after"), sort="CREATED")
-    page = lists.referral_box(
-        actor=require_actor(info),
-        box=box,
-        page=request,
-        state=enum_value(arguments.get("state")),
-        urgency=enum_value(arguments.get("urgency")),
-        overdue=arguments.get("overdue"),
+    actor = require_actor(info)
+    filters = {
+        "state": enum_value(arguments.get("state")),
+        "urgency": enum_value(arguments.get("urgency")),
+        "overdue": arguments.get("overdue"),
+    }
+    page = lists.referral_box(actor=actor, box=box, page=request, **filters)
+    return counted(
+        connection_from(ReferralListItemConnection, page, request=request, sort="CREATED"),
+        lambda: lists.referral_box_count(actor=actor, box=box, **filters),
     )
-    return connection_from(ReferralListItemConnection, page, request=request, sort="CREATED")
 
 
 class ReferralQueries(graphene.ObjectType):
     referral = graphene.Field(
         Referral,
-        id=graphene.ID(required=True),
+        id=graphene.ID(required=True, description="The referral's UUID."),
         description="For its sender and receiver; the read is audited.",
     )
     referral_as_fhir = graphene.JSONString(
-        id=graphene.ID(required=True),
+        id=graphene.ID(required=True, description="The referral's UUID."),
         description="The referral as an HL7 FHIR R4 Bundle (ServiceRequest, Task, Consent), "
         "validated before it is sent; null if there is no such referral for you. Audited.",
     )
@@ -89,10 +92,12 @@ class ReferralQueries(graphene.ObjectType):
         root: Any, info: graphene.ResolveInfo, **arguments: Any
     ) -> Any:
         request = page_request(arguments.get("first"), arguments.get("after"), sort="CREATED")
-        page = lists.review_queue(
-            actor=require_actor(info), page=request, reviewed=arguments.get("reviewed")
+        actor, reviewed = require_actor(info), arguments.get("reviewed")
+        page = lists.review_queue(actor=actor, page=request, reviewed=reviewed)
+        return counted(
+            connection_from(StatutoryReviewConnection, page, request=request, sort="CREATED"),
+            lambda: lists.review_queue_count(actor=actor, reviewed=reviewed),
         )
-        return connection_from(StatutoryReviewConnection, page, request=request, sort="CREATED")
 
     @staticmethod
     def resolve_referral(
@@ -102,3 +107,13 @@ class ReferralQueries(graphene.ObjectType):
             return services.referral_read(actor=require_actor(info), referral_id=id)
         except ValidationFailed:
             return None
+
+
+# A referral as node(id) reads it: through referral(id)'s own resolver, one audited read each.
+NODE_KINDS = (
+    NodeKind(
+        "Referral",
+        "referral",
+        one_by_one(lambda info, key: ReferralQueries.resolve_referral(None, info, key)),
+    ),
+)

@@ -12,7 +12,11 @@ from referral_hub.pathways import recommend as recommending
 from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff
 from schema.core.errors import domain_error
+from schema.core.node import Node
+from schema.core.pagination import CountedConnection
 from schema.core.permissions import require_actor
+from schema.directory.enums import OrganisationKindEnum
+from schema.directory.types import ServiceRef
 from schema.pathways.recommend import Recommendation, recommendations_from
 from schema.referrals.enums import (
     LegalBasisEnum,
@@ -25,42 +29,54 @@ ReferralError = domain_error("ReferralError", "referrals")
 
 
 class Party(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True)
+    """An organisation at one end of a referral."""
+
+    id = graphene.ID(required=True, description="The organisation's UUID.")
+    name = graphene.String(required=True, description="Official name.")
+    kind = graphene.Field(OrganisationKindEnum, required=True, description="Kind of organisation.")
     area_code = graphene.String(description="On a single referral's page.")
 
 
-class ServiceRef(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    mode = graphene.String(required=True)
-
-
 class HandoffEvent(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    at = graphene.DateTime(required=True)
-    action = graphene.Field(TimelineActionEnum, required=True)
-    side = graphene.String(required=True)
-    from_state = graphene.String()
-    to_state = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    actor = graphene.String()
-    organisation_id = graphene.ID()
-    reason = graphene.String()
-    outcome = graphene.String()
+    """One entry of a referral's timeline: a step, its side and who took it."""
+
+    id = graphene.ID(required=True, description="The event's UUID.")
+    at = graphene.DateTime(required=True, description="When it happened.")
+    action = graphene.Field(TimelineActionEnum, required=True, description="What happened.")
+    side = graphene.String(
+        required=True, description="SENDER, RECEIVER or SYSTEM (reminders, consent withdrawal)."
+    )
+    from_state = graphene.String(description="The state before (null for CREATE).")
+    to_state = graphene.String(required=True, description="The state after.")
+    version = graphene.Int(required=True, description="The referral's version after the step.")
+    actor = graphene.String(description="The username that took the step (null for SYSTEM).")
+    organisation_id = graphene.ID(description="The organisation the actor acted for.")
+    reason = graphene.String(description="A DECLINE's reason.")
+    outcome = graphene.String(description="A COMPLETE's outcome.")
     note = graphene.String(
         description="Sealed with the subject's key: null where the reader has no basis now."
     )
-    suggested_service_id = graphene.ID()
+    suggested_service_id = graphene.ID(
+        description="With DECLINE: the service the receiver suggested instead."
+    )
 
 
 class Referral(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    state = graphene.Field(StateEnum, required=True)
+    """A handoff of a person (the subject) from one organisation to another's service, under
+    consent or a statute."""
+
+    class Meta:
+        interfaces = (Node,)
+
+    id = graphene.ID(required=True, description="UUID made by the application.")
+    state = graphene.Field(StateEnum, required=True, description="Where the handoff stands.")
     version = graphene.Int(required=True, description="Name it when moving the referral.")
-    urgency = graphene.Field(UrgencyEnum, required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    urgency = graphene.Field(UrgencyEnum, required=True, description="How soon a reply is needed.")
+    categories = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The data categories shared (DataCategory values).",
+    )
     need_tags = graphene.List(
         graphene.NonNull(graphene.String),
         description="The needs (要配慮個人情報): null where the reader has no basis now.",
@@ -73,24 +89,32 @@ class Referral(graphene.ObjectType):
     summary = graphene.String(
         description="Decrypted for the sender, and for the receiver while the consent holds."
     )
-    waitlisted = graphene.Boolean(required=True)
-    reason = graphene.String()
-    outcome = graphene.String()
-    deadline = graphene.DateTime()
-    subject_id = graphene.ID(required=True)
+    waitlisted = graphene.Boolean(
+        required=True, description="Accepted onto the service's waiting list."
+    )
+    reason = graphene.String(description="Why it was declined (a DeclineReason value).")
+    outcome = graphene.String(description="How it ended (a ReferralOutcome value).")
+    deadline = graphene.DateTime(description="When the receiver should have acknowledged it.")
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
     subject_birth_year = graphene.Int(description="Null where the reader has no basis now.")
-    legal_basis = graphene.Field(LegalBasisEnum, required=True)
+    legal_basis = graphene.Field(
+        LegalBasisEnum, required=True, description="What sharing rests on."
+    )
     review_state = graphene.String(description="Statutory referrals: PENDING until reviewed.")
-    consent_id = graphene.ID()
-    consent_state = graphene.String()
-    sender = graphene.Field(Party, required=True)
-    receiver = graphene.Field(Party, required=True)
-    service = graphene.Field(ServiceRef, required=True)
+    consent_id = graphene.ID(description="The consent it rests on (with a CONSENT basis).")
+    consent_state = graphene.String(
+        description="That consent's state: ACTIVE, SUPERSEDED, WITHDRAWN or EXPIRED."
+    )
+    sender = graphene.Field(Party, required=True, description="The sending organisation.")
+    receiver = graphene.Field(Party, required=True, description="The receiving organisation.")
+    service = graphene.Field(ServiceRef, required=True, description="The service it is to.")
     follows = graphene.ID(description="The declined referral this one follows.")
     followed_by = graphene.ID(description="The follow-on draft after a decline.")
-    timeline = graphene.List(graphene.NonNull(HandoffEvent), required=True)
-    created_at = graphene.DateTime(required=True)
-    updated_at = graphene.DateTime(required=True)
+    timeline = graphene.List(
+        graphene.NonNull(HandoffEvent), required=True, description="Every step, oldest first."
+    )
+    created_at = graphene.DateTime(required=True, description="When it was created.")
+    updated_at = graphene.DateTime(required=True, description="When it last moved.")
     next_best = graphene.List(
         graphene.NonNull(Recommendation),
         required=True,
@@ -129,27 +153,33 @@ class Referral(graphene.ObjectType):
 class ReferralListItem(graphene.ObjectType):
     """A row of an inbox or outbox: enough to triage without opening the referral."""
 
-    id = graphene.ID(required=True)
-    state = graphene.Field(StateEnum, required=True)
-    version = graphene.Int(required=True)
-    urgency = graphene.Field(UrgencyEnum, required=True)
-    deadline = graphene.DateTime()
+    id = graphene.ID(required=True, description="The referral's UUID (see referral).")
+    state = graphene.Field(StateEnum, required=True, description="Where the handoff stands.")
+    version = graphene.Int(required=True, description="Name it when moving the referral.")
+    urgency = graphene.Field(UrgencyEnum, required=True, description="How soon a reply is needed.")
+    deadline = graphene.DateTime(description="When the receiver should have acknowledged it.")
     overdue = graphene.Boolean(required=True, description="SENT or RECEIVED past its deadline.")
-    waitlisted = graphene.Boolean(required=True)
-    legal_basis = graphene.Field(LegalBasisEnum, required=True)
-    subject_id = graphene.ID(required=True)
+    waitlisted = graphene.Boolean(
+        required=True, description="Accepted onto the service's waiting list."
+    )
+    legal_basis = graphene.Field(
+        LegalBasisEnum, required=True, description="What sharing rests on."
+    )
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
     subject_initials = graphene.String(
         description="Null where the reader has no basis to see the name now, or it is erased."
     )
-    sender = graphene.Field(Party, required=True)
-    receiver = graphene.Field(Party, required=True)
-    service = graphene.Field(ServiceRef, required=True)
-    last_event = graphene.Field(HandoffEvent)
-    created_at = graphene.DateTime(required=True)
-    updated_at = graphene.DateTime(required=True)
+    sender = graphene.Field(Party, required=True, description="The sending organisation.")
+    receiver = graphene.Field(Party, required=True, description="The receiving organisation.")
+    service = graphene.Field(ServiceRef, required=True, description="The service it is to.")
+    last_event = graphene.Field(HandoffEvent, description="The latest step of its timeline.")
+    created_at = graphene.DateTime(required=True, description="When it was created.")
+    updated_at = graphene.DateTime(required=True, description="When it last moved.")
 
 
-class ReferralListItemConnection(graphene.relay.Connection):
+class ReferralListItemConnection(CountedConnection):
+    """A page of an inbox or outbox."""
+
     class Meta:
         node = ReferralListItem
 
@@ -157,21 +187,25 @@ class ReferralListItemConnection(graphene.relay.Connection):
 class StatutoryReview(graphene.ObjectType):
     """A referral made on a statutory basis, for an auditor to review."""
 
-    id = graphene.ID(required=True)
-    state = graphene.Field(StateEnum, required=True)
-    legal_basis = graphene.Field(LegalBasisEnum, required=True)
+    id = graphene.ID(required=True, description="The referral's UUID.")
+    state = graphene.Field(StateEnum, required=True, description="Where the handoff stands.")
+    legal_basis = graphene.Field(LegalBasisEnum, required=True, description="The statute cited.")
     justification = graphene.String(description="Null if the subject's key was erased.")
-    subject_id = graphene.ID(required=True)
-    sender = graphene.Field(Party, required=True)
-    receiver = graphene.Field(Party, required=True)
-    service = graphene.Field(ServiceRef, required=True)
-    review_state = graphene.String(required=True)
-    reviewed_at = graphene.DateTime()
-    reviewed_by = graphene.String()
-    review_note = graphene.String()
-    created_at = graphene.DateTime(required=True)
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+    sender = graphene.Field(Party, required=True, description="The sending organisation.")
+    receiver = graphene.Field(Party, required=True, description="The receiving organisation.")
+    service = graphene.Field(ServiceRef, required=True, description="The service it is to.")
+    review_state = graphene.String(
+        required=True, description="PENDING, APPROPRIATE or INAPPROPRIATE."
+    )
+    reviewed_at = graphene.DateTime(description="When the auditor reviewed it.")
+    reviewed_by = graphene.String(description="The reviewing auditor's username.")
+    review_note = graphene.String(description="The auditor's note (needed with INAPPROPRIATE).")
+    created_at = graphene.DateTime(required=True, description="When the referral was created.")
 
 
-class StatutoryReviewConnection(graphene.relay.Connection):
+class StatutoryReviewConnection(CountedConnection):
+    """A page of the statutory review queue."""
+
     class Meta:
         node = StatutoryReview

@@ -1,12 +1,45 @@
-"""The consent policy's enums, as the API names them."""
-
-import graphene
+"""The consent policy's enums, as the API names them; every value described."""
 
 from referral_hub.consent.policy import DataCategory, GivenBy, Method, Purpose
+from schema.core.described import described_enum
 
-PurposeEnum = graphene.Enum.from_enum(Purpose, description="Why personal data is used.")
-DataCategoryEnum = graphene.Enum.from_enum(DataCategory, description="Kinds of personal data.")
-GivenByEnum = graphene.Enum.from_enum(GivenBy, description="Who gave the consent.")
-ConsentMethodEnum = graphene.Enum.from_enum(
-    Method, name="ConsentMethod", description="How the consent was given."
+PurposeEnum = described_enum(
+    Purpose,
+    "Why personal data is used (利用目的).",
+    {
+        Purpose.REFERRAL: "To refer the person to a service (つなぎ).",
+        Purpose.CASE_COORDINATION: "To coordinate support among organisations (支援調整).",
+        Purpose.SERVICE_DELIVERY: "To deliver the service itself.",
+        Purpose.STATISTICS: "For statistics, aggregated and perturbed.",
+    },
+)
+DataCategoryEnum = described_enum(
+    DataCategory,
+    "Kinds of personal data.",
+    {
+        DataCategory.CONTACT: "Name, kana and how to reach the person.",
+        DataCategory.SCHOOL_ATTENDANCE: "School attendance (不登校 and the like).",
+        DataCategory.HEALTH: "Health (要配慮個人情報).",
+        DataCategory.FAMILY: "Family and guardian.",
+        DataCategory.FINANCIAL: "Money and benefits.",
+        DataCategory.NOTES: "The caseworker's free-text notes.",
+    },
+)
+GivenByEnum = described_enum(
+    GivenBy,
+    "Who gave the consent.",
+    {
+        GivenBy.SUBJECT: "The person themself.",
+        GivenBy.GUARDIAN: "A guardian (保護者), for a minor or a person who cannot consent.",
+    },
+)
+ConsentMethodEnum = described_enum(
+    Method,
+    "How the consent was given.",
+    {
+        Method.WRITTEN: "On paper, signed (evidenceSha256: the scanned document).",
+        Method.VERBAL: "Spoken, recorded by the counsellor.",
+        Method.DIGITAL: "Signed electronically.",
+    },
+    name="ConsentMethod",
 )

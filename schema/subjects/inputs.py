@@ -6,32 +6,47 @@ from schema.subjects.enums import ConsentMethodEnum, DataCategoryEnum, GivenByEn
 
 
 class SubjectInput(graphene.InputObjectType):
-    birth_year = graphene.Int(required=True)
+    """A person to register under your organisation; personal fields are sealed with the
+    subject's own key."""
+
+    birth_year = graphene.Int(required=True, description="Year of birth.")
     area_code = graphene.String(required=True, description="Where the subject lives.")
-    name = graphene.String()
-    name_kana = graphene.String()
-    contact = graphene.String()
-    guardian_name = graphene.String()
-    notes = graphene.String()
+    name = graphene.String(description="Full name in Japanese (CONTACT).")
+    name_kana = graphene.String(description="The name in kana (CONTACT), used by findSubjects.")
+    contact = graphene.String(description="How to reach the person (CONTACT).")
+    guardian_name = graphene.String(description="The guardian's name (FAMILY).")
+    notes = graphene.String(description="Free-text notes (NOTES).")
 
 
 class ConsentAmendInput(graphene.InputObjectType):
     """A consent, stated whole: a new version leaves out what is no longer consented."""
 
-    given_by = GivenByEnum(required=True)
+    given_by = GivenByEnum(required=True, description="Who gives it.")
     guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
-    organisation_ids = graphene.List(graphene.NonNull(graphene.ID))
-    organisation_kinds = graphene.List(graphene.NonNull(graphene.String))
+    organisation_ids = graphene.List(
+        graphene.NonNull(graphene.ID), description="Organisations named as recipients."
+    )
+    organisation_kinds = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="Kinds of organisation permitted as recipients (OrganisationKind values), "
+        "within areaCode.",
+    )
     area_code = graphene.String(description="Where the organisation kinds are permitted.")
-    purposes = graphene.List(graphene.NonNull(PurposeEnum), required=True)
-    categories = graphene.List(graphene.NonNull(DataCategoryEnum), required=True)
+    purposes = graphene.List(
+        graphene.NonNull(PurposeEnum), required=True, description="What the data may be used for."
+    )
+    categories = graphene.List(
+        graphene.NonNull(DataCategoryEnum), required=True, description="Which data may be shared."
+    )
     valid_from = graphene.Date(
         description="Default today; at most 90 days ahead; an amendment not before today."
     )
-    valid_until = graphene.Date(required=True)
-    method = ConsentMethodEnum(required=True)
+    valid_until = graphene.Date(required=True, description="Last day it holds (at most 3 years).")
+    method = ConsentMethodEnum(required=True, description="How it was given.")
     evidence_sha256 = graphene.String(description="SHA-256 of the signed document.")
 
 
 class ConsentInput(ConsentAmendInput):
-    subject_id = graphene.ID(required=True)
+    """A first consent of a subject your organisation registered."""
+
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 
 from schema.core.errors import domain_error
+from schema.core.node import Node
 
 SubjectError = domain_error("SubjectError", "subjects and consents")
 
@@ -13,9 +14,16 @@ class Subject(graphene.ObjectType):
     """A person referred, known by a pseudonymous id. Personal fields are decrypted only for
     callers whose organisation registered the subject or holds a consent covering them."""
 
-    id = graphene.ID(required=True)
-    birth_year = graphene.Int(required=True)
-    area_code = graphene.String(required=True)
+    class Meta:
+        interfaces = (Node,)
+
+    id = graphene.ID(
+        required=True, description="Pseudonymous id (a UUID); never the person's name."
+    )
+    birth_year = graphene.Int(required=True, description="Year of birth.")
+    area_code = graphene.String(
+        required=True, description="JIS X 0402 code of where the subject lives."
+    )
     erased = graphene.Boolean(required=True, description="The data key was destroyed.")
     name = graphene.String(description="Needs the CONTACT category.")
     name_kana = graphene.String(description="Needs the CONTACT category.")
@@ -27,23 +35,44 @@ class Subject(graphene.ObjectType):
 class SubjectMatch(graphene.ObjectType):
     """One of your organisation's own subjects found by findSubjects (no personal field)."""
 
-    id = graphene.ID(required=True)
-    birth_year = graphene.Int(required=True)
-    area_code = graphene.String(required=True)
-    registered_at = graphene.DateTime(required=True)
+    id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+    birth_year = graphene.Int(required=True, description="Year of birth.")
+    area_code = graphene.String(required=True, description="Where the subject lives.")
+    registered_at = graphene.DateTime(
+        required=True, description="When your organisation registered the subject."
+    )
 
 
 class Consent(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    subject_id = graphene.ID(required=True)
-    state = graphene.String(required=True)
-    given_by = graphene.String(required=True)
-    purposes = graphene.List(graphene.NonNull(graphene.String), required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    organisation_ids = graphene.List(graphene.NonNull(graphene.ID), required=True)
-    organisation_kinds = graphene.List(graphene.NonNull(graphene.String), required=True)
-    area_code = graphene.String()
-    valid_from = graphene.Date(required=True)
-    valid_until = graphene.Date(required=True)
-    method = graphene.String(required=True)
-    evidence_sha256 = graphene.String()
+    """A consent (同意) a subject gave: which organisations may receive which data for which
+    purposes, and until when."""
+
+    id = graphene.ID(required=True, description="The consent's UUID.")
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+    state = graphene.String(
+        required=True, description="ACTIVE, SUPERSEDED (amended), WITHDRAWN or EXPIRED."
+    )
+    given_by = graphene.String(required=True, description="SUBJECT or GUARDIAN.")
+    purposes = graphene.List(
+        graphene.NonNull(graphene.String), required=True, description="Purpose values consented to."
+    )
+    categories = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="DataCategory values consented to.",
+    )
+    organisation_ids = graphene.List(
+        graphene.NonNull(graphene.ID),
+        required=True,
+        description="Organisations named as recipients.",
+    )
+    organisation_kinds = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="Kinds of organisation permitted as recipients (in areaCode).",
+    )
+    area_code = graphene.String(description="Where the organisation kinds are permitted.")
+    valid_from = graphene.Date(required=True, description="First day it holds.")
+    valid_until = graphene.Date(required=True, description="Last day it holds.")
+    method = graphene.String(required=True, description="WRITTEN, VERBAL or DIGITAL.")
+    evidence_sha256 = graphene.String(description="SHA-256 of the signed document.")

@@ -15,6 +15,8 @@ PERMISSIONS_DOC = Path(__file__).resolve().parents[2] / "docs" / "identity-and-a
 # One small document per root operation; {name} placeholders are ids from the network.
 OPERATIONS = {
     "Query.health": ("{ health { ok } }", {}),
+    "Query.node": ("query($id: ID!) { node(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.nodes": ("query($id: ID!) { nodes(ids: [$id]) { id } }", {"id": "{study}"}),
     "Query.organisation": ("query($id: ID!) { organisation(id: $id) { id } }", {"id": "{npo}"}),
     "Query.organisations": ("{ organisations(first: 1) { edges { node { id } } } }", {}),
     "Query.service": ("query($id: ID!) { service(id: $id) { id } }", {"id": "{study}"}),

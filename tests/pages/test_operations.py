@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from graphql import OperationDefinitionNode, parse
+from graphql import NoDeprecatedCustomRule, OperationDefinitionNode, parse, validate
 
 from referral_hub.web import operations
 from schema.core.entry import validation_errors
+from schema.schema import schema as root_schema
 
 WEB = Path(operations.__file__).resolve().parent
 
@@ -58,3 +59,11 @@ def test_pages_reach_the_data_only_through_the_api_entry_point():
             assert not module.endswith(".services"), (path, module)
             assert not module.startswith("schema") or module in allowed_schema, (path, module)
             assert module != "graphql" or path.name == "operations.py", (path, module)
+
+
+@pytest.mark.parametrize("name", operations.names())
+def test_no_document_uses_a_deprecated_shape(name):
+    """The pages run the current shapes (issue 21): one `input` per mutation, no loose
+    argument kept for old clients."""
+    document = parse(operations.document(name))
+    assert validate(root_schema.graphql_schema, document, [NoDeprecatedCustomRule]) == []

@@ -17,10 +17,14 @@ class InviteMember(AccountMutation):
     """E-mail a single-use link (valid HUB_INVITATION_HOURS) to join with `role`."""
 
     class Arguments:
-        email = graphene.String(required=True)
-        role = graphene.String(required=True)
+        email = graphene.String(required=True, description="Where to send the invitation.")
+        role = graphene.String(
+            required=True,
+            description="The role it gives: COUNSELLOR, CASEWORKER, COORDINATOR, AUDITOR or "
+            "ORG_ADMIN.",
+        )
 
-    invitation = graphene.Field(MemberInvitation)
+    invitation = graphene.Field(MemberInvitation, description="The invitation sent.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, email: str, role: str) -> dict[str, Any]:
@@ -29,10 +33,12 @@ class InviteMember(AccountMutation):
 
 
 class RevokeMemberInvitation(AccountMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
+    """Withdraw an invitation not yet accepted: its link stops working."""
 
-    invitation = graphene.Field(MemberInvitation)
+    class Arguments:
+        id = graphene.ID(required=True, description="The invitation's id.")
+
+    invitation = graphene.Field(MemberInvitation, description="The invitation withdrawn.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
@@ -44,7 +50,7 @@ class ResetMemberFactors(AccountMutation):
     """Remove a member's second factors and end their sessions; they enrol anew."""
 
     class Arguments:
-        user_id = graphene.ID(required=True)
+        user_id = graphene.ID(required=True, description="The member's user id.")
 
     removed = graphene.Int(description="How many factors were removed.")
 
@@ -58,9 +64,11 @@ class RemoveMember(AccountMutation):
     here; someone left with no organisation is deactivated."""
 
     class Arguments:
-        user_id = graphene.ID(required=True)
+        user_id = graphene.ID(required=True, description="The member's user id.")
 
-    deactivated = graphene.Boolean()
+    deactivated = graphene.Boolean(
+        description="True when they were left with no organisation and deactivated."
+    )
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, user_id: str) -> dict[str, Any]:
@@ -71,14 +79,14 @@ class SetMemberRoles(AccountMutation):
     """Give a member exactly these roles in your organisation (from their next request)."""
 
     class Arguments:
-        user_id = graphene.ID(required=True)
+        user_id = graphene.ID(required=True, description="The member's user id.")
         roles = graphene.List(
             graphene.NonNull(graphene.String),
             required=True,
             description="COUNSELLOR, CASEWORKER, COORDINATOR, AUDITOR, ORG_ADMIN; at least one.",
         )
 
-    member = graphene.Field(Member)
+    member = graphene.Field(Member, description="The member with the new roles.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, user_id: str, roles: list[str]) -> dict[str, Any]:

@@ -17,15 +17,21 @@ class ApiTokenIssue(AccountMutation):
     """Issue a token. The token string is in this answer only; it is never shown again."""
 
     class Arguments:
-        name = graphene.String(required=True)
-        kind = ApiTokenKind(required=True)
+        name = graphene.String(
+            required=True, description="What the token is for, to tell it apart."
+        )
+        kind = ApiTokenKind(
+            required=True, description="PERSONAL (acts as you) or ORGANISATION (a machine token)."
+        )
         role = graphene.String(
             description="ORGANISATION tokens: COUNSELLOR, CASEWORKER or COORDINATOR."
         )
         days = graphene.Int(default_value=90, description="Validity, 1 to 366 days.")
 
-    token = graphene.String()
-    api_token = graphene.Field(ApiToken)
+    token = graphene.String(
+        description="The token string: send it as `Authorization: Bearer …`. Shown only here."
+    )
+    api_token = graphene.Field(ApiToken, description="The token's record.")
 
     @classmethod
     def perform(
@@ -47,10 +53,12 @@ class ApiTokenIssue(AccountMutation):
 
 
 class ApiTokenRevoke(AccountMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
+    """Revoke a token at once: it stops working from the next request."""
 
-    api_token = graphene.Field(ApiToken)
+    class Arguments:
+        id = graphene.ID(required=True, description="The token's id.")
+
+    api_token = graphene.Field(ApiToken, description="The token revoked.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:

@@ -13,10 +13,12 @@ from schema.directory.types import Location
 
 
 class LocationCreate(DirectoryMutation):
-    class Arguments:
-        input = LocationCreateInput(required=True)
+    """Add a place of your organisation."""
 
-    location = graphene.Field(Location)
+    class Arguments:
+        input = LocationCreateInput(required=True, description="The new location.")
+
+    location = graphene.Field(Location, description="The location added.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
@@ -28,11 +30,13 @@ class LocationCreate(DirectoryMutation):
 
 
 class LocationUpdate(DirectoryMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = LocationUpdateInput(required=True)
+    """Change the given fields of your organisation's location; absent fields keep their value."""
 
-    location = graphene.Field(Location)
+    class Arguments:
+        id = graphene.ID(required=True, description="The location's UUID.")
+        input = LocationUpdateInput(required=True, description="The fields to change.")
+
+    location = graphene.Field(Location, description="The location changed.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
@@ -44,10 +48,12 @@ class LocationUpdate(DirectoryMutation):
 
 
 class LocationDeactivate(DirectoryMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
+    """Hide a location of your organisation; services there keep their other places."""
 
-    location = graphene.Field(Location)
+    class Arguments:
+        id = graphene.ID(required=True, description="The location's UUID.")
+
+    location = graphene.Field(Location, description="The location deactivated.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:

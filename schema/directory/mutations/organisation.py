@@ -16,9 +16,9 @@ class OrganisationCreate(DirectoryMutation):
     """Add an organisation to the directory."""
 
     class Arguments:
-        input = OrganisationCreateInput(required=True)
+        input = OrganisationCreateInput(required=True, description="The new organisation.")
 
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(Organisation, description="The organisation added.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
@@ -34,10 +34,12 @@ class OrganisationUpdate(DirectoryMutation):
     `kind` and `areaCode` become a pending change that a coordinator decides."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        input = OrganisationUpdateInput(required=True)
+        id = graphene.ID(required=True, description="The organisation's UUID (yours).")
+        input = OrganisationUpdateInput(required=True, description="The fields to change.")
 
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(
+        Organisation, description="The organisation changed (or with its pendingChange)."
+    )
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
@@ -53,10 +55,12 @@ class OrganisationChangeDecide(DirectoryMutation):
     change; both areas must lie within the coordinator's own."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        approve = graphene.Boolean(required=True)
+        id = graphene.ID(required=True, description="The organisation's UUID.")
+        approve = graphene.Boolean(
+            required=True, description="true applies the change; false rejects it."
+        )
 
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(Organisation, description="The organisation after the decision.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, approve: bool) -> dict[str, Any]:
@@ -71,9 +75,9 @@ class OrganisationDeactivate(DirectoryMutation):
     """Hide an organisation from lists and search; its history stays."""
 
     class Arguments:
-        id = graphene.ID(required=True)
+        id = graphene.ID(required=True, description="The organisation's UUID (yours).")
 
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(Organisation, description="The organisation deactivated.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:

@@ -14,12 +14,15 @@ class PartnershipAdd(DirectoryMutation):
     """Record (or update) a partnership; `since` defaults to today."""
 
     class Arguments:
-        organisation_id = graphene.ID(required=True)
-        partner_id = graphene.ID(required=True)
-        since = graphene.Date()
-        shares_data = graphene.Boolean(default_value=False)
+        organisation_id = graphene.ID(required=True, description="Your organisation's UUID.")
+        partner_id = graphene.ID(required=True, description="The partner organisation's UUID.")
+        since = graphene.Date(description="The day the partnership began (default today).")
+        shares_data = graphene.Boolean(
+            default_value=False,
+            description="The partners agreed to share personal data under consent.",
+        )
 
-    organisation = graphene.Field(Organisation)
+    organisation = graphene.Field(Organisation, description="Your organisation with its partners.")
 
     @classmethod
     def perform(
@@ -41,11 +44,13 @@ class PartnershipAdd(DirectoryMutation):
 
 
 class PartnershipRemove(DirectoryMutation):
-    class Arguments:
-        organisation_id = graphene.ID(required=True)
-        partner_id = graphene.ID(required=True)
+    """End a partnership of your organisation."""
 
-    removed = graphene.Boolean()
+    class Arguments:
+        organisation_id = graphene.ID(required=True, description="Your organisation's UUID.")
+        partner_id = graphene.ID(required=True, description="The partner organisation's UUID.")
+
+    removed = graphene.Boolean(description="True when there was a partnership to end.")
 
     @classmethod
     def perform(

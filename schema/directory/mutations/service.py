@@ -14,10 +14,12 @@ from schema.directory.types import Service
 
 
 class ServiceCreate(DirectoryMutation):
-    class Arguments:
-        input = ServiceCreateInput(required=True)
+    """Add a service of your organisation."""
 
-    service = graphene.Field(Service)
+    class Arguments:
+        input = ServiceCreateInput(required=True, description="The new service.")
+
+    service = graphene.Field(Service, description="The service added.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
@@ -27,13 +29,14 @@ class ServiceCreate(DirectoryMutation):
 
 
 class ServiceUpdate(DirectoryMutation):
-    """tagCodes and locationIds, when given, replace the whole set."""
+    """Change the given fields of your organisation's service; absent fields keep their
+    value. tagCodes and locationIds, when given, replace the whole set."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        input = ServiceUpdateInput(required=True)
+        id = graphene.ID(required=True, description="The service's UUID.")
+        input = ServiceUpdateInput(required=True, description="The fields to change.")
 
-    service = graphene.Field(Service)
+    service = graphene.Field(Service, description="The service changed.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
@@ -45,10 +48,12 @@ class ServiceUpdate(DirectoryMutation):
 
 
 class ServiceDeactivate(DirectoryMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
+    """Hide a service of your organisation from search; its referrals stay."""
 
-    service = graphene.Field(Service)
+    class Arguments:
+        id = graphene.ID(required=True, description="The service's UUID.")
+
+    service = graphene.Field(Service, description="The service deactivated.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:
@@ -59,10 +64,14 @@ class ServiceTagsSet(DirectoryMutation):
     """Replace the tags a service addresses."""
 
     class Arguments:
-        service_id = graphene.ID(required=True)
-        tag_codes = graphene.List(graphene.NonNull(graphene.String), required=True)
+        service_id = graphene.ID(required=True, description="The service's UUID.")
+        tag_codes = graphene.List(
+            graphene.NonNull(graphene.String),
+            required=True,
+            description="Every tag code it addresses (see tags).",
+        )
 
-    service = graphene.Field(Service)
+    service = graphene.Field(Service, description="The service with its tags.")
 
     @classmethod
     def perform(
@@ -79,10 +88,10 @@ class ServiceCapacityUpdate(DirectoryMutation):
     """Say whether a service has room now; the time of the update is kept."""
 
     class Arguments:
-        service_id = graphene.ID(required=True)
-        status = CapacityStatusEnum(required=True)
+        service_id = graphene.ID(required=True, description="The service's UUID.")
+        status = CapacityStatusEnum(required=True, description="Free places now.")
 
-    service = graphene.Field(Service)
+    service = graphene.Field(Service, description="The service with its capacity.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, service_id: str, status: Any) -> dict[str, Any]:

@@ -16,10 +16,12 @@ class RegisterWebhook(NotificationMutation):
     answer only: store it. Bodies are signed as X-Tsunagari-Signature (see docs/operations.md)."""
 
     class Arguments:
-        url = graphene.String(required=True)
+        url = graphene.String(
+            required=True, description="An https:// address that receives the notifications."
+        )
 
-    url = graphene.String()
-    secret = graphene.String()
+    url = graphene.String(description="The address registered.")
+    secret = graphene.String(description="The signing secret (HMAC-SHA256 key). Shown only here.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, url: str) -> dict[str, Any]:

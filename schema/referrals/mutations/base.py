@@ -11,4 +11,4 @@ class ReferralMutation(DomainMutation):
 
     error_type = ReferralError
     errors = errors_field(ReferralError)
-    referral = graphene.Field(Referral)
+    referral = graphene.Field(Referral, description="The referral after the mutation.")

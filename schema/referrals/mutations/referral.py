@@ -16,8 +16,11 @@ from schema.referrals.mutations.base import ReferralMutation
 
 
 class ReferralCreate(ReferralMutation):
+    """Create a referral of a subject your organisation registered: sent at once, or kept as a
+    DRAFT."""
+
     class Arguments:
-        input = ReferralInput(required=True)
+        input = ReferralInput(required=True, description="The new referral.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
@@ -30,12 +33,14 @@ class ReferralTransition(ReferralMutation):
     if someone moved it since, the answer is CONFLICT and nothing changes."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        action = ActionEnum(required=True)
-        version = graphene.Int(required=True)
-        reason = DeclineReasonEnum()
-        outcome = OutcomeEnum()
-        note = graphene.String()
+        id = graphene.ID(required=True, description="The referral's UUID.")
+        action = ActionEnum(required=True, description="The step to take.")
+        version = graphene.Int(required=True, description="The version you saw (Referral.version).")
+        reason = DeclineReasonEnum(description="With DECLINE: why.")
+        outcome = OutcomeEnum(description="With COMPLETE: how it ended.")
+        note = graphene.String(
+            description="A note for the other side, sealed with the subject's key."
+        )
         suggested_service_id = graphene.ID(description="With DECLINE: another service.")
 
     @classmethod

@@ -19,14 +19,14 @@ class ReviewStatutoryReferral(DomainMutation):
     """An auditor's finding on a statutory referral; INAPPROPRIATE needs a note."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        finding = ReviewFindingEnum(required=True)
-        note = graphene.String()
+        id = graphene.ID(required=True, description="The referral's UUID.")
+        finding = ReviewFindingEnum(required=True, description="The auditor's finding.")
+        note = graphene.String(description="Why (needed with INAPPROPRIATE).")
 
     error_type = ReferralError
     errors = errors_field(ReferralError)
-    id = graphene.ID()
-    review_state = graphene.String()
+    id = graphene.ID(description="The referral reviewed.")
+    review_state = graphene.String(description="Its review state after the finding.")
 
     @classmethod
     def perform(

@@ -23,10 +23,12 @@ def _terms(input: dict[str, Any]) -> ConsentTerms:
 
 
 class ConsentRecord(SubjectMutation):
-    class Arguments:
-        input = ConsentInput(required=True)
+    """Record a subject's first consent."""
 
-    consent = graphene.Field(Consent)
+    class Arguments:
+        input = ConsentInput(required=True, description="The consent and the subject it is about.")
+
+    consent = graphene.Field(Consent, description="The consent recorded.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, input: dict) -> dict[str, Any]:
@@ -43,10 +45,10 @@ class ConsentAmend(SubjectMutation):
     are WITHDRAWN, the others move under it."""
 
     class Arguments:
-        id = graphene.ID(required=True)
-        input = ConsentAmendInput(required=True)
+        id = graphene.ID(required=True, description="The ACTIVE consent's UUID.")
+        input = ConsentAmendInput(required=True, description="The new version, stated whole.")
 
-    consent = graphene.Field(Consent)
+    consent = graphene.Field(Consent, description="The new version.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str, input: dict) -> dict[str, Any]:
@@ -60,9 +62,9 @@ class ConsentWithdraw(SubjectMutation):
     """Takes effect at once: open referrals are withdrawn and others lose sight."""
 
     class Arguments:
-        id = graphene.ID(required=True)
+        id = graphene.ID(required=True, description="The consent's UUID.")
 
-    consent = graphene.Field(Consent)
+    consent = graphene.Field(Consent, description="The consent withdrawn.")
 
     @classmethod
     def perform(cls, info: graphene.ResolveInfo, id: str) -> dict[str, Any]:

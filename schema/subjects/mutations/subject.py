@@ -15,10 +15,12 @@ from schema.subjects.types import Subject
 
 
 class SubjectRegister(SubjectMutation):
-    class Arguments:
-        input = SubjectInput(required=True)
+    """Register a person under your organisation, known from now on by a pseudonymous id."""
 
-    subject = graphene.Field(Subject)
+    class Arguments:
+        input = SubjectInput(required=True, description="The person to register.")
+
+    subject = graphene.Field(Subject, description="The subject registered.")
     possible_duplicates = graphene.List(
         graphene.NonNull(graphene.ID),
         description="Subjects with the same normalised name and birth year (keyed hash).",
