@@ -211,3 +211,57 @@ def test_required_coordinates_and_a_partial_update_that_leaves_them_alone():
     assert [e.field for e in found] == ["longitude"]
     found = coordinate_errors(None, 139, required=False, partial=True, present=("longitude",))
     assert [e.field for e in found] == ["latitude"]
+
+
+def test_a_partial_update_of_an_organisation_or_a_location_checks_only_what_it_sends():
+    assert clean_organisation({"phone": "03-1234-5678"}, partial=True) == (
+        {"phone": "03-1234-5678"},
+        [],
+    )
+    assert clean_location({"address": "世田谷区1-2-3"}, partial=True) == (
+        {"address": "世田谷区1-2-3"},
+        [],
+    )
+    _, errors = clean_location({"address": "世田谷区1-2-3"})
+    assert [e.field for e in errors] == ["name", "areaCode"]
+
+
+def test_a_locations_coordinates_are_kept_when_only_other_fields_are_wrong():
+    values, errors = clean_location({"latitude": 35, "longitude": 139.5, "area_code": "131121"})
+    assert [e.field for e in errors] == ["name"]
+    assert (values["latitude"], values["longitude"]) == (35.0, 139.5)
+    assert isinstance(values["latitude"], float)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "field"), [(90.5, 139.0, "latitude"), (35.0, 180.5, "longitude")]
+)
+def test_a_location_with_a_wrong_coordinate_keeps_neither(latitude, longitude, field):
+    values, errors = clean_location(
+        {"name": "n", "area_code": "131121", "latitude": latitude, "longitude": longitude}
+    )
+    assert [e.field for e in errors] == [field]
+    assert "latitude" not in values
+    assert "longitude" not in values
+
+
+@pytest.mark.parametrize(
+    ("update", "current", "refused"),
+    [
+        ({"age_max": 10}, {"age_min": 12, "age_max": 15}, True),
+        ({"age_max": 12}, {"age_min": 12, "age_max": 15}, False),
+        ({"age_min": 16}, {"age_min": 12, "age_max": 15}, True),
+        ({"age_min": 15}, {"age_min": 12, "age_max": 15}, False),
+    ],
+)
+def test_a_partial_update_of_ages_is_checked_against_the_stored_ones(update, current, refused):
+    _, errors = clean_service(update, partial=True, current=current)
+    assert [(e.field, e.code, e.message) for e in errors] == (
+        [("ageMax", ErrorCode.OUT_OF_RANGE, "ageMax must be ≥ ageMin.")] if refused else []
+    )
+
+
+def test_the_check_digit_takes_exactly_five_digits():
+    assert jis_check_digit("13112") == 1
+    with pytest.raises(ValueError, match="zip"):
+        jis_check_digit("1311")
