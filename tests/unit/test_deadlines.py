@@ -93,3 +93,16 @@ def test_priority_counts_the_clock_through_nights_and_the_closure():
         jst(2026, 12, 29, 16, 0),
         jst(2026, 12, 30, 16, 0),
     )
+
+
+def test_nothing_left_at_five_is_due_at_the_next_opening():
+    # Wednesday 25 November 2026, 17:00: the office has closed, so even 0 hours ends at
+    # Thursday's 09:00, not at 17:00 the same day.
+    assert add_business_hours(jst(2026, 11, 25, 17, 0), 0) == jst(2026, 11, 26, 9, 0)
+    assert add_business_hours(jst(2026, 11, 25, 16, 59), 0) == jst(2026, 11, 25, 16, 59)
+
+
+def test_a_deadline_is_given_in_japanese_time_whatever_the_start_was_given_in():
+    # 01:00 UTC is 10:00 JST on Wednesday 2 December 2026; one office hour later is 11:00.
+    due = add_business_hours(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), 1)
+    assert due.isoformat() == "2026-12-02T11:00:00+09:00"
