@@ -174,6 +174,7 @@ def describe(function: str, diff: str) -> str:
 
 def run_mutmut(scratch: Path, modules: list[str], scores: dict[str, Score]) -> None:
     log = scratch / "mutmut.log"
+    print(f"mutmut over {len(modules)} module(s), one process; output in {log}", flush=True)
     with log.open("w", encoding="utf-8") as out:
         done = subprocess.run(
             [sys.executable, "-m", "mutmut", "run", "--max-children", "1"],
@@ -213,7 +214,9 @@ def run_mutmut(scratch: Path, modules: list[str], scores: dict[str, Score]) -> N
 def run_tables(scratch: Path, modules: list[str], scores: dict[str, Score]) -> None:
     for module in modules:
         source = (scratch / module).read_text(encoding="utf-8")
-        for mutant in table_mutants.mutants_of(module, source):
+        mutants = table_mutants.mutants_of(module, source)
+        print(f"table mutants of {module}: {len(mutants)}", flush=True)
+        for mutant in mutants:
             scores[module].mutants += 1
             if table_mutants.judge(scratch, mutant):
                 scores[module].killed += 1
