@@ -5,6 +5,7 @@ from referral_hub.directory.rules import (
     NAME_MAX,
     CapacityStatus,
     OrganisationKind,
+    ServiceMode,
     clean_location,
     clean_organisation,
     clean_service,
@@ -265,3 +266,98 @@ def test_the_check_digit_takes_exactly_five_digits():
     assert jis_check_digit("13112") == 1
     with pytest.raises(ValueError, match="zip"):
         jis_check_digit("1311")
+
+
+def test_every_field_of_a_service_keeps_its_own_kind_of_value():
+    full = {
+        "name": "学習支援",
+        "description": "毎週",
+        "mode": "EXCHANGE",
+        "age_min": 6,
+        "age_max": 15,
+        "languages": ["ja", "pt-BR"],
+        "schedule": "月曜 16:00-18:00",
+        "accepts_referrals": False,
+        "response_target_hours": 48,
+        "capacity_status": "WAITLIST",
+        "tag_codes": ["need:study"],
+        "location_ids": ["loc-1"],
+    }
+    values, errors = clean_service(full)
+    assert errors == []
+    assert values == {
+        **full,
+        "mode": ServiceMode.EXCHANGE,
+        "capacity_status": CapacityStatus.WAITLIST,
+    }
+
+
+def test_every_field_of_an_organisation_and_a_location_keeps_its_value():
+    organisation = {
+        "name": "まなびの森",
+        "kind": "NPO",
+        "description": "学習支援",
+        "area_code": "131121",
+        "website": "https://example.org/",
+        "email": "info@example.org",
+        "phone": "+81 3-1234-5678",
+    }
+    assert clean_organisation(organisation) == (
+        {**organisation, "kind": OrganisationKind.NPO},
+        [],
+    )
+    location = {
+        "name": "教室",
+        "address": "世田谷区1-2-3",
+        "postal_code": "1540017",
+        "area_code": "131121",
+    }
+    assert clean_location(location) == (location, [])
+
+
+@pytest.mark.parametrize(
+    ("clean_", "base", "field", "api", "longest", "value"),
+    [
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "description", "description", 2000, ""),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "website", "website", 500, "https://"),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "email", "email", 254, "a@b.jp"),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "phone", "phone", 30, "0"),
+        (clean_service, {"name": "n", "mode": "SUPPORT"}, "schedule", "schedule", 500, ""),
+        (clean_location, {"name": "n", "area_code": "131121"}, "address", "address", 300, ""),
+    ],
+)
+def test_each_text_is_at_most_its_length(clean_, base, field, api, longest, value):
+    # `value` starts the text so it matches its pattern; digits fill it up to the length.
+    at_most = value + "1" * (longest - len(value))
+    assert clean_({**base, field: at_most})[1] == []
+    _, errors = clean_({**base, field: at_most + "1"})
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        (api, ErrorCode.TOO_LONG, f"{api} must be at most {longest} characters.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("clean_", "base", "field"),
+    [
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "area_code"),
+        (clean_location, {"name": "n"}, "area_code"),
+    ],
+)
+def test_an_area_code_of_seven_digits_is_too_long(clean_, base, field):
+    _, errors = clean_({**base, field: "1311210"})
+    assert [(e.field, e.code) for e in errors] == [("areaCode", ErrorCode.TOO_LONG)]
+
+
+def test_a_postal_code_is_at_most_8_characters_and_a_location_id_at_most_36():
+    _, errors = clean_location({"name": "n", "area_code": "131121", "postal_code": "154-00170"})
+    assert [(e.field, e.code) for e in errors] == [("postalCode", ErrorCode.TOO_LONG)]
+    assert clean_service(_service(location_ids=["x" * 36]))[1] == []
+    _, errors = clean_service(_service(location_ids=["x" * 37]))
+    assert [(e.field, e.code) for e in errors] == [("locationIds", ErrorCode.INVALID)]
+
+
+def test_accepts_referrals_is_true_or_false():
+    _, errors = clean_service(_service(accepts_referrals="yes"))
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        ("acceptsReferrals", ErrorCode.INVALID, "acceptsReferrals must be true or false.")
+    ]
