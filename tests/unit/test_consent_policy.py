@@ -406,3 +406,11 @@ def test_a_verbal_consent_needs_no_document_but_a_given_one_is_checked():
     verbal = _valid(method=Method.VERBAL, evidence_sha256=None)
     assert consent_errors(verbal, birth_year=2012, today=TODAY) == []
     assert consent_errors(_valid(evidence_sha256="0" * 64), birth_year=2012, today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    "purpose", [Purpose.REFERRAL, Purpose.CASE_COORDINATION, Purpose.SERVICE_DELIVERY]
+)
+def test_each_identified_purpose_is_permitted_when_the_consent_names_it(purpose):
+    named = consent(purposes=frozenset({purpose}))
+    assert decide(named, purpose=purpose) == Decision(True, "permitted")

@@ -63,6 +63,10 @@ def test_routine_counts_office_hours_urgent_counts_the_clock():
         (date(2029, 1, 3), False),  # Wednesday
         (date(2029, 1, 4), True),  # Thursday, the first working day
         (date(2028, 1, 3), False),  # Monday
+        # 1-3 February are no closure: a misread (month, day) pair would close them.
+        (date(2027, 2, 1), True),  # Monday
+        (date(2027, 2, 2), True),  # Tuesday
+        (date(2027, 2, 3), True),  # Wednesday
     ],
 )
 def test_the_year_end_closure_is_29_december_to_3_january(day, working):

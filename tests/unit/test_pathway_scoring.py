@@ -241,3 +241,8 @@ AREA_OR_NEAR = "Give either an area or a point (near), not both."
 def test_recommend_refusals_in_their_words(needs, interests, where, limit, error):
     found = scoring.recommend_errors(needs, interests, where_given=where, limit=limit)
     assert [(e.field, e.code.value, e.message) for e in found] == [error]
+
+
+def test_the_documented_default_limit_and_candidate_count():
+    # docs/pathways.md: `limit = 10`, and "the 100 best" candidates are scored.
+    assert (scoring.DEFAULT_LIMIT, scoring.CANDIDATES) == (10, 100)
