@@ -81,32 +81,44 @@ def _is_number(node: ast.AST) -> bool:
     )
 
 
-def _edits(node: ast.AST, path: NodePath) -> Iterator[tuple[NodePath, ast.AST | None, str]]:
-    """(where, replacement or None to drop, description) for every mutant inside `node`."""
+def _edits(
+    node: ast.AST, path: NodePath, context: NodePath, label: str
+) -> Iterator[tuple[NodePath, ast.AST | None, NodePath, str]]:
+    """(where, replacement or None to drop, what to show, label) for every mutant in `node`.
+
+    `context` is the innermost container or call around a number, shown before and after
+    so that two changes of equal numbers read differently; `label` names the dict entry.
+    """
     if isinstance(node, ast.Lambda | ast.FunctionDef | ast.AsyncFunctionDef):
         return
     if _is_number(node):
         assert isinstance(node, ast.Constant)
         assert isinstance(node.value, int | float)
-        new = ast.Constant(node.value + 1)
-        yield path, new, f"{_short(node)} -> {_short(new)}"
+        yield path, ast.Constant(node.value + 1), context, label
     elif isinstance(node, ast.Dict):
         values = node.values
         for i, value in enumerate(values):
             others = [v for v in values[i + 1 :] + values[:i] if ast.dump(v) != ast.dump(value)]
             if others:
-                key = node.keys[i]
-                label = _short(key) if key is not None else "**"
-                yield (
-                    (*path, ("values", i)),
-                    copy.deepcopy(others[0]),
-                    f"[{label}] {_short(value)} -> {_short(others[0])}",
-                )
+                where = (*path, ("values", i))
+                yield where, copy.deepcopy(others[0]), where, _key_label(label, node, i)
     elif isinstance(node, _CONTAINERS) and len(node.elts) > 1:
-        for i, element in enumerate(node.elts):
-            yield (*path, ("elts", i)), None, f"drop {_short(element)} from {_short(node)}"
+        for i in range(len(node.elts)):
+            yield (*path, ("elts", i)), None, path, label
     for step, child in _children(node):
-        yield from _edits(child, (*path, step))
+        inner = (*path, step)
+        if isinstance(node, ast.Dict) and step[0] == "values":
+            assert step[1] is not None
+            yield from _edits(child, inner, inner, _key_label(label, node, step[1]))
+        elif isinstance(node, (*_CONTAINERS, ast.Call)):
+            yield from _edits(child, inner, path, label)
+        else:
+            yield from _edits(child, inner, context, label)
+
+
+def _key_label(label: str, node: ast.Dict, index: int) -> str:
+    key = node.keys[index]
+    return f"{label}[{_short(key) if key is not None else '**'}]"
 
 
 def _target_name(statement: ast.Assign | ast.AnnAssign) -> str:
@@ -125,12 +137,14 @@ def mutants_of(module: str, source: str) -> list[TableMutant]:
         if name.startswith("__"):  # __all__ and friends are not rules
             continue
         value_path: NodePath = (("body", index), ("value", None))
-        for path, new, change in _edits(statement.value, value_path):
+        for path, new, context, label in _edits(statement.value, value_path, value_path, name):
             if new is None and path[:-1] == value_path and name.startswith("("):
                 continue  # `A, B = (a, b)` with a member dropped only fails to unpack
             mutated = copy.deepcopy(tree)
             _replace(mutated, path, new)
-            found.append(TableMutant(module, f"{name}: {change}", ast.unparse(mutated)))
+            before, after = _resolve(tree, context), _resolve(mutated, context)
+            change = f"{label}: {_short(before)} -> {_short(after)}"
+            found.append(TableMutant(module, change, ast.unparse(mutated)))
     return found
 
 

@@ -361,3 +361,18 @@ def test_accepts_referrals_is_true_or_false():
     assert [(e.field, e.code, e.message) for e in errors] == [
         ("acceptsReferrals", ErrorCode.INVALID, "acceptsReferrals must be true or false.")
     ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"age_min": 120, "age_max": 120}, []),
+        ({"age_min": 121}, [("ageMin", "OUT_OF_RANGE")]),
+        ({"age_min": 0, "age_max": 0}, []),
+        ({"age_max": -1}, [("ageMax", "OUT_OF_RANGE")]),
+        ({"response_target_hours": 1}, []),
+    ],
+)
+def test_both_ages_are_0_to_120_and_a_response_target_at_least_one_hour(changes, errors):
+    _, found = clean_service(_service(**changes))
+    assert [(e.field, e.code.value) for e in found] == errors

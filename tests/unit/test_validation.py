@@ -202,3 +202,11 @@ def test_a_number_may_be_its_bounds(raw, refused):
         [("lat", "lat must be between -90 and 90.")] if refused else []
     )
     assert values == ({} if refused else {"lat": float(raw)})
+
+
+def test_a_username_is_as_long_as_djangos_username_field_allows():
+    from django.contrib.auth import get_user_model
+
+    from referral_hub.core.validation import USERNAME_MAX
+
+    assert get_user_model()._meta.get_field("username").max_length == USERNAME_MAX == 150
