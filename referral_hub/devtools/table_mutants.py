@@ -148,7 +148,7 @@ def mutants_of(module: str, source: str) -> list[TableMutant]:
     return found
 
 
-def tests_mentioning(module: str, test_files: list[Path]) -> list[Path]:
+def files_importing(module: str, test_files: list[Path]) -> list[Path]:
     """The unit test files that import `module`; the first, quick round of a verdict."""
     dotted = module.removesuffix(".py").replace("/", ".")
     package, _, name = dotted.rpartition(".")
@@ -178,7 +178,7 @@ def judge(scratch: Path, mutant: TableMutant) -> bool:
     target = scratch / mutant.module
     original = target.read_text(encoding="utf-8")
     test_files = sorted((scratch / "tests" / "unit").glob("test_*.py"))
-    quick = [str(p.relative_to(scratch)) for p in tests_mentioning(mutant.module, test_files)]
+    quick = [str(p.relative_to(scratch)) for p in files_importing(mutant.module, test_files)]
     try:
         target.write_text(mutant.source, encoding="utf-8")
         if quick and run_tests(scratch, quick) != 0:
