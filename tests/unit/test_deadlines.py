@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 
 from referral_hub.referrals.deadlines import JAPAN, add_business_hours, due_times, is_working_day
 from referral_hub.referrals.rules import Urgency
@@ -106,7 +107,10 @@ def test_nothing_left_at_five_is_due_at_the_next_opening():
     assert add_business_hours(jst(2026, 11, 25, 16, 59), 0) == jst(2026, 11, 25, 16, 59)
 
 
-def test_a_deadline_is_given_in_japanese_time_whatever_the_start_was_given_in():
-    # 01:00 UTC is 10:00 JST on Wednesday 2 December 2026; one office hour later is 11:00.
-    due = add_business_hours(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), 1)
+@pytest.mark.parametrize("process_zone", ["Asia/Tokyo", "UTC", "America/New_York"])
+def test_a_deadline_is_given_in_japanese_time_whatever_the_start_was_given_in(process_zone):
+    # 01:00 UTC is 10:00 JST on Wednesday 2 December 2026; one office hour later is 11:00,
+    # whatever zone the process runs in (Django sets TZ from TIME_ZONE).
+    with override_settings(TIME_ZONE=process_zone):
+        due = add_business_hours(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), 1)
     assert due.isoformat() == "2026-12-02T11:00:00+09:00"
