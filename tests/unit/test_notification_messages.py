@@ -1,5 +1,6 @@
 import hashlib
 import hmac
+import inspect
 
 from django.test import override_settings
 
@@ -142,3 +143,9 @@ def test_an_email_is_japanese_by_default_even_on_an_english_site():
     assert email_for(Kind.SENT, REFERRAL, "https://hub.example/").subject == (
         "[つながり] 新しいつなぎ (0b7c6d1e)"
     )
+
+
+def test_the_default_language_is_japanese_by_its_code():
+    # The test above cannot tell "ja" from an unknown code on a Japanese site (Django falls
+    # back to LANGUAGE_CODE, and caches each language's catalogue per process).
+    assert inspect.signature(email_for).parameters["language"].default == "ja"
