@@ -25,7 +25,7 @@ help:
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
 	@echo "make lint   ruff, mypy and the import contracts;  make schema  re-export schema/schema.graphql"
-	@echo "make mutation  mutation score of the pure domain modules with tests/unit (no services, ~15 min)"
+	@echo "make mutation  mutation score of the pure domain modules with tests/unit (no services, 11-16 min)"
 
 ## --- setup -------------------------------------------------------------------------------
 deps: system-deps venv neo4j-jars assets messages
