@@ -17,7 +17,7 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
-        run demo-code test test-faults assets messages screenshots bench lint format schema lock clean
+        run demo-code test test-faults assets messages screenshots bench mutation lint format schema lock clean
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -25,6 +25,7 @@ help:
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
 	@echo "make lint   ruff, mypy, the import contracts and the schema linter;  make schema  re-export schema/schema.graphql"
+	@echo "make mutation  mutation score of the pure domain modules with tests/unit (no services, 11-16 min)"
 
 ## --- setup -------------------------------------------------------------------------------
 deps: system-deps venv neo4j-jars assets messages schema-linter
@@ -152,6 +153,12 @@ screenshots: deps
 bench: deps
 	$(DEVSERVICES) start neo4j redis --profile bench
 	env $$($(DEVSERVICES) env --profile bench) $(PY) manage.py bench $(BENCH_ARGS)
+
+## --- mutation testing (tests/unit only, no services; never part of make test) ------------
+# mutmut and our table/constant mutants over the pure domain modules, in a scratch copy
+# under .data/mutation; fails if a module scores below 90% (docs/testing.md).
+mutation: venv messages
+	$(PY) -m referral_hub.devtools.mutation $(MUTATION_ARGS)
 
 ## --- code quality ------------------------------------------------------------------------
 lint: venv schema-linter

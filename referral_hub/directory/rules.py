@@ -179,13 +179,8 @@ def clean_location(
     data: Mapping[str, Any], *, partial: bool = False
 ) -> tuple[dict[str, Any], list[FieldError]]:
     values, errors = clean(data, LOCATION_SPECS, partial=partial)
-    errors += coordinate_errors(
-        data.get("latitude"),
-        data.get("longitude"),
-        required=False,
-        partial=partial,
-        present=data.keys(),
-    )
+    # Not required, so a partial update that leaves both out is already fine: both are None.
+    errors += coordinate_errors(data.get("latitude"), data.get("longitude"), required=False)
     if not any(e.field in ("latitude", "longitude") for e in errors):
         for field in ("latitude", "longitude"):
             if field in data:

@@ -298,3 +298,119 @@ def test_the_end_may_be_the_first_day_but_not_before_it():
     assert [(e.field, e.message) for e in errors] == [
         ("validUntil", "validUntil is before validFrom.")
     ]
+
+
+# Every refusal of consent_errors whole: field, code and the words the recorder reads.
+@pytest.mark.parametrize(
+    ("changes", "birth_year", "error"),
+    [
+        (
+            {"given_by": GivenBy.SUBJECT, "guardian_relationship": None},
+            2012,
+            (
+                "givenBy",
+                ErrorCode.INVALID,
+                "The subject is under 18: a guardian must give the consent.",
+            ),
+        ),
+        (
+            {},
+            2008,
+            (
+                "givenBy",
+                ErrorCode.INVALID,
+                "The subject turns 18 this year or is older: they give the consent themself.",
+            ),
+        ),
+        (
+            {"guardian_relationship": "  "},
+            2012,
+            ("guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."),
+        ),
+        (
+            {"guardian_relationship": None},
+            2012,
+            ("guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."),
+        ),
+        ({"purposes": []}, 2012, ("purposes", ErrorCode.REQUIRED, "Name at least one purpose.")),
+        (
+            {"categories": None},
+            2012,
+            ("categories", ErrorCode.REQUIRED, "Name at least one data category."),
+        ),
+        (
+            {"organisation_ids": None, "organisation_kinds": None},
+            2012,
+            (
+                "organisationIds",
+                ErrorCode.REQUIRED,
+                "Name the organisations, or organisation kinds in an area, it permits.",
+            ),
+        ),
+        (
+            {"organisation_kinds": ["SCHOOL", "ZOO", "BANK"], "area_code": "141305"},
+            2012,
+            ("organisationKinds", ErrorCode.UNKNOWN_KIND, "Not an organisation kind: BANK, ZOO."),
+        ),
+        (
+            {"organisation_kinds": ["NPO"], "area_code": ""},
+            2012,
+            ("areaCode", ErrorCode.REQUIRED, "Organisation kinds are permitted within an area."),
+        ),
+        (
+            {"valid_from": date(2027, 2, 27), "valid_until": date(2027, 3, 31)},
+            2012,
+            (
+                "validFrom",
+                ErrorCode.OUT_OF_RANGE,
+                "A consent starts at most 90 days after it is recorded.",
+            ),
+        ),
+        (
+            {"valid_until": None},
+            2012,
+            ("validUntil", ErrorCode.REQUIRED, "A consent needs an end date (at most 3 years)."),
+        ),
+        (
+            {"valid_until": date(2026, 3, 31)},
+            2012,
+            ("validUntil", ErrorCode.OUT_OF_RANGE, "validUntil is before validFrom."),
+        ),
+        (
+            {"valid_until": date(2029, 4, 2)},
+            2012,
+            ("validUntil", ErrorCode.OUT_OF_RANGE, "A consent lasts at most three years."),
+        ),
+        (
+            {"evidence_sha256": "A" * 64},
+            2012,
+            ("evidenceSha256", ErrorCode.INVALID, "evidenceSha256 is 64 lower-case hex digits."),
+        ),
+        (
+            {"evidence_sha256": None, "method": Method.DIGITAL},
+            2012,
+            (
+                "evidenceSha256",
+                ErrorCode.REQUIRED,
+                "A written or digital consent records the SHA-256 of its document.",
+            ),
+        ),
+    ],
+)
+def test_each_input_refusal_names_its_field_code_and_words(changes, birth_year, error):
+    errors = consent_errors(_valid(**changes), birth_year=birth_year, today=TODAY)
+    assert [(e.field, e.code, e.message) for e in errors] == [error]
+
+
+def test_a_verbal_consent_needs_no_document_but_a_given_one_is_checked():
+    verbal = _valid(method=Method.VERBAL, evidence_sha256=None)
+    assert consent_errors(verbal, birth_year=2012, today=TODAY) == []
+    assert consent_errors(_valid(evidence_sha256="0" * 64), birth_year=2012, today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    "purpose", [Purpose.REFERRAL, Purpose.CASE_COORDINATION, Purpose.SERVICE_DELIVERY]
+)
+def test_each_identified_purpose_is_permitted_when_the_consent_names_it(purpose):
+    named = consent(purposes=frozenset({purpose}))
+    assert decide(named, purpose=purpose) == Decision(True, "permitted")

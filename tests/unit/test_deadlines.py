@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 
 from referral_hub.referrals.deadlines import JAPAN, add_business_hours, due_times, is_working_day
 from referral_hub.referrals.rules import Urgency
@@ -63,6 +64,10 @@ def test_routine_counts_office_hours_urgent_counts_the_clock():
         (date(2029, 1, 3), False),  # Wednesday
         (date(2029, 1, 4), True),  # Thursday, the first working day
         (date(2028, 1, 3), False),  # Monday
+        # 1-3 February are no closure: a misread (month, day) pair would close them.
+        (date(2027, 2, 1), True),  # Monday
+        (date(2027, 2, 2), True),  # Tuesday
+        (date(2027, 2, 3), True),  # Wednesday
     ],
 )
 def test_the_year_end_closure_is_29_december_to_3_january(day, working):
@@ -93,3 +98,19 @@ def test_priority_counts_the_clock_through_nights_and_the_closure():
         jst(2026, 12, 29, 16, 0),
         jst(2026, 12, 30, 16, 0),
     )
+
+
+def test_nothing_left_at_five_is_due_at_the_next_opening():
+    # Wednesday 25 November 2026, 17:00: the office has closed, so even 0 hours ends at
+    # Thursday's 09:00, not at 17:00 the same day.
+    assert add_business_hours(jst(2026, 11, 25, 17, 0), 0) == jst(2026, 11, 26, 9, 0)
+    assert add_business_hours(jst(2026, 11, 25, 16, 59), 0) == jst(2026, 11, 25, 16, 59)
+
+
+@pytest.mark.parametrize("process_zone", ["Asia/Tokyo", "UTC", "America/New_York"])
+def test_a_deadline_is_given_in_japanese_time_whatever_the_start_was_given_in(process_zone):
+    # 01:00 UTC is 10:00 JST on Wednesday 2 December 2026; one office hour later is 11:00,
+    # whatever zone the process runs in (Django sets TZ from TIME_ZONE).
+    with override_settings(TIME_ZONE=process_zone):
+        due = add_business_hours(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), 1)
+    assert due.isoformat() == "2026-12-02T11:00:00+09:00"

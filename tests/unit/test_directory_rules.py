@@ -5,6 +5,7 @@ from referral_hub.directory.rules import (
     NAME_MAX,
     CapacityStatus,
     OrganisationKind,
+    ServiceMode,
     clean_location,
     clean_organisation,
     clean_service,
@@ -211,3 +212,167 @@ def test_required_coordinates_and_a_partial_update_that_leaves_them_alone():
     assert [e.field for e in found] == ["longitude"]
     found = coordinate_errors(None, 139, required=False, partial=True, present=("longitude",))
     assert [e.field for e in found] == ["latitude"]
+
+
+def test_a_partial_update_of_an_organisation_or_a_location_checks_only_what_it_sends():
+    assert clean_organisation({"phone": "03-1234-5678"}, partial=True) == (
+        {"phone": "03-1234-5678"},
+        [],
+    )
+    assert clean_location({"address": "世田谷区1-2-3"}, partial=True) == (
+        {"address": "世田谷区1-2-3"},
+        [],
+    )
+    _, errors = clean_location({"address": "世田谷区1-2-3"})
+    assert [e.field for e in errors] == ["name", "areaCode"]
+
+
+def test_a_locations_coordinates_are_kept_when_only_other_fields_are_wrong():
+    values, errors = clean_location({"latitude": 35, "longitude": 139.5, "area_code": "131121"})
+    assert [e.field for e in errors] == ["name"]
+    assert (values["latitude"], values["longitude"]) == (35.0, 139.5)
+    assert isinstance(values["latitude"], float)
+
+
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "field"), [(90.5, 139.0, "latitude"), (35.0, 180.5, "longitude")]
+)
+def test_a_location_with_a_wrong_coordinate_keeps_neither(latitude, longitude, field):
+    values, errors = clean_location(
+        {"name": "n", "area_code": "131121", "latitude": latitude, "longitude": longitude}
+    )
+    assert [e.field for e in errors] == [field]
+    assert "latitude" not in values
+    assert "longitude" not in values
+
+
+@pytest.mark.parametrize(
+    ("update", "current", "refused"),
+    [
+        ({"age_max": 10}, {"age_min": 12, "age_max": 15}, True),
+        ({"age_max": 12}, {"age_min": 12, "age_max": 15}, False),
+        ({"age_min": 16}, {"age_min": 12, "age_max": 15}, True),
+        ({"age_min": 15}, {"age_min": 12, "age_max": 15}, False),
+    ],
+)
+def test_a_partial_update_of_ages_is_checked_against_the_stored_ones(update, current, refused):
+    _, errors = clean_service(update, partial=True, current=current)
+    assert [(e.field, e.code, e.message) for e in errors] == (
+        [("ageMax", ErrorCode.OUT_OF_RANGE, "ageMax must be ≥ ageMin.")] if refused else []
+    )
+
+
+def test_the_check_digit_takes_exactly_five_digits():
+    assert jis_check_digit("13112") == 1
+    with pytest.raises(ValueError, match="zip"):
+        jis_check_digit("1311")
+
+
+def test_every_field_of_a_service_keeps_its_own_kind_of_value():
+    full = {
+        "name": "学習支援",
+        "description": "毎週",
+        "mode": "EXCHANGE",
+        "age_min": 6,
+        "age_max": 15,
+        "languages": ["ja", "pt-BR"],
+        "schedule": "月曜 16:00-18:00",
+        "accepts_referrals": False,
+        "response_target_hours": 48,
+        "capacity_status": "WAITLIST",
+        "tag_codes": ["need:study"],
+        "location_ids": ["loc-1"],
+    }
+    values, errors = clean_service(full)
+    assert errors == []
+    assert values == {
+        **full,
+        "mode": ServiceMode.EXCHANGE,
+        "capacity_status": CapacityStatus.WAITLIST,
+    }
+
+
+def test_every_field_of_an_organisation_and_a_location_keeps_its_value():
+    organisation = {
+        "name": "まなびの森",
+        "kind": "NPO",
+        "description": "学習支援",
+        "area_code": "131121",
+        "website": "https://example.org/",
+        "email": "info@example.org",
+        "phone": "+81 3-1234-5678",
+    }
+    assert clean_organisation(organisation) == (
+        {**organisation, "kind": OrganisationKind.NPO},
+        [],
+    )
+    location = {
+        "name": "教室",
+        "address": "世田谷区1-2-3",
+        "postal_code": "1540017",
+        "area_code": "131121",
+    }
+    assert clean_location(location) == (location, [])
+
+
+@pytest.mark.parametrize(
+    ("clean_", "base", "field", "api", "longest", "value"),
+    [
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "description", "description", 2000, ""),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "website", "website", 500, "https://"),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "email", "email", 254, "a@b.jp"),
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "phone", "phone", 30, "0"),
+        (clean_service, {"name": "n", "mode": "SUPPORT"}, "schedule", "schedule", 500, ""),
+        (clean_location, {"name": "n", "area_code": "131121"}, "address", "address", 300, ""),
+    ],
+)
+def test_each_text_is_at_most_its_length(clean_, base, field, api, longest, value):
+    # `value` starts the text so it matches its pattern; digits fill it up to the length.
+    at_most = value + "1" * (longest - len(value))
+    assert clean_({**base, field: at_most})[1] == []
+    _, errors = clean_({**base, field: at_most + "1"})
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        (api, ErrorCode.TOO_LONG, f"{api} must be at most {longest} characters.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("clean_", "base", "field"),
+    [
+        (clean_organisation, {"name": "n", "kind": "NPO"}, "area_code"),
+        (clean_location, {"name": "n"}, "area_code"),
+    ],
+)
+def test_an_area_code_of_seven_digits_is_too_long(clean_, base, field):
+    _, errors = clean_({**base, field: "1311210"})
+    assert [(e.field, e.code) for e in errors] == [("areaCode", ErrorCode.TOO_LONG)]
+
+
+def test_a_postal_code_is_at_most_8_characters_and_a_location_id_at_most_36():
+    _, errors = clean_location({"name": "n", "area_code": "131121", "postal_code": "154-00170"})
+    assert [(e.field, e.code) for e in errors] == [("postalCode", ErrorCode.TOO_LONG)]
+    assert clean_service(_service(location_ids=["x" * 36]))[1] == []
+    _, errors = clean_service(_service(location_ids=["x" * 37]))
+    assert [(e.field, e.code) for e in errors] == [("locationIds", ErrorCode.INVALID)]
+
+
+def test_accepts_referrals_is_true_or_false():
+    _, errors = clean_service(_service(accepts_referrals="yes"))
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        ("acceptsReferrals", ErrorCode.INVALID, "acceptsReferrals must be true or false.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"age_min": 120, "age_max": 120}, []),
+        ({"age_min": 121}, [("ageMin", "OUT_OF_RANGE")]),
+        ({"age_min": 0, "age_max": 0}, []),
+        ({"age_max": -1}, [("ageMax", "OUT_OF_RANGE")]),
+        ({"response_target_hours": 1}, []),
+    ],
+)
+def test_both_ages_are_0_to_120_and_a_response_target_at_least_one_hour(changes, errors):
+    _, found = clean_service(_service(**changes))
+    assert [(e.field, e.code.value) for e in found] == errors

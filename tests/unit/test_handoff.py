@@ -307,3 +307,95 @@ def test_a_completion_and_only_a_completion_takes_an_outcome_and_every_error_at_
         ("outcome", ErrorCode.INVALID),
         ("note", ErrorCode.TOO_LONG),
     ]
+
+
+OTHER_OUTCOME_NEEDS_A_NOTE = "Say what happened in the note when the outcome is OTHER."
+
+
+@pytest.mark.parametrize(
+    ("action", "extras", "error"),
+    [
+        (
+            Action.ACCEPT,
+            {"reason": DeclineReason.NO_CAPACITY},
+            ("reason", ErrorCode.INVALID, "Only a decline takes a reason."),
+        ),
+        (Action.DECLINE, {}, ("reason", ErrorCode.REQUIRED, "A decline needs a reason.")),
+        (
+            Action.DECLINE,
+            {"reason": DeclineReason.OTHER, "note": " "},
+            ("note", ErrorCode.REQUIRED, "Say why in the note when the reason is OTHER."),
+        ),
+        (
+            Action.ACCEPT,
+            {"outcome": Outcome.CONNECTED},
+            ("outcome", ErrorCode.INVALID, "Only completion takes an outcome."),
+        ),
+        (
+            Action.COMPLETE,
+            {},
+            ("outcome", ErrorCode.REQUIRED, "Completing a referral needs its outcome."),
+        ),
+        (
+            Action.COMPLETE,
+            {"outcome": Outcome.OTHER},
+            ("note", ErrorCode.REQUIRED, OTHER_OUTCOME_NEEDS_A_NOTE),
+        ),
+        (
+            Action.COMPLETE,
+            {"outcome": Outcome.OTHER, "note": "\n"},
+            ("note", ErrorCode.REQUIRED, OTHER_OUTCOME_NEEDS_A_NOTE),
+        ),
+    ],
+)
+def test_each_detail_refusal_names_its_field_code_and_words(action, extras, error):
+    state = {
+        Action.ACCEPT: State.RECEIVED,
+        Action.DECLINE: State.SENT,
+        Action.COMPLETE: State.IN_PROGRESS,
+    }[action]
+    with pytest.raises(ValidationFailed) as failed:
+        transition(
+            state=state, version=3, action=action, side=Side.RECEIVER, version_seen=3, **extras
+        )
+    assert [(e.field, e.code, e.message) for e in failed.value.errors] == [error]
+
+
+def test_a_completion_describes_its_outcome_and_note():
+    step = transition(
+        state=State.IN_PROGRESS,
+        version=4,
+        action=Action.COMPLETE,
+        side=Side.RECEIVER,
+        version_seen=4,
+        outcome=Outcome.OTHER,
+        note="転居",
+    )
+    assert step == handoff.Transition(
+        from_state=State.IN_PROGRESS,
+        to_state=State.COMPLETED,
+        action=Action.COMPLETE,
+        side=Side.RECEIVER,
+        version=5,
+        reason=None,
+        outcome=Outcome.OTHER,
+        note="転居",
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "open_"),
+    [
+        (State.DRAFT, True),
+        (State.SENT, True),
+        (State.RECEIVED, True),
+        (State.ACCEPTED, True),
+        (State.IN_PROGRESS, True),
+        (State.COMPLETED, False),
+        (State.DECLINED, False),
+        (State.CANCELLED, False),
+        (State.WITHDRAWN, False),
+    ],
+)
+def test_a_referral_is_open_until_it_is_closed(state, open_):
+    assert handoff.is_open(state) is open_

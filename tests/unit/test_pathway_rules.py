@@ -4,6 +4,7 @@ import pytest
 
 from referral_hub.pathways.disclosure import perturbed, rate
 from referral_hub.pathways.rules import (
+    ROUTES_LIMIT,
     flow_cells,
     hop_errors,
     months_errors,
@@ -129,3 +130,8 @@ def test_no_rows_is_no_cells_and_a_total_perturbed_like_any_cell():
     shown, hidden, total = flow_cells([])
     assert (shown, hidden) == ([], 0)
     assert total == perturbed(0, 0)
+
+
+def test_routes_are_cut_at_the_documented_50():
+    # docs/pathways.md: "nearest first, at most 50".
+    assert ROUTES_LIMIT == 50

@@ -200,3 +200,49 @@ def test_the_weights_are_the_documented_ones():
     assert (scoring.NEUTRAL, scoring.INTEREST_WEIGHT) == (0.5, 0.5)
     assert (scoring.HALF_FIT_KM, scoring.HALF_FIT_HOURS) == (3.0, 24.0)
     assert scoring.CAPACITY_FIT == {"AVAILABLE": 1.0, "WAITLIST": 0.4, "FULL": 0.0}
+
+
+@pytest.mark.parametrize(("hours", "fit"), [(0.0, 1.0), (24.0, 0.5), (72.0, 0.25), (None, 0.5)])
+def test_a_first_response_counts_less_the_slower_it_is(hours, fit):
+    assert scoring.response_fit(hours) == fit
+
+
+def test_each_part_is_rounded_to_four_places_not_five():
+    # 4 km: 0.2 / (1 + 4/3) = 0.085714…, kept as 0.0857.
+    points = scoring.points_for(candidate("s", km=4.0), needs=1, interests=0)
+    assert points["distance"] == 0.0857
+
+
+AREA_OR_NEAR = "Give either an area or a point (near), not both."
+
+
+@pytest.mark.parametrize(
+    ("needs", "interests", "where", "limit", "error"),
+    [
+        ([], [], 1, 10, ("needTags", "REQUIRED", "Give at least one need or interest tag.")),
+        (
+            ["a"] * 6,
+            ["b"] * 5,
+            1,
+            10,
+            ("needTags", "OUT_OF_RANGE", "At most 10 need and interest tags together."),
+        ),
+        (
+            ["a"],
+            [],
+            0,
+            10,
+            ("area", "REQUIRED", "Give either an area or a point (near), not both."),
+        ),
+        (["a"], [], 2, 10, ("area", "INVALID", "Give either an area or a point (near), not both.")),
+        (["a"], [], 1, 51, ("limit", "OUT_OF_RANGE", "limit must be between 1 and 50.")),
+    ],
+)
+def test_recommend_refusals_in_their_words(needs, interests, where, limit, error):
+    found = scoring.recommend_errors(needs, interests, where_given=where, limit=limit)
+    assert [(e.field, e.code.value, e.message) for e in found] == [error]
+
+
+def test_the_documented_default_limit_and_candidate_count():
+    # docs/pathways.md: `limit = 10`, and "the 100 best" candidates are scored.
+    assert (scoring.DEFAULT_LIMIT, scoring.CANDIDATES) == (10, 100)

@@ -3,6 +3,7 @@ import pytest
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.directory.rules import (
     NEAR_KM_MAX,
+    Near,
     check_sort,
     checked_area_code,
     checked_tags,
@@ -146,4 +147,30 @@ def test_an_area_code_is_normalised_and_checked_by_its_check_digit():
         ErrorCode.INVALID_AREA_CODE,
         "area",
         "area must be a six-digit JIS X 0402 code with a valid check digit.",
+    )
+
+
+def test_near_needs_a_point_and_names_lat_and_lon():
+    with pytest.raises(PublicError) as missing:
+        near_from({"km": 5})
+    assert (missing.value.code, missing.value.field, missing.value.message) == (
+        ErrorCode.REQUIRED,
+        "near",
+        "lat and lon are required.",
+    )
+
+
+@pytest.mark.parametrize("km", [0.5, 1, 200])
+def test_near_takes_any_radius_above_0_up_to_200_km(km):
+    assert near_from({"lat": 35, "lon": 139.5, "km": km}) == Near(
+        latitude=35.0, longitude=139.5, km=float(km)
+    )
+
+
+def test_an_area_code_refusal_names_area_code_unless_told_otherwise():
+    with pytest.raises(PublicError) as refused:
+        checked_area_code("131122")
+    assert (refused.value.code, refused.value.field) == (ErrorCode.INVALID_AREA_CODE, "areaCode")
+    assert refused.value.message == (
+        "areaCode must be a six-digit JIS X 0402 code with a valid check digit."
     )

@@ -2,6 +2,7 @@
 
 import re
 from enum import StrEnum
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,7 @@ from referral_hub.core.validation import (
     api_name,
     checked_uuid,
     clean,
+    enum_value,
     normalise_text,
     row_id,
 )
@@ -176,3 +178,35 @@ def test_ids_from_callers():
     assert row_id("²") == -1
     assert row_id("-1") == -1
     assert normalise_text("　ｶﾀｶﾅ ") == "カタカナ"
+
+
+def test_an_enum_argument_becomes_its_plain_value():
+    # graphene hands enum arguments over as objects with a .value; plain values pass as they are.
+    assert enum_value(SimpleNamespace(value="NPO")) == "NPO"
+    assert enum_value("NPO") == "NPO"
+    assert enum_value(None) is None
+
+
+def test_a_required_field_sent_empty_in_a_partial_update_cannot_be_cleared():
+    values, errors = clean({"org_name": "  "}, {"org_name": Text(10, required=True)}, partial=True)
+    assert values == {}
+    assert [(e.field, e.code, e.message) for e in errors] == [
+        ("orgName", ErrorCode.REQUIRED, "orgName cannot be cleared.")
+    ]
+
+
+@pytest.mark.parametrize(("raw", "refused"), [(-90, False), (90, False), (90.0001, True)])
+def test_a_number_may_be_its_bounds(raw, refused):
+    values, errors = clean({"lat": raw}, {"lat": Number(-90, 90)})
+    assert [(e.field, e.message) for e in errors] == (
+        [("lat", "lat must be between -90 and 90.")] if refused else []
+    )
+    assert values == ({} if refused else {"lat": float(raw)})
+
+
+def test_a_username_is_as_long_as_djangos_username_field_allows():
+    from django.contrib.auth import get_user_model
+
+    from referral_hub.core.validation import USERNAME_MAX
+
+    assert get_user_model()._meta.get_field("username").max_length == USERNAME_MAX == 150
