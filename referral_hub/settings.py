@@ -383,6 +383,8 @@ GRAPHQL_MAX_TOKENS = int(os.environ.get("GRAPHQL_MAX_TOKENS", "5000"))
 GRAPHQL_VALIDATION_BUDGET_SECONDS = float(
     os.environ.get("GRAPHQL_VALIDATION_BUDGET_SECONDS", "0.5")
 )
+# Parsed and validated documents kept per process, by hash (schema/core/document_cache.py).
+GRAPHQL_DOCUMENT_CACHE_SIZE = int(os.environ.get("GRAPHQL_DOCUMENT_CACHE_SIZE", "256"))
 # Introspection is for development; production clients use the checked-in SDL.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 # While introspection is allowed, a document that asks for nothing else may be this deep

@@ -4,7 +4,8 @@ In order, each step refusing before the next costs anything: the document is par
 (at most GRAPHQL_MAX_TOKENS tokens); the request limits run alone (linear in the
 document, schema/core/limits.py); then the specification's rules, within a time budget;
 then execution with the permission middleware and the argument defaults. A document
-refused at any step does no database work.
+refused at any step does no database work. A document that passed is kept by its hash
+(document_cache.py), so its next request goes straight to execution.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from graphql import (
 
 from schema.core import characters
 from schema.core.arguments import NullArgumentsMiddleware
+from schema.core.document_cache import DocumentCache
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
 from schema.permissions import DeclaredPermissions
 from schema.schema import schema as root_schema
@@ -49,6 +51,45 @@ def refusal(code: str, message: str) -> ExecutionResult:
 @cache
 def _schema() -> GraphQLSchema:
     return root_schema.graphql_schema
+
+
+@cache
+def documents() -> DocumentCache:
+    return DocumentCache(settings.GRAPHQL_DOCUMENT_CACHE_SIZE)
+
+
+def _checked_under() -> tuple[object, ...]:
+    """Every setting a document's checks depend on: part of its cache key."""
+    return (
+        settings.GRAPHQL_MAX_TOKENS,
+        settings.GRAPHQL_MAX_DEPTH,
+        settings.GRAPHQL_MAX_ALIASES,
+        settings.GRAPHQL_MAX_OPERATIONS,
+        settings.GRAPHQL_MAX_COST,
+        settings.GRAPHQL_PAGE_SIZE_MAX,
+        settings.GRAPHQL_MAX_FIELDS,
+        settings.GRAPHQL_INTROSPECTION,
+        settings.GRAPHQL_MAX_INTROSPECTION_DEPTH,
+    )
+
+
+def checked_document(query: str) -> Any:
+    """The parsed document if it passes every check, else the ExecutionResult refusing it."""
+    cache_key = documents().key(query, _checked_under())
+    document = documents().get(cache_key)
+    if document is not None:
+        return document
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except GraphQLError as error:
+        return ExecutionResult(data=None, errors=[error])
+    if characters.bad_literal(document):  # an escape such as "\u0000" in a literal
+        return refusal("INVALID_CHARACTERS", "A string holds a control character.")
+    errors = validation_errors(document)
+    if errors:
+        return ExecutionResult(data=None, errors=errors)
+    documents().put(cache_key, document)
+    return document
 
 
 def _limits() -> list[type[ValidationRule]]:
@@ -133,15 +174,9 @@ def run(
                 )
             ],
         )
-    try:
-        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
-    except GraphQLError as error:
-        return ExecutionResult(data=None, errors=[error])
-    if characters.bad_literal(document):  # an escape such as "\u0000" in a literal
-        return refusal("INVALID_CHARACTERS", "A string holds a control character.")
-    errors = validation_errors(document)
-    if errors:
-        return ExecutionResult(data=None, errors=errors)
+    document = checked_document(query)
+    if isinstance(document, ExecutionResult):
+        return document
     operation = get_operation_ast(document, operation_name)
     if (
         isinstance(operation, OperationDefinitionNode)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from graph import organisation_repo
 from referral_hub.accounts import tokens
 from referral_hub.accounts.models import ApiToken
-from referral_hub.benchmarks import audit, directory, inbox, network, pages, pathways
+from referral_hub.benchmarks import audit, directory, documents, inbox, network, pages, pathways
 from referral_hub.benchmarks.timing import Sample, table
 from referral_hub.directory.demo import Scale
 
@@ -57,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write(f"seeding the {scale} demo network (it contains the city one)…")
             call_command("seed_demo", scale=scale, stdout=self.stdout)
         samples: list[Sample] = []
+        if "documents" in chosen:
+            samples += documents.run(count=count, warmup=warmup)
         if "directory" in chosen:
             samples += directory.run(
                 scales=[Scale.CITY, Scale.PREFECTURE], count=count, warmup=warmup, headers=headers
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(table(samples))
 
 
-GROUPS = ("directory", "pathways", "inbox", "audit", "pages", "network")
+GROUPS = ("documents", "directory", "pathways", "inbox", "audit", "pages", "network")
 
 # Organisations each seeded scale holds (seed 1): fewer means it still has to be seeded.
 _ORGANISATIONS = {Scale.PREFECTURE.value: 6236, Scale.NATIONAL.value: 123845}
