@@ -88,7 +88,7 @@ def checked_document(query: str) -> Any:
     errors = validation_errors(document)
     if errors:
         return ExecutionResult(data=None, errors=errors)
-    documents().put(cache_key, document)
+    documents().put(cache_key, document, chars=len(query))
     return document
 
 

@@ -63,7 +63,7 @@ def test_the_cache_holds_its_size_and_drops_the_least_recently_used(kept, evicte
     cache = DocumentCache(3)
     keys = [cache.key(f"query Q{i} {{ health {{ redis }} }}", ()) for i in range(kept)]
     for key in keys:
-        cache.put(key, parse("{ health { redis } }"))
+        cache.put(key, parse("{ health { redis } }"), chars=10)
     assert len(cache) == 3
     assert (cache.get(keys[0]) is None) == evicted
 
@@ -71,10 +71,10 @@ def test_the_cache_holds_its_size_and_drops_the_least_recently_used(kept, evicte
 def test_a_use_keeps_a_document_from_being_dropped():
     cache = DocumentCache(2)
     first, second, third = (cache.key(f"q{i}", ()) for i in range(3))
-    cache.put(first, parse("{ a }"))
-    cache.put(second, parse("{ b }"))
+    cache.put(first, parse("{ a }"), chars=5)
+    cache.put(second, parse("{ b }"), chars=5)
     assert cache.get(first) is not None  # now the most recently used
-    cache.put(third, parse("{ c }"))
+    cache.put(third, parse("{ c }"), chars=5)
     assert cache.get(second) is None
     assert cache.get(first) is not None
 
@@ -82,5 +82,31 @@ def test_a_use_keeps_a_document_from_being_dropped():
 def test_a_cache_of_size_zero_keeps_nothing():
     cache = DocumentCache(0)
     key = cache.key("{ a }", ())
-    cache.put(key, parse("{ a }"))
+    cache.put(key, parse("{ a }"), chars=5)
     assert (len(cache), cache.get(key)) == (0, None)
+
+
+@pytest.mark.parametrize(("chars", "kept"), [(8192, True), (8193, False)])
+def test_a_document_of_at_most_8192_characters_is_kept(chars, kept):
+    cache = DocumentCache(3)
+    key = cache.key("{ a }", ())
+    cache.put(key, parse("{ a }"), chars=chars)
+    assert (cache.get(key) is not None) == kept
+
+
+@pytest.mark.parametrize(("total", "first_kept"), [(100, True), (99, False)])
+def test_the_cache_drops_the_oldest_past_its_total_text(total, first_kept):
+    cache = DocumentCache(10, each_max=100, total_max=total)
+    first, second = cache.key("a", ()), cache.key("b", ())
+    cache.put(first, parse("{ a }"), chars=50)
+    cache.put(second, parse("{ b }"), chars=50)
+    assert (cache.get(first) is not None) == first_kept
+    assert cache.get(second) is not None
+    assert cache.chars == (100 if first_kept else 50)
+
+
+def test_a_long_document_is_checked_every_time(documents):
+    query = "query Long { health { redis } }" + " " * 8200
+    entry.checked_document(query)
+    entry.checked_document(query)
+    assert (documents.misses, documents.hits, len(documents)) == (2, 0, 0)
