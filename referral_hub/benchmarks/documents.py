@@ -11,7 +11,7 @@ from referral_hub.benchmarks.timing import Sample
 from schema.core import entry
 
 DOCUMENTS = {
-    "directory search": directory.QUERY,
+    "directory": directory.QUERY,
     "routes": pathways.ROUTES,
     "recommend": pathways.RECOMMEND,
 }
@@ -32,7 +32,7 @@ def run(*, count: int, warmup: int) -> list[Sample]:
             if round_number >= warmup:
                 checks.append((middle - started) * 1000.0)
                 cached.append((ended - middle) * 1000.0)
-        samples.append(Sample(f"doc checks: {label}", "-", "checks", checks))
-        samples.append(Sample(f"doc checks: {label}", "-", "cached", cached))
+        samples.append(Sample(f"checks: {label}", "-", "checks", checks))
+        samples.append(Sample(f"checks: {label}", "-", "cached", cached))
     cache.clear()
     return samples
