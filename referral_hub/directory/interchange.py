@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from neo4j.exceptions import Neo4jError
 
@@ -28,7 +27,7 @@ class ImportRefused(Exception):
 
 
 def plan_against_graph(
-    tables: Mapping[str, list[dict[str, Any]]], *, also_organisations: Iterable[str] = ()
+    tables: hsds.Tables, *, also_organisations: Iterable[str] = ()
 ) -> hsds.ImportPlan:
     """The file's plan, checked against what the graph already holds: its organisations
     (and `also_organisations`), the locations it defines or places services at, its tags."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from referral_hub.directory.hsds import package
+from referral_hub.directory.hsds.ids import canonical_ids
 from referral_hub.directory.hsds.nested import flatten
 from referral_hub.directory.hsds.package import EXPORTED
 
@@ -27,10 +28,13 @@ class HsdsFileError(ValueError):
 
 class Tables(dict[str, list[dict[str, Any]]]):
     """A file's tables by their singular HSDS name, and the names of what the file held
-    that is no HSDS table at all (a README, `notes.csv`), so the report can say so."""
+    that is no HSDS table at all (a README, `notes.csv`), so the report can say so. Its
+    ids are canonical from the start (ids.py): whatever reads the tables next — the
+    graph lookup of existing ids, the plan — never sees another spelling or a huge id."""
 
     def __init__(self, tables: Mapping[str, list[dict[str, Any]]], ignored: list[str]) -> None:
         super().__init__(tables)
+        canonical_ids(self)
         self.ignored = sorted(ignored)
 
 

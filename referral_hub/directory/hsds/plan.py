@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from referral_hub.directory.hsds import package
-from referral_hub.directory.hsds.areas import AreaFinder
+from referral_hub.directory.hsds.areas import NEAREST_OFFICE_KM, AreaFinder
 from referral_hub.directory.hsds.checks import (
     location_rules,
     organisation_rules,
@@ -18,7 +18,8 @@ from referral_hub.directory.hsds.checks import (
     service_rules,
     tag_rules,
 )
-from referral_hub.directory.hsds.ids import canonical_ids, is_id
+from referral_hub.directory.hsds.files import Tables
+from referral_hub.directory.hsds.ids import is_id
 from referral_hub.directory.hsds.terms import EXTENSION_BY_ID, TAG_TAXONOMY
 from referral_hub.directory.rules import (
     CapacityStatus,
@@ -77,7 +78,7 @@ class ImportPlan:
 
 
 def plan_import(
-    tables: Mapping[str, list[dict[str, Any]]],
+    tables: Tables,
     *,
     known_area_codes: Iterable[str],
     existing: Mapping[str, set[str]] | None = None,
@@ -94,14 +95,13 @@ def plan_import(
     tables are read in the order their references need (the steps below), which is also
     the order problems are reported in.
     """
-    canonical_ids(tables)
     planner = _Planner(
         tables,
         frozenset(known_area_codes),
         existing or {},
         AreaFinder(area_names or {}, area_offices or {}),
     )
-    planner.not_read(getattr(tables, "ignored", []))
+    planner.not_read(tables.ignored)
     planner.terms_and_attributes()
     planner.tags()
     planner.organisations()
@@ -559,7 +559,7 @@ def _location_problem(
             "no JIS area: no tsunagari:area_code attribute, the address "
             f"({said or 'none'}) names no Japanese municipality, and "
             + (
-                "no municipal office is within 40 km of its coordinates"
+                f"no municipal office is within {NEAREST_OFFICE_KM:g} km of its coordinates"
                 if located
                 else "it has no usable coordinates"
             )
