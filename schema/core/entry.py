@@ -19,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
     GraphQLSchema,
@@ -73,7 +74,7 @@ def _checked_under() -> tuple[object, ...]:
     )
 
 
-def checked_document(query: str) -> Any:
+def checked_document(query: str) -> DocumentNode | ExecutionResult:
     """The parsed document if it passes every check, else the ExecutionResult refusing it."""
     cache_key = documents().key(query, _checked_under())
     document = documents().get(cache_key)
