@@ -1,10 +1,13 @@
 """The audit log: hash-chained `(:AuditEvent)` nodes written in the caller's transaction.
 
 An action and its audit event commit or roll back together because `append` runs in
-the same transaction as the action. Events form chains (one per subject for personal
-data, one per acting organisation otherwise; see docs/identity-and-audit.md) so
-concurrent writers only wait for each other when they extend the same chain: the first
-statement takes the chain head's write lock, which is held until the transaction ends.
+the same transaction as the action. Events form chains that follow the writer (one per
+live thread of each process, graph/audit_writers.py), so no two requests ever wait on
+one chain head; an event about subjects names them (`subjects`, hashed) and links to one
+`(:AuditMention {subject})` per subject, the index a subject's history is read by. Chains
+written before (one per subject, one per organisation) keep verifying as they are. Signed
+checkpoints over every chain head (referral_hub/core/checkpoints.py) make a truncated or
+rewritten chain detectable too. See docs/identity-and-audit.md: the audit log.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from graph import session
+from graph.audit_writers import writer_chain
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 
 GENESIS = "0" * 64
@@ -24,9 +28,9 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class AuditRecord:
-    """What happened, by whom, under what basis. Every field goes into the hash."""
+    """What happened, by whom, under what basis. Every field goes into the hash; the
+    chain is the writer's (graph/audit_writers.py), chosen when the event is written."""
 
-    chain: str
     action: str
     target_type: str
     target_id: str | None
@@ -45,6 +49,9 @@ class AuditRecord:
     consent_id: str | None = None
     categories: tuple[str, ...] | None = None
     fields: tuple[str, ...] | None = None
+    # The subjects whose data the action touched: each gets an (:AuditMention), so the
+    # event is in their history. None for events about no subject's data.
+    subjects: tuple[str, ...] | None = None
 
 
 # Every stored field of an event except its hash, in the order the canonical text lists
@@ -106,25 +113,57 @@ def canonical_text(fields: dict[str, Any]) -> str:
 # holds, can imitate a field boundary. Events written with it carry `hashVersion: 2`
 # (itself hashed); events without it were written before and verify with version 1,
 # unchanged, so existing chains need no rewriting.
-HASH_VERSION = 2
 V2_FIELDS: tuple[LiteralString, ...] = ("hashVersion", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+# Version 3 (issue 17): writer chains. The subjects an event is about are hashed, and a
+# page read names several, each with the basis and consent its read rested on ('' for
+# none), in three lists aligned by position.
+SUBJECT_FIELDS: tuple[LiteralString, ...] = ("subjects", "subjectBases", "subjectConsents")
+V3_FIELDS: tuple[LiteralString, ...] = (*V2_FIELDS, *SUBJECT_FIELDS)
+HASH_VERSION = 3
+_LIST_FIELDS = frozenset({"categories", "fields", *SUBJECT_FIELDS})
+
+
+def stored_fields(event: dict[str, Any]) -> frozenset[str]:
+    """The fields an event of its version may hold besides its hash: anything else was
+    added after it was written (and is outside the hash)."""
+    version = event.get("hashVersion")
+    if version == 3:
+        return frozenset(V3_FIELDS)
+    if version == 2:
+        return frozenset(V2_FIELDS)
+    return frozenset((*HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS))
+
+
+def _canonical_lengths(names: Sequence[str], fields: dict[str, Any]) -> str:
+    rendered = [(name, _render(fields.get(name))) for name in names]
+    return _SEPARATOR.join(f"{name}={len(text)}:{text}" for name, text in rendered)
 
 
 def canonical_text_v2(fields: dict[str, Any]) -> str:
-    rendered = [(name, _render(fields.get(name))) for name in V2_FIELDS]
-    return _SEPARATOR.join(f"{name}={len(text)}:{text}" for name, text in rendered)
+    return _canonical_lengths(V2_FIELDS, fields)
+
+
+def canonical_text_v3(fields: dict[str, Any]) -> str:
+    return _canonical_lengths(V3_FIELDS, fields)
 
 
 def event_hash(fields: dict[str, Any]) -> str:
     """SHA-256 of the canonical text of an event's fields (the hash itself excluded), in
     the version the event names."""
-    text = canonical_text_v2(fields) if fields.get("hashVersion") == 2 else canonical_text(fields)
+    version = fields.get("hashVersion")
+    text = (
+        canonical_text_v3(fields)
+        if version == 3
+        else canonical_text_v2(fields)
+        if version == 2
+        else canonical_text(fields)
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _cypher_canonical_v2(var: LiteralString) -> LiteralString:
+def _cypher_canonical(var: LiteralString, names: Sequence[LiteralString]) -> LiteralString:
     parts: list[LiteralString] = []
-    for name in V2_FIELDS:
+    for name in names:
         value: LiteralString = var + "." + name
         rendered: LiteralString = (
             "(CASE WHEN " + value + " IS NULL OR size(" + value + ") = 0 THEN '' "
@@ -136,12 +175,13 @@ def _cypher_canonical_v2(var: LiteralString) -> LiteralString:
     return "hub.sha256(" + " + '\\u001f' + ".join(parts) + ")"
 
 
-# The same hash in Cypher (version 2), over a map `e` holding the event's fields
+# The same hash in Cypher (version 3), over a map `e` holding the event's fields
 # (hub.sha256 is registered by the Neo4j launcher:
 # deploy/neo4j/src/main/java/hub/neo4j/HubFunctions.java).
-AUDIT_HASH: LiteralString = _cypher_canonical_v2("e")
+AUDIT_HASH: LiteralString = _cypher_canonical("e", V3_FIELDS)
 
 
+# Leases this thread's chain (its own, so never contended) and reads its head.
 _LOCK_HEAD: LiteralString = """
 MERGE (c:AuditChain {key: $chain})
 ON CREATE SET c.seq = 0, c.head = $genesis
@@ -156,28 +196,33 @@ MATCH (c:AuditChain {key: $chain})
 CREATE (e:AuditEvent)
 SET e = $fields
 SET c.seq = $fields.seq, c.head = $fields.hash
+WITH e
+UNWIND $subjects AS subject
+CREATE (e)-[:MENTIONS]->(:AuditMention {subject: subject, at: e.at})
 """
 
 
 def append(tx: session.Tx, record: AuditRecord) -> dict[str, Any]:
-    """Add one event to its chain inside `tx`; returns the stored fields."""
+    """Add one event to this writer's chain inside `tx`; returns the stored fields."""
+    chain = writer_chain()
     head = tx.single(
-        _LOCK_HEAD, chain=record.chain, genesis=GENESIS, organisation=record.actor_organisation
+        _LOCK_HEAD, chain=chain, genesis=GENESIS, organisation=record.actor_organisation
     )
     assert head is not None
     seq = int(head["seq"]) + 1
     fields: dict[str, Any] = {
         **_record_fields(record),
+        "chain": chain,
         "id": str(uuid.uuid4()),
         "seq": seq,
-        "chainSeq": f"{record.chain}#{seq}",
+        "chainSeq": f"{chain}#{seq}",
         "prevHash": head["head"],
         "areaCode": head["area_code"],
         "at": datetime.now(UTC).isoformat(timespec="microseconds"),
         "hashVersion": HASH_VERSION,
     }
     fields["hash"] = event_hash(fields)
-    tx.run(_APPEND, chain=record.chain, fields=fields).consume()
+    tx.run(_APPEND, chain=chain, fields=fields, subjects=list(record.subjects or ())).consume()
     return fields
 
 
@@ -196,6 +241,16 @@ def record_and_return(record: AuditRecord) -> dict[str, Any]:
     return session.write(lambda tx: append(tx, record))
 
 
+def expected_mentions(event: dict[str, Any]) -> list[str]:
+    """The subjects an event must have an (:AuditMention) for: those it names (version
+    3), or, for an event written on a subject's own chain before, that subject (the
+    migration gave those theirs)."""
+    if event.get("hashVersion") == 3:
+        return sorted(event.get("subjects") or [])
+    chain = str(event.get("chain") or "")
+    return [chain.removeprefix("subject:")] if chain.startswith("subject:") else []
+
+
 # --- verification ---------------------------------------------------------------------------
 
 _CHAINS: LiteralString = (
@@ -205,9 +260,12 @@ _CHAINS: LiteralString = (
 _CHAIN_EVENTS: LiteralString = """
 MATCH (e:AuditEvent {chain: $chain})
 WHERE e.seq IS NOT NULL
-RETURN properties(e) AS event
+RETURN properties(e) AS event, [(e)-[:MENTIONS]->(m:AuditMention) | m.subject] AS mentions
 ORDER BY e.seq
 """
+
+
+_HEAD_NOW: LiteralString = "MATCH (c:AuditChain {key: $chain}) RETURN c.seq AS seq"
 
 
 @dataclass(frozen=True)
@@ -217,7 +275,10 @@ class BrokenLink:
     event_id: str | None
     reason: str
     # MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, EDITED (the
-    # hash differs), HEAD (the head disagrees: deleted or truncated): for people's words.
+    # hash differs), HEAD (the head disagrees: deleted or truncated), INSERTED (events
+    # past the head that no writer committed), MENTIONS (a
+    # subject's index entries disagree with the event), CHECKPOINT (a signed checkpoint
+    # disagrees: truncated or rewritten): for people's words.
     code: str = "EDITED"
 
     def __str__(self) -> str:
@@ -225,9 +286,16 @@ class BrokenLink:
 
 
 def verify_chain(
-    chain: str, head_seq: int, head_hash: str, events: Sequence[dict[str, Any]]
+    chain: str,
+    head_seq: int,
+    head_hash: str,
+    events: Sequence[dict[str, Any]],
+    mentions: Sequence[Sequence[str]] | None = None,
+    head_seq_after: int | None = None,
 ) -> BrokenLink | None:
-    """The first broken link of one chain, or None. Pure: unit-testable without a graph."""
+    """The first broken link of one chain, or None. Pure: unit-testable without a graph.
+    `mentions`, when given, holds each event's (:AuditMention) subjects, in event order;
+    `head_seq_after`, the head's seq read again after the events."""
     previous = GENESIS
     for expected_seq, event in enumerate(events, start=1):
         if event.get("seq") != expected_seq:
@@ -246,7 +314,7 @@ def verify_chain(
                 "prevHash does not match the previous event's hash",
                 "RELINKED",
             )
-        unknown = set(event) - set(V2_FIELDS) - {"hash"}
+        unknown = set(event) - stored_fields(event) - {"hash"}
         if unknown:
             return BrokenLink(
                 chain,
@@ -263,10 +331,29 @@ def verify_chain(
                 "content does not match its hash (edited after it was written)",
                 "EDITED",
             )
+        if mentions is not None and sorted(mentions[expected_seq - 1]) != expected_mentions(event):
+            return BrokenLink(
+                chain,
+                expected_seq,
+                event.get("id"),
+                "the subjects' index disagrees with the subjects the event names "
+                "(an entry was deleted or added)",
+                "MENTIONS",
+            )
         previous = event["hash"]
     # The head is read before the events, so events past it (linked and hashed like the
     # rest) were appended by a writer meanwhile, not forged: what the head vouches for is
     # its first `head_seq` events, ending in the hash it names.
+    # A writer moves the head in the transaction that adds its event, so an event past a
+    # head read AFTER the events was put there by someone other than a writer.
+    if head_seq_after is not None and len(events) > head_seq_after:
+        return BrokenLink(
+            chain,
+            head_seq_after + 1,
+            events[head_seq_after].get("id"),
+            f"events past the head (seq {head_seq_after}) that no writer committed (inserted)",
+            "INSERTED",
+        )
     vouched = events[head_seq - 1]["hash"] if 0 < head_seq <= len(events) else GENESIS
     if len(events) < head_seq or vouched != head_hash:
         return BrokenLink(
@@ -286,14 +373,90 @@ def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
     for chain in chains:
 
         def chain_events(tx: session.Tx, key: str = chain["key"]) -> list[Any]:
-            return [row["event"] for row in tx.rows(_CHAIN_EVENTS, chain=key)]
+            return tx.rows(_CHAIN_EVENTS, chain=key)
 
-        events = session.read(chain_events)
+        def head_now(tx: session.Tx, key: str = chain["key"]) -> dict[str, Any] | None:
+            return tx.single(_HEAD_NOW, chain=key)
+
+        rows = session.read(chain_events)
+        after = session.read(head_now)
+        events = [row["event"] for row in rows]
         yield (
             chain["key"],
             len(events),
-            verify_chain(chain["key"], chain["seq"], chain["head"], events),
+            verify_chain(
+                chain["key"],
+                chain["seq"],
+                chain["head"],
+                events,
+                [r["mentions"] for r in rows],
+                None if after is None else after["seq"],
+            ),
         )
+
+
+# --- checkpoints (signed in referral_hub/core/checkpoints.py) --------------------------------
+
+
+def chain_heads() -> list[tuple[str, int, str]]:
+    """Every chain's (key, seq, head) as committed now: what a checkpoint signs. A read
+    takes no lock, so writers never wait for a checkpoint."""
+    rows = session.read(lambda tx: tx.rows(_CHAINS))
+    return [(row["key"], int(row["seq"]), row["head"]) for row in rows]
+
+
+# For each head a checkpoint vouched for: the event now at that place, and the chain's
+# head now (found by the unique chainSeq, one lookup each).
+_CHECKPOINTED: LiteralString = """
+UNWIND $heads AS h
+OPTIONAL MATCH (e:AuditEvent {chainSeq: h.key + '#' + toString(h.seq)})
+OPTIONAL MATCH (c:AuditChain {key: h.key})
+RETURN h.key AS key, h.seq AS seq, h.head AS head, e.id AS event_id, e.hash AS found,
+       c.seq AS now
+"""
+
+
+def checkpoint_breaks(heads: Sequence[tuple[str, int, str]]) -> list[BrokenLink]:
+    """The heads a checkpoint signed that the log no longer holds: a chain truncated
+    below them (and its head moved back), deleted, or rewritten (the event there now has
+    another hash), however consistently the rewrite re-linked and re-hashed the chain."""
+    rows = session.read(
+        lambda tx: tx.rows(
+            _CHECKPOINTED, heads=[{"key": k, "seq": q, "head": h} for k, q, h in heads]
+        )
+    )
+    return [link for row in rows if (link := checkpoint_break(row))]
+
+
+def checkpoint_break(row: dict[str, Any]) -> BrokenLink | None:
+    """Pure: one checkpointed head against what the log holds there now."""
+    key, seq = row["key"], row["seq"]
+    if row["now"] is None:
+        return BrokenLink(
+            key, seq, None, "a signed checkpoint names this chain but it is gone", "CHECKPOINT"
+        )
+    if row["now"] < seq:
+        return BrokenLink(
+            key,
+            seq,
+            None,
+            f"a signed checkpoint vouches for seq {seq} but the chain now ends at "
+            f"{row['now']} (truncated)",
+            "CHECKPOINT",
+        )
+    if row["found"] is None:
+        return BrokenLink(
+            key, seq, None, "the event a signed checkpoint vouches for is gone", "CHECKPOINT"
+        )
+    if row["found"] != row["head"]:
+        return BrokenLink(
+            key,
+            seq,
+            row["event_id"],
+            "the event a signed checkpoint vouches for has another hash now (rewritten)",
+            "CHECKPOINT",
+        )
+    return None
 
 
 _AREA_CHAINS: LiteralString = """
@@ -309,6 +472,11 @@ CALL () {
   MATCH (s:Subject)-[:REGISTERED_BY]->(o:Organisation)
   WHERE $area_codes IS NULL OR o.areaCode IN $area_codes
   RETURN 'subject:' + s.id AS key
+  UNION
+  // A writer chain with no event left belongs to no area: every auditor checks it.
+  MATCH (c:AuditChain) WHERE c.key STARTS WITH 'writer:'
+    AND NOT EXISTS { MATCH (e:AuditEvent {chain: c.key}) WHERE e.seq IS NOT NULL }
+  RETURN c.key AS key
 }
 OPTIONAL MATCH (c:AuditChain {key: key})
 // Every head is read before any event (collect is eager; a property read in a plain WITH
@@ -321,10 +489,17 @@ CALL (h) {
   OPTIONAL MATCH (e:AuditEvent {chain: h.key})
   WHERE e.seq IS NOT NULL
   WITH e ORDER BY e.seq
-  RETURN collect(properties(e)) AS events
+  RETURN collect(properties(e)) AS events,
+         collect([(e)-[:MENTIONS]->(m:AuditMention) | m.subject]) AS mentions
 }
-WITH h, events WHERE h.has_head OR size(events) > 0
-RETURN h.key AS key, h.has_head AS has_head, h.seq AS seq, h.head AS head, events
+WITH h, events, mentions WHERE h.has_head OR size(events) > 0
+// The head once more, after its events (see verify_chain: an event no writer committed).
+CALL (h) {
+  OPTIONAL MATCH (now:AuditChain {key: h.key})
+  RETURN now.seq AS seq_after
+}
+RETURN h.key AS key, h.has_head AS has_head, h.seq AS seq, h.head AS head, events, mentions,
+       seq_after
 ORDER BY key
 """
 
@@ -334,12 +509,15 @@ class AreaVerification:
     chains: int
     events: int
     broken: list[BrokenLink]
+    keys: frozenset[str] = frozenset()  # the chains checked
 
 
 def _verify_row(row: dict[str, Any]) -> BrokenLink | None:
     if not row["has_head"]:  # events whose chain head is gone: nothing vouches for them
         return BrokenLink(row["key"], 1, None, "the chain head is missing (deleted)", "HEAD")
-    return verify_chain(row["key"], row["seq"], row["head"], row["events"])
+    return verify_chain(
+        row["key"], row["seq"], row["head"], row["events"], row["mentions"], row["seq_after"]
+    )
 
 
 def verify_area(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> AreaVerification:
@@ -357,7 +535,10 @@ def verify_area(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> Are
         broken = [link for row in rows if (link := _verify_row(row))]
         append(tx, reader)
         return AreaVerification(
-            chains=len(rows), events=sum(len(row["events"]) for row in rows), broken=broken
+            chains=len(rows),
+            events=sum(len(row["events"]) for row in rows),
+            broken=broken,
+            keys=frozenset(row["key"] for row in rows),
         )
 
     return session.write(work)
@@ -371,10 +552,12 @@ MATCH (n:AuditEvent)
 WHERE ($area_codes IS NULL OR n.areaCode IN $area_codes)
   AND ($action IS NULL OR n.action = $action)
   AND ($target_type IS NULL OR n.targetType = $target_type)
-  AND ($target_id IS NULL OR n.targetId = $target_id)
+  AND ($target_id IS NULL OR n.targetId = $target_id
+       OR EXISTS { (n)-[:MENTIONS]->(:AuditMention {subject: $target_id}) })
   AND ($organisation IS NULL OR n.actorOrganisation = $organisation)
   AND ($actor_user IS NULL OR n.actorUser = $actor_user)
-  AND ($legal_basis IS NULL OR n.legalBasis = $legal_basis)
+  AND ($legal_basis IS NULL OR n.legalBasis = $legal_basis
+       OR $legal_basis IN coalesce(n.subjectBases, []))
   AND ($statutory_only IS NULL OR NOT $statutory_only OR n.statutory = true)
   AND ($since IS NULL OR n.at >= $since)
   AND ($until IS NULL OR n.at < $until)
@@ -460,49 +643,63 @@ _STORE_EVENT: LiteralString = (
 # --- auditing many subjects in one statement -------------------------------------------------
 
 # A fragment for statements that read many subjects at once (inbox pages, the review
-# queue): it extends each subject's chain with one event, in the same statement as the
-# read. Needs in scope `reads`, a list of {subject, basis, consent} (one per subject read:
-# `consent` the consent id a 'CONSENT' basis rests on; a null basis for maintenance), and
-# `auditArea` (the reader's area code); takes $audit (see `audit_params`) and $genesis.
-# Chains are locked in subject order so two pages over the same subjects cannot deadlock.
-APPEND_FOR_SUBJECTS: LiteralString = (
+# queue, the daily maintenance): ONE event on this writer's chain names every subject
+# read, in the same statement as the read, and links a mention per subject. Needs in
+# scope `reads`, a list of {subject, basis, consent} (one per subject read: `consent` the
+# consent id a 'CONSENT' basis rests on; a null basis for maintenance), and `auditArea`
+# (the reader's area code); takes $audit (see `audit_params`) and $genesis. Nothing is
+# written when `reads` is empty. The event's legalBasis is the one basis all reads share,
+# MIXED when they differ (each subject's is in subjectBases); statutory when any is.
+APPEND_PAGE_READ: LiteralString = (
     """
 CALL (reads, auditArea) {
   UNWIND reads AS read
   WITH read.subject AS subject, min(read.basis) AS basis, min(read.consent) AS consent,
        auditArea
   ORDER BY subject
-  MERGE (c:AuditChain {key: 'subject:' + subject})
+  WITH collect(subject) AS subjects, collect(coalesce(basis, '')) AS bases,
+       collect(coalesce(consent, '')) AS consents, auditArea
+  MERGE (c:AuditChain {key: $audit.chain})
   ON CREATE SET c.seq = 0, c.head = $genesis
   SET c.lockedAt = datetime()
-  WITH c, subject, basis, consent, auditArea, c.seq + 1 AS seq
-  WITH c, {
-    chain: c.key, action: $audit.action, targetType: 'Subject', targetId: subject,
+  WITH c, subjects, bases, consents, auditArea, c.seq + 1 AS seq,
+       [b IN bases WHERE b <> ''] AS given
+  WITH c, subjects, {
+    chain: c.key, action: $audit.action, targetType: 'Subject', targetId: null,
     actorUser: $audit.actorUser, actorUserId: $audit.actorUserId,
     actorOrganisation: $audit.actorOrganisation, actorRole: $audit.actorRole,
-    purpose: $audit.purpose, legalBasis: basis,
-    statutory: coalesce(basis STARTS WITH 'STATUTORY_', false),
+    purpose: $audit.purpose,
+    legalBasis: CASE WHEN size(given) = 0 THEN null
+                     WHEN all(b IN bases WHERE b = head(given)) THEN head(given)
+                     ELSE 'MIXED' END,
+    statutory: any(b IN given WHERE b STARTS WITH 'STATUTORY_'),
     requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: 'OK',
-    consentId: consent, categories: CASE WHEN basis IS NOT NULL THEN $audit.categories END,
-    fields: CASE WHEN basis IS NOT NULL THEN $audit.fields END,
+    categories: CASE WHEN size(given) > 0 THEN $audit.categories END,
+    fields: CASE WHEN size(given) > 0 THEN $audit.fields END,
+    subjects: subjects, subjectBases: bases, subjectConsents: consents,
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
-    areaCode: auditArea, at: $audit.at, hashVersion: 2
+    areaCode: auditArea, at: $audit.at, hashVersion: 3
   } AS e
 """
     + _STORE_EVENT
     + """
-  RETURN count(event) AS audited
+  WITH event, e.subjects AS subjects
+  UNWIND subjects AS subject
+  CREATE (event)-[:MENTIONS]->(:AuditMention {subject: subject, at: event.at})
+  RETURN count(*) AS audited
 }
 """
 )
 
 
 def audit_params(record: AuditRecord) -> dict[str, Any]:
-    """$audit and $genesis for APPEND_FOR_SUBJECTS: the record's actor and action fields."""
+    """$audit and $genesis for APPEND_PAGE_READ and APPEND_ONE: the record's actor and
+    action fields, and this writer's chain (the statement must run on this thread)."""
     return {
         "genesis": GENESIS,
         "audit": {
             **_record_fields(record),
+            "chain": writer_chain(),
             "at": datetime.now(UTC).isoformat(timespec="microseconds"),
         },
     }
@@ -511,9 +708,10 @@ def audit_params(record: AuditRecord) -> dict[str, Any]:
 # --- one event, inside a statement that reads -----------------------------------------------
 
 # For a read that must be one round trip with its audit (the disclosure record): appends
-# the event `$audit` describes (see `audit_params`; its chain is `$audit.chain`) in the
-# same statement. Needs in scope `auditArea` (the reader's area code) and `auditOutcome`
-# ('OK' or 'DENIED'); takes $audit and $genesis. Returns `auditEventId`.
+# the event `$audit` describes (see `audit_params`) to this writer's chain in the same
+# statement, with a mention per subject it names. Needs in scope `auditArea` (the
+# reader's area code) and `auditOutcome` ('OK' or 'DENIED'); takes $audit and $genesis.
+# Returns `auditEventId`.
 APPEND_ONE: LiteralString = (
     """
 CALL (auditArea, auditOutcome) {
@@ -528,12 +726,18 @@ CALL (auditArea, auditOutcome) {
     purpose: $audit.purpose, legalBasis: $audit.legalBasis, statutory: $audit.statutory,
     requestId: $audit.requestId, clientAddress: $audit.clientAddress, outcome: auditOutcome,
     consentId: $audit.consentId, categories: $audit.categories, fields: $audit.fields,
+    subjects: $audit.subjects,
     id: randomUUID(), seq: seq, chainSeq: c.key + '#' + toString(seq), prevHash: c.head,
-    areaCode: auditArea, at: $audit.at, hashVersion: 2
+    areaCode: auditArea, at: $audit.at, hashVersion: 3
   } AS e
 """
     + _STORE_EVENT
     + """
+  WITH event
+  CALL (event) {
+    UNWIND coalesce($audit.subjects, []) AS subject
+    CREATE (event)-[:MENTIONS]->(:AuditMention {subject: subject, at: event.at})
+  }
   RETURN event.id AS auditEventId
 }
 """

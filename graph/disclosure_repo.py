@@ -1,10 +1,12 @@
 """A subject's disclosure record (第三者提供記録, APPI art. 29; the material for a
-disclosure request, art. 33): every event of the subject's audit chain, with the
-organisations named, and every consent the subject gave, in one statement.
+disclosure request, art. 33): every audit event about the subject, found through its
+mentions (graph/audit_log.py), with the organisations named, and every consent the
+subject gave, in one statement.
 
-The record is read from the audit chain itself, not from a second log, so it cannot say
-less than the chain does; reading it is audited on the reader's organisation chain (not
-the subject's, so producing the record does not change the record) in the same statement.
+The record is read from the audit log itself, not from a second log, so it cannot say
+less than the log does (`verify_audit` checks that the mentions match the hashed subject
+lists); reading it is audited in the same statement without mentioning the subject, so
+producing the record does not change the record.
 """
 
 from __future__ import annotations
@@ -23,18 +25,27 @@ WHERE $every_area OR EXISTS {
   MATCH (:Area {code: owner.areaCode})-[:PART_OF*0..]->(:Area {code: reader.areaCode})
 }
 CALL (s) {
-  OPTIONAL MATCH (e:AuditEvent {chain: 'subject:' + s.id})
-  WHERE e.seq IS NOT NULL  // the (chain, seq) index, not a scan of the whole log
-  WITH e ORDER BY e.seq
+  OPTIONAL MATCH (:AuditMention {subject: s.id})<-[:MENTIONS]-(e:AuditEvent)
+  // An event naming several subjects (a page read) holds each one's basis and consent
+  // at the subject's position in its lists: this subject's are the ones shown.
+  WITH s, e, head([i IN range(0, size(coalesce(e.subjects, [])) - 1)
+                   WHERE e.subjects[i] = s.id]) AS at
+  WITH e,
+       CASE WHEN e.subjectBases IS NULL THEN e.legalBasis
+            ELSE nullif(e.subjectBases[at], '') END AS basis,
+       CASE WHEN e.subjectConsents IS NULL THEN e.consentId
+            ELSE nullif(e.subjectConsents[at], '') END AS consentId
+  ORDER BY e.at, e.chain, e.seq
   OPTIONAL MATCH (actor:Organisation {id: e.actorOrganisation})
   OPTIONAL MATCH (:Referral {id: e.targetId})-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
   WHERE e.targetType = 'Referral'
-  OPTIONAL MATCH (consent:Consent {id: e.consentId})
-  WITH e, actor, to, consent
+  OPTIONAL MATCH (consent:Consent {id: consentId})
+  WITH e, basis, consentId, actor, to, consent
   WHERE e IS NOT NULL
   RETURN collect(e {
     .id, .seq, .at, .action, .outcome, .targetType, .targetId, .actorUser, .actorRole,
-    .legalBasis, .statutory, .consentId, .categories, .fields, .hash,
+    .categories, .fields, .hash, legalBasis: basis, consentId: consentId,
+    statutory: coalesce(basis STARTS WITH 'STATUTORY_', e.statutory),
     actorOrganisationId: e.actorOrganisation, actorOrganisationName: actor.name,
     actorOrganisationKind: actor.kind, recipientId: to.id, recipientName: to.name,
     consentVersion: CASE WHEN consent IS NULL THEN null

@@ -89,6 +89,15 @@ _BACKFILLS: tuple[LiteralString, ...] = (
     MATCH (n) WHERE (n:Referral OR n:Subject) AND n.cellKey IS NULL
     CALL (n) { SET n.cellKey = toInteger(rand() * 256) } IN TRANSACTIONS OF 5000 ROWS
     """,
+    # Events written on a subject's own chain before writer chains (issue 17) join the
+    # subject's history through a mention, as new events do; the events stay untouched.
+    """
+    MATCH (e:AuditEvent) WHERE e.chain STARTS WITH 'subject:'
+      AND NOT EXISTS { (e)-[:MENTIONS]->(:AuditMention) }
+    CALL (e) {
+      CREATE (e)-[:MENTIONS]->(:AuditMention {subject: substring(e.chain, 8), at: e.at})
+    } IN TRANSACTIONS OF 5000 ROWS
+    """,
 )
 
 

@@ -7,8 +7,8 @@ the heaviest parts of the score) with their raw figures: tags met,
 distance, capacity, partnership hops from the sending organisation and the nightly
 responsiveness bands (graph/statistics_repo.py). With a subject, the same statement checks
 that the sender registered it, leaves out the services that already declined it and the
-organisations already holding an open referral for it, and extends the subject's audit
-chain: read and audit commit together.
+organisations already holding an open referral for it, and audits the read of the
+subject: read and audit commit together.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any, LiteralString
 
 from graph import audit_log, session
-from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.audit_log import APPEND_PAGE_READ, AuditRecord, audit_params
 from graph.consent_rule import OPEN_STATES
 from graph.records import plain
 
@@ -51,7 +51,7 @@ WITH reader, origin, s,
 WITH reader, origin, s, basis, reader.areaCode AS auditArea,
      CASE WHEN basis IS NULL THEN [] ELSE [{subject: s.id, basis: basis}] END AS reads
 """
-    + APPEND_FOR_SUBJECTS
+    + APPEND_PAGE_READ
     + """
 WITH reader, origin, basis, s IS NOT NULL AS subject_found,
      CASE WHEN basis IS NULL THEN [] ELSE COLLECT {
@@ -199,10 +199,11 @@ def recommendation_candidates(
         assert audit is not None  # a subject's read is always audited
         denied = replace(audit, outcome="DENIED", legal_basis=None)
         query = _SUBJECT_NEAR if near else _SUBJECT_IN_AREA
-        params |= {"subject_id": subject_id, **audit_params(audit)}
+        params |= {"subject_id": subject_id}
 
         def work(tx: session.Tx) -> Any:
-            found = tx.single(query, **params)
+            # Inside the attempt: a retry on a new writer chain needs its key afresh.
+            found = tx.single(query, **params, **audit_params(audit))
             if found is not None and found["subject_found"] and found["basis"] is None:
                 audit_log.append(tx, denied)
             return found

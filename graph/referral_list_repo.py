@@ -2,9 +2,9 @@
 
 Each page is ONE statement: it filters and pages the referrals, decides per subject
 under which basis the reader may see the subject's initials (graph/consent_rule.py),
-returns the sealed data only where it may, and extends each such subject's audit chain
-(graph/audit_log.py APPEND_FOR_SUBJECTS). The read and its audit commit together, and a
-page of 50 costs one round trip whatever its contents.
+returns the sealed data only where it may, and writes one audit event naming every
+subject it showed (graph/audit_log.py APPEND_PAGE_READ). The read and its audit commit
+together, and a page of 50 costs one round trip whatever its contents.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, LiteralString
 
 from graph import audit_log, session
-from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.audit_log import APPEND_PAGE_READ, AuditRecord, audit_params
 from graph.consent_rule import basis_consent, read_basis
 from graph.listing import PAGE_DESC, Page, PageRequest, page_from
 from graph.records import plain
@@ -46,7 +46,7 @@ WITH rows, reader.areaCode AS auditArea,
       {subject: row.s.id, basis: row.basis, consent: row.consent}]
        AS reads
 """
-        + APPEND_FOR_SUBJECTS
+        + APPEND_PAGE_READ
         + """
 UNWIND rows AS row
 WITH row, row.n AS n, row.s AS s, row.from AS from, row.to AS to, row.svc AS svc
@@ -239,7 +239,7 @@ def review_record(
     area_codes: list[str] | None,
     audit_for: Callable[[dict[str, Any]], AuditRecord],
 ) -> dict[str, Any] | None:
-    """Record an auditor's finding on a statutory referral, audited on its subject's chain."""
+    """Record an auditor's finding on a statutory referral, audited naming its subject."""
 
     def work(tx: session.Tx) -> dict[str, Any] | None:
         row = tx.single(

@@ -29,6 +29,7 @@ import neo4j
 from neo4j.exceptions import (
     AuthError,
     ConnectionAcquisitionTimeoutError,
+    ConstraintError,
     DatabaseUnavailable,
     DriverError,
     Neo4jError,
@@ -37,7 +38,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph import clock, driver
+from graph import audit_writers, clock, driver
 from graph.breaker import CircuitOpen
 from graph.errors import GraphUnavailable
 
@@ -169,9 +170,18 @@ def _with_retries(attempt: Callable[[], T]) -> T:
     settings = driver.current_settings()
     started = time.monotonic()
     tries = 0
+    retired = False
     while True:
         try:
             return attempt()
+        except ConstraintError as error:
+            # An audit event collided with one already in its chain: the chain's head
+            # was deleted under its events. Once, on a new chain (graph/audit_writers.py).
+            if retired or "chainSeq" not in (error.message or ""):
+                raise
+            audit_writers.retire()
+            retired = True
+            continue
         except (DriverError, Neo4jError) as error:
             if not error.is_retryable():
                 raise

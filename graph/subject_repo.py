@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any, LiteralString, TypedDict
 
 from graph import audit_log, outbox_repo, session
-from graph.audit_log import APPEND_FOR_SUBJECTS, AuditRecord, audit_params
+from graph.audit_log import APPEND_PAGE_READ, AuditRecord, audit_params
 from graph.consent_rule import (
     NOW,
     OPEN_STATES,
@@ -129,8 +129,8 @@ def subject_read(
 
 # Finding a pupil again: the registering organisation's own subjects with this keyed name
 # hash, never another organisation's (so the answer proves nothing about anyone else's
-# records). Each match is a personal-data access and is audited on its subject's chain
-# in the same statement.
+# records). Each match is a personal-data access and is audited, naming its subject, in
+# the same statement.
 _FIND_OWN: LiteralString = (
     """
 MATCH (reader:Organisation {id: $organisation_id})
@@ -141,7 +141,7 @@ WITH reader, collect(s)[..$limit] AS found
 WITH found, reader.areaCode AS auditArea,
      [s IN found | {subject: s.id, basis: 'OWN_RECORD', consent: null}] AS reads
 """
-    + APPEND_FOR_SUBJECTS
+    + APPEND_PAGE_READ
     + """
 RETURN [s IN found | s { .id, .birthYear, .areaCode, .createdAt }] AS found
 """
@@ -161,7 +161,7 @@ def subjects_find_own(
             limit=limit,
             **audit_params(audit),
         )
-        # The search itself, found or not, on the organisation's chain (no name in it):
+        # The search itself, found or not, naming no subject (and no name):
         # repeated probing is visible to an auditor even when it finds nothing.
         audit_log.append(tx, audit)
         return [plain(found) for found in row["found"]] if row else []
@@ -443,7 +443,7 @@ def own_subject_birth_year(*, subject_id: str, organisation_id: str) -> int | No
 # --- the daily maintenance: expiry and erasure -----------------------------------------------
 
 # Consents whose last valid day (in Japan) has passed: EXPIRED, with the same cascade as
-# a withdrawal, and one audit event per subject on its chain, in one statement.
+# a withdrawal, and one audit event naming the subjects, in one statement.
 _EXPIRE_CONSENTS: LiteralString = (
     """
 MATCH (s:Subject)-[:GAVE]->(c:Consent {state: 'ACTIVE'})
@@ -459,7 +459,7 @@ WITH s, c
 WITH collect({subject: s.id, basis: null}) AS reads, count(c) AS expired,
      reduce(all = [], batch IN collect(ended) | all + batch) AS ended, null AS auditArea
 """
-    + APPEND_FOR_SUBJECTS
+    + APPEND_PAGE_READ
     + """
 RETURN expired, ended
 """
@@ -490,7 +490,7 @@ REMOVE s.erasureDueAt, s.dupKey
 WITH collect({subject: s.id, basis: null}) AS reads, count(s) AS erased,
      null AS auditArea
 """
-    + APPEND_FOR_SUBJECTS
+    + APPEND_PAGE_READ
     + """
 RETURN erased
 """

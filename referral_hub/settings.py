@@ -283,6 +283,9 @@ HUB_DEADLINE_CHECK_MINUTES = int(os.environ.get("HUB_DEADLINE_CHECK_MINUTES", "5
 # The outbox relay (referral_hub/notifications/relay.py) runs this often besides the
 # nudge after each write: the longest a notification waits once the broker is back.
 HUB_OUTBOX_RELAY_SECONDS = float(os.environ.get("HUB_OUTBOX_RELAY_SECONDS", "5"))
+# A signed checkpoint of the audit log this often (referral_hub/core/checkpoints.py): the
+# longest a truncated or rewritten tail of a chain can go unnoticed by `verify_audit`.
+HUB_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("HUB_AUDIT_CHECKPOINT_MINUTES", "10"))
 CELERY_BEAT_SCHEDULE = {
     "expire-consents": {
         "task": "hub.maintenance.expire_consents",
@@ -303,6 +306,10 @@ CELERY_BEAT_SCHEDULE = {
     "erase-due-subjects": {
         "task": "hub.maintenance.erase_due_subjects",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "audit-checkpoint": {
+        "task": "hub.audit.checkpoint",
+        "schedule": crontab(minute=f"*/{HUB_AUDIT_CHECKPOINT_MINUTES}"),
     },
 }
 
@@ -349,6 +356,14 @@ DEV_MASTER_KEYS = "dev1=ZGV2LW9ubHktbWFzdGVyLWtleS0wMTIzNDU2Nzg5YWI="
 HUB_MASTER_KEYS = os.environ.get("HUB_MASTER_KEYS", DEV_MASTER_KEYS)
 HUB_MASTER_KEY_ID = os.environ.get("HUB_MASTER_KEY_ID", "dev1")
 DEV_DUPLICATE_SECRET = "dev-only-duplicate-detection-secret"  # noqa: S105
+# The Ed25519 key (32 bytes, base64url) that signs audit checkpoints; keep it away from the
+# graph's operators. HUB_AUDIT_TRUSTED_KEYS: earlier keys' public halves (base64url,
+# comma-separated) after a rotation, so older checkpoints still verify.
+DEV_AUDIT_SIGNING_KEY = "ZGV2LW9ubHktYXVkaXQtY2hlY2twb2ludC1rZXktMDE"
+HUB_AUDIT_SIGNING_KEY = os.environ.get("HUB_AUDIT_SIGNING_KEY", DEV_AUDIT_SIGNING_KEY)
+HUB_AUDIT_TRUSTED_KEYS = [
+    key.strip() for key in os.environ.get("HUB_AUDIT_TRUSTED_KEYS", "").split(",") if key.strip()
+]
 HUB_DUPLICATE_SECRET = os.environ.get("HUB_DUPLICATE_SECRET", DEV_DUPLICATE_SECRET)
 # Days between a consent's withdrawal or expiry and the destruction of the data key.
 HUB_ERASURE_RETENTION_DAYS = int(os.environ.get("HUB_ERASURE_RETENTION_DAYS", "30"))

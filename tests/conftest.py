@@ -115,8 +115,10 @@ def graph_db(neo4j_server: str) -> None:
 # grows with every successful action (a failed one must leave it unchanged too).
 _COUNTS = """
 CALL () { MATCH (n) WHERE NOT n:GraphMigration AND NOT n:Area
-            AND ($audit OR NOT (n:AuditEvent OR n:AuditChain)) RETURN count(n) AS nodes }
-CALL () { MATCH ()-[r]->() WHERE NOT r:PART_OF RETURN count(r) AS relationships }
+            AND ($audit OR NOT (n:AuditEvent OR n:AuditChain OR n:AuditMention))
+          RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() WHERE NOT r:PART_OF AND ($audit OR NOT r:MENTIONS)
+          RETURN count(r) AS relationships }
 RETURN nodes, relationships
 """
 
@@ -126,6 +128,33 @@ def graph_counts(*, audit: bool = True) -> tuple[int, int]:
     row = session.read(lambda tx: tx.single(_COUNTS, audit=audit))
     assert row is not None
     return row["nodes"], row["relationships"]
+
+
+# Every audit event about a subject, oldest first, with the subject's own basis and consent
+# (a page read names several subjects, each with its own: graph/audit_log.py).
+_SUBJECT_EVENTS = """
+MATCH (:AuditMention {subject: $subject})<-[:MENTIONS]-(e:AuditEvent)
+WITH e, head([i IN range(0, size(coalesce(e.subjects, [])) - 1)
+              WHERE e.subjects[i] = $subject]) AS at
+WITH e, CASE WHEN e.subjectBases IS NULL THEN e.legalBasis
+             ELSE nullif(e.subjectBases[at], '') END AS basis,
+        CASE WHEN e.subjectConsents IS NULL THEN e.consentId
+             ELSE nullif(e.subjectConsents[at], '') END AS consent
+RETURN e {
+  .*, basis: basis, consent: consent,
+  statutory: coalesce(basis STARTS WITH 'STATUTORY_', e.statutory),
+  organisation: e.actorOrganisation, user: e.actorUser, target_type: e.targetType,
+  target_id: e.targetId
+} AS event
+ORDER BY e.at, e.chain, e.seq
+"""
+
+
+def subject_audit_events(subject: str) -> list[dict[str, Any]]:
+    """The subject's history as its disclosure record reads it (by its mentions): each
+    event's stored fields, and as `basis`, `consent`, `statutory` the subject's own."""
+    rows = session.read(lambda tx: tx.rows(_SUBJECT_EVENTS, subject=subject))
+    return [row["event"] for row in rows]
 
 
 def directory_counts() -> tuple[int, int]:

@@ -1,5 +1,5 @@
-"""The auditor's reads at scale: a subject's disclosure record (one statement over its
-audit chain, whose length the inbox bench grows with every page it reads) and the
+"""The auditor's reads at scale: a subject's disclosure record (one statement over the
+events that mention it, which the inbox bench grows with every page it reads) and the
 verification of an area's chains (every chain with an event in the area, whole).
 
 Runs as an auditor of 川崎市 (141305), above the inbox bench's ward (141313), signed in as
@@ -26,10 +26,10 @@ from referral_hub.directory import services as directory
 KAWASAKI = "141305"
 _OFFICE = "ベンチ用 監査室"
 _FIND_OFFICE = "MATCH (o:Organisation {name: $name, areaCode: $area}) RETURN o.id AS id"
-# The bench school's subject with the longest audit chain.
+# The bench school's subject with the longest audit history.
 _LONGEST = """
 MATCH (s:Subject)-[:REGISTERED_BY]->(:Organisation {name: $school})
-WITH s, COUNT { (e:AuditEvent {chain: 'subject:' + s.id}) WHERE e.seq IS NOT NULL } AS events
+WITH s, COUNT { (:AuditMention {subject: s.id}) } AS events
 RETURN s.id AS id, events ORDER BY events DESC LIMIT 1
 """
 _EVENTS = "MATCH (e:AuditEvent) WHERE e.areaCode IN $codes RETURN count(e) AS n"

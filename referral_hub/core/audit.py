@@ -10,19 +10,13 @@ from referral_hub.accounts.actor import Actor
 from referral_hub.directory import reference_data
 
 
-def organisation_chain(actor: Actor) -> str:
-    """Directory and account actions chain per acting organisation (see
-    docs/identity-and-audit.md: the audit log)."""
-    return f"org:{actor.organisation_id or 'system'}"
-
-
 def audit_record(
     actor: Actor,
     action: str,
     target_type: str,
     target_id: str | None,
     *,
-    chain: str | None = None,
+    subjects: Sequence[str] | None = None,
     purpose: str | None = None,
     legal_basis: str | None = None,
     statutory: bool = False,
@@ -31,9 +25,9 @@ def audit_record(
     fields: Sequence[str] | None = None,
 ) -> AuditRecord:
     """`categories` and `fields` say what a read of personal data covered and returned
-    (sorted, so the same read always reads the same in the log)."""
+    (sorted, so the same read always reads the same in the log). `subjects` names the
+    subjects whose data the action touched: the event joins their history."""
     return AuditRecord(
-        chain=chain or organisation_chain(actor),
         action=action,
         target_type=target_type,
         target_id=target_id,
@@ -49,6 +43,7 @@ def audit_record(
         consent_id=consent_id,
         categories=None if categories is None else tuple(sorted(categories)),
         fields=None if fields is None else tuple(sorted(fields)),
+        subjects=None if subjects is None else tuple(sorted(set(subjects))),
     )
 
 

@@ -5,12 +5,13 @@ and is itself audited in the transaction that reads (graph/audit_log.py, graph/d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph import audit_log, disclosure_repo
 from graph.listing import Page, PageRequest
 from referral_hub.accounts.actor import Actor
+from referral_hub.core import checkpoints
 from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.core.validation import USERNAME_MAX, checked_uuid
@@ -57,10 +58,18 @@ def audit_events(actor: Actor, *, page: PageRequest, criteria: AuditCriteria) ->
 
 
 def verify_area(actor: Actor) -> audit_log.AreaVerification:
-    return audit_log.verify_area(
-        area_codes=auditor_area_codes(actor),
-        reader=audit_record(actor, "AUDIT_VERIFY", "AuditLog", None),
+    """The area's chains, then the signed checkpoints: every one's signature and sequence,
+    and the heads they vouched for of the area's chains and of every writer chain (writer
+    keys name no one, and a writer chain deleted whole has no event left to place it in
+    an area). A system administrator checks every head."""
+    areas = auditor_area_codes(actor)
+    result = audit_log.verify_area(
+        area_codes=areas, reader=audit_record(actor, "AUDIT_VERIFY", "AuditLog", None)
     )
+    signed = checkpoints.verify_checkpoints(
+        include=lambda key: areas is None or key in result.keys or key.startswith("writer:")
+    )
+    return replace(result, broken=result.broken + signed.broken)
 
 
 def disclosure_record(actor: Actor, subject_id: str) -> dict[str, Any]:
@@ -77,3 +86,24 @@ def disclosure_record(actor: Actor, subject_id: str) -> dict[str, Any]:
             ErrorCode.NOT_FOUND, "No subject with this id in your area.", field="subjectId"
         )
     return record
+
+
+def subject_reads(event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each subject an event names with its own basis and consent: from the aligned lists
+    of a page read, else the event's own basis (events before 0.3: the subject chain's)."""
+    subjects = event.get("subjects")
+    if subjects is None:
+        chain = str(event.get("chain") or "")
+        if not chain.startswith("subject:"):
+            return []
+        subjects = [chain.removeprefix("subject:")]
+    bases = event.get("subjectBases")
+    consents = event.get("subjectConsents")
+    return [
+        {
+            "subjectId": subject,
+            "legalBasis": (bases[i] or None) if bases else event.get("legalBasis"),
+            "consentId": (consents[i] or None) if consents else event.get("consentId"),
+        }
+        for i, subject in enumerate(subjects)
+    ]

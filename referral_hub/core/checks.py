@@ -26,10 +26,12 @@ def personal_data_keys_are_not_the_dev_keys(app_configs: Any, **kwargs: Any) -> 
     if (
         settings.HUB_MASTER_KEYS == settings.DEV_MASTER_KEYS
         or settings.HUB_DUPLICATE_SECRET == settings.DEV_DUPLICATE_SECRET
+        or settings.HUB_AUDIT_SIGNING_KEY == settings.DEV_AUDIT_SIGNING_KEY
     ):
         return [
             Error(
-                "HUB_MASTER_KEYS or HUB_DUPLICATE_SECRET is a public development key.",
+                "HUB_MASTER_KEYS, HUB_DUPLICATE_SECRET or HUB_AUDIT_SIGNING_KEY is a public "
+                "development key.",
                 hint="Generate 32 random bytes each (base64url) and keep them secret.",
                 id="hub.E002",
             )

@@ -1,10 +1,12 @@
-"""Tasks every deployment has: a ping that proves the broker and a worker work end to end."""
+"""Tasks every deployment has: a ping that proves the broker and a worker work end to end,
+and the audit log's signed checkpoint."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 from graph import neo4j_health
+from referral_hub.core.checkpoints import write_checkpoint
 
 
 @shared_task(name="hub.core.ping")
@@ -16,3 +18,11 @@ def ping() -> str:
 def graph_version() -> str | None:
     """Proves a worker can reach Neo4j with its own driver."""
     return neo4j_health.server_components()["version"]
+
+
+@shared_task(name="hub.audit.checkpoint")
+def audit_checkpoint() -> int | None:
+    """Sign the audit chains' heads (referral_hub/core/checkpoints.py); the new
+    checkpoint's id, or None when nothing changed since the last one."""
+    checkpoint = write_checkpoint()
+    return None if checkpoint is None else checkpoint.pk

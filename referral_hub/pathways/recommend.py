@@ -28,7 +28,7 @@ from referral_hub.pathways.scoring import (
     recommend_errors,
 )
 from referral_hub.pathways.scoring import rank as rank_candidates
-from referral_hub.subjects.services import subject_chain, today
+from referral_hub.subjects.services import today
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def _candidates(actor: Actor, ask: _Ask) -> dict[str, Any]:
             "RECOMMEND_FOR_SUBJECT",
             "Subject",
             subject_id,
-            chain=subject_chain(subject_id),
+            subjects=[subject_id],
             purpose="REFERRAL",
         ),
     )

@@ -14,7 +14,6 @@ from referral_hub.core.audit import audit_record, auditor_area_codes
 from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
 from referral_hub.core.validation import checked_uuid
 from referral_hub.subjects import crypto, keys
-from referral_hub.subjects.services import subject_chain
 
 REVIEW_NOTE_MAX = 2000
 
@@ -172,7 +171,7 @@ def review_record(
             "STATUTORY_REVIEW",
             "Referral",
             key,
-            chain=subject_chain(row["subject_id"]),
+            subjects=[row["subject_id"]],
             purpose="AUDIT",
             legal_basis=row["legal_basis"],
             statutory=True,

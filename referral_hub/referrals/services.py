@@ -31,7 +31,6 @@ from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
-from referral_hub.subjects.services import subject_chain
 
 SUMMARY_MAX = 2000
 
@@ -51,7 +50,7 @@ def _audit(
         action,
         "Referral",
         referral_id,
-        chain=subject_chain(subject_id),
+        subjects=[subject_id],
         purpose="REFERRAL",
         legal_basis=basis,
         statutory=is_statutory(basis),

@@ -32,11 +32,6 @@ def today() -> date:
     return datetime.now(JAPAN).date()
 
 
-def subject_chain(subject_id: str) -> str:
-    """Personal data chains per subject (see docs/identity-and-audit.md: the audit log)."""
-    return f"subject:{subject_id}"
-
-
 def _specs() -> dict[str, Any]:
     return {
         "birthYear": Integer(1900, today().year, required=True),
@@ -85,7 +80,7 @@ def subject_register(*, actor: Actor, data: Mapping[str, Any]) -> tuple[dict[str
             "SUBJECT_REGISTER",
             "Subject",
             subject_id,
-            chain=subject_chain(subject_id),
+            subjects=[subject_id],
             purpose=Purpose.REFERRAL.value,
             # The registering organisation writes its own record; no consent exists yet.
             legal_basis="OWN_RECORD",
@@ -168,7 +163,7 @@ def subject_read(
             "SUBJECT_READ",
             "Subject",
             key,
-            chain=subject_chain(key),
+            subjects=[key],
             purpose=purpose.value,
             categories=categories,
             # The basis and consent come from the statement that decides (graph/subject_repo.py).
@@ -248,7 +243,7 @@ def consent_record(*, actor: Actor, subject_id: str, terms: ConsentTerms) -> Con
                 "CONSENT_RECORD",
                 "Consent",
                 consent_id,
-                chain=subject_chain(subject_id),
+                subjects=[subject_id],
                 legal_basis="OWN_RECORD",
                 consent_id=consent_id,
             ),
@@ -298,7 +293,7 @@ def consent_amend(*, actor: Actor, consent_id: str, terms: ConsentTerms) -> Cons
                 "CONSENT_AMEND",
                 "Consent",
                 new_id,
-                chain=subject_chain(old["subject_id"]),
+                subjects=[old["subject_id"]],
                 legal_basis="OWN_RECORD",
                 consent_id=new_id,
             ),
@@ -326,7 +321,7 @@ def consent_withdraw(*, actor: Actor, consent_id: str) -> ConsentRow:
                 "CONSENT_WITHDRAW",
                 "Consent",
                 key,
-                chain=subject_chain(consent["subject_id"]),
+                subjects=[consent["subject_id"]],
                 legal_basis="OWN_RECORD",
                 consent_id=key,
             ),

@@ -124,7 +124,7 @@ def recipients(record: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def record_csv(events: Sequence[Mapping[str, Any]]) -> str:
-    """One row per event of the subject's chain, oldest first, every column the API
+    """One row per audit event about the subject, oldest first, every column the API
     gives (times in UTC, as the chain holds them)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")

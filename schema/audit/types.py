@@ -8,13 +8,28 @@ from typing import Any
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
+from referral_hub.core import audit_reads
+
+
+class AuditSubjectRead(graphene.ObjectType):
+    """One subject an event is about, with the basis and consent its read rested on."""
+
+    subject_id = graphene.ID(required=True, description="The subject's UUID.")
+    legal_basis = graphene.String(
+        description="OWN_RECORD, CONSENT, a STATUTORY_ basis, or null (maintenance, refused)."
+    )
+    consent_id = graphene.ID(description="The consent a CONSENT basis rested on.")
+
 
 class AuditEvent(graphene.ObjectType):
     """One event of the hash-chained audit log (監査ログ): who did what to which record, on what
     basis."""
 
     id = graphene.ID(required=True, description="The event's UUID.")
-    chain = graphene.String(required=True, description="The chain's key: subject:… or org:….")
+    chain = graphene.String(
+        required=True,
+        description="The writer's chain: writer:… (before 0.3: subject:… or org:…).",
+    )
     seq = graphene.Int(required=True, description="Position in its chain, from 1.")
     at = graphene.String(required=True, description="UTC, ISO 8601 with microseconds.")
     action = graphene.String(
@@ -30,7 +45,8 @@ class AuditEvent(graphene.ObjectType):
     purpose = graphene.String(description="The purpose a read of personal data was for.")
     legal_basis = graphene.String(
         description="What the action rested on: OWN_RECORD, CONSENT, a STATUTORY_ basis, "
-        "or null (maintenance, a refused read)."
+        "MIXED (a page whose subjects' bases differ: see subjects), or null (maintenance, "
+        "a refused read)."
     )
     statutory = graphene.Boolean(required=True, description="True when a statute was relied on.")
     consent_id = graphene.ID(description="The consent a CONSENT basis rested on.")
@@ -42,6 +58,11 @@ class AuditEvent(graphene.ObjectType):
         graphene.NonNull(graphene.String),
         description="The personal fields the read returned (empty when refused).",
     )
+    subjects = graphene.NonNull(
+        graphene.List(graphene.NonNull(AuditSubjectRead)),
+        description="The subjects whose data the action touched (a page read names every "
+        "subject it showed), each with its own basis; empty for events about no subject.",
+    )
     request_id = graphene.String(description="The HTTP request it came from (X-Request-ID).")
     client_address = graphene.String(description="The caller's IP address.")
     area_code = graphene.String(description="The area whose auditors see the event.")
@@ -49,6 +70,10 @@ class AuditEvent(graphene.ObjectType):
         required=True, description="The previous event's hash (the chain link)."
     )
     hash = graphene.String(required=True, description="SHA-256 over the event and prevHash.")
+
+    @staticmethod
+    def resolve_subjects(root: Any, info: graphene.ResolveInfo) -> list[dict[str, Any]]:
+        return audit_reads.subject_reads(root)
 
 
 class AuditEventConnection(graphene.relay.Connection):
@@ -61,7 +86,9 @@ class AuditEventConnection(graphene.relay.Connection):
 class BrokenLink(graphene.ObjectType):
     """Where a hash chain breaks, and why."""
 
-    chain = graphene.String(required=True, description="The chain's key: subject:… or org:….")
+    chain = graphene.String(
+        required=True, description="The chain's key: writer:… (before 0.3: subject:… or org:…)."
+    )
     seq = graphene.Int(required=True, description="The position where the chain breaks.")
     event_id = graphene.ID(description="The event found there (null: events are missing).")
     reason = graphene.String(required=True, description="What is wrong, in words.")
@@ -69,7 +96,10 @@ class BrokenLink(graphene.ObjectType):
         required=True,
         description="MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, "
         "EDITED (content differs from its hash), HEAD (the chain head disagrees: events "
-        "deleted from the end, or the head altered).",
+        "deleted from the end, or the head altered), INSERTED (events past the chain head "
+        "that no writer committed), MENTIONS (a subject's index entries "
+        "disagree with the subjects the event names), CHECKPOINT (a signed checkpoint "
+        "vouches for events that are gone or different: truncated or rewritten).",
     )
 
 
@@ -90,10 +120,10 @@ class AuditVerification(graphene.ObjectType):
 
 
 class DisclosureEvent(graphene.ObjectType):
-    """One event of the subject's audit chain, the organisations in it named."""
+    """One audit event about the subject, the organisations in it named."""
 
     id = graphene.ID(required=True, description="The event's UUID.")
-    seq = graphene.Int(required=True, description="Position in the subject's chain.")
+    seq = graphene.Int(required=True, description="Position in its writer's chain.")
     at = graphene.String(required=True, description="UTC, ISO 8601 with microseconds.")
     action = graphene.String(required=True, description="What was done.")
     outcome = graphene.String(required=True, description="OK, or DENIED for a refused read.")
@@ -178,7 +208,7 @@ class DisclosureRecord(graphene.ObjectType):
     registered_by_name = graphene.String(description="The registering organisation's name.")
     events = graphene.NonNull(
         graphene.List(graphene.NonNull(DisclosureEvent)),
-        description="Every event of the subject's audit chain, oldest first.",
+        description="Every audit event about the subject, oldest first.",
     )
     consents = graphene.NonNull(
         graphene.List(graphene.NonNull(DisclosureConsent)),
@@ -195,5 +225,5 @@ def _resolve_by_camel_key(cls: type) -> None:
             setattr(cls, f"resolve_{name}", staticmethod(lambda root, info, _k=key: root.get(_k)))
 
 
-for _type in (AuditEvent, DisclosureEvent, DisclosureConsent, DisclosureRecord):
+for _type in (AuditSubjectRead, AuditEvent, DisclosureEvent, DisclosureConsent, DisclosureRecord):
     _resolve_by_camel_key(_type)

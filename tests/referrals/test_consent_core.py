@@ -9,7 +9,7 @@ from graph import audit_log, clock, session
 from referral_hub.accounts.roles import Role
 from referral_hub.subjects import maintenance
 from tests import directory_fixtures
-from tests.conftest import graph_counts, member
+from tests.conftest import graph_counts, member, subject_audit_events
 from tests.referrals.flows import CONSENT, READ, consent_input, create, give_consent, move
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -409,17 +409,21 @@ def test_statistics_never_returns_identified_data_even_when_consented(case):
 
 # --- 11. the audit says what was read, under what ---
 
-_EVENTS = """
-MATCH (e:AuditEvent {chain: 'subject:' + $subject})
-RETURN e.action AS action, e.outcome AS outcome, e.legalBasis AS basis,
-       e.statutory AS statutory, e.consentId AS consent, e.categories AS categories,
-       e.fields AS fields, e.actorOrganisation AS organisation
-ORDER BY e.seq"""
+_KEYS = (
+    "action",
+    "outcome",
+    "basis",
+    "statutory",
+    "consent",
+    "categories",
+    "fields",
+    "organisation",
+)
 REFERRAL_READ = "query($id: ID!) { referral(id: $id) { id summary } }"
 
 
 def _events(subject, organisation=None):
-    rows = session.read(lambda tx: tx.rows(_EVENTS, subject=subject))
+    rows = [{k: e[k] for k in _KEYS} for e in subject_audit_events(subject)]
     return [
         {k: v for k, v in row.items() if k != "organisation"}
         for row in rows

@@ -3,7 +3,7 @@
 from graph import audit_log, session
 from graph.session import count_round_trips
 from referral_hub.accounts.roles import Role
-from tests.conftest import member
+from tests.conftest import member, subject_audit_events
 from tests.referrals.flows import REGISTER, create, give_consent, move
 
 INBOX = """
@@ -23,8 +23,9 @@ query($state: ReferralState) {
 }"""
 
 _EVENTS = """
-MATCH (e:AuditEvent {action: $action}) RETURN e.targetId AS subject, e.legalBasis AS basis,
-       e.statutory AS statutory ORDER BY subject
+MATCH (e:AuditEvent {action: $action})
+RETURN properties(e) AS event, [(e)-[:MENTIONS]->(m) | m.subject] AS mentions
+ORDER BY e.at
 """
 
 
@@ -64,10 +65,25 @@ def test_a_page_of_fifty_is_one_round_trip_with_initials_sender_last_event_and_a
     assert {item["sender"]["name"] for item in page} == {"川崎市立桜中学校"}
     assert {item["lastEvent"]["action"] for item in page} == {"CREATE"}
     assert {item["legalBasis"] for item in page} == {"CONSENT"}
-    # One audit event per subject read, on that subject's chain, and the chains still verify.
-    events = audit_events("REFERRAL_INBOX_READ")
-    assert [e["subject"] for e in events] == sorted(subjects)
-    assert {(e["basis"], e["statutory"]) for e in events} == {("CONSENT", False)}
+    # ONE audit event names the 50 subjects read (no chain per subject to queue on), each
+    # with its basis and consent; each subject's history finds it; the chains verify.
+    [read] = audit_events("REFERRAL_INBOX_READ")
+    event = read["event"]
+    assert event["subjects"] == sorted(subjects) == sorted(read["mentions"])
+    assert event["subjectBases"] == ["CONSENT"] * 50
+    assert (event["legalBasis"], event["statutory"], event["targetType"]) == (
+        "CONSENT",
+        False,
+        "Subject",
+    )
+    assert "" not in event["subjectConsents"]
+    assert len(set(event["subjectConsents"])) == 50
+    assert event["chain"].startswith("writer:")
+    assert event["hashVersion"] == 3
+    assert event["fields"] == ["initials", "lastEventNote"]
+    assert event["categories"] == ["CONTACT"]
+    history = subject_audit_events(subjects[7])
+    assert [e["id"] for e in history if e["action"] == "REFERRAL_INBOX_READ"] == [event["id"]]
     assert all(broken is None for _, _, broken in audit_log.verify_all())
 
 

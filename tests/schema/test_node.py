@@ -6,12 +6,11 @@ import uuid
 
 import pytest
 
-from graph import session
 from graph.session import count_round_trips
 from referral_hub.accounts.roles import Role
 from schema.core.node import NODES_MAX
 from tests import directory_fixtures
-from tests.conftest import member
+from tests.conftest import member, subject_audit_events
 from tests.referrals.flows import build_case, create, give_consent
 
 NODE = """
@@ -32,16 +31,11 @@ ORGANISATION = "query($id: ID!) { organisation(id: $id) { name kind } }"
 SERVICE = "query($id: ID!) { service(id: $id) { name mode organisation { id } } }"
 LOCATION = "query($id: ID!) { location(id: $id) { name areaCode } }"
 
-_EVENTS = """
-MATCH (e:AuditEvent {chain: 'subject:' + $subject})
-RETURN e.action AS action, e.outcome AS outcome, e.legalBasis AS basis,
-       e.consentId AS consent, e.categories AS categories, e.fields AS fields,
-       e.actorOrganisation AS organisation, e.actorUser AS user
-ORDER BY e.seq"""
+_KEYS = ("action", "outcome", "basis", "consent", "categories", "fields", "organisation", "user")
 
 
 def _events(subject):
-    return session.read(lambda tx: tx.rows(_EVENTS, subject=subject))
+    return [{k: e[k] for k in _KEYS} for e in subject_audit_events(subject)]
 
 
 def _node(caller, key):

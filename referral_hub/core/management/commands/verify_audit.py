@@ -5,10 +5,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from graph import audit_log
+from referral_hub.core import checkpoints
 
 
 class Command(BaseCommand):
-    help = "Check every audit chain's hashes and order; name the first broken link of each."
+    help = (
+        "Check every audit chain's hashes, order and subject index, and every signed "
+        "checkpoint against the log; name the first broken link of each chain."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         broken, chains, events = [], 0, 0
@@ -18,6 +22,18 @@ class Command(BaseCommand):
             if link is not None:
                 broken.append(link)
                 self.stderr.write(f"BROKEN: {link}")
+        signed = checkpoints.verify_checkpoints()
+        for link in signed.broken:
+            broken.append(link)
+            self.stderr.write(f"BROKEN: {link}")
         if broken:
-            raise CommandError(f"{len(broken)} of {chains} audit chain(s) are broken")
-        self.stdout.write(self.style.SUCCESS(f"audit log intact: {chains} chains, {events} events"))
+            raise CommandError(
+                f"{len(broken)} problem(s) in {chains} audit chain(s) and "
+                f"{signed.checkpoints} checkpoint(s)"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"audit log intact: {chains} chains, {events} events, "
+                f"{signed.checkpoints} signed checkpoints"
+            )
+        )

@@ -1,0 +1,189 @@
+"""Signed checkpoints of the audit log, in the manner of Certificate Transparency (RFC 9162).
+
+Hash chains show an edited, inserted, reordered or deleted event, but one who can write
+the graph can also cut a chain's tail and move its head back, or rewrite a whole chain
+and re-hash it: the chain alone still verifies. So a periodic task (Celery beat,
+`hub.audit.checkpoint`) signs a Merkle root over every chain's (key, seq, head) with an
+Ed25519 key the graph never sees, and keeps it in Django's database. Verification then
+asks of each checkpoint: is it signed by a trusted key, does its root match its heads,
+does it follow the one before, and does the log still hold every head it vouched for?
+Events written after the last checkpoint are protected by their chain alone until the
+next one, so the interval bounds that window (HUB_AUDIT_CHECKPOINT_MINUTES).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from graph import audit_log
+from graph.audit_log import BrokenLink
+from referral_hub.core.merkle import heads_root
+from referral_hub.core.models import AuditCheckpoint
+
+_FORMAT = "tsunagari-audit-checkpoint/1"
+
+
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The key that signs checkpoints: 32 bytes (base64url) in HUB_AUDIT_SIGNING_KEY."""
+    return Ed25519PrivateKey.from_private_bytes(_b64(settings.HUB_AUDIT_SIGNING_KEY))
+
+
+def key_id(public: Ed25519PublicKey) -> str:
+    raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def public_key_text(private: str | None = None) -> str:
+    """The public half (base64url) of a signing key, by default the hub's: what an operator
+    adds to HUB_AUDIT_TRUSTED_KEYS when the signing key is rotated."""
+    key = Ed25519PrivateKey.from_private_bytes(_b64(private or settings.HUB_AUDIT_SIGNING_KEY))
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def trusted_keys() -> dict[str, Ed25519PublicKey]:
+    """The signing key's public half and any earlier ones (HUB_AUDIT_TRUSTED_KEYS, base64url
+    raw public keys), so checkpoints signed before a key rotation still verify."""
+    keys = [signing_key().public_key()] + [
+        Ed25519PublicKey.from_public_bytes(_b64(text)) for text in settings.HUB_AUDIT_TRUSTED_KEYS
+    ]
+    return {key_id(key): key for key in keys}
+
+
+def signed_text(
+    *, created_at: str, chains: int, events: int, root: str, previous_root: str
+) -> bytes:
+    """What the signature covers: the root (which covers every head) and its place."""
+    return "\n".join([_FORMAT, created_at, str(chains), str(events), root, previous_root]).encode()
+
+
+def _text_of(checkpoint: AuditCheckpoint) -> bytes:
+    return signed_text(
+        created_at=checkpoint.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        chains=checkpoint.chains,
+        events=checkpoint.events,
+        root=checkpoint.root,
+        previous_root=checkpoint.previous_root,
+    )
+
+
+def write_checkpoint() -> AuditCheckpoint | None:
+    """Sign the chain heads as they are now; None when nothing changed since the last one
+    (an idle hub adds no rows). Two concurrent writers cannot both extend one checkpoint
+    (previous_root is unique): the second finds the first's and tries once more."""
+    for _attempt in range(2):
+        heads = audit_log.chain_heads()
+        root = heads_root(heads)
+        last = AuditCheckpoint.objects.order_by("-id").first()
+        if last is not None and last.root == root:
+            return None
+        key = signing_key()
+        checkpoint = AuditCheckpoint(
+            created_at=datetime.now(UTC),
+            chains=len(heads),
+            events=sum(seq for _key, seq, _head in heads),
+            root=root,
+            previous_root=last.root if last else "",
+            heads=[list(head) for head in sorted(heads)],
+            key_id=key_id(key.public_key()),
+        )
+        checkpoint.signature = key.sign(_text_of(checkpoint)).hex()
+        try:
+            with transaction.atomic():
+                checkpoint.save()
+        except IntegrityError:
+            continue
+        return checkpoint
+    return None
+
+
+@dataclass(frozen=True)
+class CheckpointVerification:
+    checkpoints: int
+    broken: list[BrokenLink]
+
+
+def _broken(checkpoint: AuditCheckpoint, reason: str) -> BrokenLink:
+    return BrokenLink(f"checkpoint:{checkpoint.pk}", checkpoint.pk, None, reason, "CHECKPOINT")
+
+
+def checkpoint_problems(
+    checkpoints: Sequence[AuditCheckpoint], keys: dict[str, Ed25519PublicKey]
+) -> list[BrokenLink]:
+    """Pure (no store): each checkpoint signed by a trusted key, its root its heads', its
+    previous root the one before it, and no chain it names shorter than the one before."""
+    broken: list[BrokenLink] = []
+    previous: AuditCheckpoint | None = None
+    for checkpoint in checkpoints:
+        key = keys.get(checkpoint.key_id)
+        try:
+            if key is None:
+                raise InvalidSignature
+            key.verify(bytes.fromhex(checkpoint.signature), _text_of(checkpoint))
+        except (InvalidSignature, ValueError):
+            broken.append(_broken(checkpoint, "its signature does not verify with a trusted key"))
+        heads = [(str(k), int(q), str(h)) for k, q, h in checkpoint.heads]
+        if heads_root(heads) != checkpoint.root or len(heads) != checkpoint.chains:
+            broken.append(_broken(checkpoint, "its heads do not give the root it signed"))
+        expected = previous.root if previous else ""
+        if checkpoint.previous_root != expected:
+            broken.append(
+                _broken(checkpoint, "it does not follow the checkpoint before it (one is gone)")
+            )
+        if previous is not None:
+            now = {k: q for k, q, _h in heads}
+            for k, q, _h in previous.heads:
+                if now.get(k, -1) < q:
+                    broken.append(
+                        _broken(checkpoint, f"chain {k} is shorter than the checkpoint before")
+                    )
+        previous = checkpoint
+    return broken
+
+
+def vouched_heads(checkpoints: Sequence[AuditCheckpoint]) -> dict[tuple[str, int], str]:
+    """Every (chain, seq) any checkpoint vouched for, with the head it named. A chain
+    rewritten between two checkpoints keeps verifying against the later one alone, so
+    the log is held to every one; two that disagree about one place are both kept out
+    (the caller reports them)."""
+    vouched: dict[tuple[str, int], str] = {}
+    for checkpoint in checkpoints:
+        for k, q, h in checkpoint.heads:
+            vouched.setdefault((str(k), int(q)), str(h))
+    return vouched
+
+
+def verify_checkpoints(
+    *, include: Callable[[str], bool] = lambda _key: True
+) -> CheckpointVerification:
+    """Every checkpoint, and the log against every head they vouched for. `include` limits
+    the log check to some chains (an area's auditor's: see audit_reads)."""
+    checkpoints = list(AuditCheckpoint.objects.order_by("id"))
+    broken = checkpoint_problems(checkpoints, trusted_keys())
+    heads = [(k, q, h) for (k, q), h in sorted(vouched_heads(checkpoints).items()) if include(k)]
+    kept = set(heads)
+    for checkpoint in checkpoints:  # two checkpoints naming one place differently
+        for k, q, h in checkpoint.heads:
+            if include(str(k)) and (str(k), int(q), str(h)) not in kept:
+                broken.append(
+                    _broken(checkpoint, f"chain {k} at seq {q}: another checkpoint differs")
+                )
+    broken += audit_log.checkpoint_breaks(heads)
+    return CheckpointVerification(checkpoints=len(checkpoints), broken=broken)
