@@ -112,6 +112,9 @@ class HubGraphQLView(GraphQLView):
         write an audit event in the user's name, so its GETs run nothing (the pages run
         their documents in the server, and a browser client POSTs with the CSRF token).
         """
+        limit = settings.GRAPHQL_MAX_BODY_BYTES  # measured before the parameters are parsed
+        if len(request.META.get("QUERY_STRING", "")) > limit:
+            raise Refused(413, "REQUEST_TOO_LARGE", f"Requests are limited to {limit} bytes.")
         if "extensions" not in request.GET:
             if any(key in request.GET for key in ("query", "variables", "operationName")):
                 raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
@@ -120,9 +123,6 @@ class HubGraphQLView(GraphQLView):
             raise Refused(
                 405, "METHOD_NOT_ALLOWED", "A GET names a persisted query; POST documents."
             )
-        limit = settings.GRAPHQL_MAX_BODY_BYTES
-        if len(request.META.get("QUERY_STRING", "")) > limit:
-            raise Refused(413, "REQUEST_TOO_LARGE", f"Requests are limited to {limit} bytes.")
         if request.user.is_authenticated and not uses_bearer_token(request):
             raise Refused(
                 405,

@@ -148,6 +148,11 @@ def test_a_persisted_mutation_by_get_is_refused_and_writes_nothing(counsellor):
             ("BAD_PERSISTED_QUERY", "`extensions` must be a JSON object."),
         ),
         (
+            {"extensions": "{}"},  # no persistedQuery: an ordinary request, without its query
+            400,
+            ("MISSING_QUERY", "Send a GraphQL document in `query`."),
+        ),
+        (
             {"extensions": json.dumps(by_hash("F" * 64))},
             400,
             ("BAD_PERSISTED_QUERY", BAD_HASH),
