@@ -400,6 +400,10 @@ GRAPHQL_VALIDATION_BUDGET_SECONDS = float(
 )
 # Parsed and validated documents kept per process, by hash (schema/core/document_cache.py).
 GRAPHQL_DOCUMENT_CACHE_SIZE = int(os.environ.get("GRAPHQL_DOCUMENT_CACHE_SIZE", "256"))
+# Persisted operations (schema/core/persisted.py): every *.graphql file of these
+# directories, run by the SHA-256 of its text. A closed list, checked once per process;
+# the web pages' named documents are the first (and the pages run theirs by id).
+GRAPHQL_PERSISTED_OPERATION_DIRS = [BASE_DIR / "referral_hub" / "web" / "operations"]
 # Introspection is for development; production clients use the checked-in SDL.
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", DEBUG)
 # While introspection is allowed, a document that asks for nothing else may be this deep

@@ -46,15 +46,22 @@ class HubGraphQLView(GraphQLView):
     Every document runs through schema/core/entry.py `run`, the one entry point the web
     pages use too. Before that, this view refuses what is not a well-formed request
     (each with its own code, logged at WARNING without a traceback), bounds the body,
-    takes operations over POST only (a cross-site GET link must not act in a signed-in
-    user's name), and checks CSRF for cookie-authenticated POSTs; bearer-token requests
-    carry no ambient credential, so they need no CSRF token.
+    takes documents over POST only (a cross-site GET link must not act in a signed-in
+    user's name; a GET may name a persisted query, for callers without a session cookie),
+    and checks CSRF for cookie-authenticated POSTs; bearer-token requests carry no ambient
+    credential, so they need no CSRF token.
     """
+
+    _persisted_not_found = False  # set per request (Django makes a view object per request)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
             self._admit(request)
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
+            if self._persisted_not_found:
+                # A cache in front (GET) must not keep the miss: the hash may ship later.
+                response["Cache-Control"] = "private, no-cache, must-revalidate"
+            return response
         except Refused as refused:
             log.warning(
                 "refused request %s: %s %s",
@@ -76,10 +83,8 @@ class HubGraphQLView(GraphQLView):
         )
         if length and (not length.isdigit() or int(length) > limit):
             raise Refused(413, "REQUEST_TOO_LARGE", f"Requests are limited to {limit} bytes.")
-        if request.method == "GET" and any(
-            key in request.GET for key in ("query", "variables", "operationName")
-        ):
-            raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
+        if request.method == "GET":
+            self._admit_get(request)
         if request.method not in ("GET", "POST"):
             raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
         if (
@@ -98,7 +103,52 @@ class HubGraphQLView(GraphQLView):
                     403, "CSRF_FAILED", "Cookie-authenticated requests need the CSRF token."
                 )
 
+    @staticmethod
+    def _admit_get(request: HttpRequest) -> None:
+        """A GET runs a persisted query and nothing else: a document's text comes by POST.
+
+        Only for a caller without ambient credentials (anonymous, or a bearer token): a
+        signed-in browser's cookie rides along on a cross-site link, and even a read may
+        write an audit event in the user's name, so its GETs run nothing (the pages run
+        their documents in the server, and a browser client POSTs with the CSRF token).
+        """
+        limit = settings.GRAPHQL_MAX_BODY_BYTES  # measured before the parameters are parsed
+        if len(request.META.get("QUERY_STRING", "")) > limit:
+            raise Refused(413, "REQUEST_TOO_LARGE", f"Requests are limited to {limit} bytes.")
+        if "extensions" not in request.GET:
+            if any(key in request.GET for key in ("query", "variables", "operationName")):
+                raise Refused(405, "METHOD_NOT_ALLOWED", "Send GraphQL operations with POST.")
+            return
+        if "query" in request.GET:
+            raise Refused(
+                405, "METHOD_NOT_ALLOWED", "A GET names a persisted query; POST documents."
+            )
+        if request.user.is_authenticated and not uses_bearer_token(request):
+            raise Refused(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "A signed-in browser sends operations with POST and the CSRF token.",
+            )
+
+    @staticmethod
+    def _get_params(request: HttpRequest) -> dict[str, Any]:
+        """Apollo's GET shape: `extensions` and `variables` as JSON, each parameter once."""
+        params: dict[str, Any] = {}
+        for key in ("extensions", "variables", "operationName"):
+            values = request.GET.getlist(key)
+            if len(values) > 1:
+                raise Refused(400, "BAD_REQUEST", f"Give `{key}` once.")
+            if values:
+                params[key] = values[0]
+        try:
+            params["extensions"] = json.loads(params["extensions"])
+        except (ValueError, RecursionError):
+            raise Refused(400, "BAD_PERSISTED_QUERY", "`extensions` is not valid JSON.") from None
+        return params
+
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        if request.method == "GET" and "extensions" in request.GET:
+            return self._get_params(request)
         if request.method != "POST":
             return {}
         content_type = self.get_content_type(request)
@@ -145,17 +195,38 @@ class HubGraphQLView(GraphQLView):
         self._current_request = request
         if not query and show_graphiql:
             return None
-        return entry.run(
+        result = entry.run(
             request,
             query=query,
             variables=variables,
             operation_name=operation_name,
+            extensions=data.get("extensions"),
             allow_mutations=request.method == "POST",
         )
+        self._persisted_not_found = _code(result) == entry.PERSISTED_QUERY_NOT_FOUND
+        return result
+
+    def get_response(
+        self, request: HttpRequest, data: dict[str, Any], show_graphiql: bool = False
+    ) -> tuple[str | None, int]:
+        body, status = super().get_response(request, data, show_graphiql)
+        if self._persisted_not_found:
+            # Apollo's status for it: a client that retries with the document must not
+            # meet an HTTP error first (graphene answers 400 for any error without a path).
+            status = 200
+        return body, status
 
     def format_error(self, error: Exception) -> dict[str, Any]:
         request_id = getattr(getattr(self, "_current_request", None), "request_id", None)
         return format_public_error(error, request_id=request_id)
+
+
+def _code(result: Any) -> object:
+    """The code of a result's first error (None without one)."""
+    errors = getattr(result, "errors", None)
+    if not errors:
+        return None
+    return (getattr(errors[0], "extensions", None) or {}).get("code")
 
 
 def format_public_error(error: Exception, *, request_id: str | None) -> dict[str, Any]:

@@ -4,8 +4,10 @@ Each file in `operations/` holds one operation named as the file (`Inbox.graphql
 `query Inbox`). A page never reaches `graph/` or a service: it runs a document through
 schema/core/entry.py `run` with the signed-in user's request, so the permission
 middleware, the request limits, the consent rule in Cypher and the audit are exactly
-those a client of `/graphql` meets. tests/pages/test_operations.py validates every
-document against the schema.
+those a client of `/graphql` meets. The files are persisted operations
+(GRAPHQL_PERSISTED_OPERATION_DIRS names this folder), and a page names its document by
+id as a client would, so it is parsed and checked once per process, never per request.
+tests/pages/test_operations.py validates every document against the schema.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from django.http import HttpRequest
 
 from referral_hub.core.views import format_public_error
+from schema.core.entry import persisted_id
 from schema.core.entry import run as run_document
 
 DOCUMENTS = Path(__file__).resolve().parent / "operations"
@@ -76,10 +80,21 @@ def document(name: str) -> str:
     return (DOCUMENTS / f"{name}.graphql").read_text(encoding="utf-8")
 
 
+@cache
+def persisted_query(name: str) -> Mapping[str, Any]:
+    """The `extensions` naming the document by its id (Apollo's persisted query shape);
+    read-only, as every request shares it."""
+    sha = persisted_id(document(name))
+    return MappingProxyType({"persistedQuery": MappingProxyType({"version": 1, "sha256Hash": sha})})
+
+
 def run(request: HttpRequest, name: str, variables: Mapping[str, Any] | None = None) -> Answer:
     """Run the named document as the request's user, through the API's entry point."""
     result = run_document(
-        request, query=document(name), variables=dict(variables or {}), operation_name=name
+        request,
+        extensions=persisted_query(name),
+        variables=dict(variables or {}),
+        operation_name=name,
     )
     if result.errors:
         # Formatted as /graphql formats them: an internal failure is logged with the request

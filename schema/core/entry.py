@@ -5,14 +5,17 @@ In order, each step refusing before the next costs anything: the document is par
 document, schema/core/limits.py); then the specification's rules, within a time budget;
 then execution with the permission middleware and the argument defaults. A document
 refused at any step does no database work. A document that passed is kept by its hash
-(document_cache.py), so its next request goes straight to execution.
+(document_cache.py), so its next request goes straight to execution. A persisted
+operation (persisted.py: the documents the hub ships, named by the SHA-256 of their text)
+passed the same checks once, when the registry was built, and goes straight to execution
+from its first request.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +41,7 @@ from schema.core import characters
 from schema.core.arguments import NullArgumentsMiddleware
 from schema.core.document_cache import DocumentCache
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
+from schema.core.persisted import BadPersistedQuery, Registry, requested_hash, text_hash
 from schema.permissions import DeclaredPermissions
 from schema.schema import schema as root_schema
 
@@ -77,9 +81,16 @@ def _checked_under() -> tuple[object, ...]:
 def checked_document(query: str) -> DocumentNode | ExecutionResult:
     """The parsed document if it passes every check, else the ExecutionResult refusing it."""
     cache_key = documents().key(query, _checked_under())
-    document = documents().get(cache_key)
-    if document is not None:
-        return document
+    kept = documents().get(cache_key)
+    if kept is not None:
+        return kept
+    document = _checks(query)
+    if isinstance(document, DocumentNode):
+        documents().put(cache_key, document, chars=len(query))
+    return document
+
+
+def _checks(query: str) -> DocumentNode | ExecutionResult:
     try:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
     except GraphQLError as error:
@@ -89,8 +100,60 @@ def checked_document(query: str) -> DocumentNode | ExecutionResult:
     errors = validation_errors(document)
     if errors:
         return ExecutionResult(data=None, errors=errors)
-    documents().put(cache_key, document, chars=len(query))
     return document
+
+
+def _persisted_checks(query: str) -> DocumentNode | ExecutionResult:
+    """What `run` does to a submitted text before execution, the text's own character
+    check included."""
+    if characters.FORBIDDEN.search(query):
+        return refusal("INVALID_CHARACTERS", "The document holds a control character.")
+    return _checks(query)
+
+
+# Keyed like the document cache by the settings the checks depend on, so a changed limit
+# checks the shipped documents afresh; in a deployment the settings never change and the
+# registry is built once per process, at its first use. A few keys at most (the tests
+# change limits), as each registry holds every shipped document.
+@lru_cache(maxsize=4)
+def _registry(directories: tuple[str, ...], checked_under: tuple[object, ...]) -> Registry:
+    return Registry.from_directories(directories, check=_persisted_checks)
+
+
+def persisted() -> Registry:
+    """The persisted operations, checked under the current settings."""
+    directories = tuple(str(d) for d in settings.GRAPHQL_PERSISTED_OPERATION_DIRS)
+    return _registry(directories, _checked_under())
+
+
+def persisted_id(text: str) -> str:
+    """The id a persisted operation is named by: the SHA-256 of its text, in hex."""
+    return text_hash(text)
+
+
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+
+
+def _document_for(query: str | None, sha: str | None) -> DocumentNode | ExecutionResult:
+    """The checked document a request names: by its text, its persisted id, or both (then
+    they must agree). Nothing a client sends is ever added to the persisted registry."""
+    if sha is None:
+        assert query is not None
+        return checked_document(query)
+    if query is not None and text_hash(query) != sha:
+        return refusal(
+            "PERSISTED_QUERY_HASH_MISMATCH",
+            "`persistedQuery.sha256Hash` is not the SHA-256 of `query`.",
+        )
+    entry = persisted().get(sha)
+    if entry is not None:
+        return entry.checked
+    if query is not None:
+        return checked_document(query)  # an unknown but honest hash: the text runs as text
+    return refusal(
+        PERSISTED_QUERY_NOT_FOUND,
+        "No persisted operation has this sha256Hash; send the document in `query`.",
+    )
 
 
 def _limits() -> list[type[ValidationRule]]:
@@ -148,13 +211,19 @@ def validation_errors(document: Any) -> list[GraphQLError]:
 def run(
     request: HttpRequest,
     *,
-    query: Any,
+    query: Any = None,
     variables: Any = None,
     operation_name: Any = None,
+    extensions: Any = None,
     allow_mutations: bool = True,
 ) -> ExecutionResult:
-    """Run `query` as the caller `request` authenticates (session or bearer token)."""
-    if not isinstance(query, str) or not query.strip():
+    """Run `query`, or the persisted operation `extensions` names, as the caller `request`
+    authenticates (session or bearer token)."""
+    try:
+        sha = requested_hash(extensions)
+    except BadPersistedQuery as malformed:
+        return refusal("BAD_PERSISTED_QUERY", str(malformed))
+    if (sha is None or query is not None) and (not isinstance(query, str) or not query.strip()):
         return refusal("MISSING_QUERY", "Send a GraphQL document in `query`.")
     if variables is not None and not isinstance(variables, Mapping):
         return refusal("BAD_VARIABLES", "`variables` must be a JSON object.")
@@ -162,7 +231,7 @@ def run(
         not isinstance(operation_name, str) or characters.FORBIDDEN.search(operation_name)
     ):
         return refusal("BAD_OPERATION_NAME", "`operationName` must be a plain string.")
-    if characters.FORBIDDEN.search(query):
+    if query is not None and characters.FORBIDDEN.search(query):
         return refusal("INVALID_CHARACTERS", "The document holds a control character.")
     bad = characters.bad_variable(variables or {})
     if bad is not None:
@@ -175,7 +244,7 @@ def run(
                 )
             ],
         )
-    document = checked_document(query)
+    document = _document_for(query, sha)
     if isinstance(document, ExecutionResult):
         return document
     operation = get_operation_ast(document, operation_name)

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import RequestFactory
 from graphql import NoDeprecatedCustomRule, OperationDefinitionNode, parse, validate
 
+from referral_hub.accounts.roles import Role
 from referral_hub.web import operations
-from schema.core.entry import validation_errors
+from schema.core.entry import persisted, persisted_id, validation_errors
 from schema.schema import schema as root_schema
 
 WEB = Path(operations.__file__).resolve().parent
@@ -67,3 +69,27 @@ def test_no_document_uses_a_deprecated_shape(name):
     argument kept for old clients."""
     document = parse(operations.document(name))
     assert validate(root_schema.graphql_schema, document, [NoDeprecatedCustomRule]) == []
+
+
+@pytest.mark.parametrize("name", operations.names())
+def test_every_document_is_a_persisted_operation(name):
+    """The pages name their documents by id (operations.run), so each must be persisted."""
+    assert persisted_id(operations.document(name)) in persisted()
+
+
+def test_run_refuses_the_inbox_to_an_anonymous_or_wrong_role_caller(graph_db, db):
+    """The persisted path keeps the permission middleware: by id as by text."""
+    from tests import directory_fixtures
+    from tests.conftest import member
+
+    anonymous = RequestFactory().get("/inbox/")
+    answer = operations.run(anonymous, "Inbox")
+    assert answer.refused is not None
+    assert answer.refused.code == "UNAUTHENTICATED"
+    assert answer.data == {}
+    school = directory_fixtures._org("桜中学校", "SCHOOL", "141313")
+    coordinator = member("coordinator", school, Role.COORDINATOR)
+    wrong_role = RequestFactory().get("/inbox/", **coordinator.headers)
+    answer = operations.run(wrong_role, "Inbox")
+    assert answer.refused is not None
+    assert answer.refused.code == "FORBIDDEN"

@@ -17,6 +17,7 @@ from django.test import Client
 from graph import session
 from referral_hub.accounts import signin
 from referral_hub.web.security import PAGES
+from schema.core import entry
 from tests.referrals.flows import MOVE, create, give_consent
 
 FIELDS_SHOWN = re.compile(r"<dt>(.*?)</dt>")
@@ -242,6 +243,23 @@ def test_a_page_is_one_read_plus_the_subject(sent):
     with session.count_round_trips() as trips:
         client.get("/inbox/")
     assert trips.count == 1
+
+
+def test_a_page_runs_its_documents_by_id_and_checks_none_of_them(sent, monkeypatch):
+    """The pages' documents are persisted operations (schema/core/persisted.py): checked
+    once per process, so a page's request neither parses nor validates one, nor fills the
+    document cache."""
+    *_, referral_id = sent
+    client = signed_in("caseworker")
+    client.get(f"/referrals/{referral_id}/")  # warm: the session, the schema, the registry
+    checked: list[str] = []
+    real = entry._checks
+    monkeypatch.setattr(entry, "_checks", lambda query: checked.append(query) or real(query))
+    entry.documents().clear()
+    assert client.get(f"/referrals/{referral_id}/").status_code == 200
+    assert client.get("/inbox/").status_code == 200
+    assert checked == []
+    assert (len(entry.documents()), entry.documents().misses) == (0, 0)
 
 
 def test_no_subject_data_in_urls(sent):
