@@ -285,6 +285,28 @@ class BrokenLink:
         return f"chain {self.chain} breaks at seq {self.seq} (event {self.event_id}): {self.reason}"
 
 
+def _event_problem(
+    event: dict[str, Any], seq: int, previous: str, mentioned: Sequence[str] | None
+) -> tuple[str, str] | None:
+    """(code, reason) for the first thing wrong with one event at position `seq` after an
+    event hashed `previous`, or None."""
+    if event.get("seq") != seq:
+        return "MISSING", f"sequence jumps to {event.get('seq')} (an event is missing)"
+    if event.get("prevHash") != previous:
+        return "RELINKED", "prevHash does not match the previous event's hash"
+    unknown = set(event) - stored_fields(event) - {"hash"}
+    if unknown:
+        return "FIELDS_ADDED", f"fields outside the hash were added: {', '.join(sorted(unknown))}"
+    if event_hash(event) != event.get("hash"):
+        return "EDITED", "content does not match its hash (edited after it was written)"
+    if mentioned is not None and sorted(mentioned) != expected_mentions(event):
+        return "MENTIONS", (
+            "the subjects' index disagrees with the subjects the event names "
+            "(an entry was deleted or added)"
+        )
+    return None
+
+
 def verify_chain(
     chain: str,
     head_seq: int,
@@ -297,53 +319,14 @@ def verify_chain(
     `mentions`, when given, holds each event's (:AuditMention) subjects, in event order;
     `head_seq_after`, the head's seq read again after the events."""
     previous = GENESIS
-    for expected_seq, event in enumerate(events, start=1):
-        if event.get("seq") != expected_seq:
-            return BrokenLink(
-                chain,
-                expected_seq,
-                event.get("id"),
-                f"sequence jumps to {event.get('seq')} (an event is missing)",
-                "MISSING",
-            )
-        if event.get("prevHash") != previous:
-            return BrokenLink(
-                chain,
-                expected_seq,
-                event.get("id"),
-                "prevHash does not match the previous event's hash",
-                "RELINKED",
-            )
-        unknown = set(event) - stored_fields(event) - {"hash"}
-        if unknown:
-            return BrokenLink(
-                chain,
-                expected_seq,
-                event.get("id"),
-                f"fields outside the hash were added: {', '.join(sorted(unknown))}",
-                "FIELDS_ADDED",
-            )
-        if event_hash(event) != event.get("hash"):
-            return BrokenLink(
-                chain,
-                expected_seq,
-                event.get("id"),
-                "content does not match its hash (edited after it was written)",
-                "EDITED",
-            )
-        if mentions is not None and sorted(mentions[expected_seq - 1]) != expected_mentions(event):
-            return BrokenLink(
-                chain,
-                expected_seq,
-                event.get("id"),
-                "the subjects' index disagrees with the subjects the event names "
-                "(an entry was deleted or added)",
-                "MENTIONS",
-            )
+    for seq, event in enumerate(events, start=1):
+        problem = _event_problem(
+            event, seq, previous, None if mentions is None else mentions[seq - 1]
+        )
+        if problem is not None:
+            code, reason = problem
+            return BrokenLink(chain, seq, event.get("id"), reason, code)
         previous = event["hash"]
-    # The head is read before the events, so events past it (linked and hashed like the
-    # rest) were appended by a writer meanwhile, not forged: what the head vouches for is
-    # its first `head_seq` events, ending in the hash it names.
     # A writer moves the head in the transaction that adds its event, so an event past a
     # head read AFTER the events was put there by someone other than a writer.
     if head_seq_after is not None and len(events) > head_seq_after:
@@ -354,6 +337,9 @@ def verify_chain(
             f"events past the head (seq {head_seq_after}) that no writer committed (inserted)",
             "INSERTED",
         )
+    # The head is read before the events, so events past it (linked and hashed like the
+    # rest) were appended by a writer meanwhile, not forged: what the head vouches for is
+    # its first `head_seq` events, ending in the hash it names.
     vouched = events[head_seq - 1]["hash"] if 0 < head_seq <= len(events) else GENESIS
     if len(events) < head_seq or vouched != head_hash:
         return BrokenLink(

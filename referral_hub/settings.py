@@ -308,7 +308,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
     },
     "audit-checkpoint": {
-        "task": "hub.audit.checkpoint",
+        "task": "hub.maintenance.audit_checkpoint",
         "schedule": crontab(minute=f"*/{HUB_AUDIT_CHECKPOINT_MINUTES}"),
     },
 }

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from graph import driver, migrate, reference_repo, session
+from graph import audit_log, driver, migrate, reference_repo, session
 from referral_hub.accounts import signin, tokens
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
@@ -154,7 +154,8 @@ def subject_audit_events(subject: str) -> list[dict[str, Any]]:
     """The subject's history as its disclosure record reads it (by its mentions): each
     event's stored fields, and as `basis`, `consent`, `statutory` the subject's own."""
     rows = session.read(lambda tx: tx.rows(_SUBJECT_EVENTS, subject=subject))
-    return [row["event"] for row in rows]
+    absent = dict.fromkeys(audit_log.V3_FIELDS)  # a field an event lacks reads as None
+    return [{**absent, **row["event"]} for row in rows]
 
 
 def directory_counts() -> tuple[int, int]:

@@ -3,7 +3,7 @@
 Hash chains show an edited, inserted, reordered or deleted event, but one who can write
 the graph can also cut a chain's tail and move its head back, or rewrite a whole chain
 and re-hash it: the chain alone still verifies. So a periodic task (Celery beat,
-`hub.audit.checkpoint`) signs a Merkle root over every chain's (key, seq, head) with an
+`hub.maintenance.audit_checkpoint`) signs a Merkle root over every chain's (key, seq, head) with an
 Ed25519 key the graph never sees, and keeps it in Django's database. Verification then
 asks of each checkpoint: is it signed by a trusted key, does its root match its heads,
 does it follow the one before, and does the log still hold every head it vouched for?

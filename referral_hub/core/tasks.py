@@ -20,7 +20,7 @@ def graph_version() -> str | None:
     return neo4j_health.server_components()["version"]
 
 
-@shared_task(name="hub.audit.checkpoint")
+@shared_task(name="hub.maintenance.audit_checkpoint")
 def audit_checkpoint() -> int | None:
     """Sign the audit chains' heads (referral_hub/core/checkpoints.py); the new
     checkpoint's id, or None when nothing changed since the last one."""

@@ -31,8 +31,9 @@ def caseworker(graph_db, db, redis_db):
 def audited(action: str) -> list[dict]:
     return session.read(
         lambda tx: tx.rows(
-            "MATCH (e:AuditEvent {action: $a}) RETURN e.actorUser AS user, e.chain AS chain,"
-            " e.targetId AS target ORDER BY e.at",
+            "MATCH (e:AuditEvent {action: $a}) RETURN e.actorUser AS user,"
+            " e.actorOrganisation AS organisation, e.targetId AS target,"
+            " e.chain STARTS WITH 'writer:' AS on_writer_chain ORDER BY e.at",
             a=action,
         )
     )
@@ -52,10 +53,17 @@ def age(client: Client, key: str, seconds: float) -> None:
 def test_sign_in_failure_and_sign_out_are_audited(caseworker):
     client = Client()
     client.post("/accounts/login/", {"login": "aoi", "password": "wrong"})
-    assert audited("SIGN_IN_FAILED") == [{"user": "aoi", "chain": "org:system", "target": None}]
+    assert audited("SIGN_IN_FAILED") == [
+        {"user": "aoi", "organisation": None, "target": None, "on_writer_chain": True}
+    ]
     client = signed_in_client(caseworker)
     assert audited("SIGN_IN") == [
-        {"user": "aoi", "chain": f"org:{ORGANISATION}", "target": str(caseworker.pk)}
+        {
+            "user": "aoi",
+            "organisation": ORGANISATION,
+            "target": str(caseworker.pk),
+            "on_writer_chain": True,
+        }
     ]
     client.post("/accounts/logout/")
     assert [row["user"] for row in audited("SIGN_OUT")] == ["aoi"]

@@ -96,11 +96,16 @@ def test_auditors_review_statutory_referrals_in_their_area(case):
     # Reading the justification is itself a statutory read of the subject, and audited.
     read = session.read(
         lambda tx: tx.single(
-            "MATCH (e:AuditEvent {action: 'STATUTORY_REVIEW_READ'}) RETURN e.targetId AS s,"
-            " e.statutory AS statutory"
+            "MATCH (e:AuditEvent {action: 'STATUTORY_REVIEW_READ'}) RETURN e.subjects AS s,"
+            " e.subjectBases AS bases, e.statutory AS statutory, e.legalBasis AS basis"
         )
     )
-    assert read == {"s": subject, "statutory": True}
+    assert read == {
+        "s": [subject],
+        "bases": ["STATUTORY_SWA_106_6"],
+        "statutory": True,
+        "basis": "STATUTORY_SWA_106_6",
+    }
 
     # The sending school is in 川崎市, not in 世田谷区: the other auditor sees nothing of it.
     other = member("s-auditor", setagaya, Role.AUDITOR)

@@ -8,6 +8,7 @@ import pytest
 
 from graph import audit_log, session
 from referral_hub.subjects import tasks
+from tests.conftest import subject_audit_events
 from tests.referrals.flows import READ, build_case, create, give_consent, move
 from tests.referrals.test_statutory import statutory
 
@@ -72,14 +73,16 @@ def test_expiry_cascades_and_erasure_shreds_the_key(case, celery_worker_process)
     kept = people["counsellor"](READ, {"id": referral["id"]})["data"]["referral"]
     assert (kept["state"], kept["summary"]) == ("WITHDRAWN", None)
 
-    actions = session.read(
-        lambda tx: tx.rows(
-            "MATCH (e:AuditEvent {targetId: $s}) WHERE e.action IN "
-            "['CONSENT_EXPIRE', 'SUBJECT_ERASE'] RETURN e.action AS action ORDER BY e.seq",
-            s=subject,
-        )
-    )
-    assert [a["action"] for a in actions] == ["CONSENT_EXPIRE", "SUBJECT_ERASE"]
+    # Each maintenance batch is one event naming its subjects, with no basis (it read nothing).
+    maintenance = [
+        e
+        for e in subject_audit_events(subject)
+        if e["action"] in ("CONSENT_EXPIRE", "SUBJECT_ERASE")
+    ]
+    assert [e["action"] for e in maintenance] == ["CONSENT_EXPIRE", "SUBJECT_ERASE"]
+    assert [(e["basis"], e["statutory"], e["subjects"]) for e in maintenance] == [
+        (None, False, [subject])
+    ] * 2
     assert all(broken is None for _, _, broken in audit_log.verify_all())
 
 

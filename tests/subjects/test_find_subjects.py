@@ -44,11 +44,17 @@ def test_every_match_and_every_search_is_audited(cast):  # noqa: F811
     find(people["counsellor"], name="みつからない")  # no match: the search is still recorded
     searches = session.read(
         lambda tx: tx.rows(
-            "MATCH (e:AuditEvent {chain: $c, action: 'SUBJECT_FIND'}) RETURN e.targetId AS t",
-            c=f"org:{network['school']}",
+            "MATCH (e:AuditEvent {actorOrganisation: $o, action: 'SUBJECT_FIND'}) "
+            "RETURN e.subjects AS s, e.targetId AS t ORDER BY e.at",
+            o=network["school"],
         )
     )
-    assert searches == [{"t": None}, {"t": None}]
+    # The match (naming the subject), then each search itself, naming no one.
+    assert searches == [
+        {"s": [subject], "t": None},
+        {"s": None, "t": None},
+        {"s": None, "t": None},
+    ]
 
 
 def test_never_another_organisations_pupil(cast):  # noqa: F811

@@ -7,7 +7,7 @@ import pytest
 from graph import session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
-from tests.conftest import graph_counts, member
+from tests.conftest import graph_counts, member, subject_audit_events
 from tests.referrals.flows import consent_input
 
 REGISTER = """
@@ -67,13 +67,10 @@ def consent(counsellor, subject_id, **changes):
 
 
 def events(subject_id, **match):
-    rows = session.read(
-        lambda tx: tx.rows(
-            "MATCH (e:AuditEvent {chain: $c}) RETURN properties(e) AS e ORDER BY e.seq",
-            c=f"subject:{subject_id}",
-        )
-    )
-    return [r["e"] for r in rows if all(r["e"].get(k) == v for k, v in match.items())]
+    """The events that mention the subject, oldest first, those matching `match`."""
+    return [
+        e for e in subject_audit_events(subject_id) if all(e.get(k) == v for k, v in match.items())
+    ]
 
 
 def test_personal_fields_are_stored_only_as_ciphertext(cast):
