@@ -20,3 +20,7 @@ keepalive = int(os.environ.get("HUB_WEB_KEEPALIVE", "5"))
 # worker is never killed for a statement the server would still end by itself.
 timeout = int(os.environ.get("HUB_WEB_TIMEOUT", "45"))
 graceful_timeout = 10
+# gunicorn 25.1+ opens a control socket at one path per user ($XDG_RUNTIME_DIR or
+# ~/.gunicorn/gunicorn.ctl) for its gunicornc tool: two hubs on one machine (make bench
+# beside the tests' server) would take it from each other, and nothing here uses it.
+control_socket_disable = True
