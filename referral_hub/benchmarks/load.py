@@ -68,9 +68,21 @@ class Path:
 
 
 def drive(path: Path, cases: Sequence[Any], concurrency: int) -> Round:
-    """Every case once, `concurrency` threads taking the next case as they finish one.
-    The first error in any thread stops the others and is raised here."""
-    clients = [path.open() for _ in range(concurrency)]
+    """Every case once, `concurrency` threads taking the next case as they finish one,
+    each with its own client (closed afterwards, whatever happens). The first error in
+    any thread stops the others and is raised here."""
+    clients: list[Any] = []
+    try:
+        for _ in range(concurrency):
+            clients.append(path.open())
+        return _timed(path, clients, cases)
+    finally:
+        for client in clients:
+            path.close(client)
+
+
+def _timed(path: Path, clients: Sequence[Any], cases: Sequence[Any]) -> Round:
+    concurrency = len(clients)
     pending = iter(cases)
     lock, stop = threading.Lock(), threading.Event()
     start = threading.Barrier(concurrency + 1)
@@ -104,9 +116,7 @@ def drive(path: Path, cases: Sequence[Any], concurrency: int) -> Round:
             thread.join()
         seconds = time.perf_counter() - began
     finally:
-        stop.set()
-        for client in clients:
-            path.close(client)
+        stop.set()  # on Ctrl-C too: the threads end after the request they are in
     if errors:
         raise errors[0]
     return Round([m for per_thread in millis for m in per_thread], seconds)

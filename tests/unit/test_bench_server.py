@@ -90,6 +90,21 @@ def test_drive_raises_the_first_error_and_still_closes_its_clients():
     assert closed == ["client", "client"]
 
 
+def test_drive_closes_the_clients_it_opened_when_one_cannot_be_opened():
+    opened, closed = [], []
+
+    def open_client():
+        if len(opened) == 2:
+            raise ConnectionRefusedError("no server")
+        opened.append(len(opened))
+        return opened[-1]
+
+    path = Path("x", lambda client, case: None, open=open_client, close=closed.append)
+    with pytest.raises(ConnectionRefusedError):
+        drive(path, list(range(10)), 4)
+    assert closed == [0, 1]
+
+
 def test_interleave_warms_then_alternates_the_order_round_by_round():
     order = []
 
