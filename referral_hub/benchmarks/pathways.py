@@ -69,11 +69,11 @@ def cases(count: int, seed: int = 11) -> list[dict[str, Any]]:
     return picked
 
 
-def _routes(case: dict[str, Any]) -> object:
+def routes_cypher(case: dict[str, Any]) -> object:
     return pathway_repo.routes(from_id=case["o"], need=case["need"], max_hops=4, limit=50)
 
 
-def _recommend(case: dict[str, Any]) -> object:
+def recommend_cypher(case: dict[str, Any]) -> object:
     """The statement the service runs, in the school's municipality or within `near`."""
     near = case.get("near")
     return recommendation_repo.recommendation_candidates(
@@ -89,7 +89,7 @@ def _recommend(case: dict[str, Any]) -> object:
     )
 
 
-def _in_area(case: dict[str, Any]) -> dict[str, Any]:
+def in_area(case: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in case.items() if key != "near"}
 
 
@@ -101,9 +101,9 @@ def run(*, scale: str, count: int, warmup: int, headers: dict[str, str]) -> Iter
     inputs = cases(count + warmup)
     client = Client()
     for label, cypher, query, shape in (
-        ("routes (4 hops)", _routes, ROUTES, _in_area),
-        ("recommend", _recommend, RECOMMEND, _in_area),
-        ("recommend (5 km)", _recommend, RECOMMEND, _near),
+        ("routes (4 hops)", routes_cypher, ROUTES, in_area),
+        ("recommend", recommend_cypher, RECOMMEND, in_area),
+        ("recommend (5 km)", recommend_cypher, RECOMMEND, _near),
     ):
         shaped = [shape(case) for case in inputs]
         yield measure(label, scale, "cypher", cypher, shaped, warmup=warmup)

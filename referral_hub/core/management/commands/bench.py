@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
 from io import StringIO
 from typing import Any
 
@@ -10,7 +11,17 @@ from django.core.management.base import BaseCommand
 from graph import organisation_repo
 from referral_hub.accounts import tokens
 from referral_hub.accounts.models import ApiToken
-from referral_hub.benchmarks import audit, directory, documents, inbox, network, pages, pathways
+from referral_hub.benchmarks import (
+    audit,
+    directory,
+    documents,
+    inbox,
+    load,
+    network,
+    pages,
+    pathways,
+    server,
+)
 from referral_hub.benchmarks.timing import Sample, table
 from referral_hub.directory.demo import Scale
 
@@ -37,7 +48,20 @@ class Command(BaseCommand):
             choices=GROUPS,
             action="append",
             help="measure these groups only (repeatable; default: all). `audit` reads the "
-            "inbox group's subjects: run `inbox` once before it on a new bench store",
+            "inbox group's subjects: run `inbox` once before it on a new bench store. "
+            "`server`: the API under gunicorn over HTTP against raw Cypher",
+        )
+        parser.add_argument(
+            "--concurrency",
+            type=concurrency_levels,
+            default=server.CONCURRENCY,
+            help="server group: client threads, comma-separated (default: 1,8)",
+        )
+        parser.add_argument(
+            "--rounds",
+            type=positive,
+            default=3,
+            help="server group: interleaved raw/HTTP rounds per question and concurrency",
         )
 
     def handle(
@@ -47,12 +71,15 @@ class Command(BaseCommand):
         warmup: int,
         scale: str,
         only: list[str] | None = None,
+        concurrency: tuple[int, ...] = server.CONCURRENCY,
+        rounds: int = 3,
         **options: Any,
     ) -> None:
         chosen = set(only or GROUPS)
         call_command("migrate", verbosity=0)
         call_command("graph_migrate", stdout=StringIO())
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {_bench_token()}"}
+        token = _bench_token()
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         if organisation_repo.organisation_count() < _ORGANISATIONS[scale]:
             self.stdout.write(f"seeding the {scale} demo network (it contains the city one)…")
             call_command("seed_demo", scale=scale, stdout=self.stdout)
@@ -78,11 +105,47 @@ class Command(BaseCommand):
             samples += network.run_in_chromium(
                 area=network.YOKOHAMA, count=min(count, 20), warmup=min(warmup, 3)
             )
+        if samples:
+            self.stdout.write("")
+            self.stdout.write(table(samples))
+        if "server" in chosen:
+            self._server(token, count, warmup, concurrency, rounds)
+
+    def _server(
+        self, token: str, count: int, warmup: int, concurrency: tuple[int, ...], rounds: int
+    ) -> None:
+        """The server group: its own table, with issue 17's targets beside the ratios."""
+        # The inbox rows append 50 audit events a page: fewer of them, as the inbox group.
+        questions = [
+            *server.directory_questions(count=count, warmup=warmup, token=token),
+            server.inbox_question(count=min(count, 100), warmup=min(warmup, 10)),
+        ]
+        rows = server.run(questions=questions, rounds=rounds, concurrency=concurrency)
         self.stdout.write("")
-        self.stdout.write(table(samples))
+        self.stdout.write(server.heading(rounds=rounds))
+        self.stdout.write(load.table(rows, server.TARGETS))
 
 
-GROUPS = ("documents", "directory", "pathways", "inbox", "audit", "pages", "network")
+GROUPS = ("documents", "directory", "pathways", "inbox", "audit", "pages", "network", "server")
+
+
+def positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise ArgumentTypeError(f"{text} is not a positive number")
+    return number
+
+
+def concurrency_levels(text: str) -> tuple[int, ...]:
+    """`1,8` → (1, 8): client threads for the server group, each level measured apart."""
+    try:
+        levels = tuple(positive(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
+    if not levels:
+        raise ArgumentTypeError("name at least one concurrency level")
+    return levels
+
 
 # Organisations each seeded scale holds (seed 1): fewer means it still has to be seeded.
 _ORGANISATIONS = {Scale.PREFECTURE.value: 6236, Scale.NATIONAL.value: 123845}
