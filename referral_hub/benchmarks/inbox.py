@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import LiteralString
 
 from graph import referral_list_repo, session
-from graph.audit_log import APPEND_FOR_SUBJECTS
+from graph.audit_log import APPEND_PAGE_READ
 from graph.listing import PageRequest
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.roles import Role
@@ -27,7 +27,7 @@ SCHOOL, OFFICE = "ベンチ中学校", "ベンチ福祉事務所"
 # bench needs the text itself (to time it alone and to take the audit out), which no
 # public name of graph/ gives; if the audit rewrite renames the fragment, this is the line.
 INBOX_STATEMENT: LiteralString = referral_list_repo._INBOX
-AUDIT_FRAGMENT: LiteralString = APPEND_FOR_SUBJECTS
+AUDIT_FRAGMENT: LiteralString = APPEND_PAGE_READ
 
 
 def without_audit(

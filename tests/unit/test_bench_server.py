@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from graph.audit_log import APPEND_FOR_SUBJECTS
+from graph.audit_log import APPEND_PAGE_READ
 from referral_hub.benchmarks import inbox, server
 from referral_hub.benchmarks.gunicorn_server import free_port, server_env
 from referral_hub.benchmarks.load import (
@@ -185,14 +185,14 @@ def test_the_issues_targets_are_the_ones_printed():
 
 
 def test_the_inbox_statement_without_its_audit_is_the_same_page_minus_the_fragment():
-    assert inbox.AUDIT_FRAGMENT is APPEND_FOR_SUBJECTS
-    assert APPEND_FOR_SUBJECTS in inbox.INBOX_STATEMENT
+    assert inbox.AUDIT_FRAGMENT is APPEND_PAGE_READ
+    assert APPEND_PAGE_READ in inbox.INBOX_STATEMENT
     bare = inbox.without_audit()
-    assert APPEND_FOR_SUBJECTS not in bare
+    assert APPEND_PAGE_READ not in bare
     assert "CREATE (event:AuditEvent)" not in bare
     assert "RETURN n { .id, .state" in bare  # the page's RETURN
     assert bare.rstrip().endswith("ORDER BY sortKey DESC, referral.id ASC")
-    assert len(bare) == len(inbox.INBOX_STATEMENT) - len(APPEND_FOR_SUBJECTS)
+    assert len(bare) == len(inbox.INBOX_STATEMENT) - len(APPEND_PAGE_READ)
 
 
 def test_without_audit_refuses_a_statement_the_fragment_is_not_in():
