@@ -82,7 +82,6 @@ HASHED_FIELDS: tuple[LiteralString, ...] = (
 # Fields added later (issue 22): they enter the canonical text only when an event has
 # them, after the fields above, so every event written before them keeps its hash.
 OPTIONAL_HASHED_FIELDS: tuple[LiteralString, ...] = ("categories", "consentId", "fields")
-_LIST_FIELDS = frozenset({"categories", "fields"})
 _SEPARATOR = "\x1f"  # ASCII unit separator: never in any field the application writes
 
 
@@ -256,6 +255,46 @@ def expected_mentions(event: dict[str, Any]) -> list[str]:
 _CHAINS: LiteralString = (
     "MATCH (c:AuditChain) RETURN c.key AS key, c.seq AS seq, c.head AS head ORDER BY key"
 )
+# Every chain: those with a head, and those whose events remain when their head is gone
+# (through the (chain, seq) index).
+_CHAIN_KEYS: LiteralString = """
+CALL () {
+  MATCH (c:AuditChain) RETURN c.key AS key
+  UNION
+  MATCH (e:AuditEvent) WHERE e.chain IS NOT NULL AND e.seq IS NOT NULL RETURN e.chain AS key
+}
+RETURN key ORDER BY key
+"""
+_HEAD: LiteralString = (
+    "OPTIONAL MATCH (c:AuditChain {key: $chain}) RETURN c IS NOT NULL AS has_head,"
+    " coalesce(c.seq, 0) AS seq, coalesce(c.head, $genesis) AS head"
+)
+# Events outside any chain's order: no verifier would read them, so they are reported
+# (and the explorer and the disclosure record leave them out).
+_STRAY: LiteralString = """
+MATCH (e:AuditEvent)
+WHERE ($area_codes IS NULL OR e.areaCode IN $area_codes)
+  AND (e.seq IS NULL OR e.chain IS NULL OR e.chainSeq IS NULL OR e.hash IS NULL)
+RETURN e.id AS id, e.chain AS chain ORDER BY id LIMIT 100
+"""
+
+
+def stray_events(area_codes: Sequence[str] | None = None) -> list[BrokenLink]:
+    rows = session.read(
+        lambda tx: tx.rows(_STRAY, area_codes=None if area_codes is None else list(area_codes))
+    )
+    return [
+        BrokenLink(
+            "(no chain)",
+            0,
+            row["id"],
+            "an event outside any chain's order (no seq, chain or hash): added by hand",
+            "STRAY",
+        )
+        for row in rows
+    ]
+
+
 # `seq IS NOT NULL` lets the planner use the (chain, seq) index instead of a label scan.
 _CHAIN_EVENTS: LiteralString = """
 MATCH (e:AuditEvent {chain: $chain})
@@ -277,7 +316,8 @@ class BrokenLink:
     # MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, EDITED (the
     # hash differs), HEAD (the head disagrees: deleted or truncated), INSERTED (events
     # past the head that no writer committed), MENTIONS (a
-    # subject's index entries disagree with the event), CHECKPOINT (a signed checkpoint
+    # subject's index entries disagree with the event), STRAY (an event with no place in
+    # any chain), CHECKPOINT (a signed checkpoint
     # disagrees: truncated or rewritten): for people's words.
     code: str = "EDITED"
 
@@ -285,13 +325,50 @@ class BrokenLink:
         return f"chain {self.chain} breaks at seq {self.seq} (event {self.event_id}): {self.reason}"
 
 
+# What each stored field may hold. The canonical text renders `true` and 'true' alike, and
+# a list as its elements joined by commas, so the verifier holds the types and refuses a
+# comma inside an element: otherwise ['a,b', 'c'] would hash as ['a', 'b', 'c'].
+_INTEGER_FIELDS = frozenset({"seq", "hashVersion", "actorUserId"})
+_BOOLEAN_FIELDS = frozenset({"statutory"})
+
+
+def shape_problem(event: dict[str, Any]) -> str | None:
+    """Pure: what is wrong with the types and lists of an event's fields, or None."""
+    for name, value in event.items():
+        if name in _LIST_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                return f"{name} is not a list of texts"
+            if any("," in x for x in value):
+                return f"an element of {name} holds a comma"
+        elif name in _BOOLEAN_FIELDS:
+            if not isinstance(value, bool):
+                return f"{name} is not true or false"
+        elif name in _INTEGER_FIELDS:
+            if not isinstance(value, int) or isinstance(value, bool):
+                return f"{name} is not a whole number"
+        elif not isinstance(value, str):
+            return f"{name} is not a text"
+    subjects = event.get("subjects")
+    if subjects is not None and (not subjects or "" in subjects):
+        return "subjects names no subject"
+    for aligned in ("subjectBases", "subjectConsents"):
+        if event.get(aligned) is not None and len(event[aligned]) != len(subjects or []):
+            return f"{aligned} does not line up with subjects"
+    return None
+
+
 def _event_problem(
-    event: dict[str, Any], seq: int, previous: str, mentioned: Sequence[str] | None
+    event: dict[str, Any], chain: str, seq: int, previous: str, mentioned: Sequence[str] | None
 ) -> tuple[str, str] | None:
-    """(code, reason) for the first thing wrong with one event at position `seq` after an
-    event hashed `previous`, or None."""
+    """(code, reason) for the first thing wrong with one event at position `seq` of `chain`
+    after an event hashed `previous`, or None."""
     if event.get("seq") != seq:
         return "MISSING", f"sequence jumps to {event.get('seq')} (an event is missing)"
+    if event.get("chain") != chain or event.get("chainSeq") != f"{chain}#{seq}":
+        return "EDITED", "the event's chain or place was changed"
+    shape = shape_problem(event)
+    if shape is not None:
+        return "EDITED", f"{shape} (edited after it was written)"
     if event.get("prevHash") != previous:
         return "RELINKED", "prevHash does not match the previous event's hash"
     unknown = set(event) - stored_fields(event) - {"hash"}
@@ -321,7 +398,7 @@ def verify_chain(
     previous = GENESIS
     for seq, event in enumerate(events, start=1):
         problem = _event_problem(
-            event, seq, previous, None if mentions is None else mentions[seq - 1]
+            event, chain, seq, previous, None if mentions is None else mentions[seq - 1]
         )
         if problem is not None:
             code, reason = problem
@@ -354,31 +431,33 @@ def verify_chain(
 
 
 def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
-    """(chain, events checked, first broken link or None) for every chain."""
-    chains = session.read(lambda tx: tx.rows(_CHAINS))
-    for chain in chains:
+    """(chain, events checked, first broken link or None) for every chain, then each
+    stray event as ("(no chain)", 0, its link)."""
+    keys = [row["key"] for row in session.read(lambda tx: tx.rows(_CHAIN_KEYS))]
+    for key in keys:
+        yield key, *_verify_one(key)
+    for link in stray_events():
+        yield link.chain, 0, link
 
-        def chain_events(tx: session.Tx, key: str = chain["key"]) -> list[Any]:
-            return tx.rows(_CHAIN_EVENTS, chain=key)
 
-        def head_now(tx: session.Tx, key: str = chain["key"]) -> dict[str, Any] | None:
-            return tx.single(_HEAD_NOW, chain=key)
-
-        rows = session.read(chain_events)
-        after = session.read(head_now)
-        events = [row["event"] for row in rows]
-        yield (
-            chain["key"],
-            len(events),
-            verify_chain(
-                chain["key"],
-                chain["seq"],
-                chain["head"],
-                events,
-                [r["mentions"] for r in rows],
-                None if after is None else after["seq"],
-            ),
-        )
+def _verify_one(key: str) -> tuple[int, BrokenLink | None]:
+    """One chain, each read in its own transaction (a whole log would outlast one): the
+    head, then its events, then the head again."""
+    head = session.read(lambda tx: tx.single(_HEAD, chain=key, genesis=GENESIS))
+    rows = session.read(lambda tx: tx.rows(_CHAIN_EVENTS, chain=key))
+    after = session.read(lambda tx: tx.single(_HEAD_NOW, chain=key))
+    assert head is not None
+    if not head["has_head"]:
+        return len(rows), BrokenLink(key, 1, None, "the chain head is missing (deleted)", "HEAD")
+    link = verify_chain(
+        key,
+        head["seq"],
+        head["head"],
+        [row["event"] for row in rows],
+        [row["mentions"] for row in rows],
+        None if after is None else after["seq"],
+    )
+    return len(rows), link
 
 
 # --- checkpoints (signed in referral_hub/core/checkpoints.py) --------------------------------
@@ -395,10 +474,11 @@ def chain_heads() -> list[tuple[str, int, str]]:
 # head now (found by the unique chainSeq, one lookup each).
 _CHECKPOINTED: LiteralString = """
 UNWIND $heads AS h
-OPTIONAL MATCH (e:AuditEvent {chainSeq: h.key + '#' + toString(h.seq)})
+OPTIONAL MATCH (e:AuditEvent {chain: h.key, seq: h.seq})
+WITH h, collect(e) AS there
 OPTIONAL MATCH (c:AuditChain {key: h.key})
-RETURN h.key AS key, h.seq AS seq, h.head AS head, e.id AS event_id, e.hash AS found,
-       c.seq AS now
+RETURN h.key AS key, h.seq AS seq, h.head AS head, [e IN there | e.id] AS event_ids,
+       [e IN there | e.hash] AS found, c.seq AS now
 """
 
 
@@ -430,15 +510,15 @@ def checkpoint_break(row: dict[str, Any]) -> BrokenLink | None:
             f"{row['now']} (truncated)",
             "CHECKPOINT",
         )
-    if row["found"] is None:
+    if not row["found"]:
         return BrokenLink(
             key, seq, None, "the event a signed checkpoint vouches for is gone", "CHECKPOINT"
         )
-    if row["found"] != row["head"]:
+    if row["found"] != [row["head"]]:  # another hash, or more than one event in its place
         return BrokenLink(
             key,
             seq,
-            row["event_id"],
+            row["event_ids"][0],
             "the event a signed checkpoint vouches for has another hash now (rewritten)",
             "CHECKPOINT",
         )
@@ -519,6 +599,10 @@ def verify_area(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> Are
             genesis=GENESIS,
         )
         broken = [link for row in rows if (link := _verify_row(row))]
+        broken += [
+            BrokenLink("(no chain)", 0, row["id"], "an event outside any chain's order", "STRAY")
+            for row in tx.rows(_STRAY, area_codes=None if area_codes is None else list(area_codes))
+        ]
         append(tx, reader)
         return AreaVerification(
             chains=len(rows),
@@ -532,14 +616,12 @@ def verify_area(*, area_codes: Sequence[str] | None, reader: AuditRecord) -> Are
 
 # --- reading --------------------------------------------------------------------------------
 
-_LIST: LiteralString = (
-    """
-MATCH (n:AuditEvent)
+# The explorer's filter over events `n` (only those in a chain's order, as verified).
+_FILTER: LiteralString = """
 WHERE ($area_codes IS NULL OR n.areaCode IN $area_codes)
+  AND n.seq IS NOT NULL AND n.chain IS NOT NULL
   AND ($action IS NULL OR n.action = $action)
   AND ($target_type IS NULL OR n.targetType = $target_type)
-  AND ($target_id IS NULL OR n.targetId = $target_id
-       OR EXISTS { (n)-[:MENTIONS]->(:AuditMention {subject: $target_id}) })
   AND ($organisation IS NULL OR n.actorOrganisation = $organisation)
   AND ($actor_user IS NULL OR n.actorUser = $actor_user)
   AND ($legal_basis IS NULL OR n.legalBasis = $legal_basis
@@ -549,6 +631,20 @@ WHERE ($area_codes IS NULL OR n.areaCode IN $area_codes)
   AND ($until IS NULL OR n.at < $until)
 WITH n, n.at AS sortKey
 """
+_LIST: LiteralString = (
+    "MATCH (n:AuditEvent)" + _FILTER + PAGE_DESC + "RETURN properties(n) AS event, sortKey\n"
+)
+# With a target: the events acting on it and those naming it as a subject, both found
+# through an index (targetId; the mentions), not by reading the whole log.
+_LIST_FOR_TARGET: LiteralString = (
+    """
+CALL () {
+  MATCH (:AuditMention {subject: $target_id})<-[:MENTIONS]-(n:AuditEvent) RETURN n
+  UNION
+  MATCH (n:AuditEvent {targetId: $target_id}) RETURN n
+}
+WITH n"""
+    + _FILTER
     + PAGE_DESC
     + "RETURN properties(n) AS event, sortKey\n"
 )
@@ -573,7 +669,7 @@ def audit_list(
 
     def work(tx: session.Tx) -> list[dict[str, Any]]:
         rows = tx.rows(
-            _LIST,
+            _LIST if target_id is None else _LIST_FOR_TARGET,
             area_codes=None if area_codes is None else list(area_codes),
             action=action,
             target_type=target_type,

@@ -26,6 +26,7 @@ WHERE $every_area OR EXISTS {
 }
 CALL (s) {
   OPTIONAL MATCH (:AuditMention {subject: s.id})<-[:MENTIONS]-(e:AuditEvent)
+  WHERE e.seq IS NOT NULL AND e.chain IS NOT NULL  // as verification reads them
   // An event naming several subjects (a page read) holds each one's basis and consent
   // at the subject's position in its lists: this subject's are the ones shown.
   WITH s, e, head([i IN range(0, size(coalesce(e.subjects, [])) - 1)

@@ -164,6 +164,11 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, DatabaseUnavailable, NotALeader)
 
 
+# The server's words for a second event in one place of a chain (the chainSeq constraint);
+# the value follows them, so nothing a caller writes can make a message start this way.
+_AUDIT_PLACE_TAKEN = "already exists with label `AuditEvent` and property `chainSeq`"
+
+
 def _with_retries(attempt: Callable[[], T]) -> T:
     """Run again after a retryable error: briefly when the server is unreachable, longer
     for transient errors (deadlocks on a chain head under load), with jittered backoff."""
@@ -177,7 +182,7 @@ def _with_retries(attempt: Callable[[], T]) -> T:
         except ConstraintError as error:
             # An audit event collided with one already in its chain: the chain's head
             # was deleted under its events. Once, on a new chain (graph/audit_writers.py).
-            if retired or "chainSeq" not in (error.message or ""):
+            if retired or _AUDIT_PLACE_TAKEN not in (error.message or ""):
                 raise
             audit_writers.retire()
             retired = True

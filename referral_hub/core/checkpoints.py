@@ -89,9 +89,11 @@ def write_checkpoint() -> AuditCheckpoint | None:
     (an idle hub adds no rows). Two concurrent writers cannot both extend one checkpoint
     (previous_root is unique): the second finds the first's and tries once more."""
     for _attempt in range(2):
+        # The last checkpoint before the heads: a writer overtaken between the two reads
+        # then fails on the unique previous root instead of saving older heads after newer.
+        last = AuditCheckpoint.objects.order_by("-id").first()
         heads = audit_log.chain_heads()
         root = heads_root(heads)
-        last = AuditCheckpoint.objects.order_by("-id").first()
         if last is not None and last.root == root:
             return None
         key = signing_key()
@@ -124,13 +126,36 @@ def _broken(checkpoint: AuditCheckpoint, reason: str) -> BrokenLink:
     return BrokenLink(f"checkpoint:{checkpoint.pk}", checkpoint.pk, None, reason, "CHECKPOINT")
 
 
+def heads_of(checkpoint: AuditCheckpoint) -> list[tuple[str, int, str]] | None:
+    """The checkpoint's heads, or None when its stored JSON is not [[text, int, text], …]
+    (an edit: `int()` would let "5" and 5 give one root)."""
+    heads = checkpoint.heads
+    if not isinstance(heads, list):
+        return None
+    shaped = [
+        (head[0], head[1], head[2])
+        for head in heads
+        if isinstance(head, list)
+        and len(head) == 3
+        and isinstance(head[0], str)
+        and isinstance(head[1], int)
+        and not isinstance(head[1], bool)
+        and isinstance(head[2], str)
+    ]
+    return shaped if len(shaped) == len(heads) else None
+
+
 def checkpoint_problems(
-    checkpoints: Sequence[AuditCheckpoint], keys: dict[str, Ed25519PublicKey]
+    checkpoints: Sequence[AuditCheckpoint],
+    keys: dict[str, Ed25519PublicKey],
+    include: Callable[[str], bool] = lambda _key: True,
 ) -> list[BrokenLink]:
-    """Pure (no store): each checkpoint signed by a trusted key, its root its heads', its
-    previous root the one before it, and no chain it names shorter than the one before."""
+    """Pure (no store): each checkpoint signed by a trusted key, its heads well formed and
+    giving its root, its previous root the one before it, and no chain it names (of those
+    `include` lets the caller see) shorter than the one before."""
     broken: list[BrokenLink] = []
-    previous: AuditCheckpoint | None = None
+    previous: list[tuple[str, int, str]] = []
+    previous_root = ""
     for checkpoint in checkpoints:
         key = keys.get(checkpoint.key_id)
         try:
@@ -139,22 +164,23 @@ def checkpoint_problems(
             key.verify(bytes.fromhex(checkpoint.signature), _text_of(checkpoint))
         except (InvalidSignature, ValueError):
             broken.append(_broken(checkpoint, "its signature does not verify with a trusted key"))
-        heads = [(str(k), int(q), str(h)) for k, q, h in checkpoint.heads]
-        if heads_root(heads) != checkpoint.root or len(heads) != checkpoint.chains:
+        heads = heads_of(checkpoint)
+        if heads is None or heads_root(heads) != checkpoint.root or len(heads) != checkpoint.chains:
             broken.append(_broken(checkpoint, "its heads do not give the root it signed"))
-        expected = previous.root if previous else ""
-        if checkpoint.previous_root != expected:
+            heads = []
+        if checkpoint.previous_root != previous_root:
             broken.append(
                 _broken(checkpoint, "it does not follow the checkpoint before it (one is gone)")
             )
-        if previous is not None:
-            now = {k: q for k, q, _h in heads}
-            for k, q, _h in previous.heads:
-                if now.get(k, -1) < q:
-                    broken.append(
-                        _broken(checkpoint, f"chain {k} is shorter than the checkpoint before")
-                    )
-        previous = checkpoint
+        now = {k: q for k, q, _h in heads}
+        shorter = [k for k, q, _h in previous if include(k) and now.get(k, -1) < q]
+        if heads and shorter:  # the chain's key is left out: it may name another area's subject
+            broken.append(
+                _broken(
+                    checkpoint, f"{len(shorter)} chain(s) shorter than in the checkpoint before"
+                )
+            )
+        previous, previous_root = heads or previous, checkpoint.root
     return broken
 
 
@@ -165,8 +191,8 @@ def vouched_heads(checkpoints: Sequence[AuditCheckpoint]) -> dict[tuple[str, int
     (the caller reports them)."""
     vouched: dict[tuple[str, int], str] = {}
     for checkpoint in checkpoints:
-        for k, q, h in checkpoint.heads:
-            vouched.setdefault((str(k), int(q)), str(h))
+        for k, q, h in heads_of(checkpoint) or []:
+            vouched.setdefault((k, q), h)
     return vouched
 
 
@@ -176,14 +202,14 @@ def verify_checkpoints(
     """Every checkpoint, and the log against every head they vouched for. `include` limits
     the log check to some chains (an area's auditor's: see audit_reads)."""
     checkpoints = list(AuditCheckpoint.objects.order_by("id"))
-    broken = checkpoint_problems(checkpoints, trusted_keys())
+    broken = checkpoint_problems(checkpoints, trusted_keys(), include)
     heads = [(k, q, h) for (k, q), h in sorted(vouched_heads(checkpoints).items()) if include(k)]
     kept = set(heads)
     for checkpoint in checkpoints:  # two checkpoints naming one place differently
-        for k, q, h in checkpoint.heads:
-            if include(str(k)) and (str(k), int(q), str(h)) not in kept:
-                broken.append(
-                    _broken(checkpoint, f"chain {k} at seq {q}: another checkpoint differs")
-                )
+        differ = [
+            k for k, q, h in heads_of(checkpoint) or [] if include(k) and (k, q, h) not in kept
+        ]
+        if differ:
+            broken.append(_broken(checkpoint, "another checkpoint names a chain's head otherwise"))
     broken += audit_log.checkpoint_breaks(heads)
     return CheckpointVerification(checkpoints=len(checkpoints), broken=broken)

@@ -97,7 +97,8 @@ class BrokenLink(graphene.ObjectType):
         description="MISSING (a sequence gap), RELINKED (prevHash differs), FIELDS_ADDED, "
         "EDITED (content differs from its hash), HEAD (the chain head disagrees: events "
         "deleted from the end, or the head altered), INSERTED (events past the chain head "
-        "that no writer committed), MENTIONS (a subject's index entries "
+        "that no writer committed), STRAY (an event with no place in any chain), MENTIONS (a "
+        "subject's index entries "
         "disagree with the subjects the event names), CHECKPOINT (a signed checkpoint "
         "vouches for events that are gone or different: truncated or rewritten).",
     )
