@@ -10,7 +10,7 @@ from graph.audit_log import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
 from graph.projections import ALL_ORGANISATION_PARTS, ORGANISATION, OrganisationParts
-from graph.records import plain
+from graph.records import plain, result_rows
 
 _BY_IDS: LiteralString = (
     "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + ORGANISATION + " AS organisation"
@@ -185,8 +185,10 @@ def organisations_by_ids(
     ids: Sequence[str], *, parts: OrganisationParts = ALL_ORGANISATION_PARTS
 ) -> dict[str, dict[str, Any]]:
     """Batch fetch: one round trip whatever the number of ids; `parts` left out are null."""
-    rows = session.read(lambda tx: tx.rows(_BY_IDS, ids=list(ids), parts=parts.param()))
-    return {row["organisation"]["id"]: plain(row["organisation"]) for row in rows}
+    found = session.read(
+        lambda tx: result_rows(tx.run(_BY_IDS, ids=list(ids), parts=parts.param()))
+    )
+    return {row["organisation"]["id"]: plain(row["organisation"]) for row in found}
 
 
 def partnership_add(
@@ -317,7 +319,7 @@ def list_statement(
 
 def organisation_list(*, page: PageRequest, **criteria: Any) -> Page:
     query, params = list_statement(**criteria)
-    rows = session.read(lambda tx: tx.rows(query, **params, **page.params()))
+    rows = session.read(lambda tx: result_rows(tx.run(query, **params, **page.params())))
     for row in rows:
         row["organisation"] = plain(row["organisation"])
     return page_from(rows, page, key="organisation")

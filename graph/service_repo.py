@@ -10,7 +10,7 @@ from graph.audit_log import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
 from graph.projections import ALL_SERVICE_PARTS, SERVICE, ServiceParts
-from graph.records import plain
+from graph.records import plain, result_rows
 
 _BY_IDS: LiteralString = (
     "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN " + SERVICE + " AS service"
@@ -191,8 +191,10 @@ def services_by_ids(
     ids: Sequence[str], *, parts: ServiceParts = ALL_SERVICE_PARTS
 ) -> dict[str, dict[str, Any]]:
     """Batch fetch: one round trip whatever the number of ids; `parts` left out are null."""
-    rows = session.read(lambda tx: tx.rows(_BY_IDS, ids=list(ids), parts=parts.param()))
-    return {row["service"]["id"]: plain(row["service"]) for row in rows}
+    found = session.read(
+        lambda tx: result_rows(tx.run(_BY_IDS, ids=list(ids), parts=parts.param()))
+    )
+    return {row["service"]["id"]: plain(row["service"]) for row in found}
 
 
 def _get_required(service_id: str) -> dict[str, Any]:
@@ -365,7 +367,7 @@ def search_statement(
 
 def service_search(*, page: PageRequest, **criteria: Any) -> Page:
     query, params = search_statement(**criteria)
-    rows = session.read(lambda tx: tx.rows(query, **params, **page.params()))
+    rows = session.read(lambda tx: result_rows(tx.run(query, **params, **page.params())))
     for row in rows:
         row["service"] = {
             **plain(row["service"]),
