@@ -9,8 +9,8 @@ from graph import audit_log, session
 from graph.audit_log import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
-from graph.projections import ORGANISATION
-from graph.records import plain
+from graph.projections import ALL_ORGANISATION_PARTS, ORGANISATION, OrganisationParts
+from graph.records import plain, result_rows
 
 _BY_IDS: LiteralString = (
     "UNWIND $ids AS id MATCH (n:Organisation {id: id}) RETURN " + ORGANISATION + " AS organisation"
@@ -181,10 +181,14 @@ def organisation_change_decide(
     return organisations_by_ids([organisation_id])[organisation_id]
 
 
-def organisations_by_ids(ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Batch fetch: one round trip whatever the number of ids."""
-    rows = session.read(lambda tx: tx.rows(_BY_IDS, ids=list(ids)))
-    return {row["organisation"]["id"]: plain(row["organisation"]) for row in rows}
+def organisations_by_ids(
+    ids: Sequence[str], *, parts: OrganisationParts = ALL_ORGANISATION_PARTS
+) -> dict[str, dict[str, Any]]:
+    """Batch fetch: one round trip whatever the number of ids; `parts` left out are null."""
+    found = session.read(
+        lambda tx: result_rows(tx.run(_BY_IDS, ids=list(ids), parts=parts.param()))
+    )
+    return {row["organisation"]["id"]: plain(row["organisation"]) for row in found}
 
 
 def partnership_add(
@@ -282,8 +286,9 @@ def list_statement(
     kinds: Sequence[str] = (),
     area_codes: Sequence[str] | None = None,
     partner_of: str | None = None,
+    parts: OrganisationParts = ALL_ORGANISATION_PARTS,
 ) -> tuple[LiteralString, dict[str, Any]]:
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {"parts": parts.param()}
     filters: list[LiteralString] = [_ACTIVE]
     if search is not None:
         entry, params["search"] = _ENTRY_SEARCH, search
@@ -314,7 +319,7 @@ def list_statement(
 
 def organisation_list(*, page: PageRequest, **criteria: Any) -> Page:
     query, params = list_statement(**criteria)
-    rows = session.read(lambda tx: tx.rows(query, **params, **page.params()))
+    rows = session.read(lambda tx: result_rows(tx.run(query, **params, **page.params())))
     for row in rows:
         row["organisation"] = plain(row["organisation"])
     return page_from(rows, page, key="organisation")

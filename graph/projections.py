@@ -3,9 +3,47 @@
 Each projection is written for the node variable `n` and pulls its neighbours with
 COLLECT subqueries, so a whole page with organisations, locations, areas and tags is
 shaped in the database in the same statement that found it.
+
+Each neighbour subquery is guarded by a flag of the `$parts` parameter
+(`CASE WHEN $parts.x THEN COLLECT { ... } END`): the text stays one constant, and a
+caller that will not show a part (a GraphQL selection without it) skips the subquery's
+reads — PROFILE shows a false CASE branch costs no db hits — and gets null for it.
+Every caller that says nothing gets every part (ALL_ORGANISATION_PARTS, ALL_SERVICE_PARTS).
 """
 
+from dataclasses import asdict, dataclass
 from typing import LiteralString
+
+
+@dataclass(frozen=True)
+class OrganisationParts:
+    """Which neighbours an organisation's projection reads; a part left out is null."""
+
+    area: bool = True
+    services: bool = True
+    service_tags: bool = True  # each service's tags (with services only)
+    locations: bool = True
+    partners: bool = True
+
+    def param(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ServiceParts:
+    """Which neighbours a service's projection reads; a part left out is null."""
+
+    organisation: bool = True
+    locations: bool = True
+    location_areas: bool = True  # each location's area (with locations only)
+    tags: bool = True
+
+    def param(self) -> dict[str, bool]:
+        return asdict(self)
+
+
+ALL_ORGANISATION_PARTS = OrganisationParts()
+ALL_SERVICE_PARTS = ServiceParts()
 
 AREA: LiteralString = """{
   .code, .name, .kind, name_kana: a.nameKana, name_en: a.nameEn,
@@ -18,9 +56,10 @@ LOCATION: LiteralString = (
     """{
   .id, .name, .address, postal_code: l.postalCode, area_code: l.areaCode,
   latitude: l.point.y, longitude: l.point.x, active: coalesce(l.active, true),
-  area: head(COLLECT { MATCH (l)-[:IN]->(a:Area) RETURN a """
+  area: CASE WHEN $parts.location_areas
+    THEN head(COLLECT { MATCH (l)-[:IN]->(a:Area) RETURN a """
     + AREA
-    + """ })
+    + """ }) END
 }"""
 )
 
@@ -40,16 +79,19 @@ SERVICE: LiteralString = (
   responsiveness: CASE WHEN n.statsComputedAt IS NOT NULL THEN {
     reply_band: n.statsReplyBand, acceptance_band: n.statsAcceptanceBand,
     completion_band: n.statsCompletionBand, computed_at: n.statsComputedAt } END,
-  organisation: head(COLLECT { MATCH (o:Organisation)-[:PROVIDES]->(n) RETURN o """
+  organisation: CASE WHEN $parts.organisation
+    THEN head(COLLECT { MATCH (o:Organisation)-[:PROVIDES]->(n) RETURN o """
     + ORGANISATION_SUMMARY
-    + """ }),
-  locations: COLLECT { MATCH (n)-[:AT]->(l:Location) WHERE coalesce(l.active, true)
-                       RETURN l """
+    + """ }) END,
+  locations: CASE WHEN $parts.locations
+    THEN COLLECT { MATCH (n)-[:AT]->(l:Location) WHERE coalesce(l.active, true)
+                   RETURN l """
     + LOCATION
-    + """ ORDER BY l.name, l.id },
-  tags: COLLECT { MATCH (n)-[:ADDRESSES]->(t:Tag) RETURN t """
+    + """ ORDER BY l.name, l.id } END,
+  tags: CASE WHEN $parts.tags
+    THEN COLLECT { MATCH (n)-[:ADDRESSES]->(t:Tag) RETURN t """
     + TAG
-    + """ ORDER BY t.code }
+    + """ ORDER BY t.code } END
 }"""
 )
 
@@ -57,9 +99,10 @@ SERVICE_SUMMARY: LiteralString = (
     """{
   .id, .name, .mode, accepts_referrals: s.acceptsReferrals,
   capacity_status: s.capacityStatus,
-  tags: COLLECT { MATCH (s)-[:ADDRESSES]->(t:Tag) RETURN t """
+  tags: CASE WHEN $parts.service_tags
+    THEN COLLECT { MATCH (s)-[:ADDRESSES]->(t:Tag) RETURN t """
     + TAG
-    + """ ORDER BY t.code }
+    + """ ORDER BY t.code } END
 }"""
 )
 
@@ -71,24 +114,28 @@ ORGANISATION: LiteralString = (
     THEN {kind: n.pendingKind, area_code: n.pendingAreaCode,
           requested_at: n.pendingRequestedAt} END,
   created_at: n.createdAt, updated_at: n.updatedAt,
-  area: head(COLLECT { MATCH (n)-[:BASED_IN]->(a:Area) RETURN a """
+  area: CASE WHEN $parts.area
+    THEN head(COLLECT { MATCH (n)-[:BASED_IN]->(a:Area) RETURN a """
     + AREA
-    + """ }),
-  services: COLLECT { MATCH (n)-[:PROVIDES]->(s:Service) WHERE coalesce(s.active, true)
-                      RETURN s """
+    + """ }) END,
+  services: CASE WHEN $parts.services
+    THEN COLLECT { MATCH (n)-[:PROVIDES]->(s:Service) WHERE coalesce(s.active, true)
+                   RETURN s """
     + SERVICE_SUMMARY
-    + """ ORDER BY s.name, s.id },
-  locations: COLLECT { MATCH (n)-[:HAS_LOCATION]->(l:Location) WHERE coalesce(l.active, true)
-                       RETURN l { .id, .name, .address, postal_code: l.postalCode,
-                                  area_code: l.areaCode, latitude: l.point.y,
-                                  longitude: l.point.x, active: true }
-                       ORDER BY l.name, l.id },
-  partners: COLLECT { MATCH (n)-[p:PARTNERS_WITH]-(o:Organisation)
-                      WHERE coalesce(o.active, true)
-                      RETURN { organisation: o """
+    + """ ORDER BY s.name, s.id } END,
+  locations: CASE WHEN $parts.locations
+    THEN COLLECT { MATCH (n)-[:HAS_LOCATION]->(l:Location) WHERE coalesce(l.active, true)
+                   RETURN l { .id, .name, .address, postal_code: l.postalCode,
+                              area_code: l.areaCode, latitude: l.point.y,
+                              longitude: l.point.x, active: true }
+                   ORDER BY l.name, l.id } END,
+  partners: CASE WHEN $parts.partners
+    THEN COLLECT { MATCH (n)-[p:PARTNERS_WITH]-(o:Organisation)
+                   WHERE coalesce(o.active, true)
+                   RETURN { organisation: o """
     + ORGANISATION_SUMMARY
     + """, since: p.since, shares_data: coalesce(p.sharesData, false) }
-                      ORDER BY o.name, o.id }
+                   ORDER BY o.name, o.id } END
 }"""
 )
 

@@ -9,8 +9,8 @@ from graph import audit_log, session
 from graph.audit_log import AuditRecord
 from graph.errors import MissingReferences, NotFound
 from graph.listing import PAGE_ASC, PAGE_DESC, Page, PageRequest, page_from
-from graph.projections import SERVICE
-from graph.records import plain
+from graph.projections import ALL_SERVICE_PARTS, SERVICE, ServiceParts
+from graph.records import plain, result_rows
 
 _BY_IDS: LiteralString = (
     "UNWIND $ids AS id MATCH (n:Service {id: id}) RETURN " + SERVICE + " AS service"
@@ -187,9 +187,14 @@ def service_update(
     return _get_required(session.write(work))
 
 
-def services_by_ids(ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    rows = session.read(lambda tx: tx.rows(_BY_IDS, ids=list(ids)))
-    return {row["service"]["id"]: plain(row["service"]) for row in rows}
+def services_by_ids(
+    ids: Sequence[str], *, parts: ServiceParts = ALL_SERVICE_PARTS
+) -> dict[str, dict[str, Any]]:
+    """Batch fetch: one round trip whatever the number of ids; `parts` left out are null."""
+    found = session.read(
+        lambda tx: result_rows(tx.run(_BY_IDS, ids=list(ids), parts=parts.param()))
+    )
+    return {row["service"]["id"]: plain(row["service"]) for row in found}
 
 
 def _get_required(service_id: str) -> dict[str, Any]:
@@ -319,9 +324,11 @@ def search_statement(
     organisation_kinds: Sequence[str] = (),
     organisation_id: str | None = None,
     age: int | None = None,
+    parts: ServiceParts = ALL_SERVICE_PARTS,
 ) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher text and parameters for one search; exposed so benchmarks run it raw."""
     entry, params = _entry(search, near, area_codes, tags_all, tags_any)
+    params["parts"] = parts.param()
     filters: list[LiteralString] = [_ACTIVE]
     if near is not None:
         latitude, longitude, km = near
@@ -360,7 +367,7 @@ def search_statement(
 
 def service_search(*, page: PageRequest, **criteria: Any) -> Page:
     query, params = search_statement(**criteria)
-    rows = session.read(lambda tx: tx.rows(query, **params, **page.params()))
+    rows = session.read(lambda tx: result_rows(tx.run(query, **params, **page.params())))
     for row in rows:
         row["service"] = {
             **plain(row["service"]),

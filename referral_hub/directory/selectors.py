@@ -1,4 +1,10 @@
-"""Directory reads: turn validated filter arguments into repository criteria and run them."""
+"""Directory reads: turn validated filter arguments into repository criteria and run them.
+
+Reads of organisations and services take the parts of the record the caller will show
+(OrganisationParts, ServiceParts: graph/projections.py's types, named here so the API
+layer need not reach into graph/); the default is every part, so a caller that says
+nothing sees the whole record.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,12 @@ from typing import Any
 
 from graph import location_repo, organisation_repo, service_repo, tag_repo
 from graph.listing import Page, PageRequest
+from graph.projections import (
+    ALL_ORGANISATION_PARTS,
+    ALL_SERVICE_PARTS,
+    OrganisationParts,
+    ServiceParts,
+)
 from referral_hub.core.errors import ErrorCode, FieldError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory.rules import (
@@ -76,7 +88,13 @@ def area_codes_for(code: str | None) -> list[str] | None:
     return reference_data.area_codes_within(code)
 
 
-def service_search(*, criteria: ServiceFilter, sort: str, page: PageRequest) -> Page:
+def service_search(
+    *,
+    criteria: ServiceFilter,
+    sort: str,
+    page: PageRequest,
+    parts: ServiceParts = ALL_SERVICE_PARTS,
+) -> Page:
     check_sort(sort, has_near=criteria.near is not None, has_search=bool(criteria.search))
     require_tags(criteria.tags_all, field="tagsAll")
     require_tags(criteria.tags_any, field="tagsAny")
@@ -95,10 +113,17 @@ def service_search(*, criteria: ServiceFilter, sort: str, page: PageRequest) -> 
         organisation_kinds=[k.value for k in criteria.organisation_kinds],
         organisation_id=criteria.organisation_id,
         age=criteria.age,
+        parts=parts,
     )
 
 
-def organisation_list(*, criteria: OrganisationFilter, sort: str, page: PageRequest) -> Page:
+def organisation_list(
+    *,
+    criteria: OrganisationFilter,
+    sort: str,
+    page: PageRequest,
+    parts: OrganisationParts = ALL_ORGANISATION_PARTS,
+) -> Page:
     check_sort(sort, has_near=False, has_search=bool(criteria.search))
     return organisation_repo.organisation_list(
         page=page,
@@ -107,6 +132,7 @@ def organisation_list(*, criteria: OrganisationFilter, sort: str, page: PageRequ
         kinds=[k.value for k in criteria.kinds],
         area_codes=area_codes_for(criteria.area_code),
         partner_of=criteria.partner_of,
+        parts=parts,
     )
 
 
@@ -135,27 +161,35 @@ def area(code: str) -> dict[str, Any] | None:
     return next((_area(row) for row in reference_data.area_rows()[0] if row.code == code), None)
 
 
-def organisation(organisation_id: str) -> dict[str, Any] | None:
+def organisation(
+    organisation_id: str, *, parts: OrganisationParts = ALL_ORGANISATION_PARTS
+) -> dict[str, Any] | None:
     """One organisation as the API shows it (projections.py), or None."""
-    return organisation_repo.organisations_by_ids([organisation_id]).get(organisation_id)
+    return organisation_repo.organisations_by_ids([organisation_id], parts=parts).get(
+        organisation_id
+    )
 
 
-def service(service_id: str) -> dict[str, Any] | None:
-    return service_repo.services_by_ids([service_id]).get(service_id)
+def service(service_id: str, *, parts: ServiceParts = ALL_SERVICE_PARTS) -> dict[str, Any] | None:
+    return service_repo.services_by_ids([service_id], parts=parts).get(service_id)
 
 
 def location(location_id: str) -> dict[str, Any] | None:
     return location_repo.locations_by_ids([location_id]).get(location_id)
 
 
-def organisations_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+def organisations_by_ids(
+    ids: list[str], *, parts: OrganisationParts = ALL_ORGANISATION_PARTS
+) -> dict[str, dict[str, Any]]:
     """Several organisations as organisation() shows each, in one statement (nodes)."""
-    return organisation_repo.organisations_by_ids(ids)
+    return organisation_repo.organisations_by_ids(ids, parts=parts)
 
 
-def services_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:
+def services_by_ids(
+    ids: list[str], *, parts: ServiceParts = ALL_SERVICE_PARTS
+) -> dict[str, dict[str, Any]]:
     """Several services as service() shows each, in one statement (nodes)."""
-    return service_repo.services_by_ids(ids)
+    return service_repo.services_by_ids(ids, parts=parts)
 
 
 def locations_by_ids(ids: list[str]) -> dict[str, dict[str, Any]]:

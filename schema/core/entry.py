@@ -40,6 +40,7 @@ from graphql import (
 from schema.core import characters
 from schema.core.arguments import NullArgumentsMiddleware
 from schema.core.document_cache import DocumentCache
+from schema.core.execution import LeanExecutionContext
 from schema.core.limits import ValidationOverBudget, limits_rule, time_budget_rule
 from schema.core.persisted import BadPersistedQuery, Registry, requested_hash, text_hash
 from schema.permissions import DeclaredPermissions
@@ -261,6 +262,7 @@ def run(
         variable_values=dict(variables) if variables is not None else None,
         operation_name=operation_name,
         middleware=[DeclaredPermissions(), NullArgumentsMiddleware()],
+        execution_context_class=LeanExecutionContext,
     )
     assert isinstance(result, ExecutionResult)  # every resolver is synchronous
     return result

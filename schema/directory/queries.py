@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any, overload
 
 import graphene
@@ -20,6 +21,7 @@ from referral_hub.directory.rules import (
 )
 from schema.core.node import NodeKind
 from schema.core.pagination import connection_from, page_request
+from schema.core.selection import Selection, selection_of
 from schema.directory.enums import OrganisationSortEnum, ServiceSortEnum, TagKindEnum
 from schema.directory.inputs import OrganisationFilterInput, ServiceFilterInput
 from schema.directory.types import (
@@ -81,6 +83,27 @@ def _organisation_filter(data: dict[str, Any]) -> OrganisationFilter:
     )
 
 
+# The neighbours each record's statement reads are the ones the selection shows; a part
+# nobody selected stays null in the record and is never resolved.
+def _organisation_parts(selection: Selection) -> selectors.OrganisationParts:
+    return selectors.OrganisationParts(
+        area=selection.has("area"),
+        services=selection.has("services"),
+        service_tags=selection.has("services", "tags"),
+        locations=selection.has("locations"),
+        partners=selection.has("partners"),
+    )
+
+
+def _service_parts(selection: Selection) -> selectors.ServiceParts:
+    return selectors.ServiceParts(
+        organisation=selection.has("organisation"),
+        locations=selection.has("locations"),
+        location_areas=selection.has("locations", "area"),
+        tags=selection.has("tags"),
+    )
+
+
 def _connection(
     connection_type: type[graphene.relay.Connection],
     select: Any,
@@ -100,8 +123,20 @@ def _connection(
 # The directory's Node kinds: each fetched by the statement behind its own lookup, all the
 # ids of a kind at once (schema/core/node.py).
 NODE_KINDS = (
-    NodeKind("Organisation", "organisation", lambda info, ids: selectors.organisations_by_ids(ids)),
-    NodeKind("Service", "service", lambda info, ids: selectors.services_by_ids(ids)),
+    NodeKind(
+        "Organisation",
+        "organisation",
+        lambda info, ids: selectors.organisations_by_ids(
+            ids, parts=_organisation_parts(selection_of(info, as_type="Organisation"))
+        ),
+    ),
+    NodeKind(
+        "Service",
+        "service",
+        lambda info, ids: selectors.services_by_ids(
+            ids, parts=_service_parts(selection_of(info, as_type="Service"))
+        ),
+    ),
     NodeKind("Location", "location", lambda info, ids: selectors.locations_by_ids(ids)),
 )
 
@@ -159,24 +194,25 @@ class DirectoryQueries(graphene.ObjectType):
     @staticmethod
     def resolve_organisation(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
-        return selectors.organisation(key)
+        return selectors.organisation(key, parts=_organisation_parts(selection_of(info)))
 
     @staticmethod
     def resolve_organisations(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
-        return _connection(
-            OrganisationConnection, selectors.organisation_list, _organisation_filter, **arguments
-        )
+        # A page whose nodes nobody selected (pageInfo alone) reads no neighbours at all.
+        parts = _organisation_parts(selection_of(info).at("edges", "node") or Selection())
+        select = partial(selectors.organisation_list, parts=parts)
+        return _connection(OrganisationConnection, select, _organisation_filter, **arguments)
 
     @staticmethod
     def resolve_service(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
-        return selectors.service(key)
+        return selectors.service(key, parts=_service_parts(selection_of(info)))
 
     @staticmethod
     def resolve_services(root: Any, info: graphene.ResolveInfo, **arguments: Any) -> Any:
-        return _connection(
-            ServiceConnection, selectors.service_search, _service_filter, **arguments
-        )
+        parts = _service_parts(selection_of(info).at("edges", "node") or Selection())
+        select = partial(selectors.service_search, parts=parts)
+        return _connection(ServiceConnection, select, _service_filter, **arguments)
 
     @staticmethod
     def resolve_location(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
