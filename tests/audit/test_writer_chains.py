@@ -336,7 +336,7 @@ def test_sixteen_concurrent_readers_and_writers_lose_no_event(graph_db, db, redi
     )
     expected: dict[str, str] = {}  # request id -> the action its event must carry
     errors: list[BaseException] = []
-    start = threading.Barrier(16)
+    start, end = threading.Barrier(16), threading.Barrier(16)
 
     def reader(number: int) -> None:
         start.wait()
@@ -371,6 +371,9 @@ def test_sixteen_concurrent_readers_and_writers_lose_no_event(graph_db, db, redi
             target(number)
         except BaseException as error:  # reported below, in the test thread
             errors.append(error)
+        # All 16 live to the end, so a slot freed by an early finisher is not reused by a
+        # late starter: sixteen live threads must have sixteen chains.
+        end.wait()
 
     threads = [
         threading.Thread(target=run, args=(reader if n % 2 else writer, n)) for n in range(16)

@@ -280,6 +280,9 @@ def test_an_upload_with_redis_down_is_refused_fast_keeps_nothing_and_then_works(
     assert payload["errors"] == []
 
     def finished() -> str | None:
+        # The supervisor again, as it runs: a worker still dying of the outage when it was
+        # first asked to start (its "Unrecoverable error") is started once it has exited.
+        start_worker()
         state = hub.call("admin", _IMPORT, {"id": payload["directoryImport"]["id"]}).body
         found = state["data"]["directoryImport"]["state"]
         return found if found not in ("QUEUED", "RUNNING") else None
