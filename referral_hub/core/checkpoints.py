@@ -120,6 +120,9 @@ def write_checkpoint() -> AuditCheckpoint | None:
 class CheckpointVerification:
     checkpoints: int
     broken: list[BrokenLink]
+    # The newest checkpoint's id, time and root: what an auditor writes down or publishes
+    # (nothing in either store can show that the newest one was deleted).
+    newest: tuple[int, str, str] | None = None
 
 
 def _broken(checkpoint: AuditCheckpoint, reason: str) -> BrokenLink:
@@ -212,4 +215,10 @@ def verify_checkpoints(
         if differ:
             broken.append(_broken(checkpoint, "another checkpoint names a chain's head otherwise"))
     broken += audit_log.checkpoint_breaks(heads)
-    return CheckpointVerification(checkpoints=len(checkpoints), broken=broken)
+    last = checkpoints[-1] if checkpoints else None
+    newest = (
+        None
+        if last is None
+        else (last.pk, last.created_at.astimezone(UTC).isoformat(timespec="seconds"), last.root)
+    )
+    return CheckpointVerification(checkpoints=len(checkpoints), broken=broken, newest=newest)

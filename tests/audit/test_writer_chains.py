@@ -257,8 +257,14 @@ def test_a_removed_checkpoint_edited_heads_and_a_foreign_signature_are_found(wri
     assert checkpoints.verify_checkpoints().broken == []
 
 
-def test_the_command_reports_checkpoint_breaks(written):
-    checkpoints.write_checkpoint()
+def test_the_command_reports_checkpoint_breaks_and_names_the_newest_root(written):
+    signed = checkpoints.write_checkpoint()
+    out = StringIO()
+    call_command("verify_audit", stdout=out, stderr=StringIO())
+    assert f"newest signed checkpoint: #{signed.pk} at " in out.getvalue()
+    assert f", root {signed.root}\n" in out.getvalue()
+    assert "audit log intact: " in out.getvalue()
+    assert " 1 signed checkpoints" in out.getvalue()
     rewrite(written, {"outcome": "DENIED"})
     errors = StringIO()
     with pytest.raises(CommandError, match="1 problem"):

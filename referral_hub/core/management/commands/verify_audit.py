@@ -23,6 +23,9 @@ class Command(BaseCommand):
                 broken.append(link)
                 self.stderr.write(f"BROKEN: {link}")
         signed = checkpoints.verify_checkpoints()
+        if signed.newest is not None:
+            number, at, root = signed.newest
+            self.stdout.write(f"newest signed checkpoint: #{number} at {at}, root {root}")
         for link in signed.broken:
             broken.append(link)
             self.stderr.write(f"BROKEN: {link}")
