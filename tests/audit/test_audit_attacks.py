@@ -20,6 +20,7 @@ from referral_hub.core.models import AuditCheckpoint
 from tests import directory_fixtures
 from tests.audit.test_writer_chains import (  # noqa: F401  (fixture)
     chain_events,
+    consent_terms,
     problems,
     set_head,
     update,
@@ -469,10 +470,8 @@ def test_verify_and_checkpoint_while_eight_threads_write_raise_no_false_alarm(
     graph_db, db, redis_db
 ):
     import threading
-    from datetime import date, timedelta
 
     from referral_hub.accounts.actor import Actor
-    from referral_hub.consent.policy import ConsentTerms
     from referral_hub.referrals import lists
     from referral_hub.subjects import services as subjects
     from tests.referrals.flows import give_consent
@@ -482,15 +481,7 @@ def test_verify_and_checkpoint_while_eight_threads_write_raise_no_false_alarm(
     referred = many_referrals(network, people, 4)
     shared = [first, *referred]
     school, welfare = network["school"], network["welfare"]
-    terms = ConsentTerms(
-        given_by="GUARDIAN",
-        guardian_relationship="母",
-        purposes=["REFERRAL"],
-        categories=["CONTACT"],
-        valid_until=date.today() + timedelta(days=200),
-        method="VERBAL",
-        organisation_ids=[welfare],
-    )
+    terms = consent_terms(welfare)
     stop = threading.Event()
     errors: list[BaseException] = []
 

@@ -325,21 +325,26 @@ def test_old_subject_chains_still_verify_and_join_the_subjects_history(graph_db,
 # --- under load: no shared heads, no lost events ----------------------------------------------
 
 
-def test_sixteen_concurrent_readers_and_writers_lose_no_event(graph_db, db, redis_db):
-    network, people, first = build_case()
-    give_consent(people, first, organisationIds=[network["welfare"]])
-    referred = many_referrals(network, people, 5)
-    shared = [first, *referred]  # the writers touch all six, the readers the five referred
-    school, welfare = network["school"], network["welfare"]
-    terms = ConsentTerms(
+def consent_terms(organisation: str) -> ConsentTerms:
+    """A guardian's consent to refer to `organisation`, as the concurrent writers record it."""
+    return ConsentTerms(
         given_by="GUARDIAN",
         guardian_relationship="母",
         purposes=["REFERRAL"],
         categories=["CONTACT"],
         valid_until=date.today() + timedelta(days=200),
         method="VERBAL",
-        organisation_ids=[welfare],
+        organisation_ids=[organisation],
     )
+
+
+def test_sixteen_concurrent_readers_and_writers_lose_no_event(graph_db, db, redis_db):
+    network, people, first = build_case()
+    give_consent(people, first, organisationIds=[network["welfare"]])
+    referred = many_referrals(network, people, 5)
+    shared = [first, *referred]  # the writers touch all six, the readers the five referred
+    school, welfare = network["school"], network["welfare"]
+    terms = consent_terms(welfare)
     expected: dict[str, str] = {}  # request id -> the action its event must carry
     errors: list[BaseException] = []
     start, end = threading.Barrier(16), threading.Barrier(16)
