@@ -187,16 +187,23 @@ def checkpoint_problems(
     return broken
 
 
-def vouched_heads(checkpoints: Sequence[AuditCheckpoint]) -> dict[tuple[str, int], str]:
-    """Every (chain, seq) any checkpoint vouched for, with the head it named. A chain
-    rewritten between two checkpoints keeps verifying against the later one alone, so
-    the log is held to every one; two that disagree about one place are both kept out
-    (the caller reports them)."""
+def vouched_heads(
+    checkpoints: Sequence[AuditCheckpoint], include: Callable[[str], bool]
+) -> tuple[dict[tuple[str, int], str], list[AuditCheckpoint]]:
+    """Every (chain, seq) any checkpoint vouched for (of the chains `include` lets through),
+    with the first head named for it — a chain rewritten between two checkpoints keeps
+    verifying against the later one alone, so the log is held to every one — and the
+    checkpoints that name one of those places otherwise, in order, each once."""
     vouched: dict[tuple[str, int], str] = {}
+    differing: list[AuditCheckpoint] = []
     for checkpoint in checkpoints:
+        differs = False
         for k, q, h in heads_of(checkpoint) or []:
-            vouched.setdefault((k, q), h)
-    return vouched
+            if include(k) and vouched.setdefault((k, q), h) != h:
+                differs = True
+        if differs:
+            differing.append(checkpoint)
+    return vouched, differing
 
 
 def verify_checkpoints(
@@ -206,14 +213,12 @@ def verify_checkpoints(
     the log check to some chains (an area's auditor's: see audit_reads)."""
     checkpoints = list(AuditCheckpoint.objects.order_by("id"))
     broken = checkpoint_problems(checkpoints, trusted_keys(), include)
-    heads = [(k, q, h) for (k, q), h in sorted(vouched_heads(checkpoints).items()) if include(k)]
-    kept = set(heads)
-    for checkpoint in checkpoints:  # two checkpoints naming one place differently
-        differ = [
-            k for k, q, h in heads_of(checkpoint) or [] if include(k) and (k, q, h) not in kept
-        ]
-        if differ:
-            broken.append(_broken(checkpoint, "another checkpoint names a chain's head otherwise"))
+    vouched, differing = vouched_heads(checkpoints, include)
+    broken += [
+        _broken(checkpoint, "another checkpoint names a chain's head otherwise")
+        for checkpoint in differing
+    ]
+    heads = [(k, q, h) for (k, q), h in sorted(vouched.items())]
     broken += audit_log.checkpoint_breaks(heads)
     last = checkpoints[-1] if checkpoints else None
     newest = (
