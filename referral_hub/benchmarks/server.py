@@ -69,7 +69,11 @@ query Inbox {
   }
 }
 """
-RAW, NO_AUDIT, HTTP = "cypher", "no audit", "http"
+RAW, NO_AUDIT, HTTP, FLOOR = "cypher", "no audit", "http", "http floor"
+# The fixed cost of a request (issue 17's ≤ 1.3× target): the same server, connection and
+# token, the same entry point and limits, and a document that asks Neo4j nothing. No
+# GraphQL document can cost less, so raw + floor is the lowest HTTP p50 a question can have.
+FLOOR_QUERY = "query Floor { __typename }"
 CONCURRENCY = (1, 8)
 
 # Issue 17's targets, ratios within one interleaved run.
@@ -92,6 +96,7 @@ class Question:
     token: str
     warmup: int  # the first `warmup` cases warm every path; the rest are measured
     also_raw: tuple[Path, ...] = ()  # further raw paths (the inbox without its audit)
+    floor: bool = False  # also time FLOOR_QUERY with the same token, interleaved
 
 
 def paths(question: Question, port: int) -> list[Path]:
@@ -100,11 +105,20 @@ def paths(question: Question, port: int) -> list[Path]:
     def ask(client: GraphQLClient, case: Any) -> object:
         return client.post(question.query, question.variables(case))
 
+    def connect() -> GraphQLClient:
+        return GraphQLClient(port, question.token)
+
+    floor = [Path(FLOOR, _ask_floor, open=connect, close=_close)] if question.floor else []
     return [
         Path(RAW, lambda _, case: question.raw(case)),
         *question.also_raw,
-        Path(HTTP, ask, open=lambda: GraphQLClient(port, question.token), close=_close),
+        Path(HTTP, ask, open=connect, close=_close),
+        *floor,
     ]
+
+
+def _ask_floor(client: GraphQLClient, _case: Any) -> object:
+    return client.post(FLOOR_QUERY, {})
 
 
 def _close(client: GraphQLClient) -> None:
@@ -132,9 +146,28 @@ def directory_questions(*, count: int, warmup: int, token: str) -> list[Question
             lambda case: {"filter": case},
             token,
             warmup,
+            floor=True,
         ),
-        Question(ORGANISATION, starts, _organisation, ORGANISATION_QUERY, _by_id, token, warmup),
-        Question(ROUTES, shaped, pathways.routes_cypher, pathways.ROUTES, _itself, token, warmup),
+        Question(
+            ORGANISATION,
+            starts,
+            _organisation,
+            ORGANISATION_QUERY,
+            _by_id,
+            token,
+            warmup,
+            floor=True,
+        ),
+        Question(
+            ROUTES,
+            shaped,
+            pathways.routes_cypher,
+            pathways.ROUTES,
+            _itself,
+            token,
+            warmup,
+            floor=True,
+        ),
         Question(
             RECOMMEND,
             shaped,
@@ -143,6 +176,7 @@ def directory_questions(*, count: int, warmup: int, token: str) -> list[Question
             _itself,
             token,
             warmup,
+            floor=True,
         ),
     ]
 

@@ -36,6 +36,7 @@ def test_the_server_bench_runs_against_gunicorn(graph_db, transactional_db, redi
         server._by_id,
         token,
         warmup=1,
+        floor=True,
     )
     inbox = server.inbox_question(count=2, warmup=1, referrals=3)
 
@@ -50,8 +51,10 @@ def test_the_server_bench_runs_against_gunicorn(graph_db, transactional_db, redi
     assert [(r.question, r.concurrency, r.path, len(r.millis)) for r in rows] == [
         (server.ORGANISATION, 1, "cypher", 2),
         (server.ORGANISATION, 1, "http", 2),
+        (server.ORGANISATION, 1, "http floor", 2),
         (server.ORGANISATION, 2, "cypher", 2),
         (server.ORGANISATION, 2, "http", 2),
+        (server.ORGANISATION, 2, "http floor", 2),
         (server.INBOX, 1, "cypher", 2),
         (server.INBOX, 1, "no audit", 2),
         (server.INBOX, 1, "http", 2),

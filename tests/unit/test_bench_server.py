@@ -15,6 +15,7 @@ from referral_hub.benchmarks.load import (
     Row,
     Target,
     drive,
+    floor_lines,
     interleave,
     percentile,
     slices,
@@ -158,6 +159,37 @@ def test_the_table_prints_each_ratio_to_raw_and_each_target_with_its_verdict():
     assert "≤1.30x" in text[-3]
     assert "0.50x" in text[-2]
     assert "≥0.70x" in text[-2]
+
+
+def test_the_fixed_cost_lines_give_the_lowest_reachable_ratio_beside_the_measured_one():
+    rows = [
+        _row("by id", 1, "cypher", [1.0, 1.0], 0.002),
+        _row("by id", 1, "http", [3.5, 3.5], 0.007),
+        _row("by id", 1, "http floor", [2.0, 2.0], 0.004),
+        _row("inbox", 1, "cypher", [9.0], 0.009),  # no floor path: no line
+        _row("inbox", 1, "http", [12.0], 0.012),
+    ]
+    text = table(rows, []).splitlines()
+    fixed = text[text.index("") + 3 :]
+    header = next(i for i, line in enumerate(fixed) if line.startswith("fixed cost"))
+    lines = fixed[header + 2 :]
+    assert len(lines) == 1
+    # raw 1 ms, floor 2 ms: no document can come under 3×; measured 3.5×, of which the
+    # GraphQL work beyond the floor is 1.5×.
+    assert lines[0].split() == ["by", "id", "1", "1.00", "2.00", "3.00x", "3.50x", "1.50x"]
+
+
+def test_no_fixed_cost_lines_without_a_floor_path():
+    rows = [_row("q", 1, "cypher", [1.0], 0.001), _row("q", 1, "http", [2.0], 0.002)]
+    assert floor_lines(rows) == []
+
+
+def test_the_four_ratio_questions_time_the_floor_and_the_inbox_does_not():
+    floored = server.Question("q", [], lambda case: None, "{ a }", dict, "t", 0, floor=True)
+    plain = server.Question("q", [], lambda case: None, "{ a }", dict, "t", 0)
+    assert [p.name for p in server.paths(floored, 1)] == ["cypher", "http", "http floor"]
+    assert [p.name for p in server.paths(plain, 1)] == ["cypher", "http"]
+    assert server.FLOOR_QUERY == "query Floor { __typename }"
 
 
 def test_a_target_at_least_or_at_most_its_bound():
