@@ -17,18 +17,19 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
-        run demo-code test test-faults assets messages screenshots bench mutation lint format schema lock clean
+        run demo-code test test-faults assets messages screenshots bench mutation lint format schema lock clean \
+        deploy-schemas
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
 	@echo "make test   set everything up and run the test suite against real services"
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
-	@echo "make lint   ruff, mypy, the import contracts and the schema linter;  make schema  re-export schema/schema.graphql"
+	@echo "make lint   ruff, mypy, the import contracts, the schema linter and deploy/ (offline);  make schema  re-export schema/schema.graphql"
 	@echo "make mutation  mutation score of the pure domain modules with tests/unit (no services, 11-16 min)"
 
 ## --- setup -------------------------------------------------------------------------------
-deps: system-deps venv neo4j-jars assets messages schema-linter
+deps: system-deps venv neo4j-jars assets messages schema-linter deploy-schemas
 
 # apt only for what is missing, so a warm machine skips it entirely.
 system-deps:
@@ -38,6 +39,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing="$$missing golang-go"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || command -v java >/dev/null \
 	  || missing="$$missing openjdk-17-jdk-headless"; \
@@ -81,6 +83,13 @@ schema-linter: $(SCHEMA_LINTER)
 $(SCHEMA_LINTER): $(SCHEMA_LINT_DIR)/package-lock.json
 	cd $(SCHEMA_LINT_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The Compose Specification's schema for make lint's check of deploy/compose (issue 18):
+# compose-go's Go module, pinned in referral_hub/devtools/deploy_lint.py, downloaded once
+# with `go mod download` (checksum-verified, cached in Go's module cache), read offline
+# afterwards. The Kubernetes schemas come inside kubernetes-validate's wheel (pip).
+deploy-schemas: venv
+	$(PY) -m referral_hub.devtools.deploy_lint --fetch >/dev/null
 
 # The pages' Japanese and English texts: .po files in git, compiled here (gettext's msgfmt).
 PO_FILES := $(wildcard referral_hub/web/locale/*/LC_MESSAGES/django.po)
@@ -161,12 +170,14 @@ mutation: venv messages
 	$(PY) -m referral_hub.devtools.mutation $(MUTATION_ARGS)
 
 ## --- code quality ------------------------------------------------------------------------
-lint: venv schema-linter
+lint: venv schema-linter deploy-schemas
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy referral_hub graph schema
 	$(VENV)/bin/lint-imports
 	$(SCHEMA_LINTER) --config-directory $(SCHEMA_LINT_DIR) schema/schema.graphql
+	$(PY) -m referral_hub.devtools.deploy_lint
+	$(VENV)/bin/hadolint deploy/container/Containerfile deploy/container/neo4j.Containerfile
 
 format: venv
 	$(VENV)/bin/ruff format .
