@@ -60,13 +60,23 @@ _port = bind.rsplit(":", 1)[-1]
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_data / "prometheus" / f"web-{_port}"))
 
 
-def on_starting(server: object) -> None:
-    """Samples of an earlier run's processes must not be added to this run's. Only the
-    client's own files go: the folder may be one a deployment named (an emptyDir)."""
+def _empty_metrics_dir() -> None:
+    """Only the client's own files go: the folder may be one a deployment named."""
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
+
+
+def on_starting(server: object) -> None:
+    """Samples of an earlier run's processes must not be added to this run's."""
+    _empty_metrics_dir()
+
+
+def on_exit(server: object) -> None:
+    """Nothing scrapes a stopped server's samples (make bench's servers, on a new port
+    each time, would otherwise leave theirs behind)."""
+    _empty_metrics_dir()
 
 
 def child_exit(server: object, worker: object) -> None:
