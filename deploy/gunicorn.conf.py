@@ -35,10 +35,16 @@ if (os.environ.get("HUB_LOG_FORMAT") or ("plain" if _debug else "json")) == "jso
         },
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "json"},
+            "null": {"class": "logging.NullHandler"},
         },
         "loggers": {
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
-            "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            # Configuring the logger turns gunicorn's access log on: to nowhere unless asked.
+            "gunicorn.access": {
+                "handlers": ["console" if accesslog else "null"],
+                "level": "INFO",
+                "propagate": False,
+            },
         },
     }
 keepalive = int(os.environ.get("HUB_WEB_KEEPALIVE", "5"))

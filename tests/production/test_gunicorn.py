@@ -116,3 +116,5 @@ def test_make_serve_under_gunicorn(production_env, celery_worker_process, tmp_pa
         ("referral_hub.access", "graphql", 200)
     ]
     assert any(line["logger"] == "gunicorn.error" for line in lines)
+    # The app's access record replaces gunicorn's (HUB_WEB_ACCESS_LOG unset: off).
+    assert not [line for line in lines if line["logger"] == "gunicorn.access"]
