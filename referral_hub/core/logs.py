@@ -47,10 +47,20 @@ class ContextFilter(logging.Filter):
         return True
 
 
+# Celery's task records carry a `data` field with the task's arguments; the plain format
+# never printed them (Celery's message names the task, its id and its result), and they
+# stay out of the JSON too: a log shipper is no place for whatever a task was handed (ids
+# today, by convention, but nothing enforces it).
+_TASK_ARGUMENTS = ("args", "kwargs")
+
+
 class JsonFormatter(_JsonFormatter):
     """python-json-logger's formatter, one object per line, without the plain format's
-    `context` (its fields are there by name)."""
+    `context` (its fields are there by name) and without a task's arguments."""
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         log_data.pop("context", None)
+        data = log_data.get("data")
+        if isinstance(data, dict) and "args" in data:
+            log_data["data"] = {k: v for k, v in data.items() if k not in _TASK_ARGUMENTS}
         return log_data

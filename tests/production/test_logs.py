@@ -96,3 +96,24 @@ def test_a_tasks_records_carry_its_id_and_name(json_lines):
     ]
     logging.getLogger("after").info("later")
     assert "task_id" not in json_lines()[-1]  # the context ends with the task
+
+
+def test_a_tasks_arguments_stay_out_of_the_log(json_lines):
+    """Celery's own record of a finished task (celery.app.trace) hands the formatter the
+    task's arguments; they are not written (its message never had them either)."""
+    data = {
+        "id": "t-1",
+        "name": "hub.example",
+        "args": "('山田花子',)",
+        "kwargs": "{}",
+        "return_value": "'done'",
+        "runtime": 0.5,
+    }
+    logging.getLogger("celery.app.trace").info("Task finished", extra={"data": data})
+
+    assert json_lines()[-1]["data"] == {
+        "id": "t-1",
+        "name": "hub.example",
+        "return_value": "'done'",
+        "runtime": 0.5,
+    }
