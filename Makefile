@@ -17,12 +17,13 @@ NEO4J_STAMP := deploy/neo4j/target/neo4j-launcher-1.0.0.jar
 NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/neo4j/*.java)
 
 .PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
-        run demo-code test test-faults assets messages screenshots bench mutation lint format schema lock clean \
-        deploy-schemas
+        run serve static demo-code test test-faults assets messages screenshots bench mutation lint format \
+        schema lock clean deploy-schemas
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
 	@echo "make test   set everything up and run the test suite against real services"
+	@echo "make serve  the same, served as production does: gunicorn, DEBUG off, JSON logs, /metrics"
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
 	@echo "make lint   ruff, mypy, the import contracts, the schema linter and deploy/ (offline);  make schema  re-export schema/schema.graphql"
@@ -139,6 +140,27 @@ run: demo worker
 	@echo "  Ctrl-C stops the web server; 'make stop' stops Neo4j, Redis and the worker."
 	@echo ""
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production entry point on the local services (docs/serving.md): gunicorn with
+# deploy/gunicorn.conf.py, DEBUG off, static files collected under .data and served by the
+# app (WhiteNoise), JSON logs, /metrics for this machine. Plain HTTP on $(HOST): a
+# deployment puts TLS in front (HUB_HTTPS on, its default with DEBUG off). The worker
+# runs beat embedded, as for make run.
+serve: demo worker static
+	@echo ""
+	@echo "  Tsunagari Referral Hub (production server) is up:"
+	@echo "    pages      http://$(HOST):$(PORT)/  (demo users and password as for make run)"
+	@echo "    API        http://$(HOST):$(PORT)/graphql  (POST; no GraphiQL with DEBUG off)"
+	@echo "    probes     http://$(HOST):$(PORT)/livez  /readyz  /healthz"
+	@echo "    metrics    http://$(HOST):$(PORT)/metrics  (from this machine, or HUB_METRICS_TOKEN)"
+	@echo "  Ctrl-C stops gunicorn; 'make stop' stops Neo4j, Redis and the worker."
+	@echo ""
+	DJANGO_DEBUG=0 HUB_HTTPS=0 HUB_WEB_BIND=$(HOST):$(PORT) \
+	  $(PY) -m gunicorn --config deploy/gunicorn.conf.py
+
+# Production's static files (hashed names, compressed copies) into .data/static.
+static: venv assets
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput -v0
 
 demo-code: venv
 	@DJANGO_DEBUG=1 $(PY) manage.py demo_code $(WHO)

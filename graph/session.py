@@ -38,7 +38,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph import audit_writers, clock, driver
+from graph import audit_writers, clock, driver, metrics
 from graph.breaker import CircuitOpen
 from graph.errors import GraphUnavailable
 
@@ -87,13 +87,17 @@ class Tx:
     for the time asks one clock, and the facts the domain gave (`give`).
     """
 
-    def __init__(self, tx: neo4j.ManagedTransaction | neo4j.Transaction) -> None:
+    def __init__(
+        self, tx: neo4j.ManagedTransaction | neo4j.Transaction, *, access: str = "write"
+    ) -> None:
         self._tx = tx
+        self._statements = metrics.STATEMENTS.labels(access)
 
     def run(self, query: LiteralString, **params: Any) -> neo4j.Result:
         trips = _counter.get()
         if trips is not None:
             trips.statements.append(query)
+        self._statements.inc()
         return self._tx.run(query, {**_given, **params, "clock_now": clock.now_param()})
 
     def rows(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
@@ -135,9 +139,13 @@ def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
     trips = _counter.get()
     if trips is not None:
         trips.statements.append(query)
+    metrics.STATEMENTS.labels("autocommit").inc()
 
     def run() -> list[dict[str, Any]]:
-        with driver.get_driver().session(database=driver.database()) as session:
+        with (
+            metrics.timed("autocommit"),
+            driver.get_driver().session(database=driver.database()) as session,
+        ):
             return [record.data() for record in session.run(query, params)]
 
     return _guarded(run)
@@ -146,7 +154,9 @@ def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
 def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None = None) -> T:
     """One explicit transaction: the work, then the commit."""
     settings = driver.current_settings()
+    access = "read" if access_mode == neo4j.READ_ACCESS else "write"
     with (
+        metrics.timed(access),
         driver.get_driver().session(
             database=settings.database, default_access_mode=access_mode
         ) as neo_session,
@@ -154,7 +164,7 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
             timeout=settings.transaction_timeout if timeout is None else timeout
         ) as tx,
     ):
-        result = work(Tx(tx))
+        result = work(Tx(tx, access=access))
         tx.commit()
         return result
 

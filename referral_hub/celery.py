@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import logging.config
 import os
 import signal
 import socket
@@ -13,13 +14,22 @@ from typing import Any
 from celery import Celery
 from celery.signals import (
     beat_embedded_init,
+    setup_logging,
+    task_failure,
+    task_postrun,
+    task_prerun,
+    task_retry,
+    task_success,
+    worker_init,
     worker_process_init,
     worker_process_shutdown,
     worker_ready,
     worker_shutdown,
 )
+from django.conf import settings
 
 from graph import driver
+from referral_hub.core import logs, metrics
 from referral_hub.core.worker_heartbeat import Heartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
@@ -94,3 +104,54 @@ def _start_heartbeat(sender: object, **_: object) -> None:
 def _stop_heartbeat(**_: object) -> None:
     for beat in _heartbeat:
         beat.stop()
+
+
+# --- logs and metrics (referral_hub/core/logs.py and metrics.py) ---------------------------
+@setup_logging.connect
+def _django_logging(**_: object) -> None:
+    """Workers and beat log as the web processes do (settings.LOGGING: JSON lines in
+    production), not in Celery's own format; connecting here stops Celery from taking
+    over the root logger."""
+    logging.config.dictConfig(settings.LOGGING)
+
+
+_task_context: dict[str, Any] = {}
+
+
+@task_prerun.connect
+def _task_begins(task_id: str, task: Any, **_: object) -> None:
+    _task_context[task_id] = logs.task.set((task_id, task.name))
+    metrics.task_started(task_id)
+
+
+@task_postrun.connect
+def _task_ends(task_id: str, task: Any, **_: object) -> None:
+    metrics.task_finished(task_id, task.name)
+    token = _task_context.pop(task_id, None)
+    if token is not None:
+        logs.task.reset(token)
+
+
+@task_success.connect
+def _task_succeeded(sender: Any, **_: object) -> None:
+    metrics.task_outcome(sender.name, "succeeded")
+
+
+@task_failure.connect
+def _task_failed(sender: Any, **_: object) -> None:
+    metrics.task_outcome(sender.name, "failed")
+
+
+@task_retry.connect
+def _task_retried(sender: Any, **_: object) -> None:
+    metrics.task_outcome(sender.name, "retried")
+
+
+@worker_init.connect
+def _worker_metrics(**_: object) -> None:
+    """The worker's own /metrics port (HUB_WORKER_METRICS_PORT), for workers on hosts the
+    web processes' scrape does not reach; started before the pool forks."""
+    from django.conf import settings
+
+    if settings.HUB_WORKER_METRICS_PORT:
+        metrics.serve_worker_metrics(settings.HUB_WORKER_METRICS_PORT)

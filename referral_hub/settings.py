@@ -55,7 +55,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "referral_hub.core.middleware.RequestIdMiddleware",
+    # Counts and times every response, the static files and the refusals below included
+    # (referral_hub/core/metrics.py), and writes the request's access record.
+    "referral_hub.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The app serves its own static files (no separate web server for them): right after
+    # the security headers, before sessions and the rest are run for a file.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a body (the CSRF check parses POSTs): referral_hub/web/security.py
     "referral_hub.web.security.BodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,7 +127,19 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# `collectstatic` writes here (make serve does); WhiteNoise serves it. With DEBUG on it
+# serves straight from the apps' static folders instead (WHITENOISE_USE_FINDERS).
+STATIC_ROOT = Path(os.environ.get("HUB_STATIC_ROOT", DATA_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production: hashed names (cached for a year by browsers) and gzip/brotli copies made
+    # once by collectstatic; a missing file fails loudly. Development: plain names.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "referral_hub.core.staticfiles.HubStaticFilesStorage"
+    },
+}
 
 # --- Browser sessions --------------------------------------------------------------------
 # A staff session ends after this long without a request, and this long after sign-in
@@ -192,6 +210,70 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Behind the TLS proxy (docs/serving.md) ----------------------------------------------
+# The proxy that ends TLS tells the app the scheme in this header ("X-Forwarded-Proto"), so
+# that a request that came in over HTTPS is known to be secure; it must set the header on
+# every request and drop any value a client sent. Empty: the app trusts no header.
+HUB_PROXY_SSL_HEADER = os.environ.get("HUB_PROXY_SSL_HEADER", "")
+if HUB_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + HUB_PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# What the proxy does itself instead of the app: "redirect" (http → https) and/or "hsts"
+# (the Strict-Transport-Security header). The app then does not do it twice, and the one
+# deploy check about it is silenced because it cannot apply — never without saying so.
+HUB_TLS_PROXY_HANDLES = set(env_list("HUB_TLS_PROXY_HANDLES", ""))
+SECURE_SSL_REDIRECT = HUB_HTTPS and "redirect" not in HUB_TLS_PROXY_HANDLES
+# Probes and scrapes come straight to a process over plain HTTP inside the network (the
+# kubelet, Prometheus): they are answered, not redirected to an https they cannot reach.
+SECURE_REDIRECT_EXEMPT = [r"^livez$", r"^readyz$", r"^healthz$", r"^metrics$"]
+HUB_HSTS_SECONDS = int(
+    os.environ.get(
+        "HUB_HSTS_SECONDS",
+        "31536000" if HUB_HTTPS and "hsts" not in HUB_TLS_PROXY_HANDLES else "0",
+    )
+)
+SECURE_HSTS_SECONDS = HUB_HSTS_SECONDS
+# Every name under the hub's host is HTTPS only too; off where a sibling host still serves
+# plain HTTP (then Django's deploy check warns, security.W005, as it should).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HUB_HSTS_INCLUDE_SUBDOMAINS", True)
+# The `preload` directive lets anyone submit the domain to the browsers' built-in list,
+# which is hard to leave: the domain's owner (for a municipality, often the prefecture or
+# the .lg.jp registrant) decides, so it is off unless asked for (and W021 is then moot).
+SECURE_HSTS_PRELOAD = env_bool("HUB_HSTS_PRELOAD", False)
+
+
+def silenced_deploy_checks(*, handles: set[str], preload: bool, hsts: int) -> list[str]:
+    """Deploy checks that cannot apply to this configuration, each for a stated reason:
+    the proxy redirects to https itself (W008), it sets HSTS itself (W004), or HSTS is on
+    without the preload directive on purpose (W021, see SECURE_HSTS_PRELOAD)."""
+    silenced = []
+    if "redirect" in handles:
+        silenced.append("security.W008")
+    if "hsts" in handles:
+        silenced.append("security.W004")
+    if hsts and not preload:
+        silenced.append("security.W021")
+    return silenced
+
+
+SILENCED_SYSTEM_CHECKS = silenced_deploy_checks(
+    handles=HUB_TLS_PROXY_HANDLES, preload=SECURE_HSTS_PRELOAD, hsts=SECURE_HSTS_SECONDS
+)
+
+# --- Metrics (referral_hub/core/metrics.py, docs/serving.md#metrics) ---------------------
+# /metrics answers a request with this bearer token; with none set, only one from this
+# machine (loopback, and not forwarded by a proxy). Never public: route names, task names
+# and queue lengths describe the service.
+HUB_METRICS_TOKEN = os.environ.get("HUB_METRICS_TOKEN", "")
+# A worker's own /metrics port (prometheus_client's server), for workers on other hosts;
+# off (empty) by default. Needs PROMETHEUS_MULTIPROC_DIR: the tasks run in pool processes.
+HUB_WORKER_METRICS_PORT = os.environ.get("HUB_WORKER_METRICS_PORT", "")
+# One access record per request (method, route, status, duration, request id) from the
+# app, at INFO on `referral_hub.access`; runserver writes its own, so off with DEBUG.
+HUB_REQUEST_LOG = env_bool("HUB_REQUEST_LOG", not DEBUG)
 
 # --- Neo4j -----------------------------------------------------------------------------
 NEO4J_URI = os.environ.get(
@@ -414,13 +496,31 @@ LOGIN_REDIRECT_URL = "/"
 # Signed out: straight back to the sign-in page (allauth's default would be "/").
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGIN_URL
 
+# JSON lines in production (a log shipper reads fields, not text), plain text for a person
+# at a terminal (DEBUG); either way each record of a request carries its request id, and
+# each record of a Celery task its id and name (referral_hub/core/logs.py).
+HUB_LOG_FORMAT = os.environ.get("HUB_LOG_FORMAT", "") or ("plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"context": {"()": "referral_hub.core.logs.ContextFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s"},
+        "json": {
+            "()": "referral_hub.core.logs.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s",
+            "timestamp": "time",  # ISO 8601 in UTC, to the microsecond
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,  # Japanese stays readable
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if HUB_LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HUB_LOG_LEVEL", "INFO")},
     "loggers": {
         "neo4j": {"level": "WARNING"},

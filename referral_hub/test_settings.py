@@ -33,6 +33,8 @@ DATABASES = {
 }
 # The browser tests talk plain HTTP to 127.0.0.1 (production keeps Secure cookies).
 HUB_HTTPS = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = HUB_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 
 # The worker the tests start writes e-mail here, and retries quickly.
@@ -57,3 +59,13 @@ if _TEST.name == "faults":
     CELERY_BEAT_SCHEDULE = {
         "relay-outbox": {"task": "hub.notifications.relay", "schedule": HUB_OUTBOX_RELAY_SECONDS}
     }
+
+# Templates name static files by their plain names (no collectstatic before the tests), and
+# WhiteNoise serves them from the apps' folders, never from a `make serve`'s collected copy.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = _TEST.neo4j.data_dir.parent / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
+WHITENOISE_USE_FINDERS = True

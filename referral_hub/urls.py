@@ -10,7 +10,7 @@ from referral_hub.accounts.views import (
     choose_organisation,
     not_offered,
 )
-from referral_hub.core.views import HubGraphQLView, healthz, livez
+from referral_hub.core.views import HubGraphQLView, healthz, livez, metrics_view, readyz
 
 # The admin's own sign-in form takes a password alone: it is never shown, and never
 # handles one (referral_hub/accounts/views.py). Replaced on the one site instance rather
@@ -33,8 +33,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz),
-    path("readyz", healthz),
+    path("readyz", readyz),
     path("livez", livez),
+    # Not public: a bearer token, or this machine only (core/views.py).
+    path("metrics", metrics_view),
     path("i18n/setlang/", choose_language, name="set_language"),
     path("", include("referral_hub.web.urls")),
 ]

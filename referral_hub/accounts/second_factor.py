@@ -38,7 +38,7 @@ from referral_hub.accounts.roles import Role
 ENROLLED_AT = "hub:second_factor_enrolled_at"
 REQUIRED_ROLES = frozenset(Role) - {Role.COORDINATOR}
 # Pages a person without a factor may still open: enrolment itself, signing out,
-# the language, health checks and the files those pages load.
+# the language, health checks, metrics and the files those pages load.
 OPEN_PREFIXES = (
     "/accounts/2fa/",
     "/accounts/logout/",
@@ -47,6 +47,7 @@ OPEN_PREFIXES = (
     "/healthz",
     "/readyz",
     "/livez",
+    "/metrics",
 )
 
 

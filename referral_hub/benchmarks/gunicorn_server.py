@@ -53,6 +53,9 @@ def server_env(port: int, overrides: Mapping[str, str] | None = None) -> dict[st
         "DJANGO_DEBUG": "0",
         "HUB_WEB_BIND": f"127.0.0.1:{port}",
         "HUB_WEB_ACCESS_LOG": "",
+        "HUB_REQUEST_LOG": "0",  # the app's access record is not free either
+        # Plain HTTP on 127.0.0.1: with DEBUG off the hub would redirect it to https.
+        "HUB_HTTPS": "0",
         # Connections are opened per round, never left idle for long: a generous keep-alive
         # only keeps the server from closing one between two requests of a slow path.
         "HUB_WEB_KEEPALIVE": "30",

@@ -42,6 +42,14 @@ class Health:
         asked about is down would be the dishonest answer a load balancer acts on."""
         return self.neo4j.reachable and self.redis and (self.celery or not self.celery_required)
 
+    @property
+    def down(self) -> list[str]:
+        """The parts asked about that did not answer, for a 503's body."""
+        parts = [("neo4j", self.neo4j.reachable), ("redis", self.redis)]
+        if self.celery_required:
+            parts.append(("celery", self.celery))
+        return [name for name, up in parts if not up]
+
 
 def check_neo4j() -> Neo4jHealth:
     try:

@@ -1,4 +1,5 @@
-"""Request ids: every response carries one, and error logs name it so a client can quote it."""
+"""Request ids: every response carries one, and every log record of the request names it
+(referral_hub/core/logs.py), so a client can quote it and an operator find its lines."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import uuid
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from referral_hub.core import logs
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # The request attribute the id is kept in. HttpRequest declares no such attribute, so it
@@ -25,6 +28,7 @@ class RequestIdMiddleware:
         # A proxy's id is kept when it looks like one; anything else could poison logs.
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         setattr(request, REQUEST_ID, request_id)
-        response = self.get_response(request)
+        with logs.for_request(request_id):
+            response = self.get_response(request)
         response[self.header] = request_id
         return response

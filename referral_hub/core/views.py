@@ -1,14 +1,16 @@
-"""HTTP endpoints: the GraphQL view that never leaks internals, and /healthz."""
+"""HTTP endpoints: the GraphQL view that never leaks internals, the probes (/livez, /readyz,
+/healthz) and /metrics."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.http import require_GET
 from graphene_django.views import GraphQLView, HttpError
@@ -16,7 +18,7 @@ from graphql import GraphQLError, GraphQLSyntaxError
 
 from graph.errors import GraphUnavailable
 from referral_hub.accounts.authentication import uses_bearer_token
-from referral_hub.core import health, uploads
+from referral_hub.core import health, metrics, uploads
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.core.refusals import Refused, one_operation
 from referral_hub.core.uploads import MULTIPART_HELP as _MULTIPART_HELP
@@ -313,11 +315,22 @@ def livez(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness (also at /readyz): 200 when the graph and the broker answer, and a worker
+    """Health for load balancers: 200 when the graph and the broker answer, and a worker
     when `?celery=1` (or `?worker=1`) asks about one; 503 when any part asked about is down."""
     asked = request.GET.get("celery") == "1" or request.GET.get("worker") == "1"
-    state = health.check_all(include_celery=asked)
-    body = {
+    return _health_response(health.check_all(include_celery=asked), worker=asked)
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: this process can do its work — Neo4j and Redis answer AND a worker's
+    heartbeat is alive (a write's notifications and every scheduled task need one). 503
+    names the parts that are down in `down`. (`?worker=1` is accepted and changes nothing.)"""
+    return _health_response(health.check_all(include_celery=True), worker=True)
+
+
+def _health_response(state: health.Health, *, worker: bool) -> JsonResponse:
+    body: dict[str, Any] = {
         "ok": state.ok,
         "neo4j": {
             "reachable": state.neo4j.reachable,
@@ -326,6 +339,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
         "redis": state.redis,
     }
-    if asked:
+    if worker:
         body["celery"] = state.celery
+    if not state.ok:
+        body["down"] = state.down
     return JsonResponse(body, status=200 if state.ok else 503)
+
+
+@require_GET
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus's scrape (docs/serving.md#metrics): refused (403) unless the request
+    carries HUB_METRICS_TOKEN as a bearer token, or, with no token set, comes from this
+    machine directly."""
+    if not _may_scrape(request):
+        return _error_response(403, "FORBIDDEN", "Metrics need the metrics token.")
+    return HttpResponse(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1"})
+# A proxy on this machine connects from loopback too; what it forwarded is not local.
+_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+
+
+def _may_scrape(request: HttpRequest) -> bool:
+    token = settings.HUB_METRICS_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    return request.META.get("REMOTE_ADDR") in _LOOPBACK and not any(
+        header in request.META for header in _FORWARDED
+    )

@@ -40,10 +40,12 @@ def test_liveness_asks_no_other_part(db):
     assert trips.count == 0
 
 
-def test_readiness_is_the_health_check(neo4j_server, redis_server):
+@pytest.mark.celery
+def test_readiness_is_the_health_check_with_a_worker(celery_worker_process, redis_server):
+    """Issue 18: ready means a worker too (tests/production/test_probes.py: 503 without)."""
     response = Client().get("/readyz")
     assert response.status_code == 200
-    assert response.json()["ok"] is True
+    assert (response.json()["ok"], response.json()["celery"]) == (True, True)
 
 
 def test_ok_is_false_when_a_part_that_was_asked_about_is_down():

@@ -1,0 +1,1 @@
+"""The production entry point: probes, metrics, logs, deploy checks, gunicorn (issue 18)."""
