@@ -80,11 +80,13 @@ def test_the_beat_is_a_singleton_that_is_stopped_before_its_replacement_starts()
     assert beat["spec"]["strategy"] == {"type": "Recreate"}
 
 
-def test_web_probes_ask_livez_for_liveness_and_readyz_for_readiness():
+def test_web_probes_ask_livez_for_liveness_and_healthz_for_readiness():
+    """Readiness is Neo4j and Redis (/healthz), not /readyz: that one also needs a live
+    worker, and a worker's restart must not take every web pod out of the Service."""
     [web] = yaml.safe_load_all((K8S_DIR / "web-deployment.yaml").read_text(encoding="utf-8"))
     [container] = web["spec"]["template"]["spec"]["containers"]
     assert container["livenessProbe"]["httpGet"]["path"] == "/livez"
-    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/healthz"
     assert web["spec"]["replicas"] >= 2
 
 
