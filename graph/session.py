@@ -13,6 +13,12 @@ unreachability is retried briefly, then reported as GraphUnavailable and opens t
 circuit breaker (graph/breaker.py), so the next callers are answered at once instead
 of each waiting out its own timeout. Each transaction also carries a server-side
 timeout (NEO4J_TRANSACTION_TIMEOUT_SECONDS).
+
+Reads run in read-access sessions, so on a `neo4j://` URI the driver routes them to a
+follower. Inside a `causal_scope` (one per web request and per Celery task) every
+transaction starts from the bookmarks of the scope's last commit, so a read served by a
+lagging follower waits for the writes before it (graph/bookmarks.py, docs/consistency.md).
+Outside a scope (management commands, the shell) nothing is carried, as before.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph import audit_writers, clock, driver
+from graph import audit_writers, bookmarks, clock, driver
 from graph.breaker import CircuitOpen
 from graph.errors import GraphUnavailable
 
@@ -47,9 +53,11 @@ T = TypeVar("T")
 
 @dataclass
 class RoundTrips:
-    """Statements sent while a `count_round_trips()` block was open."""
+    """Statements sent while a `count_round_trips()` block was open, and the bookmarks
+    each session was opened with (what a request's reads waited for)."""
 
     statements: list[str] = field(default_factory=list)
+    sessions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -67,6 +75,64 @@ def count_round_trips() -> Iterator[RoundTrips]:
         yield trips
     finally:
         _counter.reset(token)
+
+
+@dataclass
+class CausalScope:
+    """One caller's place in the database's history: a request's or a task's.
+
+    `started_from` are the bookmarks it was given (the user's last writes); `current` moves
+    on with every commit; `wrote` says whether a write committed, so the caller knows there
+    is something new to keep for the user's next request."""
+
+    started_from: tuple[str, ...] = ()
+    current: tuple[str, ...] = ()
+    wrote: bool = False
+
+    def advance(self, reached: neo4j.Bookmarks, *, wrote: bool) -> None:
+        values = bookmarks.bounded(sorted(reached.raw_values))
+        if values:  # a session that committed nothing leaves the place where it was
+            self.current = values
+        self.wrote = self.wrote or wrote
+
+
+_scope: ContextVar[CausalScope | None] = ContextVar("graph_causal_scope", default=None)
+
+
+@contextmanager
+def causal_scope(start: tuple[str, ...] = ()) -> Iterator[CausalScope]:
+    """Every transaction inside starts after `start` and after the scope's own commits.
+
+    Per request or task, never per process: a process-wide chain would make each user's
+    reads wait for everyone's writes, and hand one user's place to another."""
+    scope = CausalScope(started_from=start, current=start)
+    token = _scope.set(scope)
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+
+
+def current_bookmarks() -> tuple[str, ...]:
+    """The bookmarks the running request or task has reached (none outside a scope): for
+    work handed on, such as a task enqueued after a write."""
+    scope = _scope.get()
+    return () if scope is None else scope.current
+
+
+def _opening_bookmarks(access_mode: str) -> neo4j.Bookmarks | None:
+    scope = _scope.get()
+    start = () if scope is None else scope.current
+    trips = _counter.get()
+    if trips is not None:
+        trips.sessions.append((access_mode, start))
+    return neo4j.Bookmarks.from_raw_values(start) if start else None
+
+
+def _reached(neo_session: neo4j.Session, access_mode: str) -> None:
+    scope = _scope.get()
+    if scope is not None:
+        scope.advance(neo_session.last_bookmarks(), wrote=access_mode == neo4j.WRITE_ACCESS)
 
 
 # Facts the domain owns and the Cypher needs — which handoff states are open — given
@@ -137,8 +203,13 @@ def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         trips.statements.append(query)
 
     def run() -> list[dict[str, Any]]:
-        with driver.get_driver().session(database=driver.database()) as session:
-            return [record.data() for record in session.run(query, params)]
+        # Write access (the default): schema commands and wipes must reach the primary.
+        with driver.get_driver().session(
+            database=driver.database(), bookmarks=_opening_bookmarks(neo4j.WRITE_ACCESS)
+        ) as neo_session:
+            rows = [record.data() for record in neo_session.run(query, params)]
+            _reached(neo_session, neo4j.WRITE_ACCESS)
+            return rows
 
     return _guarded(run)
 
@@ -148,7 +219,9 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
     settings = driver.current_settings()
     with (
         driver.get_driver().session(
-            database=settings.database, default_access_mode=access_mode
+            database=settings.database,
+            default_access_mode=access_mode,
+            bookmarks=_opening_bookmarks(access_mode),
         ) as neo_session,
         neo_session.begin_transaction(
             timeout=settings.transaction_timeout if timeout is None else timeout
@@ -156,6 +229,7 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
     ):
         result = work(Tx(tx))
         tx.commit()
+        _reached(neo_session, access_mode)
         return result
 
 
