@@ -23,6 +23,7 @@ Outside a scope (management commands, the shell) nothing is carried, as before.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +50,7 @@ from graph.breaker import CircuitOpen
 from graph.errors import GraphUnavailable
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -262,6 +264,8 @@ def _with_retries(attempt: Callable[[], T]) -> T:
             retired = True
             continue
         except (DriverError, Neo4jError) as error:
+            if _forgot_bad_bookmarks(error):
+                continue
             if not error.is_retryable():
                 raise
             budget = (
@@ -274,6 +278,25 @@ def _with_retries(attempt: Callable[[], T]) -> T:
                 raise
         tries += 1
         time.sleep(pause)
+
+
+# Bookmarks the server cannot parse (damaged in storage, from another database): the
+# request is not refused for them; it starts from what its server has, once.
+_BAD_BOOKMARKS = frozenset(
+    {
+        "Neo.ClientError.Transaction.InvalidBookmark",
+        "Neo.ClientError.Transaction.InvalidBookmarkMixture",
+    }
+)
+
+
+def _forgot_bad_bookmarks(error: DriverError | Neo4jError) -> bool:
+    scope = _scope.get()
+    if scope is None or not scope.current or getattr(error, "code", None) not in _BAD_BOOKMARKS:
+        return False
+    log.warning("bookmarks refused by the server (%s); reading without them", error)
+    scope.current = ()
+    return True
 
 
 def _guarded(run: Callable[[], T]) -> T:
