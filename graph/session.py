@@ -172,9 +172,14 @@ class Tx:
         return None if record is None else record.data()
 
 
-def read(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
-    """A read transaction; `bulk` (a whole export) gets the bulk timeout."""
-    return _retried(work, neo4j.READ_ACCESS, bulk=bulk)
+def read(work: Callable[[Tx], T], *, bulk: bool = False, leader: bool = False) -> T:
+    """A read transaction; `bulk` (a whole export) gets the bulk timeout.
+
+    On a cluster it is served by a follower, which may lag behind the leader except for
+    what the caller's scope has seen. `leader` is for reads that must see every commit
+    so far, whoever made it — verifying the audit log against its signed checkpoints,
+    where a lagging follower would look like a truncated chain."""
+    return _retried(work, neo4j.WRITE_ACCESS if leader else neo4j.READ_ACCESS, bulk=bulk)
 
 
 def write(work: Callable[[Tx], T], *, bulk: bool = False) -> T:

@@ -5,7 +5,7 @@ followers on neo4j://); nothing is carried outside a scope or from one scope to 
 import neo4j
 import pytest
 
-from graph import session
+from graph import audit_log, session
 
 _PROBE = "CREATE (:BookmarkProbe {n: $n})"
 _COUNT = "MATCH (p:BookmarkProbe) RETURN count(p) AS n"
@@ -93,3 +93,18 @@ def test_autocommit_statements_follow_the_scope_too(scheme):
 
     assert rows == [{"n": 1}]
     assert trips.sessions[-1] == (neo4j.WRITE_ACCESS, written)
+
+
+def test_a_leader_read_is_served_in_a_write_access_session(scheme):
+    with session.count_round_trips() as trips:
+        assert session.read(lambda tx: tx.single(_COUNT), leader=True) == {"n": 0}
+    assert trips.sessions == [(neo4j.WRITE_ACCESS, ())]
+
+
+def test_audit_verification_reads_only_from_the_leader(scheme):
+    probe_write()
+    with session.count_round_trips() as trips:
+        list(audit_log.verify_all())
+        audit_log.checkpoint_breaks(audit_log.chain_heads())
+    assert trips.sessions
+    assert {mode for mode, _ in trips.sessions} == {neo4j.WRITE_ACCESS}
