@@ -3,20 +3,27 @@ user's write leaves bookmarks in their session or under their token in the share
 the user's next request starts its transactions from them, another user's does not; a
 task enqueued after a write runs from the writer's bookmarks. On bolt:// and neo4j://."""
 
+from typing import Any
+
 import neo4j
 import pytest
 import redis
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
-from django.test import override_settings
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
 
 from graph import session
 from graph.bookmarks import MAX_VALUES
 from referral_hub.accounts import signin, tokens
 from referral_hub.accounts.models import ApiToken
 from referral_hub.core import read_your_writes, tasks
-from referral_hub.core.read_your_writes import SESSION_KEY, TokenBookmarks
+from referral_hub.core.read_your_writes import (
+    SESSION_KEY,
+    ReadYourWritesMiddleware,
+    TokenBookmarks,
+)
 from tests.conftest import GraphQLClient
 
 CREATE = """
@@ -194,3 +201,58 @@ def test_a_task_enqueued_after_a_write_runs_from_the_writers_bookmarks(
 @pytest.mark.celery
 def test_a_task_enqueued_outside_any_write_runs_from_nothing(graph_db, celery_worker_process):
     assert tasks.started_after.delay().get(timeout=30) == []
+
+
+def probe(tx: session.Tx) -> None:
+    tx.run("CREATE (:BookmarkProbe)").consume()
+
+
+def token_request(raw_token: str) -> HttpRequest:
+    return RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {raw_token}")
+
+
+def test_two_requests_of_one_token_at_once_both_leave_their_write(graph_db, redis_db):
+    """Two tabs: A starts, B starts, writes and ends, then A writes and ends. Both writes'
+    bookmarks stay kept, so the token's next read waits for both."""
+    ended: dict[str, tuple[str, ...]] = {}
+
+    def tab_b(request: HttpRequest) -> HttpResponse:
+        session.write(probe)
+        ended["b"] = session.current_bookmarks()
+        return HttpResponse()
+
+    def tab_a(request: HttpRequest) -> HttpResponse:
+        ReadYourWritesMiddleware(tab_b)(token_request("tsu_x_two-tabs"))
+        session.write(probe)
+        ended["a"] = session.current_bookmarks()
+        return HttpResponse()
+
+    ReadYourWritesMiddleware(tab_a)(token_request("tsu_x_two-tabs"))
+
+    kept = cache.get(TokenBookmarks("tsu_x_two-tabs").key)
+    assert kept == [*ended["b"], *ended["a"]]
+
+    def next_read(request: HttpRequest) -> HttpResponse:
+        ended["next"] = session.current_bookmarks()
+        return HttpResponse()
+
+    ReadYourWritesMiddleware(next_read)(token_request("tsu_x_two-tabs"))
+    assert list(ended["next"]) == kept
+
+
+@pytest.mark.celery
+def test_a_task_a_request_enqueues_after_its_write_runs_from_that_write(
+    graph_scheme, graph_db, redis_db, celery_worker_process
+):
+    found: dict[str, Any] = {}
+
+    def view(request: HttpRequest) -> HttpResponse:
+        session.write(probe)
+        found["wrote"] = session.current_bookmarks()
+        found["task"] = tasks.started_after.delay()
+        return HttpResponse()
+
+    ReadYourWritesMiddleware(view)(token_request("tsu_x_enqueues"))
+
+    assert found["task"].get(timeout=30) == list(found["wrote"])
+    assert cache.get(TokenBookmarks("tsu_x_enqueues").key) == list(found["wrote"])
