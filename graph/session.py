@@ -131,10 +131,10 @@ def _opening_bookmarks(access_mode: str) -> neo4j.Bookmarks | None:
     return neo4j.Bookmarks.from_raw_values(start) if start else None
 
 
-def _reached(neo_session: neo4j.Session, access_mode: str) -> None:
+def _reached(neo_session: neo4j.Session, *, wrote: bool) -> None:
     scope = _scope.get()
     if scope is not None:
-        scope.advance(neo_session.last_bookmarks(), wrote=access_mode == neo4j.WRITE_ACCESS)
+        scope.advance(neo_session.last_bookmarks(), wrote=wrote)
 
 
 # Facts the domain owns and the Cypher needs — which handoff states are open — given
@@ -179,17 +179,20 @@ def read(work: Callable[[Tx], T], *, bulk: bool = False, leader: bool = False) -
     what the caller's scope has seen. `leader` is for reads that must see every commit
     so far, whoever made it — verifying the audit log against its signed checkpoints,
     where a lagging follower would look like a truncated chain."""
-    return _retried(work, neo4j.WRITE_ACCESS if leader else neo4j.READ_ACCESS, bulk=bulk)
+    mode = neo4j.WRITE_ACCESS if leader else neo4j.READ_ACCESS
+    return _retried(work, mode, bulk=bulk, writes=False)
 
 
 def write(work: Callable[[Tx], T], *, bulk: bool = False) -> T:
     """A write transaction; `bulk` (a batch of an import or a seed) gets the bulk timeout."""
-    return _retried(work, neo4j.WRITE_ACCESS, bulk=bulk)
+    return _retried(work, neo4j.WRITE_ACCESS, bulk=bulk, writes=True)
 
 
-def _retried(work: Callable[[Tx], T], access_mode: str, *, bulk: bool) -> T:
+def _retried(work: Callable[[Tx], T], access_mode: str, *, bulk: bool, writes: bool) -> T:
     timeout = driver.current_settings().bulk_transaction_timeout if bulk else None
-    return _guarded(lambda: _with_retries(lambda: _attempt(work, access_mode, timeout=timeout)))
+    return _guarded(
+        lambda: _with_retries(lambda: _attempt(work, access_mode, timeout=timeout, writes=writes))
+    )
 
 
 def write_once(work: Callable[[Tx], T]) -> T:
@@ -199,7 +202,7 @@ def write_once(work: Callable[[Tx], T]) -> T:
     after a transient error such as running out of transaction memory.
     """
     timeout = driver.current_settings().bulk_transaction_timeout
-    return _guarded(lambda: _attempt(work, neo4j.WRITE_ACCESS, timeout=timeout))
+    return _guarded(lambda: _attempt(work, neo4j.WRITE_ACCESS, timeout=timeout, writes=True))
 
 
 def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
@@ -215,14 +218,17 @@ def autocommit(query: LiteralString, **params: Any) -> list[dict[str, Any]]:
             database=driver.database(), bookmarks=_opening_bookmarks(neo4j.WRITE_ACCESS)
         ) as neo_session:
             rows = [record.data() for record in neo_session.run(query, params)]
-            _reached(neo_session, neo4j.WRITE_ACCESS)
+            _reached(neo_session, wrote=True)
             return rows
 
     return _guarded(run)
 
 
-def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None = None) -> T:
-    """One explicit transaction: the work, then the commit."""
+def _attempt(
+    work: Callable[[Tx], T], access_mode: str, *, timeout: float | None = None, writes: bool
+) -> T:
+    """One explicit transaction: the work, then the commit. `writes`: the work may write
+    (a leader read runs in write access and writes nothing)."""
     settings = driver.current_settings()
     with (
         driver.get_driver().session(
@@ -236,7 +242,7 @@ def _attempt(work: Callable[[Tx], T], access_mode: str, *, timeout: float | None
     ):
         result = work(Tx(tx))
         tx.commit()
-        _reached(neo_session, access_mode)
+        _reached(neo_session, wrote=writes)
         return result
 
 

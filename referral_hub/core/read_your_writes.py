@@ -107,7 +107,9 @@ def store_for(request: HttpRequest) -> BookmarkStore:
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme == "Bearer" and raw.strip():
         return TokenBookmarks(raw.strip())
-    if hasattr(request, "session"):
+    # Only with a session cookie: touching the session of a cookie-less request (a probe,
+    # a first visit) would add `Vary: Cookie` to its answer for nothing.
+    if hasattr(request, "session") and settings.SESSION_COOKIE_NAME in request.COOKIES:
         return SessionBookmarks(request)
     return NoBookmarks()
 

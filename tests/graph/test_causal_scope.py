@@ -95,10 +95,11 @@ def test_autocommit_statements_follow_the_scope_too(scheme):
     assert trips.sessions[-1] == (neo4j.WRITE_ACCESS, written)
 
 
-def test_a_leader_read_is_served_in_a_write_access_session(scheme):
-    with session.count_round_trips() as trips:
+def test_a_leader_read_is_served_in_a_write_access_session_and_is_no_write(scheme):
+    with session.causal_scope() as scope, session.count_round_trips() as trips:
         assert session.read(lambda tx: tx.single(_COUNT), leader=True) == {"n": 0}
     assert trips.sessions == [(neo4j.WRITE_ACCESS, ())]
+    assert scope.wrote is False  # nothing new to keep for the user
 
 
 def test_audit_verification_reads_only_from_the_leader(scheme):

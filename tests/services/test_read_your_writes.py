@@ -256,3 +256,20 @@ def test_a_task_a_request_enqueues_after_its_write_runs_from_that_write(
 
     assert found["task"].get(timeout=30) == list(found["wrote"])
     assert cache.get(TokenBookmarks("tsu_x_enqueues").key) == list(found["wrote"])
+
+
+def test_the_store_is_the_token_then_a_session_with_its_cookie_then_none(settings):
+    factory = RequestFactory()
+    with_token = factory.get("/", HTTP_AUTHORIZATION="Bearer tsu_x_y")
+    with_cookie = factory.get("/")
+    with_cookie.COOKIES[settings.SESSION_COOKIE_NAME] = "abc"
+    without_cookie = factory.get("/")
+    for request in (with_token, with_cookie, without_cookie):
+        request.session = SessionStore()
+
+    assert isinstance(read_your_writes.store_for(with_token), TokenBookmarks)
+    assert isinstance(read_your_writes.store_for(with_cookie), read_your_writes.SessionBookmarks)
+    # No cookie, no session touched (a probe's answer gets no `Vary: Cookie` for it).
+    assert isinstance(read_your_writes.store_for(without_cookie), read_your_writes.NoBookmarks)
+    assert isinstance(read_your_writes.store_for(factory.get("/")), read_your_writes.NoBookmarks)
+    assert not without_cookie.session.accessed
