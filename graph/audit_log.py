@@ -281,7 +281,8 @@ RETURN e.id AS id, e.chain AS chain ORDER BY id LIMIT 100
 
 def stray_events(area_codes: Sequence[str] | None = None) -> list[BrokenLink]:
     rows = session.read(
-        lambda tx: tx.rows(_STRAY, area_codes=None if area_codes is None else list(area_codes))
+        lambda tx: tx.rows(_STRAY, area_codes=None if area_codes is None else list(area_codes)),
+        leader=True,
     )
     return [
         BrokenLink(
@@ -433,7 +434,7 @@ def verify_chain(
 def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
     """(chain, events checked, first broken link or None) for every chain, then each
     stray event as ("(no chain)", 0, its link)."""
-    keys = [row["key"] for row in session.read(lambda tx: tx.rows(_CHAIN_KEYS))]
+    keys = [row["key"] for row in session.read(lambda tx: tx.rows(_CHAIN_KEYS), leader=True)]
     for key in keys:
         yield key, *_verify_one(key)
     for link in stray_events():
@@ -443,9 +444,10 @@ def verify_all() -> Iterator[tuple[str, int, BrokenLink | None]]:
 def _verify_one(key: str) -> tuple[int, BrokenLink | None]:
     """One chain, each read in its own transaction (a whole log would outlast one): the
     head, then its events, then the head again."""
-    head = session.read(lambda tx: tx.single(_HEAD, chain=key, genesis=GENESIS))
-    rows = session.read(lambda tx: tx.rows(_CHAIN_EVENTS, chain=key))
-    after = session.read(lambda tx: tx.single(_HEAD_NOW, chain=key))
+    # On the leader: three followers at three positions would disagree with each other.
+    head = session.read(lambda tx: tx.single(_HEAD, chain=key, genesis=GENESIS), leader=True)
+    rows = session.read(lambda tx: tx.rows(_CHAIN_EVENTS, chain=key), leader=True)
+    after = session.read(lambda tx: tx.single(_HEAD_NOW, chain=key), leader=True)
     assert head is not None
     if not head["has_head"]:
         return len(rows), BrokenLink(key, 1, None, "the chain head is missing (deleted)", "HEAD")
@@ -466,7 +468,8 @@ def _verify_one(key: str) -> tuple[int, BrokenLink | None]:
 def chain_heads() -> list[tuple[str, int, str]]:
     """Every chain's (key, seq, head) as committed now: what a checkpoint signs. A read
     takes no lock, so writers never wait for a checkpoint."""
-    rows = session.read(lambda tx: tx.rows(_CHAINS))
+    # On the leader: a follower's older heads signed after newer ones would move back.
+    rows = session.read(lambda tx: tx.rows(_CHAINS), leader=True)
     return [(row["key"], int(row["seq"]), row["head"]) for row in rows]
 
 
@@ -489,7 +492,8 @@ def checkpoint_breaks(heads: Sequence[tuple[str, int, str]]) -> list[BrokenLink]
     rows = session.read(
         lambda tx: tx.rows(
             _CHECKPOINTED, heads=[{"key": k, "seq": q, "head": h} for k, q, h in heads]
-        )
+        ),
+        leader=True,  # a follower behind the checkpoint would look like a truncation
     )
     return [link for row in rows if (link := checkpoint_break(row))]
 

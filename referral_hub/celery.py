@@ -14,6 +14,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import (
     beat_embedded_init,
+    before_task_publish,
     setup_logging,
     task_failure,
     task_postrun,
@@ -29,7 +30,7 @@ from celery.signals import (
 from django.conf import settings
 
 from graph import driver
-from referral_hub.core import logs, metrics
+from referral_hub.core import logs, metrics, read_your_writes
 from referral_hub.core.worker_heartbeat import Heartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "referral_hub.settings")
@@ -51,6 +52,14 @@ app.autodiscover_tasks(
         "referral_hub.directory",
     ]
 )
+
+
+# A task enqueued after a write reads what the write made, on any cluster member
+# (referral_hub/core/read_your_writes.py). weak=False: the handlers are module functions
+# that live as long as the process anyway.
+before_task_publish.connect(read_your_writes.add_task_header, weak=False)
+task_prerun.connect(read_your_writes.enter_task_scope, weak=False)
+task_postrun.connect(read_your_writes.leave_task_scope, weak=False)
 
 
 @worker_process_init.connect

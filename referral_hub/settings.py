@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "referral_hub.accounts.second_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "referral_hub.web.security.ContentSecurityPolicyMiddleware",
+    # Innermost, around the views: each request's graph work starts after its user's last
+    # write (docs/consistency.md); inside SessionMiddleware, which saves what it keeps.
+    "referral_hub.core.read_your_writes.ReadYourWritesMiddleware",
 ]
 
 ROOT_URLCONF = "referral_hub.urls"
@@ -300,6 +303,9 @@ NEO4J_BULK_TRANSACTION_TIMEOUT_SECONDS = float(
 NEO4J_UNAVAILABLE_RETRY_SECONDS = float(os.environ.get("NEO4J_UNAVAILABLE_RETRY_SECONDS", "0.5"))
 NEO4J_TRANSIENT_RETRY_SECONDS = float(os.environ.get("NEO4J_TRANSIENT_RETRY_SECONDS", "15"))
 NEO4J_BREAKER_SECONDS = float(os.environ.get("NEO4J_BREAKER_SECONDS", "2"))
+# How long a bearer token's last write is remembered for read-your-writes on a cluster
+# (referral_hub/core/read_your_writes.py); a browser session keeps its own as long as it lasts.
+HUB_GRAPH_BOOKMARK_SECONDS = int(os.environ.get("HUB_GRAPH_BOOKMARK_SECONDS", "3600"))
 
 # --- Redis and Celery ------------------------------------------------------------------
 REDIS_URL = os.environ.get(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -45,6 +46,18 @@ def neo4j_server(test_profile: Profile) -> Iterator[str]:
     driver.close()
     if started and not KEEP:
         neo4j.stop(test_profile.neo4j)
+
+
+@pytest.fixture(params=["bolt", "neo4j"])
+def graph_scheme(request: pytest.FixtureRequest, neo4j_server: str) -> Iterator[str]:
+    """The test server as a direct connection (bolt://) and as a cluster (neo4j://: a
+    standalone Neo4j 5 serves a routing table naming itself in every role), so routed
+    reads and bookmarks run through the driver's routing code too."""
+    before = driver.current_settings()
+    _, _, address = before.uri.partition("://")
+    driver.configure(replace(before, uri=f"{request.param}://{address}"))
+    yield request.param
+    driver.configure(before)
 
 
 @pytest.fixture(scope="session")

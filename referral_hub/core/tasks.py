@@ -1,11 +1,11 @@
-"""Tasks every deployment has: a ping that proves the broker and a worker work end to end,
-and the audit log's signed checkpoint."""
+"""Tasks every deployment has: a ping that proves the broker and a worker work end to end
+(with the graph, and with read-your-writes), and the audit log's signed checkpoint."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from graph import neo4j_health
+from graph import neo4j_health, session
 from referral_hub.core.checkpoints import write_checkpoint
 
 
@@ -18,6 +18,13 @@ def ping() -> str:
 def graph_version() -> str | None:
     """Proves a worker can reach Neo4j with its own driver."""
     return neo4j_health.server_components()["version"]
+
+
+@shared_task(name="hub.core.started_after")
+def started_after() -> list[str]:
+    """The bookmarks a worker ran this task from: proves work enqueued after a write
+    carries the writer's place in the graph's history (docs/consistency.md)."""
+    return list(session.current_bookmarks())
 
 
 @shared_task(name="hub.maintenance.audit_checkpoint")
