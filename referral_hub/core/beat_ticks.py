@@ -38,7 +38,10 @@ def record(broker_url: str, *, task_id: str, origin: str) -> None:
     entry = json.dumps({"task_id": task_id, "origin": origin, "at": time.time()})
     client = _client(broker_url)
     try:
-        client.pipeline().lpush(KEY, entry).ltrim(KEY, 0, KEEP - 1).execute()
+        pipe = client.pipeline()
+        pipe.lpush(KEY, entry)
+        pipe.ltrim(KEY, 0, KEEP - 1)
+        pipe.execute()
     finally:
         client.close()
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
@@ -183,7 +184,21 @@ class Receiver:
         return Counter(self.keys)
 
 
-def _start_web(stack: ExitStack, index: int) -> int:
+Stops = list[Callable[[], object]]
+
+
+def _stop_all(stops: Stops) -> None:
+    """Every process stopped side by side: each may wait out its graceful shutdown."""
+    with ThreadPoolExecutor(len(stops) or 1) as pool:
+        for future in [pool.submit(stop) for stop in stops]:
+            future.exception()  # waited for; one that failed does not keep the rest running
+
+
+def _spawn_web(stops: Stops, index: int) -> gunicorn_server.Server:
+    """One gunicorn (1 process × 4 threads, DEBUG off) on a free port; its pid is kept in
+    a file so a run killed before its clean-up has its servers stopped by the next."""
+    pid_file = DATA / f"web-{index}.pid"
+    process.terminate(pid_file, timeout=10)
     port = gunicorn_server.free_port()
     log = DATA / f"web-{index}.log"
     overrides = {**ENV, "HUB_WEB_WORKERS": "1", "HUB_WEB_THREADS": "4"}
@@ -196,31 +211,41 @@ def _start_web(stack: ExitStack, index: int) -> int:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    stack.callback(gunicorn_server.stop, web)  # SIGTERM, then SIGKILL to its group
-    gunicorn_server.wait_ready(gunicorn_server.Server(port, web, log))
-    return port
+    pid_file.write_text(str(web.pid))
+    stops.append(lambda: (gunicorn_server.stop(web), pid_file.unlink(missing_ok=True)))
+    return gunicorn_server.Server(port, web, log)
 
 
-def _start_beat(stack: ExitStack) -> None:
+def _spawn_beat(stops: Stops) -> None:
+    process.terminate(BEAT_PID, timeout=10)
     (DATA / "celerybeat-schedule").unlink(missing_ok=True)  # no period carried over
     command = [sys.executable, "-m", "celery", "-A", "referral_hub", "beat", "--loglevel"]
     command += ["INFO", "--schedule", str(DATA / "celerybeat-schedule")]
     process.spawn(command, log_file=DATA / "beat.log", pid_file=BEAT_PID, env=ENV, cwd=ROOT)
-    stack.callback(process.terminate, BEAT_PID, timeout=10)
+    stops.append(lambda: process.terminate(BEAT_PID, timeout=10))
 
 
 @contextmanager
 def many_processes(web_count: int = 3) -> Iterator[list[int]]:
-    """Workers, then beat, then the web servers; all stopped on leaving, whatever happens."""
+    """The web servers, beat and the workers, started side by side (start-up is mostly
+    imports: on 2 cores one after another took minutes); the web servers' ports. All are
+    stopped on leaving, whatever happens."""
     DATA.mkdir(parents=True, exist_ok=True)
+    stops: Stops = []
     with ExitStack() as stack:
+        stack.callback(_stop_all, stops)
+        servers = [_spawn_web(stops, index) for index in range(web_count)]
         for worker in WORKERS:
             celery_worker.stop(worker)  # never one left by an earlier, interrupted run
-            stack.callback(celery_worker.stop, worker)
-            celery_worker.start(worker, env=ENV)
-        process.terminate(BEAT_PID, timeout=10)
-        _start_beat(stack)
-        yield [_start_web(stack, index) for index in range(web_count)]
+            stops.append(lambda worker=worker: celery_worker.stop(worker))
+        _spawn_beat(stops)
+        with ThreadPoolExecutor(len(WORKERS)) as pool:
+            started = [pool.submit(celery_worker.start, w, env=ENV, timeout=180) for w in WORKERS]
+            for server in servers:
+                gunicorn_server.wait_ready(server, timeout=180)
+            for future in started:
+                future.result()
+        yield [server.port for server in servers]
 
 
 def eventually(check: Callable[[], Any], timeout: float, what: str) -> Any:

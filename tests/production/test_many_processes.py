@@ -7,6 +7,7 @@ limit and a browser session hold across the servers, and the audit log verifies.
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core import beat_ticks
 from tests import directory_fixtures
 from tests.production.hub import (
+    DATA,
     ENV,
     ROOT,
     TEST,
@@ -67,6 +69,19 @@ WITH s, r, count(e) AS events
 RETURN s.id AS subject, r.id AS referral, r.state AS state, r.version AS version, events
 """
 _CONSENTS = "MATCH (c:Consent) WHERE c.id IN $ids RETURN c.id AS id, c.state AS state"
+
+
+class Phases:
+    """Wall-clock seconds of each phase, for the report."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def done(self, phase: str) -> None:
+        now = time.monotonic()
+        self.seconds[phase] = now - self._last
+        self._last = now
 
 
 class Load:
@@ -190,9 +205,8 @@ def _case(index: int, people: dict[str, Caller], network: Any, load: Load) -> No
     load.refused("stale-version", caseworker(MOVE, {"input": step}), "transitionReferral")
 
 
-def _drive(people: dict[str, Caller], network: Any) -> tuple[Load, float]:
+def _drive(people: dict[str, Caller], network: Any) -> Load:
     load = Load()
-    started = time.monotonic()
 
     def one(index: int) -> None:
         with contextlib.suppress(RuntimeError):  # recorded in load.unexpected
@@ -200,7 +214,7 @@ def _drive(people: dict[str, Caller], network: Any) -> tuple[Load, float]:
 
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(one, range(CASES)))
-    return load, time.monotonic() - started
+    return load
 
 
 def _summary(load: Load) -> str:
@@ -239,21 +253,20 @@ def _expected_notifications(load: Load) -> Counter[tuple[str, str]]:
     return expected
 
 
-def _check_notifications(receiver: Receiver, load: Load) -> float:
+def _check_notifications(receiver: Receiver, load: Load, clock: Phases) -> None:
     expected = _expected_notifications(load)
-    started = time.monotonic()
 
     def delivered() -> bool:
         return len(receiver.keys) >= sum(expected.values())
 
     eventually(delivered, 120, f"{sum(expected.values())} webhook deliveries")
+    clock.done("last webhook after the last request")
     time.sleep(3 * TICK_SECONDS)  # three more relay passes: anything sent twice shows now
     counts = receiver.counts()
     assert [key for key, seen in counts.items() if seen > 1] == []  # exactly once each
     # Key: referral:version:kind:channel:recipient
     got = Counter((key.split(":")[0], key.split(":")[2]) for key in counts)
     assert got == expected
-    return time.monotonic() - started
 
 
 def _sign_in(servers: Servers) -> Browser:
@@ -323,39 +336,7 @@ def _check_beat(started: float) -> None:
     assert periods / 2 <= len(ticks) <= periods + 1, (len(ticks), periods)
 
 
-def test_three_servers_two_workers_and_one_beat_keep_one_truth(
-    neo4j_server: str, redis_db: str, graph_db: None, no_worker: None
-) -> None:
-    network = directory_fixtures.build()
-    receiver = Receiver()
-    started_at = time.time()
-    with many_processes() as ports:
-        servers = Servers(ports)
-        people = _people(servers, network)
-        for admin in ("school-admin", "welfare-admin"):
-            reply = people[admin](HOOK, {"url": receiver.url})
-            assert reply.payload("registerWebhook")["errors"] == [], reply.body
-        load, load_seconds = _drive(people, network)
-        assert load.unexpected == [], load.unexpected[:5]
-        assert load.requests == 2000
-        assert min(servers.served.values()) > 600  # each server took its third
-        withdrawn = CASES // 4
-        assert load.refusals == Counter(
-            {
-                ("not-a-party", "id:NOT_FOUND"): CASES - withdrawn,
-                ("stale-version", "version:CONFLICT"): CASES - withdrawn,
-                ("create-after-withdrawal", "subjectId:CONSENT_REQUIRED"): withdrawn,
-            }
-        )
-        _check_writes(load)
-        drain_seconds = _check_notifications(receiver, load)
-        _check_sessions(servers)
-        _check_rate_limit(servers)
-        _check_beat(started_at)
-        print("\n" + _summary(load))
-        print(
-            f"\n2,000 requests: {load_seconds:.1f} s; webhooks drained {drain_seconds:.1f} s later"
-        )
+def _verify_audit() -> None:
     audit = subprocess.run(
         [sys.executable, "manage.py", "verify_audit"],
         cwd=ROOT,
@@ -366,4 +347,51 @@ def test_three_servers_two_workers_and_one_beat_keep_one_truth(
         check=False,
     )
     assert audit.returncode == 0, audit.stdout + audit.stderr
-    receiver.server.shutdown()
+
+
+def _report(load: Load, phases: dict[str, float]) -> None:
+    """Figures for docs/many-processes.md, printed and kept in .data/test/multi."""
+    figures = {name: round(seconds, 1) for name, seconds in phases.items()}
+    (DATA / "report.json").write_text(json.dumps(figures, indent=2))
+    print("\n" + _summary(load) + "\n  seconds: " + json.dumps(figures))
+
+
+def test_three_servers_two_workers_and_one_beat_keep_one_truth(
+    neo4j_server: str, redis_db: str, graph_db: None, no_worker: None
+) -> None:
+    network = directory_fixtures.build()
+    receiver = Receiver()
+    started_at = time.time()
+    clock = Phases()
+    try:
+        with many_processes() as ports:
+            clock.done("start 3 servers, 2 workers, beat")
+            servers = Servers(ports)
+            people = _people(servers, network)
+            for admin in ("school-admin", "welfare-admin"):
+                reply = people[admin](HOOK, {"url": receiver.url})
+                assert reply.payload("registerWebhook")["errors"] == [], reply.body
+            load = _drive(people, network)
+            clock.done("2,000 requests")
+            assert load.unexpected == [], load.unexpected[:5]
+            assert load.requests == 2000
+            assert min(servers.served.values()) > 600  # each server took its third
+            withdrawn = CASES // 4
+            assert load.refusals == Counter(
+                {
+                    ("not-a-party", "id:NOT_FOUND"): CASES - withdrawn,
+                    ("stale-version", "version:CONFLICT"): CASES - withdrawn,
+                    ("create-after-withdrawal", "subjectId:CONSENT_REQUIRED"): withdrawn,
+                }
+            )
+            _check_writes(load)
+            _check_notifications(receiver, load, clock)
+            _check_sessions(servers)
+            _check_rate_limit(servers)
+            _check_beat(started_at)
+            clock.done("sessions, rate limit, beat")
+        _verify_audit()
+        clock.done("stop and verify_audit")
+    finally:
+        receiver.server.shutdown()
+    _report(load, clock.seconds)
