@@ -53,5 +53,4 @@ def recent(broker_url: str) -> list[Tick]:
         raw = client.lrange(KEY, 0, -1)
     finally:
         client.close()
-    ticks = [Tick(**json.loads(item)) for item in raw]
-    return sorted(ticks, key=lambda tick: tick.at)
+    return [Tick(**json.loads(item)) for item in reversed(raw)]  # stored newest first
