@@ -46,7 +46,6 @@ WORKERS = [
     WorkerInstance(data_dir=DATA, name="hub-multi-a", concurrency=2),
     WorkerInstance(data_dir=DATA, name="hub-multi-b", concurrency=2),
 ]
-BEAT_PID = DATA / "beat.pid"
 
 
 @dataclass
@@ -216,13 +215,28 @@ def _spawn_web(stops: Stops, index: int) -> gunicorn_server.Server:
     return gunicorn_server.Server(port, web, log)
 
 
-def _spawn_beat(stops: Stops) -> None:
-    process.terminate(BEAT_PID, timeout=10)
-    (DATA / "celerybeat-schedule").unlink(missing_ok=True)  # no period carried over
+def _spawn_beat(stops: Stops, name: str = "beat") -> None:
+    pid_file = DATA / f"{name}.pid"
+    process.terminate(pid_file, timeout=10)
+    schedule = DATA / f"{name}-schedule"
+    for old in DATA.glob(f"{name}-schedule*"):
+        old.unlink()  # no period carried over from an earlier run
     command = [sys.executable, "-m", "celery", "-A", "referral_hub", "beat", "--loglevel"]
-    command += ["INFO", "--schedule", str(DATA / "celerybeat-schedule")]
-    process.spawn(command, log_file=DATA / "beat.log", pid_file=BEAT_PID, env=ENV, cwd=ROOT)
-    stops.append(lambda: process.terminate(BEAT_PID, timeout=10))
+    command += ["INFO", "--schedule", str(schedule)]
+    process.spawn(command, log_file=DATA / f"{name}.log", pid_file=pid_file, env=ENV, cwd=ROOT)
+    stops.append(lambda: process.terminate(pid_file, timeout=10))
+
+
+@contextmanager
+def second_beat() -> Iterator[None]:
+    """A second beat process, the mistake a deployment must not make, for as long as the
+    block runs: to show that the singleton check sees it."""
+    stops: Stops = []
+    try:
+        _spawn_beat(stops, "second-beat")
+        yield
+    finally:
+        _stop_all(stops)
 
 
 @contextmanager

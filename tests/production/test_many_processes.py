@@ -39,6 +39,7 @@ from tests.production.hub import (
     Servers,
     eventually,
     many_processes,
+    second_beat,
 )
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
@@ -325,15 +326,25 @@ def _check_rate_limit(servers: Servers) -> None:
     assert len({port for port, _c in codes}) == 3  # spread over every server
 
 
+def _ticks_since(started: float) -> list[beat_ticks.Tick]:
+    return [tick for tick in beat_ticks.recent(TEST.redis_url) if tick.at >= started]
+
+
 def _check_beat(started: float) -> None:
     """Beat ran once per period: one scheduler sent every tick, no tick ran twice, and
-    there were no more ticks than periods."""
-    ticks = [tick for tick in beat_ticks.recent(TEST.redis_url) if tick.at >= started]
-    elapsed = time.time() - started
+    there were no more ticks than periods (half of them at least: beat kept running)."""
+    ticks = _ticks_since(started)
+    periods = (time.time() - started) / TICK_SECONDS
     assert len({tick.origin for tick in ticks}) == 1, Counter(t.origin for t in ticks)
     assert len({tick.task_id for tick in ticks}) == len(ticks)
-    periods = elapsed / TICK_SECONDS
     assert periods / 2 <= len(ticks) <= periods + 1, (len(ticks), periods)
+    # The check sees the mistake it guards against: with a second beat running, a second
+    # sender appears.
+    since = time.time()
+    with second_beat():
+        eventually(
+            lambda: len({tick.origin for tick in _ticks_since(since)}) == 2, 90, "a second sender"
+        )
 
 
 def _verify_audit() -> None:
