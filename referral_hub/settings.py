@@ -374,6 +374,9 @@ HUB_OUTBOX_RELAY_SECONDS = float(os.environ.get("HUB_OUTBOX_RELAY_SECONDS", "5")
 # A signed checkpoint of the audit log this often (referral_hub/core/checkpoints.py): the
 # longest a truncated or rewritten tail of a chain can go unnoticed by `verify_audit`.
 HUB_AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("HUB_AUDIT_CHECKPOINT_MINUTES", "10"))
+# Beat's heartbeat (referral_hub/core/beat_ticks.py): every run records which scheduler
+# sent it, so a second beat process shows as a second sender and twice the runs.
+HUB_BEAT_TICK_SECONDS = float(os.environ.get("HUB_BEAT_TICK_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "expire-consents": {
         "task": "hub.maintenance.expire_consents",
@@ -398,6 +401,10 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {
         "task": "hub.maintenance.audit_checkpoint",
         "schedule": crontab(minute=f"*/{HUB_AUDIT_CHECKPOINT_MINUTES}"),
+    },
+    "beat-tick": {
+        "task": "hub.maintenance.beat_tick",
+        "schedule": HUB_BEAT_TICK_SECONDS,
     },
 }
 

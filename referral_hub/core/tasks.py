@@ -1,11 +1,16 @@
 """Tasks every deployment has: a ping that proves the broker and a worker work end to end
-(with the graph, and with read-your-writes), and the audit log's signed checkpoint."""
+(with the graph, and with read-your-writes), the audit log's signed checkpoint, and beat's
+own heartbeat."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from django.conf import settings
 
 from graph import neo4j_health, session
+from referral_hub.core import beat_ticks
 from referral_hub.core.checkpoints import write_checkpoint
 
 
@@ -33,3 +38,13 @@ def audit_checkpoint() -> int | None:
     checkpoint's id, or None when nothing changed since the last one."""
     checkpoint = write_checkpoint()
     return None if checkpoint is None else checkpoint.pk
+
+
+@shared_task(name="hub.maintenance.beat_tick", bind=True, ignore_result=True)
+def beat_tick(self: Any) -> None:
+    """Record this run and the scheduler that sent it (referral_hub/core/beat_ticks.py)."""
+    beat_ticks.record(
+        settings.CELERY_BROKER_URL,
+        task_id=str(self.request.id),
+        origin=str(self.request.origin or "unknown"),
+    )
