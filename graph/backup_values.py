@@ -86,7 +86,8 @@ def _datetime(data: dict[str, Any]) -> DateTime:
 
 def _time(data: dict[str, Any]) -> Time:
     spec = data.get("tz")
-    return Time(*data["v"], tzinfo=None if spec is None else _tz(spec))
+    hour, minute, second, nanosecond = data["v"]
+    return Time(hour, minute, second, nanosecond, tzinfo=None if spec is None else _tz(spec))
 
 
 def decode(data: Any) -> Any:

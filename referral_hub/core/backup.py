@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -52,7 +52,11 @@ def canonical(record: dict[str, Any]) -> bytes:
 
 def node_record(row: dict[str, Any]) -> dict[str, Any]:
     """A node as the file and the digest hold it (values encoded, labels sorted)."""
-    return {"id": row["id"], "labels": sorted(row["labels"]), "props": encode_properties(row["props"])}
+    return {
+        "id": row["id"],
+        "labels": sorted(row["labels"]),
+        "props": encode_properties(row["props"]),
+    }
 
 
 def relationship_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +105,7 @@ class Tally:
 class _Writer:
     """JSON lines into a gzip stream, hashing every line it writes."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: gzip.GzipFile) -> None:
         self.stream = stream
         self.sha = hashlib.sha256()
 
@@ -134,7 +138,7 @@ def _django_snapshot(target: Path) -> None:
         )
 
 
-def _attempt(stream: IO[bytes], scratch: Path) -> dict[str, Any] | None:
+def _attempt(stream: gzip.GzipFile, scratch: Path) -> dict[str, Any] | None:
     """One try at a consistent copy into `stream`; None if the graph changed meanwhile."""
     before = backup_repo.last_bookmark()
     _django_snapshot(scratch)

@@ -29,7 +29,7 @@ class ExactEncoder(DjangoJSONEncoder):
 class Serializer(jsonl.Serializer):
     def _init_options(self) -> None:
         self.options["cls"] = ExactEncoder
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # jsonl's own, untyped in the stubs
 
 
 Deserializer = jsonl.Deserializer

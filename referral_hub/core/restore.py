@@ -125,7 +125,9 @@ def backed_up_models() -> list[Any]:
 
 
 def django_counts() -> dict[str, int]:
-    counts = {model._meta.label_lower: model._default_manager.count() for model in backed_up_models()}
+    counts = {
+        model._meta.label_lower: model._default_manager.count() for model in backed_up_models()
+    }
     return {label: count for label, count in sorted(counts.items()) if count}
 
 
@@ -227,4 +229,3 @@ def restore(path: Path, *, wipe: bool = False) -> dict[str, Any]:
     backup_repo.load_finish()
     migrate.backfill()  # data an older backup's records lack, given as `migrate` gives it
     return checked.trailer
-
