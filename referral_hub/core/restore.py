@@ -37,6 +37,7 @@ from referral_hub.core.backup import (
     node_record,
     relationship_record,
 )
+from referral_hub.subjects.keys import master_keys
 
 BATCH = 1000
 
@@ -45,6 +46,8 @@ BATCH = 1000
 class Checked:
     header: dict[str, Any]
     trailer: dict[str, Any]
+    # The master keys that wrap the subjects' data keys in the file (SubjectKey nodes).
+    master_key_ids: frozenset[str] = frozenset()
 
 
 def _lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -67,7 +70,7 @@ def check(path: Path) -> Checked:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError(f"{path}: not a {FORMAT} file")
     sha = hashlib.sha256(canonical(header) + b"\n")
-    tally, trailer = Tally(), None
+    tally, trailer, master_key_ids = Tally(), None, set()
     for record in records:
         if trailer is not None:
             raise BackupError(f"{path}: lines after the trailer")
@@ -78,6 +81,8 @@ def check(path: Path) -> Checked:
         sha.update(canonical(record) + b"\n")
         if kind == "n":
             tally.node(_without_kind(record))
+            if "SubjectKey" in record["labels"]:
+                master_key_ids.add(record["props"].get("masterKeyId"))
         elif kind == "r":
             tally.relationship(_without_kind(record))
         elif kind == "d":
@@ -91,7 +96,7 @@ def check(path: Path) -> Checked:
     expected = {key: trailer.get(key) for key in tally.summary()}
     if expected != tally.summary():
         raise BackupError(f"{path}: the counts or digest in its trailer do not match its records")
-    return Checked(header=header, trailer=trailer)
+    return Checked(header=header, trailer=trailer, master_key_ids=frozenset(master_key_ids))
 
 
 def _without_kind(record: dict[str, Any]) -> dict[str, Any]:
@@ -108,6 +113,16 @@ def check_compatible(header: dict[str, Any]) -> None:
     if unknown:
         raise BackupError(
             f"the backup was taken at migrations this code does not have: {', '.join(unknown)}"
+        )
+
+
+def check_master_keys(checked: Checked) -> None:
+    """Refuse data this hub could never open: keys wrapped by master keys it lacks."""
+    missing = sorted(str(key) for key in checked.master_key_ids - set(master_keys()))
+    if missing:
+        raise BackupError(
+            f"the backup's subject keys are wrapped by master key(s) {', '.join(missing)}, "
+            "which HUB_MASTER_KEYS does not hold; add them, or the subjects stay unreadable"
         )
 
 
@@ -207,6 +222,7 @@ def restore(path: Path, *, wipe: bool = False) -> dict[str, Any]:
     """Restore `path` into both stores; return the trailer (what was restored)."""
     checked = check(path)
     check_compatible(checked.header)
+    check_master_keys(checked)
     if not target_is_empty():
         if not wipe:
             raise BackupError(

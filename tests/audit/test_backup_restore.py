@@ -9,9 +9,11 @@ and changes nothing.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import re
+import threading
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from graph import backup_repo, session
 from graph.backup_values import encode_properties
 from referral_hub.accounts.roles import Role
 from referral_hub.core import checkpoints
-from referral_hub.core.backup import BackupError
+from referral_hub.core.backup import BackupError, backup
 from referral_hub.core.restore import django_counts, restore
 from referral_hub.directory import reference_data
 from referral_hub.referrals import demo_history
@@ -192,3 +194,41 @@ def test_a_target_holding_data_is_refused_without_the_wipe(seeded, tmp_path):
     assert _state() == before
     probe = session.read(lambda tx: tx.single("MATCH (p:BackupProbe) RETURN p.yes AS yes"))
     assert probe == {"yes": True}
+
+
+def test_a_copy_the_graph_changed_under_is_thrown_away(seeded, tmp_path):
+    """A writer committing throughout every attempt leaves no copy (and no partial file);
+    once it stops, the same command succeeds."""
+    stop = threading.Event()
+    writes = 0
+
+    def writer() -> None:
+        nonlocal writes
+        while not stop.is_set():
+            session.write(lambda tx: tx.run("CREATE (:BackupNoise)").consume())
+            writes += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    file = tmp_path / "hub.jsonl.gz"
+    try:
+        with pytest.raises(BackupError, match="written to during each of 2 attempts"):
+            backup(file, attempts=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert writes > 0
+    assert list(tmp_path.iterdir()) == []
+    assert backup(file, attempts=1)["labels"]["BackupNoise"] == writes
+
+
+def test_keys_wrapped_by_a_master_key_the_hub_lacks_are_refused(seeded, tmp_path, settings):
+    """Restored without its master key, every subject would be unreadable: refused first."""
+    file = tmp_path / "hub.jsonl.gz"
+    call_command("backup_hub", str(file), stdout=StringIO())
+    settings.HUB_MASTER_KEYS = "other=" + base64.urlsafe_b64encode(bytes(32)).decode()
+    settings.HUB_MASTER_KEY_ID = "other"
+    before = _state()
+    with pytest.raises(BackupError, match=r"master key\(s\) dev1, which HUB_MASTER_KEYS"):
+        restore(file, wipe=True)
+    assert _state() == before
