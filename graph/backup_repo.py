@@ -94,6 +94,19 @@ def is_empty() -> bool:
     return counts()["nodes"]["all"] == 0
 
 
+# What `graph_migrate` gives every new hub (reference_repo.py): areas, tags and their
+# checksums. A target holding only these is a fresh hub, and a backup brings its own.
+_BEYOND_REFERENCE_DATA: LiteralString = """
+MATCH (n) WHERE NOT (n:GraphMigration OR n:Area OR n:Tag OR n:ReferenceData)
+RETURN count(n) > 0 AS found LIMIT 1
+"""
+
+
+def holds_only_reference_data() -> bool:
+    row = session.read(lambda tx: tx.single(_BEYOND_REFERENCE_DATA))
+    return not (row and row["found"])
+
+
 _WIPE: LiteralString = """
 MATCH (n) WHERE NOT n:GraphMigration
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS

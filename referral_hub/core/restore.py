@@ -147,7 +147,8 @@ def django_counts() -> dict[str, int]:
 
 
 def target_is_empty() -> bool:
-    return backup_repo.is_empty() and not django_counts()
+    """No data of a hub's own: at most the reference data every new hub is given."""
+    return backup_repo.holds_only_reference_data() and not django_counts()
 
 
 def _load(path: Path, django_file: Path) -> None:
@@ -223,13 +224,14 @@ def restore(path: Path, *, wipe: bool = False) -> dict[str, Any]:
     checked = check(path)
     check_compatible(checked.header)
     check_master_keys(checked)
-    if not target_is_empty():
-        if not wipe:
-            raise BackupError(
-                "the target graph or database is not empty; restoring would mix two hubs. "
-                "Pass --wipe to delete what it holds first"
-            )
+    if not wipe and not target_is_empty():
+        raise BackupError(
+            "the target graph or database is not empty; restoring would mix two hubs. "
+            "Pass --wipe to delete what it holds first"
+        )
+    if not backup_repo.is_empty():  # with --wipe, or only reference data the file brings too
         backup_repo.wipe()
+    if django_counts():
         call_command("flush", interactive=False, verbosity=0)
     migrate.migrate()  # the schema (constraints, indexes) before the data
     backup_repo.load_begin()
