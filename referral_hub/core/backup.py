@@ -182,6 +182,7 @@ def backup(path: Path, *, attempts: int = 3) -> dict[str, Any]:
         raise BackupError(
             "the graph holds a restore that never finished; run restore_hub --wipe again"
         )
+    path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="hub-backup-") as scratch_dir:
         scratch = Path(scratch_dir) / f"django.{backup_format.NAME}"
