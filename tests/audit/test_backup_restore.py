@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from graph import backup_repo, session
@@ -79,11 +81,16 @@ def seeded(graph_db, transactional_db, redis_db) -> Any:
     network = directory_fixtures.build()
     member("npo-admin", network["npo"], Role.ORG_ADMIN)
     member("counsellor", network["school"], Role.COUNSELLOR)
+    # A second factor: its row is audited when added, and must not be again when restored.
+    TOTP.activate(get_user_model().objects.get(username="counsellor"), generate_totp_secret())
     assert demo_history.seed(area=directory_fixtures.KAWASAKI_KU, referrals=8, seed=5)
     session.write(lambda tx: tx.run(_PROBE, raw=bytes(range(256))).consume())
     assert checkpoints.write_checkpoint() is not None
     yield network
-    reference_data.sync(force=True)  # the areas, should a failure leave the graph wiped
+    # Should a failure leave a half restore: no marks on the areas the next tests keep,
+    # and the areas back if the graph was left wiped.
+    backup_repo.load_finish()
+    reference_data.sync(force=True)
 
 
 def _verify_audit() -> str:
@@ -102,6 +109,7 @@ def test_backup_wipe_restore_gives_back_both_stores(seeded, tmp_path: Path):
     assert counts["labels"]["AuditEvent"] > 8
     assert rows["hub_core.auditcheckpoint"] == 1
     assert rows["accounts.membership"] == 2
+    assert rows["mfa.authenticator"] == 1
     audit_before = _verify_audit()
     file = tmp_path / "hub.jsonl.gz"
     out = StringIO()
