@@ -14,12 +14,15 @@ Labels and types are given as parameters through Cypher 5.26's dynamic labels
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, LiteralString
 
 import neo4j
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from graph import driver, session
+from graph.errors import GraphUnavailable
 
 # Each row is handed to a callback as it arrives, so nothing holds the whole store.
 RowSink = Callable[[dict[str, Any]], None]
@@ -34,12 +37,24 @@ RETURN elementId(a) AS start, elementId(b) AS end, type(r) AS type, properties(r
 """
 
 
+@contextmanager
+def _reported() -> Iterator[None]:
+    """A server lost mid-copy is the graph being unavailable, as everywhere in the hub."""
+    try:
+        yield
+    except (ServiceUnavailable, SessionExpired) as exc:
+        raise GraphUnavailable(str(exc)) from exc
+
+
 def last_bookmark() -> str:
     """The bookmark of the newest committed transaction, as a read sees it: equal before and
     after an export exactly when no write committed in between."""
-    with driver.get_driver().session(
-        database=driver.database(), default_access_mode=neo4j.READ_ACCESS
-    ) as neo_session:
+    with (
+        _reported(),
+        driver.get_driver().session(
+            database=driver.database(), default_access_mode=neo4j.READ_ACCESS
+        ) as neo_session,
+    ):
         neo_session.execute_read(lambda tx: tx.run("RETURN 1").consume())
         return ",".join(sorted(neo_session.last_bookmarks().raw_values))
 
@@ -48,6 +63,7 @@ def export(on_node: RowSink, on_relationship: RowSink) -> None:
     """Stream every node, then every relationship, from one read transaction. Never retried
     here: a half-written file is thrown away and the export started again by the caller."""
     with (
+        _reported(),
         driver.get_driver().session(
             database=driver.database(),
             default_access_mode=neo4j.READ_ACCESS,
@@ -170,6 +186,7 @@ def read_back(on_node: RowSink, on_relationship: RowSink) -> None:
     """Stream what a load wrote, in the export's shape (the old element ids from `_bk`,
     which the caller drops from the properties), to check it against the file."""
     with (
+        _reported(),
         driver.get_driver().session(
             database=driver.database(), default_access_mode=neo4j.READ_ACCESS, fetch_size=2000
         ) as neo_session,
