@@ -50,13 +50,13 @@ class Checked:
     master_key_ids: frozenset[str] = frozenset()
 
 
-def _lines(path: Path) -> Iterator[dict[str, Any]]:
-    """The file's records; any damage becomes a BackupError naming the file."""
+def _lines(path: Path) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """The file's lines as written and as records; any damage becomes a BackupError."""
     try:
         with gzip.open(path, "rb") as stream:
             for number, raw in enumerate(stream, start=1):
                 try:
-                    yield json.loads(raw)
+                    yield raw, json.loads(raw)
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                     raise BackupError(f"{path}: line {number} is not JSON ({exc})") from None
     except (OSError, EOFError, zlib.error) as exc:
@@ -65,26 +65,26 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
 
 def check(path: Path) -> Checked:
     """Read the whole file and prove it whole: first pass, no side effects."""
-    records = _lines(path)
-    header = next(records, None)
+    lines = _lines(path)
+    raw, header = next(lines, (b"", None))
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BackupError(f"{path}: not a {FORMAT} file")
-    sha = hashlib.sha256(canonical(header) + b"\n")
+    sha = hashlib.sha256(raw)
     tally, trailer, master_key_ids = Tally(), None, set()
-    for record in records:
+    for raw, record in lines:
         if trailer is not None:
             raise BackupError(f"{path}: lines after the trailer")
         kind = record.get("k")
         if kind == "end":
             trailer = record
             continue
-        sha.update(canonical(record) + b"\n")
+        sha.update(raw)  # the lines as written: any other spelling of them is a change
         if kind == "n":
-            tally.node(_without_kind(record))
+            tally.node(record["labels"], raw.rstrip(b"\n"))
             if "SubjectKey" in record["labels"]:
                 master_key_ids.add(record["props"].get("masterKeyId"))
         elif kind == "r":
-            tally.relationship(_without_kind(record))
+            tally.relationship(record["type"], raw.rstrip(b"\n"))
         elif kind == "d":
             tally.models[record["o"]["model"]] += 1
         else:
@@ -156,7 +156,7 @@ def _load(path: Path, django_file: Path) -> None:
     nodes: list[dict[str, Any]] = []
     relationships: list[dict[str, Any]] = []
     with django_file.open("wb") as django_out:
-        for record in _lines(path):
+        for _raw, record in _lines(path):
             kind = record.get("k")
             if kind == "n":
                 nodes.append({**_without_kind(record), "props": decode_properties(record["props"])})
@@ -186,9 +186,14 @@ def _read_back() -> dict[str, Any]:
 
     def on_node(row: dict[str, Any]) -> None:
         props = {key: value for key, value in row["props"].items() if key != "_bk"}
-        tally.node(node_record({**row, "props": props}))
+        record = {"k": "n", **node_record({**row, "props": props})}
+        tally.node(record["labels"], canonical(record))
 
-    backup_repo.read_back(on_node, lambda row: tally.relationship(relationship_record(row)))
+    def on_relationship(row: dict[str, Any]) -> None:
+        record = {"k": "r", **relationship_record(row)}
+        tally.relationship(record["type"], canonical(record))
+
+    backup_repo.read_back(on_node, on_relationship)
     tally.models.update(django_counts())
     return tally.summary()
 
