@@ -18,7 +18,7 @@ NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/ne
 
 .PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
         run serve static demo-code test test-faults assets messages screenshots bench mutation lint format \
-        schema lock clean deploy-schemas
+        schema lock clean deploy-schemas backup restore
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -126,6 +126,20 @@ demo: migrate
 
 worker: services
 	$(DEVSERVICES) start worker
+
+## --- backup and restore (docs/backup.md) -------------------------------------------------
+# Both stores as one moment in one file; FILE names it (default: .data/backups/, UTC-stamped).
+BACKUP_DIR ?= .data/backups
+
+backup: services
+	@mkdir -p $(BACKUP_DIR)
+	$(PY) manage.py backup_hub $(or $(FILE),$(BACKUP_DIR)/hub-$$(date -u +%Y%m%dT%H%M%SZ).jsonl.gz)
+
+# Refuses a target that holds data unless RESTORE_ARGS=--wipe; Django's tables first.
+restore: services
+	@[ -n "$(FILE)" ] || { echo "usage: make restore FILE=backup.jsonl.gz [RESTORE_ARGS=--wipe]"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore_hub $(FILE) $(RESTORE_ARGS)
 
 ## --- the two commands --------------------------------------------------------------------
 run: demo worker

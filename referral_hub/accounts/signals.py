@@ -85,9 +85,11 @@ def _factor_event(request: HttpRequest | None, user: Any, action: str, authentic
 # transaction that writes them: an audit that fails undoes the change (allauth's
 # signals of the same name are sent only after the commit).
 @receiver(post_save, sender=Authenticator)
-def factor_added(sender: Any, instance: Any, created: bool, **kw: Any) -> None:
-    if not created:
-        return  # a use (last_used_at) or a spent recovery code
+def factor_added(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
+    if not created or raw:
+        # A use (last_used_at) or a spent recovery code; or loaddata (restore_hub) putting
+        # back a factor whose SECOND_FACTOR_ADD is already in the restored log.
+        return
     request = allauth_context.request
     if (
         request is not None

@@ -1,0 +1,65 @@
+"""`manage.py restore_hub FILE [--wipe]`: a backup_hub file back into both stores."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from graph.errors import GraphError
+from referral_hub.core.restore import BackupError, check, restore
+from referral_hub.subjects.maintenance import erase_due_subjects
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup_hub file into the graph and Django's database after checking all "
+        "of it; refuses a target that holds data unless --wipe."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", type=Path, help="A file written by backup_hub.")
+        parser.add_argument(
+            "--wipe",
+            action="store_true",
+            help="Delete everything the graph and Django's database hold before restoring.",
+        )
+        parser.add_argument(
+            "--erase-due",
+            action="store_true",
+            help="Then destroy the keys of subjects whose retention has run out since the "
+            "backup, at once rather than at the next daily run (docs/backup.md).",
+        )
+        parser.add_argument(
+            "--check-only",
+            action="store_true",
+            help="Only check the file (checksum, counts, digest); change nothing.",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        wipe: bool,
+        check_only: bool,
+        erase_due: bool,
+        **options: Any,
+    ) -> None:
+        started = time.monotonic()
+        try:
+            trailer = check(file).trailer if check_only else restore(file, wipe=wipe)
+        except (BackupError, GraphError) as exc:
+            raise CommandError(str(exc)) from exc
+        if erase_due and not check_only:
+            erased = erase_due_subjects()
+            self.stdout.write(f"erased {erased} subject(s) whose retention ran out since")
+        done = "checked" if check_only else "restored"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{done} {trailer['nodes']} nodes, {sum(trailer['types'].values())} "
+                f"relationships and {sum(trailer['models'].values())} database rows from {file} "
+                f"in {time.monotonic() - started:.1f} s"
+            )
+        )
