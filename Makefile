@@ -174,7 +174,8 @@ test-postgres: deps
 # subject is Django's database (accounts, tokens, sessions, invitations, webhooks and
 # deliveries, audit checkpoints, imports), about 4 minutes; docs/testing.md says why
 # these. Browser and fault tests stay on SQLite in CI (make test-postgres runs them too).
-PG_CI_TESTS := tests/accounts tests/services/test_outbox.py tests/services/test_notifications.py \
+PG_CI_TESTS := $(filter-out tests/accounts/test_demo_users.py,$(wildcard tests/accounts/test_*.py)) \
+               tests/services/test_outbox.py tests/services/test_notifications.py \
                tests/services/test_webhook_egress.py tests/services/test_master_key_rotation.py \
                tests/services/test_postgres_server.py tests/audit/test_audit_attacks.py \
                tests/directory/test_admin_import.py tests/pages/test_web_views.py
