@@ -8,9 +8,12 @@ command runs as Debian's `postgres` user, which owns the cluster's directory.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pwd
 import re
 import shutil
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ from referral_hub.devservices import process
 from referral_hub.devservices.process import ServiceError
 
 SERVER_USER = "postgres"  # Debian's system user, and initdb's superuser role
+SERVER_HOME = Path("/var/lib/postgresql")  # that user's home, made by Debian's package
 DEFAULT_PASSWORD = "tsunagari-dev-password"  # noqa: S105 - documented development default
 
 
@@ -40,18 +44,28 @@ class PostgresInstance:
     durable: bool = True
 
     @property
+    def home(self) -> Path:
+        """Where the cluster, its socket and its log live: the data dir, unless (as root)
+        the server user cannot reach it, as in a checkout under /root (0700); then a
+        directory of that user's own, named after the data dir."""
+        if os.geteuid() != 0 or _reachable_by_server_user(self.data_dir.parent):
+            return self.data_dir
+        digest = hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:12]
+        return SERVER_HOME / f"tsunagari-{digest}"
+
+    @property
     def cluster_dir(self) -> Path:
-        return self.data_dir / "cluster"
+        return self.home / "cluster"
 
     @property
     def socket_dir(self) -> Path:
         # Inside the data dir, not /var/run/postgresql: two profiles (or two checkouts)
         # never share a socket, and the directory is the server user's alone.
-        return self.data_dir / "socket"
+        return self.home / "socket"
 
     @property
     def log_file(self) -> Path:
-        return self.data_dir / "postgres.log"
+        return self.home / "postgres.log"
 
     @property
     def pid_file(self) -> Path:
@@ -62,6 +76,29 @@ class PostgresInstance:
     def url(self) -> str:
         password = quote(self.password, safe="")
         return f"postgres://{self.user}:{password}@127.0.0.1:{self.port}/{self.database}"
+
+
+def _reachable_by_server_user(path: Path) -> bool:
+    """Whether Debian's postgres user may pass through `path` and every folder above it
+    (the folders still to be made will be 0755)."""
+    try:
+        account = pwd.getpwnam(SERVER_USER)
+    except KeyError:
+        return True  # no such user: initdb's own error says what is missing
+    for folder in (path, *path.parents):
+        try:
+            found = folder.stat()
+        except FileNotFoundError:
+            continue
+        if found.st_uid == account.pw_uid:
+            allowed = found.st_mode & stat.S_IXUSR
+        elif found.st_gid == account.pw_gid:
+            allowed = found.st_mode & stat.S_IXGRP
+        else:
+            allowed = found.st_mode & stat.S_IXOTH
+        if not allowed:
+            return False
+    return True
 
 
 def bin_dir() -> Path:
@@ -127,10 +164,10 @@ def is_ready(instance: PostgresInstance) -> bool:
 
 
 def _initdb(instance: PostgresInstance) -> None:
-    instance.data_dir.mkdir(parents=True, exist_ok=True)
+    instance.home.mkdir(parents=True, exist_ok=True)
     instance.socket_dir.mkdir(exist_ok=True)
     if os.geteuid() == 0:
-        shutil.chown(instance.data_dir, SERVER_USER, SERVER_USER)
+        shutil.chown(instance.home, SERVER_USER, SERVER_USER)
         shutil.chown(instance.socket_dir, SERVER_USER, SERVER_USER)
     instance.socket_dir.chmod(0o700)
     if (instance.cluster_dir / "PG_VERSION").exists():

@@ -30,6 +30,7 @@ def instance():
     made = postgres.PostgresInstance(data_dir=data_dir, port=_free_port(), password="pw-1")
     yield made
     postgres.stop(made)
+    shutil.rmtree(made.home, ignore_errors=True)
     shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -1,6 +1,10 @@
 """Which Django database the tests use: the SQLite file, or with DATABASE_URL naming a
 PostgreSQL server, a database of the test profile's own on it (make test-postgres)."""
 
+import hashlib
+import os
+from pathlib import Path
+
 import pytest
 
 from referral_hub.devservices import postgres
@@ -39,8 +43,22 @@ def test_a_database_name_that_is_no_plain_identifier_is_refused():
     assert postgres.profile_database({"NAME": "hub_x"}, "test")["NAME"] == "hub_x_test"
 
 
-def test_the_url_a_profile_prints_quotes_its_password(tmp_path):
-    instance = postgres.PostgresInstance(data_dir=tmp_path, port=5441, password="a b/@c")
+def test_the_url_a_profile_prints_quotes_its_password():
+    # Not made yet, under /: every user passes through.
+    data_dir = Path("/hub-data-not-made/test/postgres")
+    instance = postgres.PostgresInstance(data_dir=data_dir, port=5441, password="a b/@c")
     assert instance.url == "postgres://hub:a%20b%2F%40c@127.0.0.1:5441/hub"
-    assert instance.socket_dir == tmp_path / "socket"
-    assert instance.pid_file == tmp_path / "cluster" / "postmaster.pid"
+    assert instance.home == data_dir
+    assert instance.socket_dir == data_dir / "socket"
+    assert instance.pid_file == data_dir / "cluster" / "postmaster.pid"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the cluster to another user")
+def test_a_data_dir_the_server_user_cannot_reach_moves_to_its_home(tmp_path):
+    closed = tmp_path / "closed"
+    closed.mkdir(mode=0o700)
+    instance = postgres.PostgresInstance(data_dir=closed / "postgres", port=5441)
+    digest = hashlib.sha256(str(closed / "postgres").encode()).hexdigest()[:12]
+    assert instance.home == Path("/var/lib/postgresql") / f"tsunagari-{digest}"
+    assert instance.cluster_dir == instance.home / "cluster"
+    assert instance.socket_dir == instance.home / "socket"
