@@ -18,7 +18,7 @@ NEO4J_SRC   := deploy/neo4j/pom.xml $(wildcard deploy/neo4j/src/main/java/hub/ne
 
 .PHONY: help deps system-deps venv neo4j-jars schema-linter services stop stop-test migrate demo worker \
         run serve static demo-code test test-faults assets messages screenshots bench mutation lint format \
-        schema lock clean deploy-schemas backup restore
+        schema lock clean deploy-schemas backup restore test-postgres test-postgres-ci
 
 help:
 	@echo "make run    set everything up and serve the API on http://$(HOST):$(PORT)/graphql"
@@ -27,12 +27,15 @@ help:
 	@echo "make services / make stop   start or stop the background services (Neo4j, Redis, worker)"
 	@echo "make bench  latency of the hot paths (GraphQL vs raw Cypher) on a seeded network"
 	@echo "make lint   ruff, mypy, the import contracts, the schema linter and deploy/ (offline);  make schema  re-export schema/schema.graphql"
+	@echo "make test-postgres  the whole suite on PostgreSQL (its own server, port 5433);  make test-postgres-ci  its Django-database part"
 	@echo "make mutation  mutation score of the pure domain modules with tests/unit (no services, 11-16 min)"
 
 ## --- setup -------------------------------------------------------------------------------
 deps: system-deps venv neo4j-jars assets messages schema-linter deploy-schemas
 
-# apt only for what is missing, so a warm machine skips it entirely.
+# apt only for what is missing, so a warm machine skips it entirely. PostgreSQL (issue 18) is
+# for make test-postgres and the PostgreSQL lifecycle test; its driver (psycopg, a binary
+# wheel) is a dependency in pyproject.toml.
 system-deps:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
@@ -42,6 +45,7 @@ system-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || missing="$$missing golang-go"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ] || command -v java >/dev/null \
 	  || missing="$$missing openjdk-17-jdk-headless"; \
 	if [ -n "$$missing" ]; then \
@@ -193,6 +197,35 @@ screenshots: deps
 	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]" \
 	  "tests/pages/test_auditor_pages.py::test_the_auditors_pages_in_the_browser[ja]" \
 	  "tests/pages/test_coordinator_pages.py::test_the_demo_city_in_the_browser"
+
+# The suite on PostgreSQL: the test profile's own server (TEST_POSTGRES_PORT, 5433; data in
+# .data/test/postgres), DATABASE_URL pointed at it; the tests use hub_test and the fault
+# suite hub_faults there (pytest-django creates and drops them). Stopped afterwards unless
+# KEEP_TEST_SERVICES=1, like the rest of the test services.
+PG_TEST_URL = $$($(DEVSERVICES) env postgres --profile test | sed -n 's/^DATABASE_URL=//p')
+
+define run_on_postgres
+	$(DEVSERVICES) start postgres --profile test
+	status=0; DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(1) $(PYTEST_ARGS) || status=$$?; \
+	[ "$$KEEP_TEST_SERVICES" = 1 ] || $(DEVSERVICES) stop postgres --profile test; \
+	exit $$status
+endef
+
+test-postgres: deps
+	$(call run_on_postgres,)
+
+# What CI runs on PostgreSQL besides `make test` (which is on SQLite): the tests whose
+# subject is Django's database (accounts, tokens, sessions, invitations, webhooks and
+# deliveries, audit checkpoints, imports), about 4 minutes; docs/testing.md says why
+# these. Browser and fault tests stay on SQLite in CI (make test-postgres runs them too).
+PG_CI_TESTS := $(filter-out tests/accounts/test_demo_users.py,$(wildcard tests/accounts/test_*.py)) \
+               tests/services/test_outbox.py tests/services/test_notifications.py \
+               tests/services/test_webhook_egress.py tests/services/test_master_key_rotation.py \
+               tests/services/test_postgres_server.py tests/audit/test_audit_attacks.py \
+               tests/directory/test_admin_import.py tests/pages/test_web_views.py
+
+test-postgres-ci: deps
+	$(call run_on_postgres,-m "not browser" $(PG_CI_TESTS))
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
 bench: deps

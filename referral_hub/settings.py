@@ -108,6 +108,9 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{DATA_DIR / 'django.sqlite3'}",
         conn_max_age=60,
+        # A kept connection is checked before reuse, so a restarted or failed-over
+        # PostgreSQL costs one reconnect instead of a request's error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

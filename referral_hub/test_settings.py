@@ -6,6 +6,7 @@ reads exactly the same configuration as the test process.
 
 import os
 
+from referral_hub.devservices import postgres
 from referral_hub.devservices.profiles import profile
 from referral_hub.settings import *  # noqa: F403
 
@@ -31,6 +32,11 @@ DATABASES = {
         "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
     }
 }
+# make test-postgres: DATABASE_URL's server, with a database of this profile's own
+# (hub_test, hub_faults) that the worker shares as it shares the SQLite file.
+_POSTGRES = postgres.test_database(_TEST.name)
+if _POSTGRES is not None:
+    DATABASES = {"default": _POSTGRES}
 # The browser tests talk plain HTTP to 127.0.0.1 (production keeps Secure cookies).
 HUB_HTTPS = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False

@@ -1,4 +1,9 @@
-"""CLI: `python -m referral_hub.devservices start|stop|status [service ...] [--profile]`."""
+"""CLI: `python -m referral_hub.devservices start|stop|status [service ...] [--profile]`.
+
+`start` with no service names starts Neo4j, Redis and the worker; PostgreSQL only when
+named (`start postgres`), since Django's database is SQLite unless DATABASE_URL says
+otherwise. `stop` and `status` with no names cover all four.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ import os
 import sys
 from typing import Any
 
-from referral_hub.devservices import celery_worker, neo4j, process, redis
+from referral_hub.devservices import celery_worker, neo4j, postgres, process, redis
 from referral_hub.devservices.process import ServiceError
 from referral_hub.devservices.profiles import Profile, profile
 
-SERVICES = ("neo4j", "redis", "worker")
+SERVICES = ("postgres", "neo4j", "redis", "worker")
+STARTED_BY_DEFAULT = ("neo4j", "redis", "worker")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,13 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.services) - set(SERVICES)
     if unknown:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
-    chosen = args.services or list(SERVICES)
+    chosen = args.services or list(
+        STARTED_BY_DEFAULT if args.action in ("start", "env") else SERVICES
+    )
     selected = profile(args.profile)
     try:
         if args.action == "env":
             # KEY=value lines for `env $(python -m referral_hub.devservices env ...) cmd`.
             for key, value in selected.env().items():
                 print(f"{key}={value}")
+            if "postgres" in chosen:
+                print(f"DATABASE_URL={selected.database_url}")
         elif args.action == "fetch":
             neo4j.ensure_jars()
             print("neo4j: jars ready in", neo4j.LIB_DIR)
@@ -43,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{name}: {'stopped' if stopped else 'was not running'}")
         else:
             for name in chosen:
-                pid = process.read_pid(_instance(selected, name).pid_file)
+                instance = _instance(selected, name)
+                pid = (
+                    postgres.read_pid(instance)
+                    if name == "postgres"
+                    else process.read_pid(instance.pid_file)
+                )
                 print(f"{name}: {'running, pid ' + str(pid) if pid else 'stopped'}")
     except ServiceError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -52,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _start(selected: Profile, chosen: list[str]) -> None:
+    if "postgres" in chosen:
+        started = postgres.start(selected.postgres)
+        print(
+            f"postgres: {'started' if started else 'already running'} on port "
+            f"{selected.postgres.port} (DATABASE_URL={selected.database_url})"
+        )
     if "neo4j" in chosen:
         if selected.external_neo4j_uri:
             print(f"neo4j: using {selected.external_neo4j_uri} (nothing started)")
@@ -75,11 +96,16 @@ def _start(selected: Profile, chosen: list[str]) -> None:
 # Any: a service's module and its instance are paired by name, and each module's functions
 # take its own kind of instance.
 def _instance(selected: Profile, name: str) -> Any:
-    return {"neo4j": selected.neo4j, "redis": selected.redis, "worker": selected.worker}[name]
+    return {
+        "postgres": selected.postgres,
+        "neo4j": selected.neo4j,
+        "redis": selected.redis,
+        "worker": selected.worker,
+    }[name]
 
 
 def _instance_module(name: str) -> Any:
-    return {"neo4j": neo4j, "redis": redis, "worker": celery_worker}[name]
+    return {"postgres": postgres, "neo4j": neo4j, "redis": redis, "worker": celery_worker}[name]
 
 
 if __name__ == "__main__":

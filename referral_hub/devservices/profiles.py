@@ -9,6 +9,7 @@ from pathlib import Path
 
 from referral_hub.devservices.celery_worker import WorkerInstance
 from referral_hub.devservices.neo4j import ROOT, Neo4jInstance
+from referral_hub.devservices.postgres import PostgresInstance
 from referral_hub.devservices.redis import RedisInstance
 
 DEFAULT_PASSWORD = "tsunagari-dev-password"  # noqa: S105 - documented development default
@@ -20,6 +21,9 @@ class Profile:
     neo4j: Neo4jInstance
     redis: RedisInstance
     worker: WorkerInstance
+    # Started only when asked for (`devservices start postgres`, make test-postgres):
+    # Django's database is SQLite unless DATABASE_URL names another.
+    postgres: PostgresInstance
     external_neo4j_uri: str | None
     external_redis_url: str | None
 
@@ -41,6 +45,11 @@ class Profile:
             "CELERY_BROKER_URL": self.redis_url,
             "CELERY_RESULT_BACKEND": self.redis_url,
         }
+
+    @property
+    def database_url(self) -> str:
+        """DATABASE_URL for this profile's PostgreSQL (docs/configuration.md)."""
+        return self.postgres.url
 
 
 def profile(name: str) -> Profile:
@@ -67,6 +76,11 @@ def _dev(data: Path, password: str) -> Profile:
             data_dir=data / "dev" / "redis", port=int(os.environ.get("REDIS_PORT", "6379"))
         ),
         worker=WorkerInstance(data_dir=data / "dev" / "celery", name="hub-dev", beat=True),
+        postgres=PostgresInstance(
+            data_dir=data / "dev" / "postgres",
+            port=int(os.environ.get("POSTGRES_PORT", "5434")),
+            password=os.environ.get("POSTGRES_PASSWORD", password),
+        ),
         external_neo4j_uri=os.environ.get("NEO4J_URI") or None,
         external_redis_url=os.environ.get("REDIS_URL") or None,
     )
@@ -90,6 +104,14 @@ def _test(data: Path, password: str) -> Profile:
             persistent=False,
         ),
         worker=WorkerInstance(data_dir=data / "test" / "celery", name="hub-test", concurrency=2),
+        # The fault suite's hub has a database of its own on this same server (hub_faults,
+        # tests/faults/conftest.py), so only one PostgreSQL runs for the tests.
+        postgres=PostgresInstance(
+            data_dir=data / "test" / "postgres",
+            port=int(os.environ.get("TEST_POSTGRES_PORT", "5433")),
+            password=os.environ.get("TEST_POSTGRES_PASSWORD", password),
+            durable=False,
+        ),
         external_neo4j_uri=os.environ.get("TEST_NEO4J_URI") or None,
         external_redis_url=os.environ.get("TEST_REDIS_URL") or None,
     )
@@ -112,6 +134,12 @@ def _bench(data: Path, password: str) -> Profile:
             persistent=False,
         ),
         worker=WorkerInstance(data_dir=data / "bench" / "celery", name="hub-bench"),
+        postgres=PostgresInstance(
+            data_dir=data / "bench" / "postgres",
+            port=int(os.environ.get("BENCH_POSTGRES_PORT", "5435")),
+            password=password,
+            durable=False,
+        ),
         external_neo4j_uri=os.environ.get("BENCH_NEO4J_URI") or None,
         external_redis_url=None,
     )
@@ -136,6 +164,14 @@ def _faults(data: Path, password: str) -> Profile:
         ),
         worker=WorkerInstance(
             data_dir=data / "faults" / "celery", name="hub-faults", concurrency=2, beat=True
+        ),
+        # Never started: the fault suite's database is on the test profile's server (or
+        # whichever DATABASE_URL names), since the suite never kills the database.
+        postgres=PostgresInstance(
+            data_dir=data / "faults" / "postgres",
+            port=int(os.environ.get("TEST_POSTGRES_PORT", "5433")),
+            password=os.environ.get("TEST_POSTGRES_PASSWORD", password),
+            durable=False,
         ),
         external_neo4j_uri=None,
         external_redis_url=None,

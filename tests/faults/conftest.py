@@ -27,7 +27,7 @@ from typing import Any
 import neo4j as neo4j_driver
 import pytest
 
-from referral_hub.devservices import celery_worker, neo4j, process, redis
+from referral_hub.devservices import celery_worker, neo4j, postgres, process, redis
 from referral_hub.devservices.neo4j import ROOT
 from referral_hub.devservices.profiles import profile
 
@@ -278,6 +278,9 @@ def hub() -> Iterator[Hub]:
     _stop_all(web_pid_file)
     shutil.rmtree(DATA, ignore_errors=True)  # every run starts from nothing
     DATA.mkdir(parents=True)
+    database = postgres.test_database("faults")
+    if database is not None:  # make test-postgres: hub_faults, not a file in DATA
+        postgres.recreate_database(database)
     neo4j.start(FAULTS.neo4j)
     redis.start(FAULTS.redis)
     port = _free_port()
