@@ -62,19 +62,24 @@ def last_bookmark() -> str:
 def export(on_node: RowSink, on_relationship: RowSink) -> None:
     """Stream every node, then every relationship, from one read transaction. Never retried
     here: a half-written file is thrown away and the export started again by the caller."""
+    _stream(_NODES, _RELATIONSHIPS, on_node, on_relationship)
+
+
+def _stream(
+    nodes: LiteralString, relationships: LiteralString, on_node: RowSink, on_relationship: RowSink
+) -> None:
+    """Both statements' rows, in pages of 2,000, from one read transaction (one moment)."""
     with (
         _reported(),
         driver.get_driver().session(
-            database=driver.database(),
-            default_access_mode=neo4j.READ_ACCESS,
-            fetch_size=2000,
+            database=driver.database(), default_access_mode=neo4j.READ_ACCESS, fetch_size=2000
         ) as neo_session,
         # No timeout of ours: a national store takes minutes; the server's own limit holds.
         neo_session.begin_transaction() as tx,
     ):
-        for record in tx.run(_NODES):
+        for record in tx.run(nodes):
             on_node(record.data())
-        for record in tx.run(_RELATIONSHIPS):
+        for record in tx.run(relationships):
             on_relationship(record.data())
         tx.commit()
 
@@ -185,18 +190,7 @@ RETURN a._bk AS start, b._bk AS end, type(r) AS type, properties(r) AS props
 def read_back(on_node: RowSink, on_relationship: RowSink) -> None:
     """Stream what a load wrote, in the export's shape (the old element ids from `_bk`,
     which the caller drops from the properties), to check it against the file."""
-    with (
-        _reported(),
-        driver.get_driver().session(
-            database=driver.database(), default_access_mode=neo4j.READ_ACCESS, fetch_size=2000
-        ) as neo_session,
-        neo_session.begin_transaction() as tx,
-    ):
-        for record in tx.run(_READ_BACK_NODES):
-            on_node(record.data())
-        for record in tx.run(_READ_BACK_RELATIONSHIPS):
-            on_relationship(record.data())
-        tx.commit()
+    _stream(_READ_BACK_NODES, _READ_BACK_RELATIONSHIPS, on_node, on_relationship)
 
 
 _LOAD_FINISH: LiteralString = """
