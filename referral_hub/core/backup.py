@@ -20,12 +20,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -38,7 +39,10 @@ from referral_hub.core import backup_format
 FORMAT = "tsunagari-backup/1"
 # Re-created by `migrate` on any target (with their own ids), so never copied: the objects
 # that point at them are written with natural keys instead.
-DJANGO_EXCLUDED = ("contenttypes", "auth.permission")
+# Rebuilt by migrate (contenttypes, permissions), or live secrets a backup must not carry:
+# signed-in sessions (a session key is a cookie that has passed the second factor) and
+# their "where am I signed in" records. A restored hub starts with everyone signed out.
+DJANGO_EXCLUDED = ("contenttypes", "auth.permission", "sessions", "usersessions")
 _MODULUS = 2**256
 
 
@@ -123,6 +127,14 @@ def applied_django_migrations() -> list[str]:
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
 
 
+def _private(path: Path) -> BinaryIO:
+    """A file only its owner may read, whatever the umask: the backup holds password hashes,
+    second-factor secrets and every subject's (wrapped) key."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an older file of the same name kept its own mode
+    return os.fdopen(descriptor, "wb")
+
+
 def _django_snapshot(target: Path) -> None:
     """dumpdata from one snapshot: PostgreSQL's REPEATABLE READ, SQLite's read transaction."""
     backup_format.register()
@@ -183,12 +195,15 @@ def backup(path: Path, *, attempts: int = 3) -> dict[str, Any]:
         raise BackupError(
             "the graph holds a restore that never finished; run restore_hub --wipe again"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with tempfile.TemporaryDirectory(prefix="hub-backup-") as scratch_dir:
         scratch = Path(scratch_dir) / f"django.{backup_format.NAME}"
         for _attempt_number in range(attempts):
-            with gzip.open(partial, "wb", compresslevel=6) as stream:
+            with (
+                _private(partial) as raw,
+                gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as stream,
+            ):
                 trailer = _attempt(stream, scratch)
             if trailer is not None:
                 partial.replace(path)

@@ -50,3 +50,46 @@ def webauthn_origin_is_secure(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         ]
     return []
+
+
+# Secrets a deployment sets; deploy/compose/hub.env.example ships them as CHANGE-ME.
+_SECRETS = (
+    "SECRET_KEY",
+    "NEO4J_PASSWORD",
+    "HUB_MASTER_KEYS",
+    "HUB_AUDIT_SIGNING_KEY",
+    "HUB_DUPLICATE_SECRET",
+    "HUB_METRICS_TOKEN",
+    "EMAIL_HOST_PASSWORD",
+)
+PLACEHOLDER = "CHANGE-ME"
+# A metrics token is a bearer secret like an API token: at least 128 bits of base64.
+METRICS_TOKEN_MIN_LENGTH = 22
+
+
+@register(Tags.security, deploy=True)
+def no_secret_is_a_placeholder(app_configs: Any, **kwargs: Any) -> list[Error]:
+    errors = []
+    held = [name for name in _SECRETS if PLACEHOLDER in str(getattr(settings, name, ""))]
+    password = str(settings.DATABASES["default"].get("PASSWORD") or "")
+    if PLACEHOLDER in password:
+        held.append("DATABASE_URL")
+    if held:
+        errors.append(
+            Error(
+                f"{', '.join(held)} still hold{'s' if len(held) == 1 else ''} the example's "
+                f"{PLACEHOLDER} placeholder.",
+                hint="Generate a random value for each (deploy/compose/hub.env.example).",
+                id="hub.E004",
+            )
+        )
+    token = settings.HUB_METRICS_TOKEN
+    if token and len(token) < METRICS_TOKEN_MIN_LENGTH:
+        errors.append(
+            Error(
+                f"HUB_METRICS_TOKEN is shorter than {METRICS_TOKEN_MIN_LENGTH} characters.",
+                hint="Use 32 random bytes, base64url (as for the other keys).",
+                id="hub.E005",
+            )
+        )
+    return errors

@@ -60,6 +60,10 @@ class JsonFormatter(_JsonFormatter):
 
     def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
         log_data.pop("context", None)
+        # Django's request and server loggers pass the request itself as `extra`; its text
+        # is the whole path with its query string (a persisted query's variables). The
+        # request id and the access record's route say which request it was.
+        log_data.pop("request", None)
         data = log_data.get("data")
         if isinstance(data, dict) and "args" in data:
             log_data["data"] = {k: v for k, v in data.items() if k not in _TASK_ARGUMENTS}

@@ -90,6 +90,18 @@ class TokenBookmarks:
         _cached(store)
 
 
+def forget_every_token() -> int:
+    """Drop every token's kept bookmarks (after a restore: they name transactions of a
+    database that is gone, and each holder's reads would wait for them until Neo4j's
+    bookmark timeout). Returns how many were dropped."""
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    pattern = f"*{CACHE_PREFIX}*"
+    keys = list(client.scan_iter(match=pattern, count=500))
+    if keys:
+        client.delete(*keys)
+    return len(keys)
+
+
 class NoBookmarks:
     """A caller with no identity to keep them for: reads within the request still follow
     its own writes."""

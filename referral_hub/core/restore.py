@@ -27,7 +27,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from graph import backup_repo, migrate
 from graph.backup_values import UnknownValue, decode_properties
-from referral_hub.core import backup_format
+from referral_hub.core import backup_format, read_your_writes
 from referral_hub.core.backup import (
     DJANGO_EXCLUDED,
     FORMAT,
@@ -251,4 +251,7 @@ def restore(path: Path, *, wipe: bool = False) -> dict[str, Any]:
     _verify_loaded(checked.trailer)
     backup_repo.load_finish()
     migrate.backfill()  # data an older backup's records lack, given as `migrate` gives it
+    # Sessions are not in a backup (everyone signs in again); tokens' kept bookmarks name
+    # transactions of the database that was replaced.
+    read_your_writes.forget_every_token()
     return checked.trailer

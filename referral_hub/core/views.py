@@ -357,8 +357,16 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 
 _LOOPBACK = frozenset({"127.0.0.1", "::1"})
-# A proxy on this machine connects from loopback too; what it forwarded is not local.
-_FORWARDED = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+# A proxy on this machine connects from loopback too; what it forwarded is not local. Any
+# header a proxy adds counts (nginx's proxy_pass adds none by itself; a TLS proxy sets at
+# least the scheme's, HUB_PROXY_SSL_HEADER).
+_FORWARDED = (
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_FORWARDED",
+    "HTTP_X_REAL_IP",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+)
 
 
 def _may_scrape(request: HttpRequest) -> bool:
@@ -366,6 +374,7 @@ def _may_scrape(request: HttpRequest) -> bool:
     if token:
         given = request.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER[0] if settings.SECURE_PROXY_SSL_HEADER else None
     return request.META.get("REMOTE_ADDR") in _LOOPBACK and not any(
-        header in request.META for header in _FORWARDED
+        header in request.META for header in (*_FORWARDED, proxy_header) if header
     )

@@ -13,12 +13,14 @@ import base64
 import gzip
 import json
 import re
+import stat
 import threading
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -26,7 +28,7 @@ from django.core.management import CommandError, call_command
 from graph import backup_repo, session
 from graph.backup_values import encode_properties
 from referral_hub.accounts.roles import Role
-from referral_hub.core import checkpoints
+from referral_hub.core import checkpoints, worker_heartbeat
 from referral_hub.core.backup import BackupError, backup
 from referral_hub.core.restore import django_counts, restore
 from referral_hub.directory import reference_data
@@ -123,7 +125,7 @@ def test_backup_wipe_restore_gives_back_both_stores(seeded, tmp_path: Path):
     assert not backup_repo.is_empty()
     assert django_counts() == {}
 
-    call_command("restore_hub", str(file), stdout=out)
+    call_command("restore_hub", str(file), "--force", stdout=out)  # the tests' worker may run
     assert _state() == (counts, rows)
     restored = _sample()
     assert len(restored) == len(sample)
@@ -188,8 +190,21 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(seeded, tmp_path, damag
         _rewritten(file, bad, _drop_the_trailer)
     before = _state()
     with pytest.raises(CommandError, match=re.escape(reason)):
-        call_command("restore_hub", str(bad), "--wipe", stdout=StringIO())
+        call_command("restore_hub", str(bad), "--wipe", "--force", stdout=StringIO())
     assert _state() == before  # not even the wipe ran
+
+
+def test_a_restore_is_refused_while_a_worker_runs(seeded, tmp_path, no_worker, settings):
+    file = tmp_path / "hub.jsonl.gz"
+    call_command("backup_hub", str(file), stdout=StringIO())
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600  # password hashes, factor secrets
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.set(worker_heartbeat.PREFIX + "hub-elsewhere", "4242", ex=worker_heartbeat.TTL)
+    before = _state()
+    with pytest.raises(CommandError, match=re.escape("workers are running (hub-elsewhere)")):
+        call_command("restore_hub", str(file), "--wipe", stdout=StringIO())
+    assert _state() == before
+    client.delete(worker_heartbeat.PREFIX + "hub-elsewhere")
 
 
 def test_a_target_holding_data_is_refused_without_the_wipe(seeded, tmp_path):

@@ -74,6 +74,11 @@ def test_a_proxy_that_redirects_and_sets_hsts_itself_passes_too():
         # Plain HTTP served as the site itself.
         ({"HUB_HTTPS": "0"}, "security.W008"),
         ({"DJANGO_SECRET_KEY": ""}, "hub.E001"),
+        # The compose example's placeholders, left in (deploy/compose/hub.env.example).
+        ({"NEO4J_PASSWORD": "CHANGE-ME"}, "hub.E004"),
+        ({"HUB_DUPLICATE_SECRET": "CHANGE-ME"}, "hub.E004"),
+        ({"HUB_METRICS_TOKEN": "CHANGE-ME-" + "x" * 30}, "hub.E004"),
+        ({"HUB_METRICS_TOKEN": "x" * 21}, "hub.E005"),
     ],
 )
 def test_what_is_not_handled_is_still_reported(extra, expected):
@@ -85,6 +90,12 @@ def test_what_is_not_handled_is_still_reported(extra, expected):
 
     assert checked.returncode != 0
     assert expected in checked.stderr + checked.stdout
+
+
+def test_a_metrics_token_of_22_characters_is_long_enough():
+    checked = check_deploy(production_env(HUB_METRICS_TOKEN="x" * 22))
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_silenced_checks_are_exactly_the_ones_that_cannot_apply():

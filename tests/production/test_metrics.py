@@ -1,6 +1,7 @@
 """/metrics: refused to strangers, and the figures it gives (requests by route, Neo4j round
 trips, Celery outcomes and queue lengths)."""
 
+import pytest
 import redis
 from django.test import Client, override_settings
 from prometheus_client.parser import text_string_to_metric_families
@@ -45,6 +46,21 @@ def test_metrics_are_refused_from_another_host_and_through_a_proxy(db):
     forwarded = Client().get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert forwarded.status_code == 403
     assert forwarded.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_FORWARDED", "HTTP_X_REAL_IP"],
+)
+def test_any_header_a_proxy_adds_makes_a_request_not_local(db, header):
+    # nginx's proxy_pass adds no X-Forwarded-For by itself; a TLS proxy sets the scheme's.
+    assert Client().get("/metrics", **{header: "https"}).status_code == 403
+
+
+@override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_SCHEME", "https"))
+def test_the_header_the_tls_proxy_names_the_scheme_in_counts_too(neo4j_server, redis_db):
+    assert Client().get("/metrics", HTTP_X_SCHEME="https").status_code == 403
+    assert Client().get("/metrics").status_code == 200
 
 
 @override_settings(HUB_METRICS_TOKEN="scrape-secret-0123456789")
