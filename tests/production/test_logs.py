@@ -117,3 +117,14 @@ def test_a_tasks_arguments_stay_out_of_the_log(json_lines):
         "return_value": "'done'",
         "runtime": 0.5,
     }
+
+
+def test_a_refused_requests_record_does_not_carry_its_query_string(json_lines, db):
+    """Django's request logger hands the formatter the request itself (`extra`); its text is
+    the whole path with the query string, where a persisted query's variables travel."""
+    Client().get("/no-such-page?variables=%7B%22name%22%3A%22%E5%B1%B1%E7%94%B0%22%7D")
+
+    [record] = [line for line in json_lines() if line["logger"] == "django.request"]
+    assert record["status_code"] == 404
+    assert "request" not in record
+    assert "variables" not in json.dumps(record)
