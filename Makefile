@@ -216,13 +216,14 @@ test-postgres: deps
 
 # What CI runs on PostgreSQL besides `make test` (which is on SQLite): the tests whose
 # subject is Django's database (accounts, tokens, sessions, invitations, webhooks and
-# deliveries, audit checkpoints, imports), about 4 minutes; docs/testing.md says why
+# deliveries, audit checkpoints, imports, backup and restore), about 4 minutes; docs/testing.md says why
 # these. Browser and fault tests stay on SQLite in CI (make test-postgres runs them too).
 PG_CI_TESTS := $(filter-out tests/accounts/test_demo_users.py,$(wildcard tests/accounts/test_*.py)) \
                tests/services/test_outbox.py tests/services/test_notifications.py \
                tests/services/test_webhook_egress.py tests/services/test_master_key_rotation.py \
                tests/services/test_postgres_server.py tests/audit/test_audit_attacks.py \
-               tests/directory/test_admin_import.py tests/pages/test_web_views.py
+               tests/directory/test_admin_import.py tests/pages/test_web_views.py \
+               tests/audit/test_backup_restore.py
 
 test-postgres-ci: deps
 	$(call run_on_postgres,-m "not browser" $(PG_CI_TESTS))
