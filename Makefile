@@ -222,8 +222,7 @@ PG_CI_TESTS := $(filter-out tests/accounts/test_demo_users.py,$(wildcard tests/a
                tests/services/test_outbox.py tests/services/test_notifications.py \
                tests/services/test_webhook_egress.py tests/services/test_master_key_rotation.py \
                tests/services/test_postgres_server.py tests/audit/test_audit_attacks.py \
-               tests/directory/test_admin_import.py tests/pages/test_web_views.py \
-               tests/audit/test_backup_restore.py
+               tests/directory/test_admin_import.py tests/audit/test_backup_restore.py
 
 test-postgres-ci: deps
 	$(call run_on_postgres,-m "not browser" $(PG_CI_TESTS))
