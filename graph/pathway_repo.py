@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from graph import session
+from graph.consent_rule import TODAY
 from graph.records import plain
 
 # The hop limit is a literal because Cypher needs a constant quantifier; shorter limits
@@ -37,6 +38,67 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
     ]
 
 
+# Murmurs (issue 19): the concern signals heard in the area (and below it) in the last
+# $trend_months months by the signal's own area × need × month — fixed, disjoint cells,
+# so no two answers overlap — with the true count (the caller hides 1 to 4) and the
+# active places in that area (and below it) addressing the need. Months are Japan's,
+# from the graph's clock (graph/clock.py), so a test can freeze them.
+TREND_MONTHS = 12  # concerns and どこか: the last twelve months, this one in
+_CONCERNS: LiteralString = (
+    """
+WITH *, date.truncate('month', """
+    + TODAY
+    + """) AS this_month
+CALL (this_month) {
+  MATCH (c:ConcernSignal)
+  WHERE c.month >= this_month - duration({months: $trend_months - 1})
+  MATCH (c)-[:IN]->(a:Area) WHERE a.code IN $area_codes
+  MATCH (c)-[:ABOUT]->(t:Tag)
+  WITH a, t, c.month AS month, count(c) AS heard
+  CALL (a, t) {
+    OPTIONAL MATCH (a)<-[:PART_OF*0..2]-(:Area)<-[:IN]-(l:Location)<-[:AT]-(s:Service)
+                   -[:ADDRESSES]->(t)
+    WHERE coalesce(s.active, true) AND coalesce(l.active, true)
+    RETURN count(DISTINCT l) AS places
+  }
+  RETURN collect({area_code: a.code, area_name: a.name, area_name_en: a.nameEn,
+                  need: t.code, month: month, heard: heard, places: places}) AS concerns
+}
+"""
+)
+
+# どこか measured (issue 19): for each of the last 12 months, the subjects registered and
+# living in the area at the month's end (not erased by then), and how many of them had at
+# least one connection — a referral COMPLETED with an outcome in $connecting_outcomes —
+# closed in the 12 months before that end; with each count's record-key sum, so the
+# caller publishes perturbed counts only (referral_hub/pathways/disclosure.py). Each
+# subject's connections are read once, then weighed against every month.
+_SOMEWHERE: LiteralString = """
+CALL (this_month) {
+  UNWIND range($trend_months - 1, 0, -1) AS back
+  WITH this_month - duration({months: back}) AS month
+  RETURN collect({month: month, until: datetime({date: month + duration({months: 1}),
+                                                 timezone: 'Asia/Tokyo'})}) AS month_ends
+}
+CALL (month_ends) {
+  MATCH (subject:Subject) WHERE subject.areaCode IN $area_codes
+  WITH subject, COLLECT { MATCH (subject)<-[:FOR]-(r:Referral)
+                          WHERE r.state = 'COMPLETED' AND r.outcome IN $connecting_outcomes
+                            AND r.closedAt IS NOT NULL
+                          RETURN r.closedAt } AS connected_at
+  UNWIND month_ends AS m
+  WITH m, subject, connected_at
+  WHERE subject.createdAt < m.until AND (subject.erasedAt IS NULL OR subject.erasedAt >= m.until)
+  WITH m, subject,
+       any(t IN connected_at WHERE m.until - duration({months: 12}) <= t < m.until) AS connected
+  WITH m.month AS month, count(subject) AS registered, sum(subject.cellKey) AS registered_key,
+       count(CASE WHEN connected THEN 1 END) AS connected,
+       sum(CASE WHEN connected THEN subject.cellKey ELSE 0 END) AS connected_key
+  RETURN collect({month: month, registered: registered, registered_key: registered_key,
+                  connected: connected, connected_key: connected_key}) AS somewhere
+}
+"""
+
 # どこも (many places) and どこか (somewhere for everyone) for an area and everything in it:
 # per tag the active services and distinct places (locations) there, the direct sub-areas
 # with no active service at all, the places per tag in each direct sub-area (the area ×
@@ -44,7 +106,8 @@ def routes(*, from_id: str, need: str, max_hops: int, limit: int) -> list[dict[s
 # accepted in the last $months months. Counts only; small counts are hidden by the caller.
 # Anchored on the area's locations (indexed by areaCode), never on the tags: a tag's
 # services across the whole country are many more than an area's.
-_COVERAGE: LiteralString = """
+_COVERAGE: LiteralString = (
+    """
 MATCH (area:Area {code: $area})
 CALL () {
   MATCH (l:Location) WHERE l.areaCode IN $area_codes AND coalesce(l.active, true)
@@ -87,13 +150,28 @@ CALL () {
                      WHERE r.acceptedAt >= datetime() - duration({months: $months}) }
   RETURN count(subject) AS unconnected, sum(subject.cellKey) AS unconnected_key
 }
-RETURN tags, empty_areas, sub_areas, unconnected, unconnected_key
 """
+    + _CONCERNS
+    + _SOMEWHERE
+    + """
+RETURN tags, empty_areas, sub_areas, unconnected, unconnected_key, this_month, concerns,
+       somewhere
+"""
+)
 
 
-def coverage(*, area: str, area_codes: list[str], months: int) -> dict[str, Any] | None:
+def coverage(
+    *, area: str, area_codes: list[str], months: int, connecting_outcomes: list[str]
+) -> dict[str, Any] | None:
     row = session.read(
-        lambda tx: tx.single(_COVERAGE, area=area, area_codes=area_codes, months=months)
+        lambda tx: tx.single(
+            _COVERAGE,
+            area=area,
+            area_codes=area_codes,
+            months=months,
+            trend_months=TREND_MONTHS,
+            connecting_outcomes=connecting_outcomes,
+        )
     )
     return None if row is None else plain(row)
 

@@ -159,6 +159,9 @@ HUB_REAUTHENTICATE_SECONDS = int(os.environ.get("HUB_REAUTHENTICATE_SECONDS", "3
 # An organisation admin's invitation link works once, for this many hours
 # (referral_hub/accounts/members.py); a password-reset link for PASSWORD_RESET_TIMEOUT.
 HUB_INVITATION_HOURS = int(os.environ.get("HUB_INVITATION_HOURS", "72"))
+# Murmurs (issue 19): how many concern signals one member may record in a clock hour, so
+# no one can inflate the counts coverage shows (docs/murmurs.md).
+HUB_CONCERN_SIGNALS_PER_HOUR = int(os.environ.get("HUB_CONCERN_SIGNALS_PER_HOUR", "30"))
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("HUB_PASSWORD_RESET_SECONDS", "3600"))
 # Django's own validators: at least 12 characters, not like the username, not all digits,
 # and not among the 20,000 most common passwords (a list shipped with Django: offline).

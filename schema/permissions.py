@@ -31,6 +31,10 @@ DECLARED: dict[str, Permission] = {
     "Query.networkMap": roles(
         Role.COORDINATOR, Role.AUDITOR, scope="its area; flows as protected counts"
     ),
+    # murmurs: staff of an organisation with an open exchange-type place, in its own area
+    "Mutation.recordConcernSignal": roles(
+        Role.COUNSELLOR, Role.CASEWORKER, Role.ORG_ADMIN, scope="own organisation's area"
+    ),
     # personal data: decrypted only under the registering organisation or a consent
     "Query.subject": roles(
         Role.COUNSELLOR, Role.CASEWORKER, scope="own registrations, or under a consent"

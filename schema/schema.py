@@ -13,7 +13,7 @@ from schema.directory.schema import (
 )
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
-from schema.pathways.schema import PathwayQueries, RecommendQueries
+from schema.pathways.schema import PathwayMutations, PathwayQueries, RecommendQueries
 from schema.permissions import DECLARED
 from schema.referrals.queries import NODE_KINDS as REFERRAL_NODES
 from schema.referrals.schema import ReferralMutations, ReferralQueries
@@ -54,6 +54,7 @@ class Mutation(
     AccountMutations,
     MemberMutations,
     NotificationMutations,
+    PathwayMutations,
     graphene.ObjectType,
 ):
     """Every write of the hub. Each answers with its payload and `errors` (empty when it did

@@ -23,6 +23,9 @@ from referral_hub.pathways.rules import (
     period_errors,
     recent_months,
 )
+from referral_hub.pathways.signals import concern_cells, concern_gaps
+from referral_hub.pathways.somewhere import somewhere_months
+from referral_hub.referrals.connections import CONNECTING_OUTCOMES
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -60,10 +63,14 @@ def _check_aggregate(actor: Actor, area: str, errors: list[FieldError]) -> None:
 
 
 def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
-    """どこも and どこか for an area within the coordinator's (or auditor's) own area."""
+    """どこも and どこか for an area within the coordinator's (or auditor's) own area, with
+    the murmurs heard there and どこか measured month by month (one statement)."""
     _check_aggregate(actor, area, months_errors(months))
     row = pathway_repo.coverage(
-        area=area, area_codes=reference_data.area_codes_within(area), months=months
+        area=area,
+        area_codes=reference_data.area_codes_within(area),
+        months=months,
+        connecting_outcomes=list(CONNECTING_OUTCOMES),
     )
     assert row is not None  # a known area has its node (reference data is synced)
     tags = sorted(row["tags"], key=lambda t: t["code"])
@@ -80,6 +87,9 @@ def coverage(*, actor: Actor, area: str, months: int = 6) -> dict[str, Any]:
         "unconnected_subjects": perturbed(
             int(row["unconnected"]), int(row["unconnected_key"] or 0)
         ),
+        "concerns": concern_cells(row["concerns"]),
+        "concern_gaps": concern_gaps(row["concerns"], row["this_month"]),
+        "somewhere": somewhere_months(row["somewhere"], row["this_month"]),
     }
 
 

@@ -14,6 +14,8 @@ from schema.core.permissions import require_actor
 from schema.directory.types import ServiceRef
 from schema.pathways.types import (
     AreaRef,
+    ConcernCell,
+    ConcernGap,
     Coverage,
     FlowCell,
     FlowGroupBy,
@@ -25,6 +27,7 @@ from schema.pathways.types import (
     NetworkMap,
     Route,
     RouteOrganisation,
+    SomewhereMonth,
     SubAreaCoverage,
     TagCoverage,
     TagPlaces,
@@ -167,6 +170,9 @@ class PathwayQueries(graphene.ObjectType):
                 for a in found["sub_areas"]
             ],
             unconnected_subjects=found["unconnected_subjects"],
+            concerns=[ConcernCell(**c) for c in found["concerns"]],
+            concern_gaps=[ConcernGap(**g) for g in found["concern_gaps"]],
+            somewhere=[SomewhereMonth(**m) for m in found["somewhere"]],
         )
 
     @staticmethod

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import graphene
 
+from schema.core.errors import domain_error
 from schema.directory.enums import OrganisationKindEnum, TagKindEnum
 from schema.directory.types import ServiceRef
+from schema.pathways.enums import AgeBandEnum
+
+PathwayError = domain_error("PathwayError", "murmurs (concern signals)")
 
 
 class RouteOrganisation(graphene.ObjectType):
@@ -70,6 +74,59 @@ class SubAreaCoverage(graphene.ObjectType):
     )
 
 
+class ConcernSignal(graphene.ObjectType):
+    """A murmur as stored: codes only, naming no one (docs/murmurs.md)."""
+
+    id = graphene.ID(required=True, description="The signal's UUID.")
+    need_tag = graphene.String(required=True, description="The NEED tag heard about.")
+    area_code = graphene.String(required=True, description="Where (JIS code).")
+    month = graphene.Date(required=True, description="The first day of the month.")
+    age_band = graphene.Field(AgeBandEnum, required=True, description="The person's age band.")
+
+
+class ConcernCell(graphene.ObjectType):
+    """Murmurs about one need heard in one area in one month, beside the places there."""
+
+    area_code = graphene.String(required=True, description="The signals' own area (JIS code).")
+    area_name = graphene.String(required=True, description="Its name in Japanese.")
+    area_name_en = graphene.String(description="Its name in rōmaji.")
+    need = graphene.String(required=True, description="The NEED tag's code.")
+    month = graphene.Date(required=True, description="The first day of the month.")
+    heard = graphene.Int(
+        description="How many times it was heard; null when 1 to 4 (hidden), 5 or more shown "
+        "as it is (cells are fixed and disjoint: see docs/murmurs.md)."
+    )
+    places = graphene.Int(
+        required=True,
+        description="Active places (locations) in that area, or below it, addressing the need.",
+    )
+
+
+class ConcernGap(graphene.ObjectType):
+    """Concerns heard about a need here, but no place for it: heard 5 times or more in the
+    last 3 months (this one in) with no active place in the area addressing it."""
+
+    area_code = graphene.String(required=True, description="The area (JIS code).")
+    area_name = graphene.String(required=True, description="Its name in Japanese.")
+    area_name_en = graphene.String(description="Its name in rōmaji.")
+    need = graphene.String(required=True, description="The NEED tag's code.")
+
+
+class SomewhereMonth(graphene.ObjectType):
+    """どこか measured for one month: registered people living in the area at the month's end
+    and whether they had at least one place (a connection completed in the 12 months before
+    that end). Counts perturbed by the cell-key method, null when under 5 after that."""
+
+    month = graphene.Date(required=True, description="The first day of the month.")
+    registered = graphene.Int(description="Subjects registered and living in the area.")
+    connected = graphene.Int(description="Of them, with at least one connection.")
+    unconnected = graphene.Int(description="Of them, with none (a cell of its own).")
+    share = graphene.Float(
+        description="connected / registered as published, to the nearest 10%; null unless "
+        "both are shown."
+    )
+
+
 class Coverage(graphene.ObjectType):
     """Which needs an area's services meet and where the gaps are (counts only, no personal
     data)."""
@@ -99,6 +156,23 @@ class Coverage(graphene.ObjectType):
         description="Subjects living in the area with no referral accepted in the last "
         "`months` months, perturbed by the cell-key method (within 3 of the truth); null "
         "when under 5 after that."
+    )
+    concerns = graphene.List(
+        graphene.NonNull(ConcernCell),
+        required=True,
+        description="Murmurs heard in the area in the last 12 months (this one in), by area × "
+        "need × month, newest first, each beside the places addressing the need.",
+    )
+    concern_gaps = graphene.List(
+        graphene.NonNull(ConcernGap),
+        required=True,
+        description="Needs heard 5 times or more in the last 3 months where no active place "
+        "addresses them.",
+    )
+    somewhere = graphene.List(
+        graphene.NonNull(SomewhereMonth),
+        required=True,
+        description="どこか measured: the last 12 months, oldest first.",
     )
 
 
