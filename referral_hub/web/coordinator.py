@@ -127,6 +127,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "coverage": found,
             "months": request.GET.get("months") or coordinator_forms.COVERAGE_MONTHS,
             "rows": coordinator_forms.coverage_rows(found, data["tags"]) if found else [],
+            "concerns": coordinator_forms.concern_rows(found, data["tags"]) if found else [],
+            "concern_gaps": coordinator_forms.concern_gap_rows(found, data["tags"])
+            if found
+            else [],
+            "somewhere": coordinator_forms.somewhere_rows(found) if found else [],
             "filters": request.GET,
             "errors": errors,
         },

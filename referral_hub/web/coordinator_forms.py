@@ -202,3 +202,33 @@ def coverage_rows(
             }
         )
     return rows
+
+
+def concern_rows(
+    coverage: Mapping[str, Any], tags: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Coverage's murmurs for the page: each cell with its need's labels (issue 19)."""
+    labels = {t["code"]: t for t in tags}
+    return [
+        {**cell, "tag": labels.get(cell["need"], {"code": cell["need"]})}
+        for cell in coverage.get("concerns") or []
+    ]
+
+
+def concern_gap_rows(
+    coverage: Mapping[str, Any], tags: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    labels = {t["code"]: t for t in tags}
+    return [
+        {**gap, "tag": labels.get(gap["need"], {"code": gap["need"]})}
+        for gap in coverage.get("concernGaps") or []
+    ]
+
+
+def somewhere_rows(coverage: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """どこか by month, each with its share in tenths for the CSS bar (the page allows no
+    inline style, so the bar's width is one of eleven classes)."""
+    return [
+        {**month, "tenths": None if month["share"] is None else round(month["share"] * 10)}
+        for month in coverage.get("somewhere") or []
+    ]

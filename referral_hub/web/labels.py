@@ -131,6 +131,18 @@ CONSENT_METHODS = {
     "DIGITAL": _("Digital"),
 }
 
+# Murmurs (issue 19): the age band of the person a concern was heard about.
+AGE_BANDS = {
+    "UNKNOWN": _("Not known"),
+    "UNDER_6": _("Under 6"),
+    "AGE_6_12": _("6 to 12"),
+    "AGE_13_15": _("13 to 15"),
+    "AGE_16_18": _("16 to 18"),
+    "AGE_19_39": _("19 to 39"),
+    "AGE_40_64": _("40 to 64"),
+    "AGE_65_PLUS": _("65 and over"),
+}
+
 MODES = {"EXCHANGE": _("Open place (exchange type)"), "SUPPORT": _("Support service")}
 
 # What each part of a recommendation's score measures (schema: ScorePoints).

@@ -9,6 +9,7 @@ from referral_hub.web import (
     audit,
     coordinator,
     members,
+    murmurs,
     new_referral,
     views,
 )
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),
+    path("murmur/", murmurs.murmur, name="murmur"),
     path("members/", members.members_page, name="members"),
     path("organisation/tokens/", admin_tokens.tokens, name="admin-tokens"),
     path("organisation/import/", admin_import.imports, name="admin-imports"),
