@@ -126,6 +126,7 @@ migrate: services
 demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_demo_history
+	$(PY) manage.py seed_demo_murmurs
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo_users
 
 worker: services

@@ -79,3 +79,39 @@ def concern_signal_record(*, fields: Mapping[str, Any], audit: AuditRecord) -> d
         return signal
 
     return session.write(work)
+
+
+# For the demo (referral_hub/pathways/demo_murmurs.py): organisations in the areas that run
+# an active open exchange-type place, and the NEED tags no active place in an area
+# addresses; and whether any signal is recorded yet (the demo writes into none).
+_DEMO_PLACES: LiteralString = """
+MATCH (o:Organisation)-[:PROVIDES]->(s:Service {mode: 'EXCHANGE'})
+WHERE o.areaCode IN $area_codes AND coalesce(o.active, true) AND coalesce(s.active, true)
+WITH DISTINCT o
+RETURN o.id AS id, o.areaCode AS area_code ORDER BY o.name, o.id LIMIT $limit
+"""
+_UNADDRESSED: LiteralString = """
+MATCH (t:Tag {kind: 'NEED'})
+WHERE NOT EXISTS {
+  MATCH (:Area {code: $area_code})<-[:PART_OF*0..2]-(:Area)<-[:IN]-(l:Location)<-[:AT]-(s:Service)
+        -[:ADDRESSES]->(t)
+  WHERE coalesce(s.active, true) AND coalesce(l.active, true)
+}
+RETURN t.code AS code ORDER BY code
+"""
+_ANY_SIGNAL: LiteralString = "MATCH (c:ConcernSignal) RETURN count(c) > 0 AS any LIMIT 1"
+
+
+def demo_places(*, area_codes: list[str], limit: int) -> list[dict[str, Any]]:
+    return session.read(lambda tx: tx.rows(_DEMO_PLACES, area_codes=area_codes, limit=limit))
+
+
+def unaddressed_needs(*, area_code: str) -> list[str]:
+    return [
+        row["code"] for row in session.read(lambda tx: tx.rows(_UNADDRESSED, area_code=area_code))
+    ]
+
+
+def any_signal() -> bool:
+    row = session.read(lambda tx: tx.single(_ANY_SIGNAL))
+    return bool(row and row["any"])

@@ -236,3 +236,16 @@ def test_somewhere_measured_month_by_month(city):
     june = published[0]
     assert june["connected"] is None  # one person: hidden
     assert june["share"] is None
+
+
+def test_the_demo_murmurs_show_a_gap(city):
+    from referral_hub.pathways import demo_murmurs
+
+    _, coordinator = city
+    written = demo_murmurs.seed(area=KAWASAKI_KU, months=6, seed=1)
+    assert written is not None
+    assert written >= demo_murmurs.GAP_SIGNALS
+    assert demo_murmurs.seed(area=KAWASAKI_KU) is None  # once only
+    answer = coordinator(COVERAGE, {"area": KAWASAKI})["data"]["coverage"]
+    assert {"areaCode": KAWASAKI_KU, "need": "hikikomori"} in answer["concernGaps"]
+    assert "eating_alone" not in [g["need"] for g in answer["concernGaps"]]  # the cafeteria's

@@ -86,7 +86,7 @@ def test_months_back():
 
 
 def test_the_graph_rule_takes_exactly_the_allowed_fields():
-    assert SIGNAL_PROPERTIES == {"id", "month", "ageBand", "recordedAt"}
+    assert {"id", "month", "ageBand", "recordedAt"} == SIGNAL_PROPERTIES
     assert checked_signal(SIGNAL)["month"] == "2026-05-01"
 
 
