@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     STATUTE_NOT_APPLICABLE = "STATUTE_NOT_APPLICABLE"
     STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
     SUBJECT_ERASED = "SUBJECT_ERASED"
+    NOT_AN_OPEN_PLACE = "NOT_AN_OPEN_PLACE"  # murmurs: the organisation runs no exchange-type place
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

@@ -36,6 +36,17 @@ _REFUSALS: dict[str, FieldError] = {
         ErrorCode.OUT_OF_RANGE,
         "areaCode: your organisation's own area or an area inside it.",
     ),
+    # About the organisation, not a field: it runs no open place (or is no longer active).
+    "EXCHANGE": FieldError(
+        None,
+        ErrorCode.NOT_AN_OPEN_PLACE,
+        "Murmurs are recorded at an organisation that runs an open exchange-type place.",
+    ),
+    "ORGANISATION": FieldError(
+        None,
+        ErrorCode.NOT_AN_OPEN_PLACE,
+        "Murmurs are recorded at an organisation that runs an open exchange-type place.",
+    ),
 }
 
 
@@ -82,12 +93,7 @@ def concern_signal_record(
             audit=audit_record(actor, "CONCERN_SIGNAL_RECORD", "ConcernSignal", signal_id),
         )
     except SignalRefused as refused:
-        if refused.reason in _REFUSALS:
-            raise ValidationFailed([_REFUSALS[refused.reason]]) from refused
-        raise PublicError(
-            ErrorCode.FORBIDDEN,
-            "Murmurs are recorded at an organisation that runs an open exchange-type place.",
-        ) from refused
+        raise ValidationFailed([_REFUSALS[refused.reason]]) from refused
     return {
         "id": stored["id"],
         "need_tag": stored["needTag"],

@@ -56,6 +56,8 @@ _CODES = {
     ErrorCode.STATUTORY_BLOCKED: "An auditor found a statutory referral to this receiver "
     "inappropriate; a new one needs the auditor's release.",
     ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
+    ErrorCode.NOT_AN_OPEN_PLACE: "Murmurs are recorded at organisations that run an open "
+    "exchange-type place.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 

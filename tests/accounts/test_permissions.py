@@ -203,6 +203,11 @@ OPERATIONS = {
         {},
     ),
     "Query.directoryImports": ("{ directoryImports { id } }", {}),
+    "Mutation.recordConcernSignal": (
+        'mutation { recordConcernSignal(input: {needTag: "bullying", areaCode: "141330", '
+        "ageBand: UNKNOWN}) { errors { code } } }",
+        {},
+    ),
     # The file goes as a multipart upload (see UPLOADS).
     "Mutation.startDirectoryImport": (
         "mutation($file: Upload!) { startDirectoryImport(file: $file) { errors { code } } }",

@@ -105,7 +105,8 @@ def test_only_staff_of_an_open_place_may_record(ward):
     teacher = signed_in_member("teacher", school, Role.COUNSELLOR).client
     assert teacher.get("/murmur/").status_code == 200  # staff, but the API decides:
     refused = teacher.post("/murmur/", {"ageBand": "UNKNOWN", "needTag": "bullying"})
-    assert refused.status_code == 403
+    assert refused.status_code == 422
+    assert "runs an open exchange-type place" in refused.content.decode()
     coordinator = signed_in_member("coordinator", city, Role.COORDINATOR).client
     assert coordinator.get("/murmur/").status_code == 403
     assert signals() == []

@@ -174,9 +174,21 @@ def test_only_staff_of_an_open_place_record(place):
     teacher = member("teacher", school, Role.COUNSELLOR)  # the school runs no exchange place
     coordinator = member("coordinator", school, Role.COORDINATOR)
     before = graph_counts()
-    for caller in (teacher, coordinator):
-        body = caller(RECORD, {"input": good()})
-        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = teacher(RECORD, {"input": good()})["data"]["recordConcernSignal"]
+    assert body["concernSignal"] is None
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [(None, "NOT_AN_OPEN_PLACE")]
+    assert coordinator(RECORD, {"input": good()})["errors"][0]["extensions"]["code"] == (
+        "FORBIDDEN"
+    )
+    assert graph_counts() == before
+
+
+def test_a_deactivated_place_records_no_more(place):
+    cafe, _, staff = place
+    session.autocommit("MATCH (o:Organisation {id: $id}) SET o.active = false", id=cafe)
+    before = graph_counts()
+    body = staff(RECORD, {"input": good()})["data"]["recordConcernSignal"]
+    assert [e["code"] for e in body["errors"]] == ["NOT_AN_OPEN_PLACE"]
     assert graph_counts() == before
 
 
