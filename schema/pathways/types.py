@@ -122,7 +122,7 @@ class SomewhereMonth(graphene.ObjectType):
     connected = graphene.Int(description="Of them, with at least one connection.")
     unconnected = graphene.Int(description="Of them, with none (a cell of its own).")
     share = graphene.Float(
-        description="connected / registered as published, to the nearest 10%; null unless "
+        description="Published connected / published registered, to the nearest 10%; null unless "
         "both are shown."
     )
 
