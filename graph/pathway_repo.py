@@ -71,29 +71,37 @@ CALL (this_month) {
 # living in the area at the month's end (not erased by then), and how many of them had at
 # least one connection — a referral COMPLETED with an outcome in $connecting_outcomes —
 # closed in the 12 months before that end; with each count's record-key sum, so the
-# caller publishes perturbed counts only (referral_hub/pathways/disclosure.py). Each
-# subject's connections are read once, then weighed against every month.
+# caller publishes perturbed counts only (referral_hub/pathways/disclosure.py). Month
+# ends are month boundaries in Japan, so each date only matters by its month there:
+# subjects are first grouped by (month registered, month erased, months connected) — a
+# few hundred groups for tens of thousands of subjects — and only the groups are weighed
+# against every month.
 _SOMEWHERE: LiteralString = """
 CALL (this_month) {
-  UNWIND range($trend_months - 1, 0, -1) AS back
-  WITH this_month - duration({months: back}) AS month
-  RETURN collect({month: month, until: datetime({date: month + duration({months: 1}),
-                                                 timezone: 'Asia/Tokyo'})}) AS month_ends
-}
-CALL (month_ends) {
   MATCH (subject:Subject) WHERE subject.areaCode IN $area_codes
-  WITH subject, COLLECT { MATCH (subject)<-[:FOR]-(r:Referral)
-                          WHERE r.state = 'COMPLETED' AND r.outcome IN $connecting_outcomes
-                            AND r.closedAt IS NOT NULL
-                          RETURN r.closedAt } AS connected_at
-  UNWIND month_ends AS m
-  WITH m, subject, connected_at
-  WHERE subject.createdAt < m.until AND (subject.erasedAt IS NULL OR subject.erasedAt >= m.until)
-  WITH m, subject,
-       any(t IN connected_at WHERE m.until - duration({months: 12}) <= t < m.until) AS connected
-  WITH m.month AS month, count(subject) AS registered, sum(subject.cellKey) AS registered_key,
-       count(CASE WHEN connected THEN 1 END) AS connected,
-       sum(CASE WHEN connected THEN subject.cellKey ELSE 0 END) AS connected_key
+  WITH subject,
+       COLLECT { MATCH (subject)<-[:FOR]-(r:Referral)
+                 WHERE r.state = 'COMPLETED' AND r.outcome IN $connecting_outcomes
+                   AND r.closedAt IS NOT NULL
+                 WITH DISTINCT date.truncate('month',
+                        datetime({datetime: r.closedAt, timezone: 'Asia/Tokyo'})) AS month
+                 WHERE month > this_month - duration({months: 2 * $trend_months - 1})
+                 RETURN month ORDER BY month } AS connected
+  WITH date.truncate('month', datetime({datetime: subject.createdAt, timezone: 'Asia/Tokyo'}))
+         AS registered_in,
+       CASE WHEN subject.erasedAt IS NOT NULL
+         THEN date.truncate('month', datetime({datetime: subject.erasedAt,
+                                               timezone: 'Asia/Tokyo'})) END AS erased_in,
+       connected, count(*) AS subjects, sum(subject.cellKey) AS subjects_key
+  UNWIND range($trend_months - 1, 0, -1) AS back
+  WITH this_month - duration({months: back}) AS month, registered_in, erased_in, connected,
+       subjects, subjects_key
+  WHERE registered_in <= month AND (erased_in IS NULL OR erased_in > month)
+  WITH month, subjects, subjects_key,
+       any(c IN connected WHERE month - duration({months: 11}) <= c <= month) AS has_place
+  WITH month, sum(subjects) AS registered, sum(subjects_key) AS registered_key,
+       sum(CASE WHEN has_place THEN subjects ELSE 0 END) AS connected,
+       sum(CASE WHEN has_place THEN subjects_key ELSE 0 END) AS connected_key
   RETURN collect({month: month, registered: registered, registered_key: registered_key,
                   connected: connected, connected_key: connected_key}) AS somewhere
 }
