@@ -249,3 +249,21 @@ def test_the_demo_murmurs_show_a_gap(city):
     answer = coordinator(COVERAGE, {"area": KAWASAKI})["data"]["coverage"]
     assert {"areaCode": KAWASAKI_KU, "need": "hikikomori"} in answer["concernGaps"]
     assert "eating_alone" not in [g["need"] for g in answer["concernGaps"]]  # the cafeteria's
+
+
+def test_make_demo_shows_murmurs_and_a_gap_in_the_demo_city(graph_db, db):
+    """川崎市 as `make demo` loads it, then its murmurs: the coordinator sees a gap."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", scale="city", seed=1, stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("seed_demo_murmurs", stdout=out)
+    assert "demo murmurs:" in out.getvalue()
+    coordinator = member("coordinator", _org("川崎市", "MUNICIPALITY", KAWASAKI), Role.COORDINATOR)
+    answer = coordinator(COVERAGE, {"area": KAWASAKI})["data"]["coverage"]
+    assert answer["concernGaps"]
+    assert all(g["areaCode"] == KAWASAKI_KU for g in answer["concernGaps"])
+    assert any((c["heard"] or 0) >= 5 and c["places"] == 0 for c in answer["concerns"])
+    assert any(c["places"] > 0 for c in answer["concerns"])  # murmurs beside places too

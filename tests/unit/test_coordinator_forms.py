@@ -170,3 +170,28 @@ def test_coverage_rows_put_the_areas_tags_first_then_its_gaps_with_a_shade_per_c
     ]
     assert [c["shade"] for c in rows[1]["cells"]] == [0, 0, 0]
     assert forms.coverage_rows({**coverage, "subAreas": []}, tags)[0]["cells"] == []
+
+
+def test_somewhere_rows_give_the_bar_its_tenths():
+    coverage = {
+        "somewhere": [
+            {"month": "2026-04-01", "registered": 12, "connected": 7, "share": 0.6},
+            {"month": "2026-05-01", "registered": None, "connected": None, "share": None},
+            {"month": "2026-06-01", "registered": 9, "connected": 9, "share": 1.0},
+        ]
+    }
+    assert [row["tenths"] for row in forms.somewhere_rows(coverage)] == [6, None, 10]
+    assert forms.somewhere_rows({}) == []
+
+
+def test_concern_rows_carry_their_need_labels():
+    tags = [{"code": "bullying", "labelJa": "いじめ", "labelEn": "Bullying"}]
+    coverage = {
+        "concerns": [{"need": "bullying", "heard": None}, {"need": "gone_tag", "heard": 5}],
+        "concernGaps": [{"need": "bullying", "areaCode": "141313"}],
+    }
+    assert [r["tag"] for r in forms.concern_rows(coverage, tags)] == [
+        tags[0],
+        {"code": "gone_tag"},
+    ]
+    assert forms.concern_gap_rows(coverage, tags)[0]["tag"] == tags[0]
