@@ -28,6 +28,11 @@ from referral_hub.pathways.signals import RECORDING_ROLES, AgeBand, signal_month
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
+_NOT_AN_OPEN_PLACE = FieldError(
+    None,
+    ErrorCode.NOT_AN_OPEN_PLACE,
+    "Murmurs are recorded at an organisation that runs an open exchange-type place.",
+)
 # What the graph's refusal means to the caller (graph/concern_signal_repo.py).
 _REFUSALS: dict[str, FieldError] = {
     "NEED": FieldError("needTag", ErrorCode.UNKNOWN_TAG, "needTag: not a need tag of the hub."),
@@ -37,16 +42,8 @@ _REFUSALS: dict[str, FieldError] = {
         "areaCode: your organisation's own area or an area inside it.",
     ),
     # About the organisation, not a field: it runs no open place (or is no longer active).
-    "EXCHANGE": FieldError(
-        None,
-        ErrorCode.NOT_AN_OPEN_PLACE,
-        "Murmurs are recorded at an organisation that runs an open exchange-type place.",
-    ),
-    "ORGANISATION": FieldError(
-        None,
-        ErrorCode.NOT_AN_OPEN_PLACE,
-        "Murmurs are recorded at an organisation that runs an open exchange-type place.",
-    ),
+    "EXCHANGE": _NOT_AN_OPEN_PLACE,
+    "ORGANISATION": _NOT_AN_OPEN_PLACE,
 }
 
 
