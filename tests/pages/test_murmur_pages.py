@@ -139,7 +139,7 @@ def test_coverage_shows_murmurs_beside_places_and_somewhere_by_month(ward):
 
 
 @pytest.mark.browser
-def test_murmur_and_coverage_in_the_browser(ward, browser, live_server):
+def test_murmur_and_coverage_in_the_browser(ward, browser, live_server, screenshots):
     cafe, _, city, _ = ward
     heard(cafe, "bullying", 5)
     coordinator = get_user_model().objects.create_user(username="coordinator")
@@ -151,6 +151,7 @@ def test_murmur_and_coverage_in_the_browser(ward, browser, live_server):
     sign_in(page, live_server.url, "cafe-staff")
     page.goto(f"{live_server.url}/murmur/")
     assert_accessible(page)
+    screenshots(page, "murmur-ja")
     page.locator("#c-ageBand-AGE_6_12").check()
     page.locator("button[name=needTag][value=eating_alone]").click()
     page.wait_for_url(f"{live_server.url}/murmur/")
@@ -163,5 +164,7 @@ def test_murmur_and_coverage_in_the_browser(ward, browser, live_server):
     assert "「いじめ」に応える居場所がありません" in page.locator(".concern-gaps").inner_text()
     assert page.locator("table.somewhere tbody tr").count() == 12
     assert_accessible(page)
+    page.locator("h2:has-text('どこか')").scroll_into_view_if_needed()
+    screenshots(page, "coverage-murmurs-ja")
     context.close()
     assert outside == []
