@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +19,7 @@ from referral_hub.core.audit import audit_record
 from tests.conftest import signed_in_member
 from tests.directory_fixtures import KAWASAKI, KAWASAKI_KU, _loc, _org, _svc
 from tests.pages.conftest import assert_accessible, closed_network, sign_in
+from tests.pathways.test_concern_coverage import subject
 
 _SIGNALS = "MATCH (c:ConcernSignal) RETURN c.ageBand AS band, [(c)-[:ABOUT]->(t) | t.code] AS needs"
 
@@ -142,6 +143,11 @@ def test_coverage_shows_murmurs_beside_places_and_somewhere_by_month(ward):
 def test_murmur_and_coverage_in_the_browser(ward, browser, live_server, screenshots):
     cafe, _, city, _ = ward
     heard(cafe, "bullying", 5)
+    # Twelve people registered last year, seven connected last month: どこか has bars.
+    last_month = (this_month() - timedelta(days=20)).isoformat() + "T10:00:00+09:00"
+    for n in range(12):
+        connections = [(last_month, "CONNECTED")] if n < 7 else []
+        subject(f"s{n}", "2025-01-10T10:00:00+09:00", connections=connections)
     coordinator = get_user_model().objects.create_user(username="coordinator")
     Membership.objects.create(user=coordinator, organisation_id=city, role=Role.COORDINATOR.value)
     context = browser.new_context(locale="ja-JP")
@@ -163,6 +169,7 @@ def test_murmur_and_coverage_in_the_browser(ward, browser, live_server, screensh
     page.goto(f"{live_server.url}/coverage/?area={KAWASAKI}")
     assert "「いじめ」に応える居場所がありません" in page.locator(".concern-gaps").inner_text()
     assert page.locator("table.somewhere tbody tr").count() == 12
+    assert page.locator("table.somewhere .somewhere-bar").count() == 2  # last month, this one
     assert_accessible(page)
     page.locator("h2:has-text('どこか')").scroll_into_view_if_needed()
     screenshots(page, "coverage-murmurs-ja")
