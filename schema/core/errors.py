@@ -56,6 +56,11 @@ _CODES = {
     ErrorCode.STATUTORY_BLOCKED: "An auditor found a statutory referral to this receiver "
     "inappropriate; a new one needs the auditor's release.",
     ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
+    ErrorCode.WRONG_TAG_KIND: "A tag of another kind than the field takes (e.g. a NEED tag "
+    "where INTEREST tags are asked for).",
+    ErrorCode.UNKNOWN_OPPORTUNITY: "No such active opportunity.",
+    ErrorCode.OPPORTUNITY_MISMATCH: "The service is not the one the opportunity is taken up "
+    "through.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 
