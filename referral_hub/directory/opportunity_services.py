@@ -160,9 +160,7 @@ def opportunity_update(
 
 def opportunity_archive(*, actor: Actor, opportunity_id: str) -> dict[str, Any]:
     """Take an opportunity out of lists and recommendations; its referrals keep it."""
-    return _change(
-        actor, opportunity_id, {}, action="OPPORTUNITY_ARCHIVE", extra={"active": False}
-    )
+    return _change(actor, opportunity_id, {}, action="OPPORTUNITY_ARCHIVE", extra={"active": False})
 
 
 # --- reads --------------------------------------------------------------------------------

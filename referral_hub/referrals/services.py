@@ -29,7 +29,12 @@ from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
-from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
+from referral_hub.referrals.rules import (
+    Urgency,
+    creation_refusal,
+    deadline_hours,
+    purpose_errors,
+)
 from referral_hub.subjects import crypto, keys
 
 SUMMARY_MAX = 2000
@@ -94,6 +99,8 @@ class _Checked:
     basis: LegalBasis
     justification: str
     state: handoff.State
+    purpose: handoff.Purpose
+    opportunity_id: str | None
 
 
 def _checked(request: NewReferral) -> _Checked:
@@ -103,7 +110,13 @@ def _checked(request: NewReferral) -> _Checked:
     summary = (request.summary or "").strip()
     basis = LegalBasis(enum_value(request.legal_basis) or "CONSENT")
     justification = (request.justification or "").strip()
-    errors = basis_errors(basis, justification)
+    purpose = handoff.Purpose(enum_value(request.purpose) or "SUPPORT")
+    opportunity_id = (
+        None
+        if request.opportunity_id is None
+        else checked_uuid(request.opportunity_id, "opportunityId")
+    )
+    errors = basis_errors(basis, justification) + purpose_errors(purpose, opportunity_id)
     if not categories:
         # Nothing is shared by default: the sender names what the receiver will see.
         errors.append(
@@ -126,6 +139,8 @@ def _checked(request: NewReferral) -> _Checked:
         basis=basis,
         justification=justification,
         state=handoff.State.SENT if request.send else handoff.State.DRAFT,
+        purpose=purpose,
+        opportunity_id=opportunity_id,
     )
 
 
@@ -170,6 +185,8 @@ def referral_create(
             accept_waitlist=bool(request.accept_waitlist),
             statutory=is_statutory(basis),
             draft=state == handoff.State.DRAFT,
+            opportunity_id=checked.opportunity_id,
+            service_id=service_id,
         )
         assert row is not None
         if is_statutory(basis):
@@ -183,6 +200,7 @@ def referral_create(
             "service_id": service_id,
             "categories": categories,
             "purpose": "REFERRAL",
+            "opportunity_id": checked.opportunity_id,
         },
         decide=decide,
         create={
@@ -199,6 +217,8 @@ def referral_create(
             "actor": actor.username,
             "follows_id": follows_id,
             "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
+            "referral_purpose": checked.purpose.value,
+            "opportunity_id": checked.opportunity_id,
         },
         audit_for=lambda row: _audit(
             actor,
@@ -264,6 +284,7 @@ def referral_transition(
             reason=reason,
             outcome=outcome,
             note=note,
+            purpose=handoff.Purpose(row["referral_purpose"]),
         )
         if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
             require_recent_second_factor(actor)  # it shares without consent from now
