@@ -288,7 +288,6 @@ _F_TAGS: LiteralString = (
 _F_ORG: LiteralString = (
     "AND EXISTS { MATCH (:Organisation {id: $organisation_id})-[:OFFERS]->(n) }\n"
 )
-_F_AGE: LiteralString = "AND coalesce(n.ageMin, 0) <= $age AND coalesce(n.ageMax, 200) >= $age\n"
 _BY_TITLE: LiteralString = "WITH n, meters, n.title AS sortKey\n"
 _BY_DISTANCE: LiteralString = "WITH n, meters, meters AS sortKey\n"
 _RETURN: LiteralString = (
@@ -306,7 +305,6 @@ def list_statement(
     area_codes: Sequence[str] | None = None,
     interest_tags: Sequence[str] = (),
     organisation_id: str | None = None,
-    age: int | None = None,
 ) -> tuple[LiteralString, dict[str, Any]]:
     """The Cypher text and parameters of one page; nearest first with `near`, else by title."""
     params: dict[str, Any] = {"parts": _PARTS}
@@ -337,9 +335,6 @@ def list_statement(
         params["organisation_id"] = organisation_id
         if entry is not _ENTRY_ORG:
             filters.append(_F_ORG)
-    if age is not None:
-        params["age"] = age
-        filters.append(_F_AGE)
     order = _BY_DISTANCE if near is not None else _BY_TITLE
     query: LiteralString = (
         entry + "WITH n, meters\n" + "".join(filters) + order + PAGE_ASC + _RETURN

@@ -164,8 +164,24 @@ def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
         "summary_sealed": sealed,
         "justification_sealed": sealed_justification,
         "waitlisted": row["capacity"] == "FULL",
+        "referral_purpose": checked.purpose.value,
+        "opportunity_id": checked.opportunity_id,
         "deadline_hours": hours,
         **_due(checked.urgency, hours),
+    }
+
+
+def _prepare(actor: Actor, checked: _Checked) -> dict[str, Any]:
+    """The facts the create statement looks up before `decide`: the subject (registered by
+    the actor's organisation), the service and its receiver, a consent for purpose
+    REFERRAL covering the categories, and an OFFER_ROLE referral's opportunity."""
+    return {
+        "subject_id": checked.subject_id,
+        "from_id": actor.organisation_id or "",
+        "service_id": checked.service_id,
+        "categories": checked.categories,
+        "purpose": "REFERRAL",
+        "opportunity_id": checked.opportunity_id,
     }
 
 
@@ -194,14 +210,7 @@ def referral_create(
         return _creation_fields(row, checked)
 
     referral_repo.referral_create(
-        prepare={
-            "subject_id": subject_id,
-            "from_id": actor.organisation_id or "",
-            "service_id": service_id,
-            "categories": categories,
-            "purpose": "REFERRAL",
-            "opportunity_id": checked.opportunity_id,
-        },
+        prepare=_prepare(actor, checked),
         decide=decide,
         create={
             "id": referral_id,
@@ -217,8 +226,6 @@ def referral_create(
             "actor": actor.username,
             "follows_id": follows_id,
             "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
-            "referral_purpose": checked.purpose.value,
-            "opportunity_id": checked.opportunity_id,
         },
         audit_for=lambda row: _audit(
             actor,
