@@ -84,6 +84,34 @@ CALL (s, row) {
 }
 """
 
+# Opportunities (issue 19): the role, its VIA service, its place and its interests.
+_OPPORTUNITIES: LiteralString = """
+UNWIND $rows AS row
+MATCH (o:Organisation {id: row.organisation_id}), (svc:Service {id: row.service_id})
+MERGE (n:Opportunity {id: row.id})
+ON CREATE SET n.createdAt = datetime()
+SET n.title = row.title, n.description = row.description, n.schedule = row.schedule,
+    n.ageMin = row.age_min, n.ageMax = row.age_max, n.areaCode = row.area_code,
+    n.active = coalesce(row.active, true), n.updatedAt = datetime()
+MERGE (o)-[:OFFERS]->(n)
+WITH n, row, svc
+CALL (n) {
+  OPTIONAL MATCH (n)-[old:VIA|AT|INTERESTED_IN]->()
+  DELETE old
+}
+MERGE (n)-[:VIA]->(svc)
+WITH n, row
+CALL (n, row) {
+  MATCH (l:Location {id: row.location_id})
+  MERGE (n)-[:AT]->(l)
+}
+CALL (n, row) {
+  UNWIND row.interest_tags AS code
+  MATCH (t:Tag {code: code, kind: 'INTEREST'})
+  MERGE (n)-[:INTERESTED_IN]->(t)
+}
+"""
+
 # Stored from the smaller id to the larger, as partnership_add does.
 _PARTNERSHIPS: LiteralString = """
 UNWIND $rows AS row
@@ -128,6 +156,7 @@ def upsert(
     locations: Sequence[dict[str, Any]] = (),
     services: Sequence[dict[str, Any]] = (),
     partnerships: Sequence[dict[str, Any]] = (),
+    opportunities: Sequence[dict[str, Any]] = (),
     chunk: int = 5000,
 ) -> None:
     for query, rows in (
@@ -136,6 +165,7 @@ def upsert(
         (_LOCATIONS, locations),
         (_SERVICES, services),
         (_PARTNERSHIPS, partnerships),
+        (_OPPORTUNITIES, opportunities),
     ):
         for start in range(0, len(rows), chunk):
             tx.run(query, rows=list(rows[start : start + chunk])).consume()
@@ -149,6 +179,7 @@ class Tables(TypedDict, total=False):
     locations: Sequence[dict[str, Any]]
     services: Sequence[dict[str, Any]]
     partnerships: Sequence[dict[str, Any]]
+    opportunities: Sequence[dict[str, Any]]
 
 
 def write_batch(*, audit: AuditRecord, **rows: Unpack[Tables]) -> None:

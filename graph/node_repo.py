@@ -11,7 +11,14 @@ from typing import LiteralString
 from graph import session
 
 # Every kind a node id may name: the label, which is also the API's type name.
-NODE_KINDS: tuple[str, ...] = ("Organisation", "Service", "Location", "Referral", "Subject")
+NODE_KINDS: tuple[str, ...] = (
+    "Organisation",
+    "Service",
+    "Location",
+    "Referral",
+    "Subject",
+    "Opportunity",
+)
 
 _KINDS: LiteralString = """
 UNWIND $ids AS id
@@ -30,6 +37,9 @@ CALL {
   UNION
   WITH id WITH id WHERE 'Subject' IN $kinds
   MATCH (:Subject {id: id}) RETURN 'Subject' AS kind
+  UNION
+  WITH id WITH id WHERE 'Opportunity' IN $kinds
+  MATCH (:Opportunity {id: id}) RETURN 'Opportunity' AS kind
 }
 RETURN id, kind
 """

@@ -111,6 +111,57 @@ MATCH (svc:Service)-[:AT]->(l)
 """
 
 
+# Opportunities (issue 19): roles that suit the interests asked, beside the services, in the
+# same statement. The same exclusions as the services' (the sender's own, organisations
+# holding an open referral for the subject, a VIA service that declined it, outside its
+# age); ranked by interests met, then distance. Skipped unless asked for.
+_OPPORTUNITY_IN_AREA: LiteralString = """
+  MATCH (op:Opportunity) WHERE op.areaCode IN $area_codes
+  OPTIONAL MATCH (op)-[:AT]->(ol:Location)
+  WITH op, ol
+"""
+_OPPORTUNITY_NEAR: LiteralString = """
+  MATCH (ol:Location) WHERE point.distance(ol.point, point($center)) <= $meters
+    AND coalesce(ol.active, true)
+  MATCH (op:Opportunity)-[:AT]->(ol)
+  WITH op, ol
+"""
+
+
+def _opportunities(near: bool) -> LiteralString:
+    return (
+        """,
+       CASE WHEN $include_opportunities THEN COLLECT {
+"""
+        + (_OPPORTUNITY_NEAR if near else _OPPORTUNITY_IN_AREA)
+        + """
+  WHERE coalesce(op.active, true)
+    AND (born IS NULL OR (coalesce(op.ageMin, 0) <= $year - born
+                          AND coalesce(op.ageMax, 200) >= $year - born - 1))
+  WITH op, ol, [code IN $interest_tags
+                WHERE EXISTS { MATCH (op)-[:INTERESTED_IN]->(:Tag {code: code}) }] AS met
+  WHERE size(met) > 0
+  MATCH (org:Organisation)-[:OFFERS]->(op)-[:VIA]->(via:Service)
+  WHERE coalesce(org.active, true) AND coalesce(via.active, true) AND org <> reader
+    AND NOT org IN busy AND NOT via.id IN declined
+  WITH op, org, via, met,
+       CASE WHEN ol IS NULL OR ol.point IS NULL OR origin IS NULL THEN null
+            ELSE point.distance(ol.point, origin) END AS meters
+  ORDER BY size(met) DESC, meters ASC, op.id ASC
+  LIMIT $opportunity_limit
+  RETURN {
+    opportunity: op { .id, .title, .schedule, age_min: op.ageMin, age_max: op.ageMax,
+                      area_code: op.areaCode },
+    organisation: org { .id, .name, .kind },
+    service: via { .id, .name, .mode, acceptsReferrals: via.acceptsReferrals },
+    interests_met: met,
+    distance_km: meters / 1000.0
+  }
+} ELSE [] END AS opportunities
+"""
+    )
+
+
 def _statement(subject: bool, near: bool) -> LiteralString:
     return (
         _FROM
@@ -150,8 +201,8 @@ RETURN reader IS NOT NULL AS known, subject_found, basis, size(declined) AS decl
     distance_km: meters / 1000.0,
     hops: head([hop IN range(1, 4) WHERE provider IN rings[hop - 1]])
   }
-} AS candidates
-"""
+} AS candidates"""
+        + _opportunities(near)
     )
 
 
@@ -174,9 +225,11 @@ def recommendation_candidates(
     interest_weight: float,
     subject_id: str | None = None,
     audit: AuditRecord | None = None,
+    opportunity_limit: int | None = None,
 ) -> dict[str, Any]:
     """One row: whether the sender exists, the subject's basis (with a subject), how many
-    services declined it, which needs are stigma-sensitive, and the candidates.
+    services declined it, which needs are stigma-sensitive, the candidates, and — with an
+    `opportunity_limit` — up to that many opportunities for the interests asked.
 
     A subject that exists but is not the sender's own gets a DENIED event in its audit
     chain in the same transaction (a second statement, on the refusal path only)."""
@@ -191,6 +244,9 @@ def recommendation_candidates(
         "year": year,
         "candidates": candidates,
         "interest_weight": interest_weight,
+        # None: no opportunities (the subquery is not run at all).
+        "include_opportunities": opportunity_limit is not None,
+        "opportunity_limit": opportunity_limit or 0,
     }
     if subject_id is None:
         query = _PLAIN_NEAR if near else _PLAIN_IN_AREA

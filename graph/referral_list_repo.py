@@ -62,6 +62,7 @@ RETURN n { .id, .state, .version, .urgency, .deadline,
            created_at: n.createdAt, updated_at: n.updatedAt,
            waitlisted: coalesce(n.waitlisted, false),
            legal_basis: coalesce(n.legalBasis, 'CONSENT'), review_state: n.reviewState,
+           purpose: coalesce(n.purpose, 'SUPPORT'),
            overdue: """
     + _OVERDUE
     + """,

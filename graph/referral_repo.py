@@ -65,6 +65,14 @@ _CONSENT_GAP: LiteralString = (
 END"""
 )
 
+# An OFFER_ROLE referral's opportunity (issue 19): whether it is active and the service
+# it is taken up through, which must be the referral's service (rules.opportunity_refusal).
+_OPPORTUNITY_FACTS: LiteralString = """
+       head(COLLECT { MATCH (op:Opportunity {id: $opportunity_id})-[:VIA]->(ov:Service)
+                      RETURN {id: op.id, active: coalesce(op.active, true), via: ov.id}
+       }) AS opportunity
+"""
+
 _PREPARE: LiteralString = (
     """
 MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(from:Organisation {id: $from_id})
@@ -89,8 +97,9 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + TODAY
     + """.year AS this_year,
        EXISTS { MATCH (s)<-[:FOR]-(b:Referral {reviewState: 'INAPPROPRIATE'})
-                      -[:TO]->(:Service)<-[:PROVIDES]-(to) } AS statutory_blocked
-"""
+                      -[:TO]->(:Service)<-[:PROVIDES]-(to) } AS statutory_blocked,
+       """
+    + _OPPORTUNITY_FACTS
 )
 
 
@@ -143,7 +152,7 @@ CREATE (r:Referral {
     + _sight_until("$legal_basis")
     + """ END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime(),
-  cellKey: toInteger(rand() * 256)
+  cellKey: toInteger(rand() * 256), purpose: $referral_purpose
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
 FOREACH (_ IN CASE WHEN c IS NULL THEN [] ELSE [1] END | CREATE (r)-[:UNDER]->(c))
@@ -161,6 +170,10 @@ WITH r
 OPTIONAL MATCH (previous:Referral {id: $follows_id})
 FOREACH (_ IN CASE WHEN previous IS NULL THEN [] ELSE [1] END |
   CREATE (r)-[:FOLLOWS]->(previous))
+WITH r
+OPTIONAL MATCH (offered:Opportunity {id: $opportunity_id})
+FOREACH (_ IN CASE WHEN offered IS NULL THEN [] ELSE [1] END |
+  CREATE (r)-[:OFFERS]->(offered))
 RETURN r.id AS id
 """
 )
@@ -182,6 +195,7 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
        s.id AS subject_id, svc.id AS service_id, r.categories AS categories,
        r.urgency AS urgency, r.deadlineHours AS deadline_hours, r.legalBasis AS legal_basis,
        r.sentAt IS NOT NULL AS sent, sendable_consent,
+       coalesce(r.purpose, 'SUPPORT') AS referral_purpose,
        CASE WHEN r.legalBasis STARTS WITH 'STATUTORY_'
          THEN """
     + statutory_stands("r")
@@ -256,6 +270,9 @@ RETURN r {
     + """ THEN 'ACTIVE' ELSE 'INACTIVE' END }),
            .id, .state, .version, .urgency, .categories, .reason, .outcome, .deadline,
            waitlisted: coalesce(r.waitlisted, false),
+           purpose: coalesce(r.purpose, 'SUPPORT'),
+           opportunity: head(COLLECT { MATCH (r)-[:OFFERS]->(op:Opportunity)
+                                       RETURN op { .id, .title } }),
            legal_basis: coalesce(r.legalBasis, 'CONSENT'),
            created_at: r.createdAt, updated_at: r.updatedAt,
            acknowledged_at: r.acknowledgedAt, accepted_at: r.acceptedAt,

@@ -60,6 +60,11 @@ class ReferralConsentRow(TypedDict):
     permits: list[str]
 
 
+class OpportunityRefRow(TypedDict):
+    id: str
+    title: str
+
+
 class ReferralRow(TypedDict):
     id: str
     state: str
@@ -71,6 +76,8 @@ class ReferralRow(TypedDict):
     deadline: datetime | None
     waitlisted: bool
     legal_basis: str
+    purpose: str  # SUPPORT or OFFER_ROLE (issue 19)
+    opportunity: OpportunityRefRow | None  # the role an OFFER_ROLE referral offers
     created_at: datetime
     updated_at: datetime
     acknowledged_at: datetime | None

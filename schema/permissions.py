@@ -80,6 +80,12 @@ DECLARED: dict[str, Permission] = {
     "Mutation.updateServiceCapacity": roles(Role.ORG_ADMIN, Role.CASEWORKER, scope=OWN),
     "Mutation.addPartnership": roles(Role.ORG_ADMIN, scope=OWN),
     "Mutation.removePartnership": roles(Role.ORG_ADMIN, scope=OWN),
+    # opportunities (issue 19): public directory data, kept by the publishing organisation
+    "Query.opportunity": SIGNED_IN,
+    "Query.opportunities": SIGNED_IN,
+    "Mutation.createOpportunity": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.updateOpportunity": roles(Role.ORG_ADMIN, scope=OWN),
+    "Mutation.archiveOpportunity": roles(Role.ORG_ADMIN, scope=OWN),
     # tokens: personal ones for yourself; organisation (machine) tokens by its ORG_ADMIN
     "Mutation.issueApiToken": Permission(scope="personal: yourself; organisation: ORG_ADMIN, own"),
     "Mutation.revokeApiToken": Permission(scope="your own tokens; ORG_ADMIN: own organisation's"),

@@ -51,6 +51,9 @@ class ErrorCode(StrEnum):
     STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
     SUBJECT_ERASED = "SUBJECT_ERASED"
     NOT_AN_OPEN_PLACE = "NOT_AN_OPEN_PLACE"  # murmurs: the organisation runs no exchange-type place
+    WRONG_TAG_KIND = "WRONG_TAG_KIND"  # a tag of another kind where one kind is asked (INTEREST)
+    UNKNOWN_OPPORTUNITY = "UNKNOWN_OPPORTUNITY"  # no such active opportunity (issue 19)
+    OPPORTUNITY_MISMATCH = "OPPORTUNITY_MISMATCH"  # serviceId is not the opportunity's VIA
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

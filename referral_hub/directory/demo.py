@@ -342,6 +342,43 @@ _SERVICES: dict[str, list[ServiceTemplate]] = {
     ],
 }
 
+
+@dataclass(frozen=True)
+class OpportunityTemplate:
+    """A role a place offers (issue 19): "we need your help", not only support."""
+
+    title: str
+    description: str
+    schedule: str
+    interest_tags: tuple[str, ...]
+    age: tuple[int | None, int | None] = (None, None)
+
+
+# One role per place of these kinds, taken up through its (only) service. Fixed texts, so
+# adding them drew nothing from the random stream: the rest of the network is unchanged.
+_OPPORTUNITIES: dict[str, OpportunityTemplate] = {
+    "cafeteria": OpportunityTemplate(
+        "こども食堂の調理・配膳のお手伝い",
+        "食事づくりや配膳、片付けを一緒に。料理が得意でなくても大丈夫です。",
+        "開催日の15:00-19:00",
+        ("cooking", "volunteering"),
+        age=(12, None),
+    ),
+    "library": OpportunityTemplate(
+        "図書館で子どもたちへの絵本の読み聞かせ",
+        "おはなし会で絵本を読んでくれる方を募集しています。練習会もあります。",
+        "毎月第2土曜 10:30-11:30",
+        ("reading", "volunteering"),
+        age=(15, None),
+    ),
+    "salon": OpportunityTemplate(
+        "サロンで将棋を教える",
+        "将棋を指せる方、子どもや初心者の相手をしてください。",
+        "毎週木曜 13:00-16:00",
+        ("go_shogi", "volunteering"),
+    ),
+}
+
 _KIND_OF = {
     "school": OrganisationKind.SCHOOL,
     "cafeteria": OrganisationKind.PLACE,
@@ -363,6 +400,7 @@ class Batch:
     locations: list[dict[str, Any]] = field(default_factory=list)
     services: list[dict[str, Any]] = field(default_factory=list)
     partnerships: list[dict[str, Any]] = field(default_factory=list)
+    opportunities: list[dict[str, Any]] = field(default_factory=list)
 
 
 def areas_for(scale: Scale) -> list[AreaRow]:
@@ -433,6 +471,7 @@ def municipality_batch(
             _location(loc_id, org_id, name, area, f"{prefecture_name}{area.name}", point, rng)
         )
         batch.services.extend(_services(ident, org_id, loc_id, role, name, rng))
+        batch.opportunities.extend(_opportunities(ident, org_id, loc_id, role, area))
     batch.partnerships = _local_partnerships(batch.organisations, rng)
     return batch
 
@@ -540,6 +579,30 @@ def _services(
             }
         )
     return services
+
+
+def _opportunities(
+    ident: uuid.UUID, org_id: str, loc_id: str, role: str, area: AreaRow
+) -> list[dict[str, Any]]:
+    """The place's role, if its kind offers one, through its first service, at its place."""
+    template = _OPPORTUNITIES.get(role)
+    if template is None:
+        return []
+    return [
+        {
+            "id": str(uuid.uuid5(ident, "opportunity:0")),
+            "organisation_id": org_id,
+            "service_id": str(uuid.uuid5(ident, "service:0")),
+            "location_id": loc_id,
+            "title": template.title,
+            "description": template.description,
+            "schedule": template.schedule,
+            "age_min": template.age[0],
+            "age_max": template.age[1],
+            "area_code": area.code,
+            "interest_tags": list(template.interest_tags),
+        }
+    ]
 
 
 def _local_partnerships(

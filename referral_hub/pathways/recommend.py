@@ -54,7 +54,10 @@ def recommend(
     near: Mapping[str, Any] | None = None,
     for_subject: str | None = None,
     limit: int | None = DEFAULT_LIMIT,
+    include_opportunities: bool = False,
 ) -> dict[str, Any]:
+    """`include_opportunities`: also up to `limit` opportunities (roles, issue 19) for the
+    interests asked, from the same statement."""
     ask = _checked(from_organisation, need_tags, interest_tags, area, near, for_subject, limit)
     if ask.subject_id is not None and not (
         actor.acts_for(ask.organisation_id) and actor.has_role(Role.COUNSELLOR, Role.CASEWORKER)
@@ -63,7 +66,7 @@ def recommend(
             ErrorCode.FORBIDDEN,
             "forSubject is for counsellors and caseworkers of fromOrganisation.",
         )
-    row = _candidates(actor, ask)
+    row = _candidates(actor, ask, include_opportunities=include_opportunities)
     _refuse_unknown(row, ask)
     exchange_first = bool(row["stigma_needs"])
     ranked = rank_candidates(
@@ -79,6 +82,10 @@ def recommend(
         "declined_left_out": row["declined"],
         "recommendations": [
             _recommendation(position, scored) for position, scored in enumerate(ranked, start=1)
+        ],
+        "opportunities": [
+            {**found, "rank": position, "distance_km": _rounded(found["distance_km"], 2)}
+            for position, found in enumerate(row["opportunities"], start=1)
         ],
     }
 
@@ -116,7 +123,7 @@ def _checked(
     )
 
 
-def _candidates(actor: Actor, ask: _Ask) -> dict[str, Any]:
+def _candidates(actor: Actor, ask: _Ask, *, include_opportunities: bool) -> dict[str, Any]:
     """One statement: the candidates, the stigma-sensitive needs, and — for a subject —
     the basis to consider them, with that consideration audited."""
     subject_id, point, area_code = ask.subject_id, ask.point, ask.area_code
@@ -130,6 +137,7 @@ def _candidates(actor: Actor, ask: _Ask) -> dict[str, Any]:
         year=today().year,
         candidates=CANDIDATES,
         interest_weight=INTEREST_WEIGHT,
+        opportunity_limit=ask.limit if include_opportunities else None,
         subject_id=subject_id,
         audit=None
         if subject_id is None

@@ -25,7 +25,7 @@ from referral_hub.pathways.rules import (
 )
 from referral_hub.pathways.signals import concern_cells, concern_gaps
 from referral_hub.pathways.somewhere import somewhere_months
-from referral_hub.referrals.connections import CONNECTING_OUTCOMES
+from referral_hub.referrals.handoff import CONNECTING_OUTCOMES
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 

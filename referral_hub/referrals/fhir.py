@@ -26,6 +26,7 @@ BASIS_SYSTEM = f"{SYSTEM}/legal-basis"
 STATE_SYSTEM = f"{SYSTEM}/handoff-state"
 CATEGORY_SYSTEM = f"{SYSTEM}/data-category"
 PURPOSE_SYSTEM = f"{SYSTEM}/purpose"
+REFERRAL_PURPOSE_SYSTEM = f"{SYSTEM}/referral-purpose"
 
 _REQUEST_STATUS = {
     State.DRAFT: "draft",
@@ -93,7 +94,10 @@ def _service_request(
         "status": _REQUEST_STATUS[state],
         "intent": "order",
         "priority": _PRIORITY[referral["urgency"]],
-        "category": [{"coding": [{"system": BASIS_SYSTEM, "code": referral["legal_basis"]}]}],
+        "category": [
+            {"coding": [{"system": BASIS_SYSTEM, "code": referral["legal_basis"]}]},
+            *_offered_role(referral),
+        ],
         "code": {"text": referral["service"]["name"]},
         "subject": _subject(referral["subject_id"]),
         "authoredOn": _iso(referral["created_at"]),
@@ -106,6 +110,20 @@ def _service_request(
         "supportingInfo": [{"reference": consent_url}] if consent_url else None,
         "note": [{"text": referral["summary"]}] if referral.get("summary") else None,
     }
+
+
+def _offered_role(referral: ReferralRow) -> list[dict[str, Any]]:
+    """An OFFER_ROLE referral says so in a second category, with the role's title; a
+    SUPPORT referral's bundle is as it always was."""
+    opportunity = referral.get("opportunity")
+    if referral.get("purpose") != "OFFER_ROLE":
+        return []
+    return [
+        {
+            "coding": [{"system": REFERRAL_PURPOSE_SYSTEM, "code": "OFFER_ROLE"}],
+            "text": opportunity["title"] if opportunity else None,
+        }
+    ]
 
 
 def _task(referral: ReferralRow, state: State, request_url: str) -> dict[str, Any]:

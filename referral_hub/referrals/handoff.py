@@ -76,6 +76,35 @@ class Outcome(StrEnum):
     CLIENT_DECLINED = "CLIENT_DECLINED"
     COULD_NOT_CONTACT = "COULD_NOT_CONTACT"
     OTHER = "OTHER"
+    # An OFFER_ROLE referral's own outcomes (issue 19): a role is taken up, not received.
+    TOOK_UP = "TOOK_UP"
+    TRIED_AND_STOPPED = "TRIED_AND_STOPPED"
+    DECLINED_ROLE = "DECLINED_ROLE"
+
+
+class Purpose(StrEnum):
+    """What a referral is for: support for a need, or a role the person is offered
+    (an Opportunity, issue 19). A referral without one is SUPPORT."""
+
+    SUPPORT = "SUPPORT"
+    OFFER_ROLE = "OFFER_ROLE"
+
+
+# The outcomes each purpose may close with: a role's outcomes say whether the person took
+# it up, a support referral's whether they were connected; neither uses the other's.
+OUTCOMES: dict[Purpose, frozenset[Outcome]] = {
+    Purpose.SUPPORT: frozenset(
+        {Outcome.CONNECTED, Outcome.CLIENT_DECLINED, Outcome.COULD_NOT_CONTACT, Outcome.OTHER}
+    ),
+    Purpose.OFFER_ROLE: frozenset(
+        {Outcome.TOOK_UP, Outcome.TRIED_AND_STOPPED, Outcome.DECLINED_ROLE}
+    ),
+}
+
+# A "completed connection" (どこか, issue 19 item 5): a COMPLETED referral that ended with
+# the person connected to a service or taking up a role. Trying a role and stopping is
+# not one: the person has no place from it now.
+CONNECTING_OUTCOMES = frozenset({Outcome.CONNECTED, Outcome.TOOK_UP})
 
 
 OPEN_STATES = frozenset(
@@ -152,8 +181,10 @@ def transition(
     reason: DeclineReason | None = None,
     outcome: Outcome | None = None,
     note: str | None = None,
+    purpose: Purpose = Purpose.SUPPORT,
 ) -> Transition:
-    """Check one step and describe it; raises PublicError / ValidationFailed otherwise."""
+    """Check one step and describe it; raises PublicError / ValidationFailed otherwise.
+    `purpose` decides which outcomes a completion may give (OUTCOMES)."""
     # A stale version is answered first: the caller decided on an old state, and "reload"
     # is the useful answer even when the new state would refuse the action as well.
     if version_seen != version:
@@ -172,7 +203,7 @@ def transition(
         )
     errors = [
         *_reason_errors(action, reason, note),
-        *_outcome_errors(action, outcome, note),
+        *_outcome_errors(action, outcome, note, purpose),
         *_note_errors(note),
     ]
     if errors:
@@ -206,8 +237,11 @@ def _reason_errors(
     return []
 
 
-def _outcome_errors(action: Action, outcome: Outcome | None, note: str | None) -> list[FieldError]:
-    """A completion, and only a completion, gives its outcome (OTHER says what happened)."""
+def _outcome_errors(
+    action: Action, outcome: Outcome | None, note: str | None, purpose: Purpose
+) -> list[FieldError]:
+    """A completion, and only a completion, gives its outcome, one of its purpose's
+    (OTHER says what happened)."""
     if action != Action.COMPLETE:
         if outcome is not None:
             return [FieldError("outcome", ErrorCode.INVALID, "Only completion takes an outcome.")]
@@ -215,6 +249,15 @@ def _outcome_errors(action: Action, outcome: Outcome | None, note: str | None) -
     if outcome is None:
         return [
             FieldError("outcome", ErrorCode.REQUIRED, "Completing a referral needs its outcome.")
+        ]
+    if outcome not in OUTCOMES[purpose]:
+        allowed = ", ".join(sorted(o.value for o in OUTCOMES[purpose]))
+        return [
+            FieldError(
+                "outcome",
+                ErrorCode.INVALID,
+                f"A {purpose.value} referral ends with one of {allowed}.",
+            )
         ]
     if outcome == Outcome.OTHER and not (note or "").strip():
         return [

@@ -23,3 +23,5 @@ class NewReferral:
     justification: str | None = None
     accept_waitlist: bool | None = False
     send: bool | None = True  # false (or null) keeps it as a DRAFT
+    purpose: str | None = "SUPPORT"  # or OFFER_ROLE, with opportunity_id (issue 19)
+    opportunity_id: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from referral_hub.core.errors import ErrorCode, PublicError, ValidationFailed
+from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 
 
 class Urgency(StrEnum):
@@ -29,6 +29,8 @@ def creation_refusal(
     accept_waitlist: bool,
     statutory: bool = False,
     draft: bool = False,
+    opportunity_id: str | None = None,
+    service_id: str = "",
 ) -> None:
     """Raise the reason a referral cannot be created from the looked-up facts, if any.
 
@@ -52,6 +54,8 @@ def creation_refusal(
             ErrorCode.SERVICE_NOT_ACCEPTING,
             "This service does not take referrals now.",
         )
+    # What the caller asked for is checked before what the graph's consent allows.
+    opportunity_refusal(row, opportunity_id=opportunity_id, service_id=service_id)
     if row["consent_id"] is None and not statutory and not draft:
         raise PublicError(
             ErrorCode.CONSENT_REQUIRED,
@@ -70,4 +74,43 @@ def creation_refusal(
             "serviceId",
             ErrorCode.SERVICE_FULL,
             "The service is full; send with acceptWaitlist to join its waiting list.",
+        )
+
+
+def purpose_errors(purpose: str, opportunity_id: str | None) -> list[FieldError]:
+    """An OFFER_ROLE referral names the opportunity it offers; a SUPPORT one names none."""
+    if purpose == "OFFER_ROLE" and opportunity_id is None:
+        return [
+            FieldError(
+                "opportunityId", ErrorCode.REQUIRED, "An OFFER_ROLE referral names its opportunity."
+            )
+        ]
+    if purpose != "OFFER_ROLE" and opportunity_id is not None:
+        return [
+            FieldError(
+                "opportunityId",
+                ErrorCode.INVALID,
+                "Only an OFFER_ROLE referral names an opportunity.",
+            )
+        ]
+    return []
+
+
+def opportunity_refusal(
+    row: dict[str, Any], *, opportunity_id: str | None, service_id: str
+) -> None:
+    """An OFFER_ROLE referral goes to the service its (active) opportunity is taken up
+    through: the role is the receiving organisation's, so every referral rule holds."""
+    if opportunity_id is None:
+        return
+    opportunity = row.get("opportunity")
+    if opportunity is None or not opportunity["active"]:
+        raise ValidationFailed.one(
+            "opportunityId", ErrorCode.UNKNOWN_OPPORTUNITY, "No such active opportunity."
+        )
+    if opportunity["via"] != service_id:
+        raise ValidationFailed.one(
+            "serviceId",
+            ErrorCode.OPPORTUNITY_MISMATCH,
+            f"The opportunity is taken up through service {opportunity['via']}.",
         )

@@ -29,7 +29,12 @@ from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
 from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
-from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
+from referral_hub.referrals.rules import (
+    Urgency,
+    creation_refusal,
+    deadline_hours,
+    purpose_errors,
+)
 from referral_hub.subjects import crypto, keys
 
 SUMMARY_MAX = 2000
@@ -94,6 +99,8 @@ class _Checked:
     basis: LegalBasis
     justification: str
     state: handoff.State
+    purpose: handoff.Purpose
+    opportunity_id: str | None
 
 
 def _checked(request: NewReferral) -> _Checked:
@@ -103,7 +110,13 @@ def _checked(request: NewReferral) -> _Checked:
     summary = (request.summary or "").strip()
     basis = LegalBasis(enum_value(request.legal_basis) or "CONSENT")
     justification = (request.justification or "").strip()
-    errors = basis_errors(basis, justification)
+    purpose = handoff.Purpose(enum_value(request.purpose) or "SUPPORT")
+    opportunity_id = (
+        None
+        if request.opportunity_id is None
+        else checked_uuid(request.opportunity_id, "opportunityId")
+    )
+    errors = basis_errors(basis, justification) + purpose_errors(purpose, opportunity_id)
     if not categories:
         # Nothing is shared by default: the sender names what the receiver will see.
         errors.append(
@@ -126,6 +139,8 @@ def _checked(request: NewReferral) -> _Checked:
         basis=basis,
         justification=justification,
         state=handoff.State.SENT if request.send else handoff.State.DRAFT,
+        purpose=purpose,
+        opportunity_id=opportunity_id,
     )
 
 
@@ -149,8 +164,24 @@ def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
         "summary_sealed": sealed,
         "justification_sealed": sealed_justification,
         "waitlisted": row["capacity"] == "FULL",
+        "referral_purpose": checked.purpose.value,
+        "opportunity_id": checked.opportunity_id,
         "deadline_hours": hours,
         **_due(checked.urgency, hours),
+    }
+
+
+def _prepare(actor: Actor, checked: _Checked) -> dict[str, Any]:
+    """The facts the create statement looks up before `decide`: the subject (registered by
+    the actor's organisation), the service and its receiver, a consent for purpose
+    REFERRAL covering the categories, and an OFFER_ROLE referral's opportunity."""
+    return {
+        "subject_id": checked.subject_id,
+        "from_id": actor.organisation_id or "",
+        "service_id": checked.service_id,
+        "categories": checked.categories,
+        "purpose": "REFERRAL",
+        "opportunity_id": checked.opportunity_id,
     }
 
 
@@ -170,6 +201,8 @@ def referral_create(
             accept_waitlist=bool(request.accept_waitlist),
             statutory=is_statutory(basis),
             draft=state == handoff.State.DRAFT,
+            opportunity_id=checked.opportunity_id,
+            service_id=service_id,
         )
         assert row is not None
         if is_statutory(basis):
@@ -177,13 +210,7 @@ def referral_create(
         return _creation_fields(row, checked)
 
     referral_repo.referral_create(
-        prepare={
-            "subject_id": subject_id,
-            "from_id": actor.organisation_id or "",
-            "service_id": service_id,
-            "categories": categories,
-            "purpose": "REFERRAL",
-        },
+        prepare=_prepare(actor, checked),
         decide=decide,
         create={
             "id": referral_id,
@@ -264,6 +291,7 @@ def referral_transition(
             reason=reason,
             outcome=outcome,
             note=note,
+            purpose=handoff.Purpose(row["referral_purpose"]),
         )
         if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
             require_recent_second_factor(actor)  # it shares without consent from now

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from referral_hub.referrals.handoff import OUTCOMES as _OUTCOME_TABLE
+
+OUTCOMES_BY_PURPOSE = {
+    purpose.value: frozenset(o.value for o in allowed)
+    for purpose, allowed in _OUTCOME_TABLE.items()
+}
+
 STATES = {
     "DRAFT": _("Draft"),
     "SENT": _("Sent"),
@@ -66,7 +73,24 @@ OUTCOMES = {
     "CLIENT_DECLINED": _("The person declined"),
     "COULD_NOT_CONTACT": _("Could not contact"),
     "OTHER": _("Other"),
+    "TOOK_UP": _("Took the role up"),
+    "TRIED_AND_STOPPED": _("Tried the role and stopped"),
+    "DECLINED_ROLE": _("Did not want the role"),
 }
+
+# What a referral is for (issue 19); consent purposes are PURPOSES below.
+REFERRAL_PURPOSES = {
+    "SUPPORT": _("Support for a need"),
+    "OFFER_ROLE": _("A role offered"),
+}
+
+
+def outcomes_for(purpose: str | None) -> dict[str, object]:
+    """The outcomes a completion of a referral with this purpose may give, worded, in the
+    table's order (referral_hub/referrals/handoff.py decides which)."""
+    allowed = OUTCOMES_BY_PURPOSE.get(purpose or "SUPPORT", OUTCOMES_BY_PURPOSE["SUPPORT"])
+    return {code: text for code, text in OUTCOMES.items() if code in allowed}
+
 
 CATEGORIES = {
     "CONTACT": _("Contact details"),
@@ -214,6 +238,7 @@ ALL = {
     "urgency": URGENCIES,
     "reason": DECLINE_REASONS,
     "outcome": OUTCOMES,
+    "referral_purpose": REFERRAL_PURPOSES,
     "category": CATEGORIES,
     "purpose": PURPOSES,
     "capacity": CAPACITY,

@@ -3,6 +3,7 @@ from django.urls import path
 from referral_hub.web import (
     admin_import,
     admin_locations,
+    admin_opportunities,
     admin_partners,
     admin_services,
     admin_tokens,
@@ -52,6 +53,26 @@ urlpatterns = [
         "organisation/services/<uuid:service_id>/deactivate/",
         admin_services.service_deactivate,
         name="admin-service-deactivate",
+    ),
+    path(
+        "organisation/opportunities/",
+        admin_opportunities.opportunities,
+        name="admin-opportunities",
+    ),
+    path(
+        "organisation/opportunities/new/",
+        admin_opportunities.opportunity_new,
+        name="admin-opportunity-new",
+    ),
+    path(
+        "organisation/opportunities/<uuid:opportunity_id>/",
+        admin_opportunities.opportunity_edit,
+        name="admin-opportunity-edit",
+    ),
+    path(
+        "organisation/opportunities/<uuid:opportunity_id>/archive/",
+        admin_opportunities.opportunity_archive,
+        name="admin-opportunity-archive",
     ),
     path("network/", coordinator.network_map, name="network"),
     path(

@@ -160,7 +160,7 @@ def _referral_context(request: HttpRequest, referral_id: str) -> dict[str, Any] 
         "subject": subject_answer.data.get("subject"),
         "hidden": [] if side == presenters.Side.SENDER else presenters.hidden_fields(categories),
         "reasons": labels.DECLINE_REASONS,
-        "outcomes": labels.OUTCOMES,
+        "outcomes": labels.outcomes_for(referral.get("purpose")),
         "errors": {},
     }
 

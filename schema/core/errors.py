@@ -58,6 +58,11 @@ _CODES = {
     ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
     ErrorCode.NOT_AN_OPEN_PLACE: "Murmurs are recorded at organisations that run an open "
     "exchange-type place.",
+    ErrorCode.WRONG_TAG_KIND: "A tag of another kind than the field takes (e.g. a NEED tag "
+    "where INTEREST tags are asked for).",
+    ErrorCode.UNKNOWN_OPPORTUNITY: "No such active opportunity.",
+    ErrorCode.OPPORTUNITY_MISMATCH: "The service is not the one the opportunity is taken up "
+    "through.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 

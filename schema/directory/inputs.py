@@ -128,3 +128,49 @@ class ServiceUpdateInput(ServiceFields, graphene.InputObjectType):
 
     name = graphene.String(description="The service's name, up to 200 characters.")
     mode = ServiceModeEnum(description="交流型 EXCHANGE or 支援型 SUPPORT.")
+
+
+class OpportunityFields:
+    description = graphene.String(description="More about the role, up to 2000 characters.")
+    schedule = graphene.String(description="Free text, up to 200 characters.")
+    age_min = graphene.Int(description="Youngest age it suits, 0 to 120.")
+    age_max = graphene.Int(description="Oldest age it suits, 0 to 120, not below ageMin.")
+    location_id = graphene.ID(description="One of your organisation's active locations.")
+
+
+class OpportunityCreateInput(OpportunityFields, graphene.InputObjectType):
+    """A new role your organisation offers."""
+
+    organisation_id = graphene.ID(required=True, description="The publishing organisation (yours).")
+    title = graphene.String(
+        required=True, description="What the person would do, 1 to 120 characters."
+    )
+    area_code = graphene.String(required=True, description="JIS X 0402 municipality code.")
+    service_id = graphene.ID(
+        required=True,
+        description="Your organisation's active service through which it is taken up.",
+    )
+    interest_tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="1 to 10 INTEREST tag codes (see tags(kind: INTEREST)).",
+    )
+
+
+class OpportunityUpdateInput(OpportunityFields, graphene.InputObjectType):
+    """The fields of an opportunity to change; absent fields keep their value."""
+
+    id = graphene.ID(required=True, description="The opportunity's UUID.")
+    title = graphene.String(description="What the person would do, 1 to 120 characters.")
+    area_code = graphene.String(description="JIS X 0402 municipality code.")
+    service_id = graphene.ID(description="Your organisation's active service for it.")
+    interest_tags = graphene.List(
+        graphene.NonNull(graphene.String),
+        description="1 to 10 INTEREST tag codes; replaces the set.",
+    )
+
+
+class OpportunityArchiveInput(graphene.InputObjectType):
+    """The opportunity to archive."""
+
+    id = graphene.ID(required=True, description="The opportunity's UUID.")

@@ -8,7 +8,7 @@ import graphene
 
 from referral_hub.core.errors import ErrorCode, PublicError
 from referral_hub.core.validation import enum_value
-from referral_hub.directory import selectors
+from referral_hub.directory import opportunity_services, selectors
 from referral_hub.directory.rules import (
     CapacityStatus,
     OrganisationFilter,
@@ -23,10 +23,12 @@ from schema.core.node import NodeKind
 from schema.core.pagination import connection_from, page_request
 from schema.core.selection import Selection, selection_of
 from schema.directory.enums import OrganisationSortEnum, ServiceSortEnum, TagKindEnum
-from schema.directory.inputs import OrganisationFilterInput, ServiceFilterInput
+from schema.directory.inputs import NearInput, OrganisationFilterInput, ServiceFilterInput
 from schema.directory.types import (
     AreaWithParent,
     Location,
+    Opportunity,
+    OpportunityConnection,
     Organisation,
     OrganisationConnection,
     Service,
@@ -138,6 +140,11 @@ NODE_KINDS = (
         ),
     ),
     NodeKind("Location", "location", lambda info, ids: selectors.locations_by_ids(ids)),
+    NodeKind(
+        "Opportunity",
+        "opportunity",
+        lambda info, ids: opportunity_services.opportunities_by_ids(ids),
+    ),
 )
 
 
@@ -172,6 +179,25 @@ class DirectoryQueries(graphene.ObjectType):
         Location,
         id=graphene.ID(required=True, description="The location's UUID."),
         description="One location (active or not); null if there is none.",
+    )
+    opportunity = graphene.Field(
+        Opportunity,
+        id=graphene.ID(required=True, description="The opportunity's UUID."),
+        description="One opportunity (active or archived); null if there is none.",
+    )
+    opportunities = graphene.Field(
+        graphene.NonNull(OpportunityConnection),
+        interest_tags=graphene.List(
+            graphene.NonNull(graphene.String),
+            description="INTEREST tag codes: opportunities that suit at least one.",
+        ),
+        area_code=graphene.String(description="JIS code; includes the areas below it."),
+        near=NearInput(description="Only opportunities at a location in this circle."),
+        organisation_id=graphene.ID(description="Only this organisation's opportunities."),
+        first=graphene.Int(description="Page size, 1 to 100 (default 20)."),
+        after=graphene.String(description="endCursor of the previous page."),
+        description="Active opportunities (roles a person can take up), nearest first with "
+        "near, else by title; filters compose. One Cypher round trip.",
     )
     tags = graphene.List(
         graphene.NonNull(Tag),
@@ -218,6 +244,34 @@ class DirectoryQueries(graphene.ObjectType):
     def resolve_location(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
         key = _uuid(id, "id")
         return selectors.location(key)
+
+    @staticmethod
+    def resolve_opportunity(root: Any, info: graphene.ResolveInfo, id: str) -> dict | None:
+        return opportunity_services.opportunity(_uuid(id, "id"))
+
+    @staticmethod
+    def resolve_opportunities(
+        root: Any,
+        info: graphene.ResolveInfo,
+        interest_tags: list[str] | None = None,
+        area_code: str | None = None,
+        near: Any = None,
+        organisation_id: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Any:
+        point = near_from(None if near is None else dict(near))
+        # The cursor names its order, so a page of one order never continues another.
+        sort = "NAME" if point is None else "DISTANCE"
+        request = page_request(first, after, sort=sort)
+        page = opportunity_services.opportunity_list(
+            page=request,
+            interest_tags=checked_tags(interest_tags, field="interestTags"),
+            area_code=checked_area_code(area_code),
+            near=point,
+            organisation_id=_uuid(organisation_id, "organisationId"),
+        )
+        return connection_from(OpportunityConnection, page, request=request, sort=sort)
 
     @staticmethod
     def resolve_tags(root: Any, info: graphene.ResolveInfo, kind: Any = None) -> list[dict]:

@@ -2,6 +2,11 @@ import graphene
 
 from schema.directory.imports import DirectoryImportQueries, DirectoryImportStart
 from schema.directory.mutations.location import LocationCreate, LocationDeactivate, LocationUpdate
+from schema.directory.mutations.opportunity import (
+    OpportunityArchive,
+    OpportunityCreate,
+    OpportunityUpdate,
+)
 from schema.directory.mutations.organisation import (
     OrganisationChangeDecide,
     OrganisationCreate,
@@ -35,6 +40,9 @@ class DirectoryMutations(graphene.ObjectType):
     add_partnership = PartnershipAdd.Field()
     remove_partnership = PartnershipRemove.Field()
     start_directory_import = DirectoryImportStart.Field()
+    create_opportunity = OpportunityCreate.Field()
+    update_opportunity = OpportunityUpdate.Field()
+    archive_opportunity = OpportunityArchive.Field()
 
 
 __all__ = ("DirectoryImportQueries", "DirectoryMutations", "DirectoryQueries")

@@ -288,3 +288,46 @@ class ServiceConnection(graphene.relay.Connection):
 
 
 DirectoryError = domain_error("DirectoryError", "the directory")
+
+
+class Opportunity(graphene.ObjectType):
+    """A role a place or NPO offers a person — help at a children's cafeteria, read to
+    children, teach shogi — found by what the person likes (issue 19). Public directory
+    data: it names no person."""
+
+    class Meta:
+        interfaces = (Node,)
+
+    id = graphene.ID(required=True, description="UUID made by the application.")
+    title = graphene.String(required=True, description="What the person would do.")
+    description = graphene.String(description="More about the role, up to 2000 characters.")
+    schedule = graphene.String(description="Free text, e.g. 毎週土曜 10:00-12:00.")
+    age_min = graphene.Int(description="Youngest age it suits; null: no lower limit.")
+    age_max = graphene.Int(description="Oldest age it suits; null: no upper limit.")
+    area_code = graphene.String(required=True, description="JIS X 0402 municipality code.")
+    active = graphene.Boolean(
+        required=True, description="False once archived: out of lists and recommendations."
+    )
+    created_at = graphene.DateTime(required=True, description="When it was published.")
+    updated_at = graphene.DateTime(required=True, description="When it last changed.")
+    organisation = graphene.Field(
+        OrganisationSummary, required=True, description="The organisation that offers it."
+    )
+    service = graphene.Field(
+        ServiceRef,
+        required=True,
+        description="The organisation's own service through which the role is taken up: "
+        "an OFFER_ROLE referral goes to it.",
+    )
+    location = graphene.Field(LocationBase, description="Where it happens, if at one place.")
+    interest_tags = graphene.List(
+        graphene.NonNull(Tag), required=True, description="The interests it suits (1 to 10)."
+    )
+    distance_km = graphene.Float(description="Distance to its location (with near).")
+
+
+class OpportunityConnection(graphene.relay.Connection):
+    """A page of opportunities."""
+
+    class Meta:
+        node = Opportunity

@@ -85,6 +85,41 @@ class Recommendation(graphene.ObjectType):
     points = graphene.Field(ScorePoints, required=True, description="The parts of the score.")
 
 
+class RecommendedOpportunityRole(graphene.ObjectType):
+    """A recommended opportunity: enough to name it and offer it."""
+
+    id = graphene.ID(required=True, description="The opportunity's UUID (see opportunity).")
+    title = graphene.String(required=True, description="What the person would do.")
+    schedule = graphene.String(description="When, in the publisher's words.")
+    age_min = graphene.Int(description="Youngest age it suits.")
+    age_max = graphene.Int(description="Oldest age it suits.")
+    area_code = graphene.String(required=True, description="JIS X 0402 municipality code.")
+
+
+class RecommendedOpportunity(graphene.ObjectType):
+    """A role that suits the interests asked (issue 19): offer it with an OFFER_ROLE
+    referral to `service` naming `opportunity.id`."""
+
+    rank = graphene.Int(required=True, description="1 for the best.")
+    opportunity = graphene.Field(RecommendedOpportunityRole, required=True, description="The role.")
+    organisation = graphene.Field(
+        RecommendedOrganisation, required=True, description="Who offers it."
+    )
+    service = graphene.Field(
+        RecommendedService,
+        required=True,
+        description="The service through which it is taken up (the referral's serviceId).",
+    )
+    interests_met = graphene.List(
+        graphene.NonNull(graphene.String),
+        required=True,
+        description="The interests asked for that it suits; more come first.",
+    )
+    distance_km = graphene.Float(
+        description="From the point asked, else from the sender; null without a location."
+    )
+
+
 class Recommendations(graphene.ObjectType):
     """The services that can take a need, best first."""
 
@@ -105,6 +140,13 @@ class Recommendations(graphene.ObjectType):
     items = graphene.List(
         graphene.NonNull(Recommendation), required=True, description="The services, best first."
     )
+    opportunities = graphene.List(
+        graphene.NonNull(RecommendedOpportunity),
+        required=True,
+        description="With includeOpportunities: roles (opportunities) that suit the "
+        "interestTags asked, most interests met first, then the nearest; at most `limit`. "
+        "Empty otherwise.",
+    )
 
 
 def recommendations_from(found: dict[str, Any]) -> Recommendations:
@@ -113,6 +155,25 @@ def recommendations_from(found: dict[str, Any]) -> Recommendations:
         stigma_sensitive_needs=found["stigma_sensitive_needs"],
         declined_left_out=found["declined_left_out"],
         items=[_item(item) for item in found["recommendations"]],
+        opportunities=[_opportunity(item) for item in found.get("opportunities", ())],
+    )
+
+
+def _opportunity(item: dict[str, Any]) -> RecommendedOpportunity:
+    service = item["service"]
+    return RecommendedOpportunity(
+        rank=item["rank"],
+        opportunity=RecommendedOpportunityRole(**item["opportunity"]),
+        organisation=RecommendedOrganisation(**item["organisation"]),
+        service=RecommendedService(
+            id=service["id"],
+            name=service["name"],
+            mode=service["mode"],
+            accepts_referrals=service.get("acceptsReferrals"),
+            organisation=RecommendedOrganisation(**item["organisation"]),
+        ),
+        interests_met=item["interests_met"],
+        distance_km=item["distance_km"],
     )
 
 
@@ -162,6 +223,11 @@ class RecommendQueries(graphene.ObjectType):
             "age. Audited. Counsellors and caseworkers of fromOrganisation only."
         ),
         limit=graphene.Int(default_value=10, description=f"1 to {RECOMMEND_LIMIT_MAX}."),
+        include_opportunities=graphene.Boolean(
+            default_value=False,
+            description="Also return opportunities (roles a person can take up) that suit "
+            "interestTags, in the same round trip.",
+        ),
         description="Services that can take the need, best first, with the parts of each "
         "score. One Cypher round trip.",
     )
@@ -177,6 +243,7 @@ class RecommendQueries(graphene.ObjectType):
         area: str | None = None,
         near: Any = None,
         for_subject: str | None = None,
+        include_opportunities: bool = False,
     ) -> Recommendations:
         found = recommending.recommend(
             actor=require_actor(info),
@@ -187,5 +254,6 @@ class RecommendQueries(graphene.ObjectType):
             near=None if near is None else dict(near),
             for_subject=for_subject,
             limit=limit,
+            include_opportunities=bool(include_opportunities),
         )
         return recommendations_from(found)

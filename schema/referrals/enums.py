@@ -64,8 +64,23 @@ OutcomeEnum = described_enum(
         handoff.Outcome.CLIENT_DECLINED: "The person chose not to continue.",
         handoff.Outcome.COULD_NOT_CONTACT: "The person could not be reached.",
         handoff.Outcome.OTHER: "Another outcome, given in the note.",
+        handoff.Outcome.TOOK_UP: "OFFER_ROLE: the person took the role up (やってみて続けている).",
+        handoff.Outcome.TRIED_AND_STOPPED: "OFFER_ROLE: the person tried the role and stopped.",
+        handoff.Outcome.DECLINED_ROLE: "OFFER_ROLE: the person did not want the role.",
     },
     name="ReferralOutcome",
+)
+ReferralPurposeEnum = described_enum(
+    handoff.Purpose,
+    "What a referral is for (issue 19). Each purpose has its own outcomes: SUPPORT closes "
+    "with CONNECTED, CLIENT_DECLINED, COULD_NOT_CONTACT or OTHER; OFFER_ROLE with TOOK_UP, "
+    "TRIED_AND_STOPPED or DECLINED_ROLE.",
+    {
+        handoff.Purpose.SUPPORT: "Support for a need (the default).",
+        handoff.Purpose.OFFER_ROLE: "A role the person is offered: an Opportunity of the "
+        "receiving organisation (「あなたの力を貸してほしい」).",
+    },
+    name="ReferralPurpose",
 )
 LEGAL_BASES = {
     LegalBasis.CONSENT: "The subject's (or guardian's) consent (同意).",

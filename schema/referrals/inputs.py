@@ -2,7 +2,7 @@
 
 import graphene
 
-from schema.referrals.enums import LegalBasisEnum, UrgencyEnum
+from schema.referrals.enums import LegalBasisEnum, ReferralPurposeEnum, UrgencyEnum
 from schema.subjects.enums import DataCategoryEnum
 
 
@@ -37,3 +37,11 @@ class ReferralInput(graphene.InputObjectType):
         "statute applies. Encrypted with the subject's key; read by auditors."
     )
     send = graphene.Boolean(default_value=True, description="false keeps it as a DRAFT.")
+    purpose = ReferralPurposeEnum(
+        default_value="SUPPORT",
+        description="SUPPORT, or OFFER_ROLE with opportunityId (the consent rule is the same).",
+    )
+    opportunity_id = graphene.ID(
+        description="With OFFER_ROLE (and only then): the active opportunity offered; "
+        "serviceId must be the service it is taken up through (Opportunity.service)."
+    )

@@ -20,6 +20,7 @@ from schema.directory.types import ServiceRef
 from schema.pathways.recommend import Recommendation, recommendations_from
 from schema.referrals.enums import (
     LegalBasisEnum,
+    ReferralPurposeEnum,
     StateEnum,
     TimelineActionEnum,
     UrgencyEnum,
@@ -59,6 +60,13 @@ class HandoffEvent(graphene.ObjectType):
     suggested_service_id = graphene.ID(
         description="With DECLINE: the service the receiver suggested instead."
     )
+
+
+class OpportunityRef(graphene.ObjectType):
+    """The role an OFFER_ROLE referral offers: enough to name and link it."""
+
+    id = graphene.ID(required=True, description="The opportunity's UUID (see opportunity).")
+    title = graphene.String(required=True, description="What the person would do.")
 
 
 class Referral(graphene.ObjectType):
@@ -108,6 +116,12 @@ class Referral(graphene.ObjectType):
     sender = graphene.Field(Party, required=True, description="The sending organisation.")
     receiver = graphene.Field(Party, required=True, description="The receiving organisation.")
     service = graphene.Field(ServiceRef, required=True, description="The service it is to.")
+    purpose = graphene.Field(
+        ReferralPurposeEnum, required=True, description="Support, or a role offered."
+    )
+    opportunity = graphene.Field(
+        OpportunityRef, description="With OFFER_ROLE: the role offered (even once archived)."
+    )
     follows = graphene.ID(description="The declined referral this one follows.")
     followed_by = graphene.ID(description="The follow-on draft after a decline.")
     timeline = graphene.List(
@@ -164,6 +178,9 @@ class ReferralListItem(graphene.ObjectType):
     )
     legal_basis = graphene.Field(
         LegalBasisEnum, required=True, description="What sharing rests on."
+    )
+    purpose = graphene.Field(
+        ReferralPurposeEnum, required=True, description="Support, or a role offered."
     )
     subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
     subject_initials = graphene.String(

@@ -208,6 +208,23 @@ OPERATIONS = {
         "ageBand: UNKNOWN}) { errors { code } } }",
         {},
     ),
+    "Query.opportunity": ("query($id: ID!) { opportunity(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.opportunities": ("{ opportunities(first: 1) { edges { node { id } } } }", {}),
+    "Mutation.createOpportunity": (
+        "mutation($o: ID!, $s: ID!) { createOpportunity(input: {organisationId: $o, "
+        'title: "将棋を教える", areaCode: "141330", serviceId: $s, interestTags: ["go_shogi"]}) '
+        "{ errors { code } } }",
+        {"o": "{npo}", "s": "{study}"},
+    ),
+    "Mutation.updateOpportunity": (
+        'mutation($id: ID!) { updateOpportunity(input: {id: $id, schedule: "毎週土曜"}) '
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.archiveOpportunity": (
+        "mutation($id: ID!) { archiveOpportunity(input: {id: $id}) { errors { code } } }",
+        {"id": "{npo}"},
+    ),
     # The file goes as a multipart upload (see UPLOADS).
     "Mutation.startDirectoryImport": (
         "mutation($file: Upload!) { startDirectoryImport(file: $file) { errors { code } } }",

@@ -14,7 +14,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.core.audit import audit_record
 from referral_hub.directory import reference_data
 from referral_hub.pathways.disclosure import perturbed, rate
-from referral_hub.referrals.connections import CONNECTING_OUTCOMES
+from referral_hub.referrals.handoff import CONNECTING_OUTCOMES
 from tests.conftest import member
 from tests.directory_fixtures import KAWASAKI, KAWASAKI_KU, NAKAHARA_KU, SETAGAYA, _loc, _org, _svc
 

@@ -43,6 +43,8 @@ PUBLIC_BY_ID = {
     "location",
     "routes",
     "recommend",
+    "opportunity",  # issue 19: a role's entry is public directory data
+    "opportunities",
 }
 # node(id) and nodes(ids) read any record by its own lookup: a directory record is public
 # there too, every other kind must answer like a random id. (A token's id is an integer,

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         progress = Progress(total=len(areas), label=f"seed {scale}", stream=sys.stderr)
         pending, totals = Batch(), {"organisations": 0, "services": 0, "partnerships": 0}
         for batch in batches(Scale(scale), seed=seed):
-            for name in ("organisations", "locations", "services", "partnerships"):
+            for name in ("organisations", "locations", "services", "partnerships", "opportunities"):
                 getattr(pending, name).extend(getattr(batch, name))
             if len(pending.organisations) >= batch_rows:
                 self._flush(pending, totals)
@@ -54,6 +54,7 @@ class Command(BaseCommand):
             locations=batch.locations,
             services=batch.services,
             partnerships=batch.partnerships,
+            opportunities=batch.opportunities,
         )
         totals["organisations"] += len(batch.organisations)
         totals["services"] += len(batch.services)
