@@ -545,3 +545,9 @@ LOGGING = {
         "neo4j.notifications": {"level": os.environ.get("NEO4J_NOTIFICATIONS_LOG_LEVEL", "ERROR")},
     },
 }
+
+# The public place finder (/places/, publicPlaces, publicOpportunities; docs/public-finder.md):
+# requests a minute per client address without sign-in, and how long an answer is kept
+# in the cache (also the pages' Cache-Control max-age).
+HUB_PUBLIC_RATE = int(os.environ.get("HUB_PUBLIC_RATE", "60"))
+HUB_PUBLIC_CACHE_SECONDS = int(os.environ.get("HUB_PUBLIC_CACHE_SECONDS", "60"))

@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
     STATUTE_NOT_APPLICABLE = "STATUTE_NOT_APPLICABLE"
     STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
     SUBJECT_ERASED = "SUBJECT_ERASED"
+    # publicPlaces/publicOpportunities: areaCode and near both given (one or the other)
+    CONFLICTING_FILTERS = "CONFLICTING_FILTERS"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

@@ -56,6 +56,7 @@ _CODES = {
     ErrorCode.STATUTORY_BLOCKED: "An auditor found a statutory referral to this receiver "
     "inappropriate; a new one needs the auditor's release.",
     ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
+    ErrorCode.CONFLICTING_FILTERS: "Two arguments that exclude each other were both given.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 
