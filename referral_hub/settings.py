@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a body (the CSRF check parses POSTs): referral_hub/web/security.py
     "referral_hub.web.security.BodyLimitMiddleware",
+    # Outside the session, locale and CSRF middleware: no answer under /places/ sets a cookie.
+    "referral_hub.web.security.PublicPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
