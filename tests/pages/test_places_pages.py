@@ -90,6 +90,26 @@ def test_a_signed_in_visitor_gets_the_same_page_and_no_cookie(network):
     _no_cookie(response)
 
 
+def test_a_person_who_must_still_enrol_a_second_factor_may_use_the_finder(network):
+    from django.contrib.auth import get_user_model
+
+    from referral_hub.accounts.models import Membership
+
+    user = get_user_model().objects.create_user(username="no-factor-yet")
+    Membership.objects.create(
+        user=user, organisation_id=network["school"], role=Role.COUNSELLOR.value
+    )
+    client = Client()
+    client.force_login(user)
+    assert client.get("/inbox/").status_code == 302  # staff pages: enrol first
+
+    response = client.get("/places/", {"tag": "reading"})
+
+    assert response.status_code == 200
+    assert _titles(response.content.decode()) == ["おはなし会"]
+    _no_cookie(response)
+
+
 def test_the_n_plus_first_page_in_a_minute_is_429_without_a_cookie(network, settings):
     settings.HUB_PUBLIC_RATE = 3
     client = Client()
@@ -296,3 +316,24 @@ def test_the_english_page_and_an_error_without_javascript(network, no_script, li
     page.get_by_role("link", name="日本語").click()
     assert page.locator("html").get_attribute("lang") == "ja"
     assert outside == []
+
+
+@pytest.mark.browser
+def test_a_phone_reads_the_page_without_scrolling_sideways(network, browser, live_server):
+    context = browser.new_context(
+        java_script_enabled=False, locale="ja-JP", viewport={"width": 360, "height": 740}
+    )
+    outside: list[str] = []
+    closed_network(context, outside)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/places/?area={KAWASAKI_KU}")
+        assert _seen(page) == ["みんなの子ども食堂", "ボードゲームの会"]
+        # Playwright's own evaluation still runs where the page's script is off.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        box = page.get_by_role("button", name="探す").bounding_box()
+        assert box is not None
+        assert box["height"] >= 44  # a thumb's target (WCAG 2.5.5)
+        assert outside == []
+    finally:
+        context.close()
