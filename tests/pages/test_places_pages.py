@@ -236,7 +236,9 @@ def _check(page) -> None:
 
 
 @pytest.mark.browser
-def test_search_by_interest_and_by_area_without_javascript(network, no_script, live_server):
+def test_search_by_interest_and_by_area_without_javascript(
+    network, no_script, live_server, screenshots
+):
     page, outside = no_script
     page.goto(f"{live_server.url}/places/")
     assert page.locator("h1").inner_text() == "行ける居場所"
@@ -248,6 +250,7 @@ def test_search_by_interest_and_by_area_without_javascript(network, no_script, l
     assert _seen(page) == ["おはなし会"]
     assert "tag=reading" in page.url
     _check(page)
+    screenshots(page, "places-ja")
 
     page.get_by_label("読書").uncheck()
     page.get_by_label("地域").select_option(KAWASAKI_KU)
@@ -319,7 +322,9 @@ def test_the_english_page_and_an_error_without_javascript(network, no_script, li
 
 
 @pytest.mark.browser
-def test_a_phone_reads_the_page_without_scrolling_sideways(network, browser, live_server):
+def test_a_phone_reads_the_page_without_scrolling_sideways(
+    network, browser, live_server, screenshots
+):
     context = browser.new_context(
         java_script_enabled=False, locale="ja-JP", viewport={"width": 360, "height": 740}
     )
@@ -334,6 +339,7 @@ def test_a_phone_reads_the_page_without_scrolling_sideways(network, browser, liv
         box = page.get_by_role("button", name="探す").bounding_box()
         assert box is not None
         assert box["height"] >= 44  # a thumb's target (WCAG 2.5.5)
+        screenshots(page, "places-phone-ja")
         assert outside == []
     finally:
         context.close()
