@@ -184,4 +184,64 @@ def test_what_the_form_cannot_turn_into_a_search(values, errors):
 def test_a_distance_alone_changes_nothing_and_extra_tags_reach_the_api():
     assert _variables(km="5") == ({"first": 10}, {})
     tags = [f"t{i}" for i in range(30)]
-    assert len(_variables(tag=tags)[0]["tags"]) == places_form.TAGS_MAX + 1
+    assert len(_variables(tag=tags)[0]["tags"]) == 21
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"area_code": KAWASAKI_KU, "near": {"latitude": 35.5, "longitude": 139.7, "km": 1}},
+            "Give areaCode or near, not both.",
+        ),
+        (
+            {"near": {"latitude": 35.5, "longitude": 139.7, "km": 51}},
+            "near.km must be more than 0 and at most 50.",
+        ),
+        (
+            {"near": {"latitude": 91, "longitude": 139.7, "km": 1}},
+            "near.latitude must be between -90 and 90.",
+        ),
+        ({"near": {"km": 1}}, "near.latitude and longitude are required."),
+    ],
+)
+def test_each_refusal_says_what_to_change(arguments, message):
+    with pytest.raises(PublicError) as refused:
+        criteria_from(**arguments)
+    assert refused.value.message == message
+
+
+def test_a_circle_needs_its_centre():
+    assert _refusal(near={"km": 1}) == (ErrorCode.REQUIRED, "near")
+
+
+def test_the_page_size_refusal_names_the_bounds():
+    with pytest.raises(PublicError) as refused:
+        page_size(0)
+    assert refused.value.message == "first must be between 1 and 50."
+
+
+def test_the_cache_key_is_the_hash_of_the_canonical_arguments():
+    import hashlib
+
+    criteria = criteria_from(
+        interest_tags=["reading"], near={"latitude": 35.1234564, "longitude": 139.7654321, "km": 2}
+    )
+    canonical = '["1","places",["reading"],null,[35.123456,139.765432,2.0],10,"c"]'
+    expected = "finder:" + hashlib.sha256(canonical.encode()).hexdigest()
+    assert cache_key("places", criteria, first=10, after="c") == expected
+
+
+def test_points_closer_than_a_micro_degree_share_a_key():
+    def key(latitude: float, longitude: float) -> str:
+        near = {"latitude": latitude, "longitude": longitude, "km": 1}
+        return cache_key("places", criteria_from(near=near), first=10, after=None)
+
+    assert key(35.1234561, 139.7654321) == key(35.1234564, 139.7654324)
+    assert key(35.123456, 139.765432) != key(35.123457, 139.765432)
+    assert key(35.123456, 139.765432) != key(35.123456, 139.765433)
+
+
+def test_the_distance_menu_and_the_tag_bound():
+    assert places_form.KM_CHOICES == ("1", "2", "5", "10")
+    assert places_form.TAGS_MAX == 20
