@@ -198,7 +198,9 @@ screenshots: deps
 	  "tests/pages/test_counsellor_journey.py::test_school_absence_to_support_with_the_keyboard_only[ja]" \
 	  "tests/pages/test_auditor_pages.py::test_the_auditors_pages_in_the_browser[ja]" \
 	  "tests/pages/test_coordinator_pages.py::test_the_demo_city_in_the_browser" \
-	  "tests/pages/test_murmur_pages.py::test_murmur_and_coverage_in_the_browser"
+	  "tests/pages/test_murmur_pages.py::test_murmur_and_coverage_in_the_browser" \
+	  "tests/pages/test_places_pages.py::test_search_by_interest_and_by_area_without_javascript" \
+	  "tests/pages/test_places_pages.py::test_a_phone_reads_the_page_without_scrolling_sideways"
 
 # The suite on PostgreSQL: the test profile's own server (TEST_POSTGRES_PORT, 5433; data in
 # .data/test/postgres), DATABASE_URL pointed at it; the tests use hub_test and the fault

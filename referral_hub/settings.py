@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a body (the CSRF check parses POSTs): referral_hub/web/security.py
     "referral_hub.web.security.BodyLimitMiddleware",
+    # Outside the session, locale and CSRF middleware: no answer under /places/ sets a cookie.
+    "referral_hub.web.security.PublicPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -548,3 +550,9 @@ LOGGING = {
         "neo4j.notifications": {"level": os.environ.get("NEO4J_NOTIFICATIONS_LOG_LEVEL", "ERROR")},
     },
 }
+
+# The public place finder (/places/, publicPlaces, publicOpportunities; docs/public-finder.md):
+# requests a minute per client address without sign-in, and how long an answer is kept
+# in the cache (also the pages' Cache-Control max-age).
+HUB_PUBLIC_RATE = int(os.environ.get("HUB_PUBLIC_RATE", "60"))
+HUB_PUBLIC_CACHE_SECONDS = int(os.environ.get("HUB_PUBLIC_CACHE_SECONDS", "60"))

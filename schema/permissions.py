@@ -23,6 +23,11 @@ DECLARED: dict[str, Permission] = {
     "Query.tags": SIGNED_IN,
     "Query.areas": SIGNED_IN,
     "Query.area": SIGNED_IN,
+    # the public place finder: public directory data for residents, no sign-in
+    # (rate-limited per client address and cached: docs/public-finder.md)
+    "Query.publicPlaces": PUBLIC,
+    "Query.publicOpportunities": PUBLIC,
+    "Query.publicFinderChoices": PUBLIC,
     # pathways run over the directory's partnerships: shared knowledge too
     "Query.routes": SIGNED_IN,
     "Query.recommend": SIGNED_IN,  # forSubject: own organisation's counsellors/caseworkers

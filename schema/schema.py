@@ -10,6 +10,7 @@ from schema.directory.schema import (
     DirectoryImportQueries,
     DirectoryMutations,
     DirectoryQueries,
+    PublicFinderQueries,
 )
 from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
@@ -32,6 +33,7 @@ class Query(
     RecordQueries,
     DirectoryQueries,
     DirectoryImportQueries,
+    PublicFinderQueries,
     SubjectQueries,
     ReferralQueries,
     AccountQueries,

@@ -48,6 +48,8 @@ OPEN_PREFIXES = (
     "/readyz",
     "/livez",
     "/metrics",
+    # The public place finder: the same page for everyone, signed in or not.
+    "/places/",
 )
 
 
@@ -128,8 +130,9 @@ class SecondFactorMiddleware:
             # Signed in without the factor they have (the hub's sign-in has no such way):
             # never let near enrolment or anything else; signed out, on every path.
             logout(request)
-            if request.path == "/graphql":
-                return self.get_response(request)  # now anonymous: UNAUTHENTICATED
+            if request.path == "/graphql" or request.path.startswith("/places/"):
+                # Now anonymous: the API answers UNAUTHENTICATED, the public finder as usual.
+                return self.get_response(request)
             return redirect_to_login(request.get_full_path())
         # The API answers such a session itself (SECOND_FACTOR_REQUIRED, actor_for).
         if request.path != "/graphql" and not request.path.startswith(OPEN_PREFIXES):

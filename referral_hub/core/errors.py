@@ -54,6 +54,8 @@ class ErrorCode(StrEnum):
     WRONG_TAG_KIND = "WRONG_TAG_KIND"  # a tag of another kind where one kind is asked (INTEREST)
     UNKNOWN_OPPORTUNITY = "UNKNOWN_OPPORTUNITY"  # no such active opportunity (issue 19)
     OPPORTUNITY_MISMATCH = "OPPORTUNITY_MISMATCH"  # serviceId is not the opportunity's VIA
+    # publicPlaces/publicOpportunities: areaCode and near both given (one or the other)
+    CONFLICTING_FILTERS = "CONFLICTING_FILTERS"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

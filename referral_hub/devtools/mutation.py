@@ -52,6 +52,8 @@ MODULES = (
     "referral_hub/directory/rules.py",
     "referral_hub/core/validation.py",
     "referral_hub/referrals/rules.py",
+    "referral_hub/directory/finder.py",
+    "referral_hub/web/places_form.py",
 )
 # No survivor at all here: these decide who may see a person's data and when.
 STRICT = frozenset(

@@ -28,10 +28,52 @@ _COMMON = (
 )
 PAGES = "; ".join((*_COMMON, "style-src 'self'"))
 GRAPHIQL = "; ".join((*_COMMON, "style-src 'self' 'unsafe-inline'"))
+# The public finder runs no script at all and connects nowhere: everything is refused
+# but its own stylesheet, its icon and the form posting back to itself.
+PUBLIC_PREFIX = "/places/"
+PUBLIC = "; ".join(
+    (
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 
 
 def policy_for(path: str) -> str:
+    if path.startswith(PUBLIC_PREFIX):
+        return PUBLIC
     return GRAPHIQL if path.rstrip("/") == "/graphql" else PAGES
+
+
+class PublicPagesMiddleware:
+    """No answer under /places/ sets a cookie, whatever the middleware inside it did (a
+    signed-in visitor's session refreshed, a stale session cookie deleted, a CSRF token):
+    the finder promises no cookie, and its pages are the same for everyone, so nothing
+    they send may vary by cookie or by the browser's language either (the language is
+    in the path). Placed outside the session, CSRF and locale middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(PUBLIC_PREFIX):
+            response.cookies.clear()
+            vary = [
+                v.strip()
+                for v in response.headers.get("Vary", "").split(",")
+                if v.strip() and v.strip().lower() not in ("cookie", "accept-language")
+            ]
+            if vary:
+                response.headers["Vary"] = ", ".join(vary)
+            else:
+                response.headers.pop("Vary", None)
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

@@ -12,12 +12,27 @@ from referral_hub.web import (
     members,
     murmurs,
     new_referral,
+    places,
     views,
 )
 
 app_name = "web"
 
+# The public place finder: no sign-in, no cookie; the language is in the path.
+_PUBLIC = [
+    path("places/", places.finder, {"what": "places", "language": "ja"}, name="places"),
+    path("places/roles/", places.finder, {"what": "roles", "language": "ja"}, name="places-roles"),
+    path("places/en/", places.finder, {"what": "places", "language": "en"}, name="places-en"),
+    path(
+        "places/en/roles/",
+        places.finder,
+        {"what": "roles", "language": "en"},
+        name="places-roles-en",
+    ),
+]
+
 urlpatterns = [
+    *_PUBLIC,
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("capacity/", views.capacity, name="capacity"),

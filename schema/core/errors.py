@@ -63,6 +63,7 @@ _CODES = {
     ErrorCode.UNKNOWN_OPPORTUNITY: "No such active opportunity.",
     ErrorCode.OPPORTUNITY_MISMATCH: "The service is not the one the opportunity is taken up "
     "through.",
+    ErrorCode.CONFLICTING_FILTERS: "Two arguments that exclude each other were both given.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 

@@ -1,5 +1,6 @@
 import graphene
 
+from schema.directory.finder import PublicFinderQueries
 from schema.directory.imports import DirectoryImportQueries, DirectoryImportStart
 from schema.directory.mutations.location import LocationCreate, LocationDeactivate, LocationUpdate
 from schema.directory.mutations.opportunity import (
@@ -45,4 +46,9 @@ class DirectoryMutations(graphene.ObjectType):
     archive_opportunity = OpportunityArchive.Field()
 
 
-__all__ = ("DirectoryImportQueries", "DirectoryMutations", "DirectoryQueries")
+__all__ = (
+    "DirectoryImportQueries",
+    "DirectoryMutations",
+    "DirectoryQueries",
+    "PublicFinderQueries",
+)
