@@ -50,6 +50,8 @@ class ErrorCode(StrEnum):
     STATUTE_NOT_APPLICABLE = "STATUTE_NOT_APPLICABLE"
     STATUTORY_BLOCKED = "STATUTORY_BLOCKED"
     SUBJECT_ERASED = "SUBJECT_ERASED"
+    # The subject's own preference (doNotRefer, exchangeOnly, noContactBefore) forbids it.
+    SUBJECT_PREFERENCE = "SUBJECT_PREFERENCE"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

@@ -31,6 +31,7 @@ from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.preferences import referral_verdict
 
 SUMMARY_MAX = 2000
 
@@ -174,7 +175,10 @@ def referral_create(
         assert row is not None
         if is_statutory(basis):
             _statute_check(basis, row)
-        return _creation_fields(row, checked)
+        overrode = None
+        if state == handoff.State.SENT:  # a draft shares nothing: it may wait
+            overrode = _preference_check(row, basis)
+        return {**_creation_fields(row, checked), "overrode_preference": overrode}
 
     referral_repo.referral_create(
         prepare={
@@ -210,10 +214,50 @@ def referral_create(
             categories=categories,
         ),
         announce=_announced(Kind.SENT if state == handoff.State.SENT else None, referral_id, 1),
+        also_audit=lambda fields: _override_audit(
+            actor, fields["overrode_preference"], referral_id, subject_id, basis.value
+        ),
     )
     if state == handoff.State.SENT:
         nudge()
     return referral_read(actor=actor, referral_id=referral_id)
+
+
+def _preference_check(row: dict[str, Any], basis: LegalBasis | str) -> str | None:
+    """Refuse a referral the subject's active preference forbids now (SUBJECT_PREFERENCE,
+    naming the preference), unless its statute is one a preference yields to: then it
+    goes ahead and the id of the preference it overrode is returned, to be audited."""
+    verdict = referral_verdict(
+        row["preference"], basis=basis, service_mode=row["service_mode"], today=row["today"]
+    )
+    if verdict.blocked_by is None:
+        return None
+    if verdict.overridden:
+        return str(row["preference"]["id"])
+    raise PublicError(ErrorCode.SUBJECT_PREFERENCE, verdict.message or "", field="subjectId")
+
+
+def _override_audit(
+    actor: Actor, preference_id: str | None, referral_id: str, subject_id: str, basis: str
+) -> list[AuditRecord]:
+    """A statutory child-protection referral sent against the subject's preference: an
+    event of its own (PREFERENCE_OVERRIDDEN_STATUTORY) about the referral, beside the
+    step's, so auditors find every override by its action; the referral records which
+    preference it overrode (`overrodePreference`)."""
+    if preference_id is None:
+        return []
+    return [
+        audit_record(
+            actor,
+            "PREFERENCE_OVERRIDDEN_STATUTORY",
+            "Referral",
+            referral_id,
+            subjects=[subject_id],
+            purpose="REFERRAL",
+            legal_basis=basis,
+            statutory=True,
+        )
+    ]
 
 
 def _statute_check(basis: LegalBasis, row: dict[str, Any]) -> None:
@@ -274,7 +318,11 @@ def referral_transition(
                 "it can only be cancelled or declined.",
                 field="id",
             )
-        return _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
+        overrode = None
+        if action == handoff.Action.SEND:  # the draft shares from now: the preference rules
+            overrode = _preference_check(row, row["legal_basis"] or "CONSENT")
+        fields = _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
+        return {**fields, "overrode_preference": overrode}
 
     moved = referral_repo.referral_move(
         referral_id=key,
@@ -284,6 +332,9 @@ def referral_transition(
             actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
         ),
         announce=lambda step: _announced(_ANNOUNCED.get(action), key, step["version"]),
+        also_audit=lambda row, step: _override_audit(
+            actor, step["overrode_preference"], key, row["subject_id"], row["legal_basis"]
+        ),
     )
     if action in _ANNOUNCED:
         nudge()

@@ -56,6 +56,7 @@ _CODES = {
     ErrorCode.STATUTORY_BLOCKED: "An auditor found a statutory referral to this receiver "
     "inappropriate; a new one needs the auditor's release.",
     ErrorCode.SUBJECT_ERASED: "The subject's personal data was erased.",
+    ErrorCode.SUBJECT_PREFERENCE: "The subject's own preference forbids it (named in the message).",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 
