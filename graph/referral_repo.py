@@ -22,7 +22,7 @@ from graph.consent_rule import (
     read_basis,
     statutory_stands,
 )
-from graph.preference_repo import ACTIVE_PREFERENCE
+from graph.preference_repo import ACTIVE_PREFERENCE, preference_projection
 from graph.records import plain
 from graph.referral_rows import ReferralRead, ReferralRow
 
@@ -299,6 +299,11 @@ RETURN r {
     + """,
            need_tags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
              MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code } END,
+           subject_preference: CASE WHEN basis IS NOT NULL THEN head(COLLECT {
+             MATCH (s)-[:HAS_PREFERENCE]->(p:SubjectPreference {state: 'ACTIVE'})
+             RETURN """
+    + preference_projection("p")
+    + """ }) END,
            timeline: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
                              RETURN """
     + handoff_event("e", "basis")

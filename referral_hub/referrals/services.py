@@ -31,6 +31,7 @@ from referral_hub.referrals import deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.rules import Urgency, creation_refusal, deadline_hours
 from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.preference_reads import opened
 from referral_hub.subjects.preferences import referral_verdict
 
 SUMMARY_MAX = 2000
@@ -60,7 +61,7 @@ def _audit(
 
 
 # What a referral read shows of its subject, where the reader has a basis to see it.
-READ_FIELDS = ("birthYear", "needTags", "notes", "summary")
+READ_FIELDS = ("birthYear", "needTags", "notes", "preference", "summary")
 
 
 # Handoff steps the other side hears of (see referral_hub/notifications/messages.py).
@@ -166,19 +167,7 @@ def referral_create(
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        creation_refusal(
-            row,
-            accept_waitlist=bool(request.accept_waitlist),
-            statutory=is_statutory(basis),
-            draft=state == handoff.State.DRAFT,
-        )
-        assert row is not None
-        if is_statutory(basis):
-            _statute_check(basis, row)
-        overrode = None
-        if state == handoff.State.SENT:  # a draft shares nothing: it may wait
-            overrode = _preference_check(row, basis)
-        return {**_creation_fields(row, checked), "overrode_preference": overrode}
+        return _creation_decision(row, checked, accept_waitlist=bool(request.accept_waitlist))
 
     referral_repo.referral_create(
         prepare={
@@ -221,6 +210,26 @@ def referral_create(
     if state == handoff.State.SENT:
         nudge()
     return referral_read(actor=actor, referral_id=referral_id)
+
+
+def _creation_decision(
+    row: dict[str, Any] | None, checked: _Checked, *, accept_waitlist: bool
+) -> dict[str, Any]:
+    """From the facts the create statement locked: refuse (raise), or the fields to write."""
+    basis, state = checked.basis, checked.state
+    creation_refusal(
+        row,
+        accept_waitlist=accept_waitlist,
+        statutory=is_statutory(basis),
+        draft=state == handoff.State.DRAFT,
+    )
+    assert row is not None
+    if is_statutory(basis):
+        _statute_check(basis, row)
+    overrode = None
+    if state == handoff.State.SENT:  # a draft shares nothing: it may wait
+        overrode = _preference_check(row, basis)
+    return {**_creation_fields(row, checked), "overrode_preference": overrode}
 
 
 def _preference_check(row: dict[str, Any], basis: LegalBasis | str) -> str | None:
@@ -311,16 +320,7 @@ def referral_transition(
         )
         if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
             require_recent_second_factor(actor)  # it shares without consent from now
-        if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
-            raise PublicError(
-                ErrorCode.CONSENT_REQUIRED,
-                "The consent or statutory basis of this referral no longer holds; "
-                "it can only be cancelled or declined.",
-                field="id",
-            )
-        overrode = None
-        if action == handoff.Action.SEND:  # the draft shares from now: the preference rules
-            overrode = _preference_check(row, row["legal_basis"] or "CONSENT")
+        overrode = _basis_check(action, row)
         fields = _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
         return {**fields, "overrode_preference": overrode}
 
@@ -341,6 +341,22 @@ def referral_transition(
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)
+
+
+def _basis_check(action: handoff.Action, row: dict[str, Any]) -> str | None:
+    """A forward step needs its consent or statute to hold still; a SEND also needs the
+    subject's preference to allow it (a draft shares from the moment it is sent). The id
+    of a preference a statute overrides, to be audited."""
+    if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
+        raise PublicError(
+            ErrorCode.CONSENT_REQUIRED,
+            "The consent or statutory basis of this referral no longer holds; "
+            "it can only be cancelled or declined.",
+            field="id",
+        )
+    if action != handoff.Action.SEND:
+        return None
+    return _preference_check(row, row["legal_basis"] or "CONSENT")
 
 
 def _side_of(actor: Actor, row: dict[str, Any] | None) -> handoff.Side:
@@ -467,6 +483,15 @@ def referral_read(*, actor: Actor, referral_id: str, action: str = "REFERRAL_REA
             event["note"] = _opened(event["note_sealed"], data_key, referral).get("note")
     for event in referral["timeline"]:
         event.pop("note_sealed", None)
+    preference = referral.get("subject_preference")
+    if preference is not None:
+        wrapped = row["key"]
+        referral["subject_preference"] = opened(
+            preference,
+            master_key_id=None if wrapped is None else wrapped["masterKeyId"],
+            blob=None if wrapped is None else wrapped["blob"],
+            subject_id=referral["subject_id"],
+        )
     return referral
 
 

@@ -121,7 +121,8 @@ def preference_errors(
         )
     avoid = _avoid_mentioning(terms.avoid_mentioning, errors)
     do_not_refer, exchange_only = bool(terms.do_not_refer), bool(terms.exchange_only)
-    if not (do_not_refer or exchange_only or before or route or avoid):
+    # Only when every choice given holds: a refused choice is reported as itself.
+    if not errors and not (do_not_refer or exchange_only or before or route or avoid):
         errors.append(
             FieldError(
                 "doNotRefer",

@@ -82,7 +82,7 @@ def created(people, subject, service, **changes):
 
 
 def test_a_preference_is_recorded_replaced_and_lifted_with_its_history_audited(case):
-    network, people, subject = case
+    _, people, subject = case
     first = preferred(people, subject, exchangeOnly=True, contactRoute="VIA_GUARDIAN")
     assert (first["state"], first["version"], first["doNotRefer"], first["exchangeOnly"]) == (
         "ACTIVE",
@@ -349,7 +349,7 @@ def test_control_characters_are_refused_at_the_edge_and_write_nothing(case):
 
 
 def test_a_guardian_no_longer_speaks_for_an_adult(case):
-    network, people, _ = case
+    _, people, _ = case
     adult = people["counsellor"](REGISTER.replace("2012", str(ADULT)))["data"]["registerSubject"][
         "subject"
     ]["id"]
@@ -361,7 +361,7 @@ def test_a_guardian_no_longer_speaks_for_an_adult(case):
 
 
 def test_only_the_registering_organisations_counsellor_may_set_or_lift(case):
-    network, people, subject = case
+    _, people, subject = case
     preferred(people, subject, doNotRefer=True)
     before = graph_counts(audit=False)
     other_school = directory_fixtures._org("B中学校", "SCHOOL", directory_fixtures.KAWASAKI_KU)
@@ -381,3 +381,26 @@ def test_only_the_registering_organisations_counsellor_may_set_or_lift(case):
         "liftSubjectPreference"
     ]
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("subjectId", "NOT_FOUND")]
+
+
+RECEIVED = """
+query($id: ID!) {
+  referral(id: $id) { id subjectPreference { contactRoute avoidMentioning exchangeOnly } }
+}"""
+
+
+def test_the_receiver_sees_how_to_contact_the_subject_and_what_not_to_mention(case):
+    network, people, subject = case
+    give_consent(people, subject, organisationIds=[network["welfare"]])
+    referral = created(people, subject, network["consult"])["referral"]["id"]
+    assert people["welfare"](RECEIVED, {"id": referral})["data"]["referral"] == {
+        "id": referral,
+        "subjectPreference": None,
+    }
+    preferred(people, subject, contactRoute="VIA_GUARDIAN", avoidMentioning="父親のこと")
+    seen = people["welfare"](RECEIVED, {"id": referral})["data"]["referral"]
+    assert seen["subjectPreference"] == {
+        "contactRoute": "VIA_GUARDIAN",
+        "avoidMentioning": "父親のこと",
+        "exchangeOnly": False,
+    }
