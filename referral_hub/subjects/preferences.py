@@ -198,13 +198,13 @@ def referral_verdict(
     *,
     basis: LegalBasis | str,
     service_mode: str | None,
-    today: date,
+    today: Any,
 ) -> Verdict:
     """Whether sending a referral now to a service of `service_mode` goes against the
     subject's active preference (a map of doNotRefer, exchangeOnly, noContactBefore), and
     whether `basis` overrides it. The first of doNotRefer, exchangeOnly, noContactBefore
-    that applies is the one named."""
-    blocked = _blocked_by(preference or {}, service_mode=service_mode, today=today)
+    that applies is the one named. `today` and the date may come from the graph."""
+    blocked = _blocked_by(preference or {}, service_mode=service_mode, today=_as_date(today))
     if blocked is None:
         return ALLOWED
     kind, message = blocked

@@ -209,3 +209,19 @@ def test_recommendations_leave_out_by_place_never_by_date():
     for preference, mode in itertools.product([None, {}, *PREFERENCES], ("EXCHANGE", "SUPPORT")):
         expected = _oracle({**(preference or {}), "noContactBefore": None}, mode, TODAY)
         assert leaves_out(preference, service_mode=mode) == expected, (preference, mode)
+
+
+def test_today_may_come_from_the_graph_too():
+    class GraphDate:
+        def __init__(self, day: date) -> None:
+            self.day = day
+
+        def to_native(self) -> date:
+            return self.day
+
+    preference = {"noContactBefore": GraphDate(TODAY + timedelta(days=1))}
+    for today, blocked in ((TODAY, PreferenceKind.NO_CONTACT_BEFORE), (TODAY + timedelta(1), None)):
+        verdict = referral_verdict(
+            preference, basis="CONSENT", service_mode="EXCHANGE", today=GraphDate(today)
+        )
+        assert verdict.blocked_by == blocked
