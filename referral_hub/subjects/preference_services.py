@@ -1,4 +1,4 @@
-"""setSubjectPreference and liftSubjectPreference, and preferences as readers get them.
+"""setSubjectPreference and liftSubjectPreference (readers open them: preference_reads.py).
 
 The registering organisation's counsellor records the subject's own choices with them
 (referral_hub/subjects/preferences.py checks them); what the subject does not want
@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from graph import preference_repo
+from graph.audit_log import AuditRecord
 from referral_hub.accounts.actor import Actor
 from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, ValidationFailed
@@ -37,7 +38,7 @@ def _own_subject(actor: Actor, subject_id: Any) -> tuple[str, dict[str, Any]]:
     return key, row
 
 
-def _audit(actor: Actor, action: str, preference_id: str | None, subject_id: str) -> Any:
+def _audit(actor: Actor, action: str, preference_id: str | None, subject_id: str) -> AuditRecord:
     return audit_record(
         actor,
         action,
