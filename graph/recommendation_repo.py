@@ -19,6 +19,7 @@ from typing import Any, LiteralString
 from graph import audit_log, session
 from graph.audit_log import APPEND_PAGE_READ, AuditRecord, audit_params
 from graph.consent_rule import OPEN_STATES
+from graph.preference_repo import ACTIVE_PREFERENCE
 from graph.records import plain
 
 # Services the sender provides itself are left out (a referral goes to another
@@ -36,7 +37,7 @@ WITH reader, coalesce(
 
 _NO_SUBJECT: LiteralString = """
 WITH reader, origin, null AS basis, false AS subject_found, [] AS declined,
-     [] AS busy, null AS born
+     [] AS busy, null AS born, null AS preference
 """
 
 # With a subject, only its registering organisation (the only one that can refer it) may
@@ -65,7 +66,10 @@ WITH reader, origin, basis, s IS NOT NULL AS subject_found,
     + """
        RETURN DISTINCT o
      } END AS busy,
-     CASE WHEN basis IS NULL THEN null ELSE s.birthYear END AS born
+     CASE WHEN basis IS NULL THEN null ELSE s.birthYear END AS born,
+     CASE WHEN basis IS NULL THEN null ELSE """
+    + ACTIVE_PREFERENCE
+    + """ END AS preference
 """
 )
 
@@ -94,7 +98,7 @@ _REACH: LiteralString = (
     + _ring("ring2", "seen2", "ring3")
     + "WITH *, seen2 + ring3 AS seen3\n"
     + _ring("ring3", "seen3", "ring4")
-    + "WITH reader, origin, basis, subject_found, declined, busy, born,\n"
+    + "WITH reader, origin, basis, subject_found, declined, busy, born, preference,\n"
     + "     [ring1, ring2, ring3, ring4] AS rings\n"
 )
 
@@ -109,6 +113,61 @@ MATCH (l:Location) WHERE point.distance(l.point, point($center)) <= $meters
   AND coalesce(l.active, true)
 MATCH (svc:Service)-[:AT]->(l)
 """
+
+# The subject's preference leaves services out (referral_hub/subjects/preferences.py
+# `leaves_out` states the same in Python): doNotRefer every one, exchangeOnly the
+# support-type ones. `_LEFT_OUT` counts what it left out, on the same matches.
+_PREFERRED: LiteralString = """NOT coalesce(preference.doNotRefer, false)
+    AND NOT (coalesce(preference.exchangeOnly, false) AND svc.mode <> 'EXCHANGE')"""
+# The same for an opportunity: an OFFER_ROLE referral goes to its VIA service, so a role
+# taken up through a support-type service is left out under exchangeOnly too.
+_PREFERRED_VIA: LiteralString = """NOT coalesce(preference.doNotRefer, false)
+    AND NOT (coalesce(preference.exchangeOnly, false) AND via.mode <> 'EXCHANGE')"""
+_NOT_PREFERRED: LiteralString = "NOT (" + _PREFERRED + ")"
+
+
+def _matches(where: LiteralString, preferred: LiteralString, *, measured: bool) -> LiteralString:
+    """The services that meet the ask at the chosen locations, one row per service and
+    provider with what they meet (and, `measured`, how far they are: the count of what
+    was left out needs no distance, and Neo4j refuses an aggregation in a COUNT inside
+    an expression); `preferred` filters by the subject's preference."""
+    return (
+        where
+        + """
+  WITH svc, l
+  WHERE coalesce(svc.active, true) AND NOT svc.id IN declined
+    AND (coalesce(svc.acceptsReferrals, true) OR svc.mode = 'EXCHANGE')
+    AND (born IS NULL OR (coalesce(svc.ageMin, 0) <= $year - born
+                          AND coalesce(svc.ageMax, 200) >= $year - born - 1))
+    AND """
+        + preferred
+        + """
+  WITH svc, l, [(svc)-[:ADDRESSES]->(t:Tag) | t.code] AS codes
+  WITH svc, l, [code IN $need_tags WHERE code IN codes] AS needs_met,
+       [code IN $interest_tags WHERE code IN codes] AS interests_met
+  WHERE size(needs_met) > 0 OR (size($need_tags) = 0 AND size(interests_met) > 0)
+  WITH svc, needs_met, interests_met"""
+        + (", min(point.distance(l.point, origin)) AS meters" if measured else "")
+        + """
+  MATCH (provider:Organisation)-[:PROVIDES]->(svc)
+  WHERE coalesce(provider.active, true) AND provider <> reader AND NOT provider IN busy
+"""
+    )
+
+
+def _left_out(where: LiteralString) -> LiteralString:
+    """What the subject's preference left out: the preference and how many services
+    (asked only when a preference could leave something out)."""
+    return (
+        """CASE WHEN coalesce(preference.doNotRefer, false)
+              OR coalesce(preference.exchangeOnly, false) THEN [{
+         preference: CASE WHEN preference.doNotRefer THEN 'doNotRefer' ELSE 'exchangeOnly' END,
+         count: COUNT {
+  """
+        + _matches(where, _NOT_PREFERRED, measured=False)
+        + """
+  RETURN DISTINCT svc } }] ELSE [] END"""
+    )
 
 
 # Opportunities (issue 19): roles that suit the interests asked, beside the services, in the
@@ -144,6 +203,9 @@ def _opportunities(near: bool) -> LiteralString:
   MATCH (org:Organisation)-[:OFFERS]->(op)-[:VIA]->(via:Service)
   WHERE coalesce(org.active, true) AND coalesce(via.active, true) AND org <> reader
     AND NOT org IN busy AND NOT via.id IN declined
+    AND """
+        + _PREFERRED_VIA
+        + """
   WITH op, org, via, met,
        CASE WHEN ol IS NULL OR ol.point IS NULL OR origin IS NULL THEN null
             ELSE point.distance(ol.point, origin) END AS meters
@@ -163,6 +225,7 @@ def _opportunities(near: bool) -> LiteralString:
 
 
 def _statement(subject: bool, near: bool) -> LiteralString:
+    where = _NEAR if near else _IN_AREA
     return (
         _FROM
         + (_SUBJECT if subject else _NO_SUBJECT)
@@ -171,24 +234,13 @@ def _statement(subject: bool, near: bool) -> LiteralString:
 WITH *, [code IN $need_tags WHERE EXISTS {
            MATCH (t:Tag {code: code}) WHERE t.stigmaSensitive }] AS stigma_needs
 RETURN reader IS NOT NULL AS known, subject_found, basis, size(declined) AS declined,
-       stigma_needs,
+       stigma_needs, """
+        + _left_out(where)
+        + """ AS left_out_by_preference,
        COLLECT {
   """
-        + (_NEAR if near else _IN_AREA)
-        + """
-  WITH svc, l
-  WHERE coalesce(svc.active, true) AND NOT svc.id IN declined
-    AND (coalesce(svc.acceptsReferrals, true) OR svc.mode = 'EXCHANGE')
-    AND (born IS NULL OR (coalesce(svc.ageMin, 0) <= $year - born
-                          AND coalesce(svc.ageMax, 200) >= $year - born - 1))
-  WITH svc, l, [(svc)-[:ADDRESSES]->(t:Tag) | t.code] AS codes
-  WITH svc, l, [code IN $need_tags WHERE code IN codes] AS needs_met,
-       [code IN $interest_tags WHERE code IN codes] AS interests_met
-  WHERE size(needs_met) > 0 OR (size($need_tags) = 0 AND size(interests_met) > 0)
-  WITH svc, needs_met, interests_met, min(point.distance(l.point, origin)) AS meters
-  MATCH (provider:Organisation)-[:PROVIDES]->(svc)
-  WHERE coalesce(provider.active, true) AND provider <> reader AND NOT provider IN busy
-  WITH svc, provider, needs_met, interests_met, meters
+        + _matches(where, _PREFERRED, measured=True)
+        + """  WITH svc, provider, needs_met, interests_met, meters
   ORDER BY stigma_needs <> [] AND svc.mode = 'EXCHANGE' DESC,
            size(needs_met) + $interest_weight * size(interests_met) DESC,
            meters ASC, svc.id ASC

@@ -22,6 +22,7 @@ from graph.consent_rule import (
     read_basis,
     statutory_stands,
 )
+from graph.preference_repo import ACTIVE_PREFERENCE, preference_projection
 from graph.records import plain
 from graph.referral_rows import ReferralRead, ReferralRow
 
@@ -98,7 +99,13 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + """.year AS this_year,
        EXISTS { MATCH (s)<-[:FOR]-(b:Referral {reviewState: 'INAPPROPRIATE'})
                       -[:TO]->(:Service)<-[:PROVIDES]-(to) } AS statutory_blocked,
+       svc.mode AS service_mode, """
+    + TODAY
+    + """ AS today,
        """
+    + ACTIVE_PREFERENCE
+    + """ AS preference,
+"""
     + _OPPORTUNITY_FACTS
 )
 
@@ -152,6 +159,7 @@ CREATE (r:Referral {
     + _sight_until("$legal_basis")
     + """ END,
   deadlineHours: $deadline_hours, createdAt: datetime(), updatedAt: datetime(),
+  overrodePreference: $overrode_preference,
   cellKey: toInteger(rand() * 256), purpose: $referral_purpose
 })
 CREATE (r)-[:FOR]->(s), (r)-[:FROM]->(from), (r)-[:TO]->(svc)
@@ -206,7 +214,13 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
               OR sendable_consent IS NOT NULL
        END AS basis_holds,
        head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
-                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key
+                      RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key,
+       svc.mode AS service_mode, """
+    + TODAY
+    + """ AS today,
+       """
+    + ACTIVE_PREFERENCE
+    + """ AS preference
 """
 )
 
@@ -225,7 +239,8 @@ SET r.state = $to_state, r.version = $version, r.updatedAt = datetime(),
     r.acknowledgedAt = CASE WHEN $to_state = 'RECEIVED' THEN datetime()
                             ELSE r.acknowledgedAt END,
     r.acceptedAt = CASE WHEN $to_state = 'ACCEPTED' THEN datetime() ELSE r.acceptedAt END,
-    r.closedAt = CASE WHEN $closes THEN datetime() ELSE r.closedAt END
+    r.closedAt = CASE WHEN $closes THEN datetime() ELSE r.closedAt END,
+    r.overrodePreference = coalesce($overrode_preference, r.overrodePreference)
 CREATE (r)-[:HAS_EVENT]->(:HandoffEvent {
   id: randomUUID(), fromState: $from_state, toState: $to_state, action: $action,
   side: $side, actor: $actor, organisationId: $organisation_id, at: datetime(),
@@ -301,6 +316,11 @@ RETURN r {
     + """,
            need_tags: CASE WHEN basis IS NOT NULL AND s.erasedAt IS NULL THEN COLLECT {
              MATCH (r)-[:NEEDS]->(t:Tag) RETURN t.code ORDER BY t.code } END,
+           subject_preference: CASE WHEN basis IS NOT NULL THEN head(COLLECT {
+             MATCH (s)-[:HAS_PREFERENCE]->(p:SubjectPreference {state: 'ACTIVE'})
+             RETURN """
+    + preference_projection("p")
+    + """ }) END,
            timeline: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
                              RETURN """
     + handoff_event("e", "basis")
@@ -320,16 +340,20 @@ def referral_create(
     create: dict[str, Any],
     audit_for: Callable[[Row], AuditRecord],
     announce: list[outbox_repo.Entry],
+    also_audit: Callable[[Row], list[AuditRecord]] = lambda _: [],
 ) -> dict[str, Any]:
-    """In one transaction: lock the subject, look up consent/duplicates/capacity, let
-    `decide` (pure, may raise) check them and add fields, then create, audit and record
-    what must be announced in the outbox."""
+    """In one transaction: lock the subject, look up consent/duplicates/capacity and the
+    subject's preference, let `decide` (pure, may raise) check them and add fields, then
+    create, audit (and `also_audit`: a statute overriding the preference) and record what
+    must be announced in the outbox."""
 
     def work(tx: session.Tx) -> dict[str, Any]:
         row = tx.single(_PREPARE, **prepare)
         fields = decide(row)  # raises before anything is written
         tx.single(_CREATE, **create, **fields)
         audit_log.append(tx, audit_for(fields))
+        for record in also_audit(fields):
+            audit_log.append(tx, record)
         outbox_repo.record(tx, announce)
         return {**(row or {}), **fields}
 
@@ -343,6 +367,7 @@ def referral_move(
     audit_for: Callable[[Row], AuditRecord],
     actor: str,
     announce: Callable[[Row], list[outbox_repo.Entry]],
+    also_audit: Callable[[Row, Row], list[AuditRecord]] = lambda _row, _step: [],
 ) -> dict[str, Any]:
     """Lock the referral, let `decide(row)` pick the transition (pure, may raise), apply
     it; `announce(step)` names the outbox entries the step causes (same transaction)."""
@@ -354,6 +379,8 @@ def referral_move(
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed
         audit_log.append(tx, audit_for(row))
+        for record in also_audit(row, step):
+            audit_log.append(tx, record)
         outbox_repo.record(tx, announce(step))
         return {**row, **step}
 

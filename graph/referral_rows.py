@@ -5,7 +5,7 @@ checked against one definition."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 
 class PartyRow(TypedDict):
@@ -98,6 +98,8 @@ class ReferralRow(TypedDict):
     followed_by: str | None
     consent_gap: list[str] | None
     need_tags: list[str] | None
+    # The subject's active preference, where the reader has a basis (so it respects it).
+    subject_preference: dict[str, Any] | None
     timeline: list[HandoffEventRow]
 
 

@@ -19,6 +19,7 @@ from graph.consent_rule import (
     consent_covers,
 )
 from graph.errors import MissingReferences, NotFound
+from graph.preference_repo import PREFERENCE_HISTORY
 from graph.records import plain
 
 # Every subject starts with a retention clock: a subject no consent ever covers (known
@@ -60,7 +61,9 @@ OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
 RETURN s IS NOT NULL AS found, basis, consent,
        CASE WHEN basis IS NOT NULL THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
                                             .erasureDueAt, masterKeyId: k.masterKeyId,
-                                            blob: k.blob } END AS subject
+                                            blob: k.blob, preferences: """
+    + PREFERENCE_HISTORY
+    + """ } END AS subject
 """
 )
 

@@ -49,6 +49,8 @@ DECLARED: dict[str, Permission] = {
     "Mutation.recordConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.amendConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
     "Mutation.withdrawConsent": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    "Mutation.setSubjectPreference": roles(Role.COUNSELLOR, scope="subjects it registered"),
+    "Mutation.liftSubjectPreference": roles(Role.COUNSELLOR, scope="subjects it registered"),
     # referrals: the sending side's counsellors and the receiving side's caseworkers
     "Query.referral": roles(Role.COUNSELLOR, Role.CASEWORKER, scope="sender or receiver"),
     "Query.inbox": roles(Role.CASEWORKER, scope="referrals to own services"),

@@ -56,6 +56,8 @@ class ErrorCode(StrEnum):
     OPPORTUNITY_MISMATCH = "OPPORTUNITY_MISMATCH"  # serviceId is not the opportunity's VIA
     # publicPlaces/publicOpportunities: areaCode and near both given (one or the other)
     CONFLICTING_FILTERS = "CONFLICTING_FILTERS"
+    # The subject's own preference (doNotRefer, exchangeOnly, noContactBefore) forbids it.
+    SUBJECT_PREFERENCE = "SUBJECT_PREFERENCE"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

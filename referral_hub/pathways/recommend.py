@@ -80,6 +80,8 @@ def recommend(
         "exchange_first": exchange_first,
         "stigma_sensitive_needs": row["stigma_needs"],
         "declined_left_out": row["declined"],
+        # What the subject's own preference kept out, and how many (empty without one).
+        "left_out_by_preference": row["left_out_by_preference"],
         "recommendations": [
             _recommendation(position, scored) for position, scored in enumerate(ranked, start=1)
         ],

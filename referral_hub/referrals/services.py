@@ -36,6 +36,8 @@ from referral_hub.referrals.rules import (
     purpose_errors,
 )
 from referral_hub.subjects import crypto, keys
+from referral_hub.subjects.preference_reads import opened
+from referral_hub.subjects.preferences import referral_verdict
 
 SUMMARY_MAX = 2000
 
@@ -64,7 +66,7 @@ def _audit(
 
 
 # What a referral read shows of its subject, where the reader has a basis to see it.
-READ_FIELDS = ("birthYear", "needTags", "notes", "summary")
+READ_FIELDS = ("birthYear", "needTags", "notes", "preference", "summary")
 
 
 # Handoff steps the other side hears of (see referral_hub/notifications/messages.py).
@@ -196,18 +198,7 @@ def referral_create(
     referral_id = str(uuid.uuid4())
 
     def decide(row: dict[str, Any] | None) -> dict[str, Any]:
-        creation_refusal(
-            row,
-            accept_waitlist=bool(request.accept_waitlist),
-            statutory=is_statutory(basis),
-            draft=state == handoff.State.DRAFT,
-            opportunity_id=checked.opportunity_id,
-            service_id=service_id,
-        )
-        assert row is not None
-        if is_statutory(basis):
-            _statute_check(basis, row)
-        return _creation_fields(row, checked)
+        return _creation_decision(row, checked, accept_waitlist=bool(request.accept_waitlist))
 
     referral_repo.referral_create(
         prepare=_prepare(actor, checked),
@@ -237,10 +228,72 @@ def referral_create(
             categories=categories,
         ),
         announce=_announced(Kind.SENT if state == handoff.State.SENT else None, referral_id, 1),
+        also_audit=lambda fields: _override_audit(
+            actor, fields["overrode_preference"], referral_id, subject_id, basis.value
+        ),
     )
     if state == handoff.State.SENT:
         nudge()
     return referral_read(actor=actor, referral_id=referral_id)
+
+
+def _creation_decision(
+    row: dict[str, Any] | None, checked: _Checked, *, accept_waitlist: bool
+) -> dict[str, Any]:
+    """From the facts the create statement locked: refuse (raise), or the fields to write."""
+    basis, state = checked.basis, checked.state
+    creation_refusal(
+        row,
+        accept_waitlist=accept_waitlist,
+        statutory=is_statutory(basis),
+        draft=state == handoff.State.DRAFT,
+        opportunity_id=checked.opportunity_id,
+        service_id=checked.service_id,
+    )
+    assert row is not None
+    if is_statutory(basis):
+        _statute_check(basis, row)
+    overrode = None
+    if state == handoff.State.SENT:  # a draft shares nothing: it may wait
+        overrode = _preference_check(row, basis)
+    return {**_creation_fields(row, checked), "overrode_preference": overrode}
+
+
+def _preference_check(row: dict[str, Any], basis: LegalBasis | str) -> str | None:
+    """Refuse a referral the subject's active preference forbids now (SUBJECT_PREFERENCE,
+    naming the preference), unless its statute is one a preference yields to: then it
+    goes ahead and the id of the preference it overrode is returned, to be audited."""
+    verdict = referral_verdict(
+        row["preference"], basis=basis, service_mode=row["service_mode"], today=row["today"]
+    )
+    if verdict.blocked_by is None:
+        return None
+    if verdict.overridden:
+        return str(row["preference"]["id"])
+    raise PublicError(ErrorCode.SUBJECT_PREFERENCE, verdict.message or "", field="subjectId")
+
+
+def _override_audit(
+    actor: Actor, preference_id: str | None, referral_id: str, subject_id: str, basis: str
+) -> list[AuditRecord]:
+    """A statutory child-protection referral sent against the subject's preference: an
+    event of its own (PREFERENCE_OVERRIDDEN_STATUTORY) about the referral, beside the
+    step's, so auditors find every override by its action; the referral records which
+    preference it overrode (`overrodePreference`)."""
+    if preference_id is None:
+        return []
+    return [
+        audit_record(
+            actor,
+            "PREFERENCE_OVERRIDDEN_STATUTORY",
+            "Referral",
+            referral_id,
+            subjects=[subject_id],
+            purpose="REFERRAL",
+            legal_basis=basis,
+            statutory=True,
+        )
+    ]
 
 
 def _statute_check(basis: LegalBasis, row: dict[str, Any]) -> None:
@@ -295,14 +348,9 @@ def referral_transition(
         )
         if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
             require_recent_second_factor(actor)  # it shares without consent from now
-        if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
-            raise PublicError(
-                ErrorCode.CONSENT_REQUIRED,
-                "The consent or statutory basis of this referral no longer holds; "
-                "it can only be cancelled or declined.",
-                field="id",
-            )
-        return _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
+        overrode = _basis_check(action, row)
+        fields = _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
+        return {**fields, "overrode_preference": overrode}
 
     moved = referral_repo.referral_move(
         referral_id=key,
@@ -312,12 +360,31 @@ def referral_transition(
             actor, f"REFERRAL_{action.value}", key, row["subject_id"], row["legal_basis"]
         ),
         announce=lambda step: _announced(_ANNOUNCED.get(action), key, step["version"]),
+        also_audit=lambda row, step: _override_audit(
+            actor, step["overrode_preference"], key, row["subject_id"], row["legal_basis"]
+        ),
     )
     if action in _ANNOUNCED:
         nudge()
     if moved.get("suggested_service_id"):
         _follow_on(actor, moved, key)
     return referral_read(actor=actor, referral_id=key)
+
+
+def _basis_check(action: handoff.Action, row: dict[str, Any]) -> str | None:
+    """A forward step needs its consent or statute to hold still; a SEND also needs the
+    subject's preference to allow it (a draft shares from the moment it is sent). The id
+    of a preference a statute overrides, to be audited."""
+    if action in handoff.NEEDS_BASIS and not row["basis_holds"]:
+        raise PublicError(
+            ErrorCode.CONSENT_REQUIRED,
+            "The consent or statutory basis of this referral no longer holds; "
+            "it can only be cancelled or declined.",
+            field="id",
+        )
+    if action != handoff.Action.SEND:
+        return None
+    return _preference_check(row, row["legal_basis"] or "CONSENT")
 
 
 def _side_of(actor: Actor, row: dict[str, Any] | None) -> handoff.Side:
@@ -444,6 +511,15 @@ def referral_read(*, actor: Actor, referral_id: str, action: str = "REFERRAL_REA
             event["note"] = _opened(event["note_sealed"], data_key, referral).get("note")
     for event in referral["timeline"]:
         event.pop("note_sealed", None)
+    preference = referral.get("subject_preference")
+    if preference is not None:
+        wrapped = row["key"]
+        referral["subject_preference"] = opened(
+            preference,
+            master_key_id=None if wrapped is None else wrapped["masterKeyId"],
+            blob=None if wrapped is None else wrapped["blob"],
+            subject_id=referral["subject_id"],
+        )
     return referral
 
 

@@ -24,6 +24,7 @@ from referral_hub.directory.selectors import area_error
 from referral_hub.notifications.relay import nudge
 from referral_hub.subjects import crypto, keys
 from referral_hub.subjects.fields import FIELD_CATEGORIES, PERSONAL_FIELDS
+from referral_hub.subjects.preference_reads import opened
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -178,6 +179,13 @@ def subject_read(
         "area_code": row["areaCode"],
         "erased": row.get("blob") is None,
     }
+    # Every reader with a basis sees the subject's own choices, so it can respect them.
+    history = [
+        opened(p, master_key_id=row.get("masterKeyId"), blob=row.get("blob"), subject_id=key)
+        for p in row.get("preferences") or []
+    ]
+    subject["preference_history"] = history
+    subject["preference"] = next((p for p in history if p["state"] == "ACTIVE"), None)
     if subject["erased"]:
         return subject  # the key is gone: the ciphertext can never be read again
     personal = keys.open_sealed_for(row["sealed"], row, subject_id=key)

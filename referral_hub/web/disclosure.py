@@ -34,6 +34,11 @@ ACTIONS = {
     "RECOMMEND_FOR_SUBJECT": gettext_lazy("Places recommended"),
     "STATUTORY_REVIEW_READ": gettext_lazy("Statutory referral reviewed by an auditor"),
     "SUBJECT_ERASE": gettext_lazy("Erased (its key destroyed)"),
+    "PREFERENCE_SET": gettext_lazy("Own preference recorded"),
+    "PREFERENCE_LIFT": gettext_lazy("Own preference lifted"),
+    "PREFERENCE_OVERRIDDEN_STATUTORY": gettext_lazy(
+        "Own preference overridden by a statutory child-protection referral"
+    ),
 }
 
 # Events in which the data went to an organisation: a referral made (its receiver), and

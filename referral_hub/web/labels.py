@@ -148,6 +148,15 @@ CONSENT_STATES = {
 }
 
 GIVEN_BY = {"SUBJECT": _("The pupil"), "GUARDIAN": _("A guardian")}
+# How the pupil would rather be reached (the API's ContactRoute).
+CONTACT_ROUTES = {
+    "VIA_SCHOOL": _("Through the school"),
+    "VIA_GUARDIAN": _("Through the guardian"),
+    "SUBJECT_DIRECTLY": _("The pupil directly"),
+    "PHONE": _("By telephone"),
+    "LETTER": _("By letter"),
+    "AT_A_PLACE": _("In person at a place they already go to"),
+}
 
 CONSENT_METHODS = {
     "WRITTEN": _("Written (signed form)"),

@@ -137,7 +137,7 @@ def _register(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "web/new_pupil.html", context, status=422)
 
 
-def _pupil_or_refusal(request: HttpRequest) -> dict[str, Any] | HttpResponse:
+def pupil_or_refusal(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     subject_id = _flow(request).get("subject_id")
     if not subject_id:
         messages.info(request, _("Choose the pupil first."))
@@ -223,7 +223,7 @@ def _sentence(request: HttpRequest, values: dict[str, Any], organisation: dict[s
 
 def _pupil_and_organisation(request: HttpRequest) -> dict[str, Any] | HttpResponse:
     """The chosen pupil and the organisation acted for (the consent's two parties)."""
-    context = _pupil_or_refusal(request)
+    context = pupil_or_refusal(request)
     if isinstance(context, HttpResponse):
         return context
     start = _start(request)
@@ -337,7 +337,7 @@ def consent_print(request: HttpRequest) -> HttpResponse:
 def service(request: HttpRequest) -> HttpResponse:
     """Needs and area are posted and kept in the session (never in the address: a need
     such as bullying is itself sensitive); the page then shows what `recommend` found."""
-    context = _pupil_or_refusal(request)
+    context = pupil_or_refusal(request)
     if isinstance(context, HttpResponse):
         return context
     if request.method == "POST" and request.POST.get("intent") == "recommend":

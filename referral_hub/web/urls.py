@@ -13,6 +13,7 @@ from referral_hub.web import (
     murmurs,
     new_referral,
     places,
+    preferences,
     views,
 )
 
@@ -115,6 +116,7 @@ urlpatterns = [
         "referrals/new/consent/preview/", new_referral.consent_preview, name="new-consent-preview"
     ),
     path("referrals/new/consent/print/", new_referral.consent_print, name="new-consent-print"),
+    path("referrals/new/preference/", preferences.preference, name="new-preference"),
     path("referrals/new/service/", new_referral.service, name="new-service"),
     path("referrals/<uuid:referral_id>/", views.referral, name="referral"),
     path("referrals/<uuid:referral_id>/act/", views.referral_act, name="referral-act"),

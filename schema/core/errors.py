@@ -64,6 +64,7 @@ _CODES = {
     ErrorCode.OPPORTUNITY_MISMATCH: "The service is not the one the opportunity is taken up "
     "through.",
     ErrorCode.CONFLICTING_FILTERS: "Two arguments that exclude each other were both given.",
+    ErrorCode.SUBJECT_PREFERENCE: "The subject's own preference forbids it (named in the message).",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 

@@ -120,6 +120,17 @@ class RecommendedOpportunity(graphene.ObjectType):
     )
 
 
+class LeftOutByPreference(graphene.ObjectType):
+    """Services a subject's own preference kept out of their recommendations."""
+
+    preference = graphene.String(
+        required=True,
+        description="The preference: doNotRefer (every service) or exchangeOnly (the "
+        "support-type ones).",
+    )
+    count = graphene.Int(required=True, description="How many services it left out.")
+
+
 class Recommendations(graphene.ObjectType):
     """The services that can take a need, best first."""
 
@@ -136,6 +147,12 @@ class Recommendations(graphene.ObjectType):
         required=True,
         description="With forSubject: how many services have declined the subject; none of "
         "them is recommended again.",
+    )
+    left_out_by_preference = graphene.List(
+        graphene.NonNull(LeftOutByPreference),
+        required=True,
+        description="With forSubject: what the subject's own active preference left out, "
+        "and how many (empty when it left nothing out).",
     )
     items = graphene.List(
         graphene.NonNull(Recommendation), required=True, description="The services, best first."
@@ -154,6 +171,10 @@ def recommendations_from(found: dict[str, Any]) -> Recommendations:
         exchange_first=found["exchange_first"],
         stigma_sensitive_needs=found["stigma_sensitive_needs"],
         declined_left_out=found["declined_left_out"],
+        left_out_by_preference=[
+            LeftOutByPreference(preference=x["preference"], count=x["count"])
+            for x in found["left_out_by_preference"]
+        ],
         items=[_item(item) for item in found["recommendations"]],
         opportunities=[_opportunity(item) for item in found.get("opportunities", ())],
     )

@@ -25,6 +25,7 @@ from schema.referrals.enums import (
     TimelineActionEnum,
     UrgencyEnum,
 )
+from schema.subjects.types import SubjectPreference
 
 ReferralError = domain_error("ReferralError", "referrals")
 
@@ -96,6 +97,11 @@ class Referral(graphene.ObjectType):
     )
     summary = graphene.String(
         description="Decrypted for the sender, and for the receiver while the consent holds."
+    )
+    subject_preference = graphene.Field(
+        SubjectPreference,
+        description="The subject's own active preference (how to contact them, what not to "
+        "mention), where the reader has a basis to see the subject now: so it respects it.",
     )
     waitlisted = graphene.Boolean(
         required=True, description="Accepted onto the service's waiting list."

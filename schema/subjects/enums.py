@@ -1,6 +1,7 @@
 """The consent policy's enums, as the API names them; every value described."""
 
 from referral_hub.consent.policy import DataCategory, GivenBy, Method, Purpose
+from referral_hub.subjects.preferences import ContactRoute, PreferenceGiver
 from schema.core.described import described_enum
 
 PurposeEnum = described_enum(
@@ -42,4 +43,25 @@ ConsentMethodEnum = described_enum(
         Method.DIGITAL: "Signed electronically.",
     },
     name="ConsentMethod",
+)
+ContactRouteEnum = described_enum(
+    ContactRoute,
+    "How the subject would rather be reached.",
+    {
+        ContactRoute.VIA_SCHOOL: "Through the school.",
+        ContactRoute.VIA_GUARDIAN: "Through the guardian (保護者).",
+        ContactRoute.SUBJECT_DIRECTLY: "The person themself, directly.",
+        ContactRoute.PHONE: "By telephone.",
+        ContactRoute.LETTER: "By letter.",
+        ContactRoute.AT_A_PLACE: "In person at a place they already go to.",
+    },
+)
+PreferenceGiverEnum = described_enum(
+    PreferenceGiver,
+    "Who stated a subject's preference.",
+    {
+        PreferenceGiver.SUBJECT: "The person themself (at any age: a wish not to be "
+        "connected only ever narrows what the hub does).",
+        PreferenceGiver.GUARDIAN: "A guardian, until the year the subject turns 18.",
+    },
 )

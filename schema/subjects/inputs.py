@@ -1,8 +1,15 @@
-"""The inputs of registerSubject, recordConsent and amendConsent."""
+"""The inputs of registerSubject, recordConsent, amendConsent and the subject's preferences."""
 
 import graphene
 
-from schema.subjects.enums import ConsentMethodEnum, DataCategoryEnum, GivenByEnum, PurposeEnum
+from schema.subjects.enums import (
+    ConsentMethodEnum,
+    ContactRouteEnum,
+    DataCategoryEnum,
+    GivenByEnum,
+    PreferenceGiverEnum,
+    PurposeEnum,
+)
 
 
 class SubjectInput(graphene.InputObjectType):
@@ -48,5 +55,34 @@ class ConsentAmendInput(graphene.InputObjectType):
 
 class ConsentInput(ConsentAmendInput):
     """A first consent of a subject your organisation registered."""
+
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+
+
+class SetSubjectPreferenceInput(graphene.InputObjectType):
+    """The subject's own choices, stated whole; they replace the active preference (kept as
+    history). Recorded with the subject (or guardian) by your organisation's counsellor."""
+
+    subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")
+    given_by = PreferenceGiverEnum(required=True, description="Who stated it.")
+    do_not_refer = graphene.Boolean(
+        description="Do not refer the subject at all (only a statutory child-protection "
+        "referral still goes, and is audited as overriding this)."
+    )
+    exchange_only = graphene.Boolean(
+        description="Refer only to exchange-type places (交流型), never to support-type ones."
+    )
+    no_contact_before = graphene.Date(
+        description="No referral is sent before this day (today or later, at most 3 years)."
+    )
+    contact_route = ContactRouteEnum(description="How the subject would rather be reached.")
+    avoid_mentioning = graphene.String(
+        description="What the subject does not want mentioned (at most 1000 characters; "
+        "sealed with the subject's key, shown only to readers with a basis)."
+    )
+
+
+class LiftSubjectPreferenceInput(graphene.InputObjectType):
+    """Lift the subject's active preference; from then on it limits nothing."""
 
     subject_id = graphene.ID(required=True, description="The subject's pseudonymous id.")

@@ -6,8 +6,36 @@ import graphene
 
 from schema.core.errors import domain_error
 from schema.core.node import Node
+from schema.subjects.enums import ContactRouteEnum, PreferenceGiverEnum
 
 SubjectError = domain_error("SubjectError", "subjects and consents")
+
+
+class SubjectPreference(graphene.ObjectType):
+    """The subject's own choices about being connected (つながらないことも権利), one version.
+    Referrals and recommendations respect the ACTIVE one; only a statutory child-protection
+    referral goes against it, audited as PREFERENCE_OVERRIDDEN_STATUTORY."""
+
+    id = graphene.ID(required=True, description="This version's UUID.")
+    state = graphene.String(
+        required=True, description="ACTIVE (limits referrals now) or LIFTED (history)."
+    )
+    version = graphene.Int(required=True, description="1 for the first, then one more each.")
+    do_not_refer = graphene.Boolean(required=True, description="Not to be referred at all.")
+    exchange_only = graphene.Boolean(
+        required=True, description="Only to exchange-type places (交流型)."
+    )
+    no_contact_before = graphene.Date(description="No referral is sent before this day.")
+    contact_route = ContactRouteEnum(description="How the subject would rather be reached.")
+    avoid_mentioning = graphene.String(
+        description="What the subject does not want mentioned (null once erased)."
+    )
+    given_by = PreferenceGiverEnum(required=True, description="Who stated it.")
+    recorded_at = graphene.DateTime(required=True, description="When it was recorded.")
+    recorded_by = graphene.String(required=True, description="The counsellor who recorded it.")
+    organisation_id = graphene.ID(required=True, description="The registering organisation.")
+    lifted_at = graphene.DateTime(description="When it was replaced or lifted.")
+    lifted_by = graphene.String(description="Who replaced or lifted it.")
 
 
 class Subject(graphene.ObjectType):
@@ -30,6 +58,16 @@ class Subject(graphene.ObjectType):
     contact = graphene.String(description="Needs the CONTACT category.")
     guardian_name = graphene.String(description="Needs the FAMILY category.")
     notes = graphene.String(description="Needs the NOTES category.")
+    preference = graphene.Field(
+        SubjectPreference,
+        description="The subject's own active preference (null: none). Whoever may read the "
+        "subject sees it, so that they respect it.",
+    )
+    preference_history = graphene.List(
+        graphene.NonNull(SubjectPreference),
+        required=True,
+        description="Every version of the subject's preference, newest first.",
+    )
 
 
 class SubjectMatch(graphene.ObjectType):

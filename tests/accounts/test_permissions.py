@@ -131,6 +131,17 @@ OPERATIONS = {
         "{ errors { code } } }",
         {},
     ),
+    "Mutation.setSubjectPreference": (
+        "mutation { setSubjectPreference(input: "
+        '{subjectId: "00000000-0000-4000-8000-000000000000", givenBy: SUBJECT, '
+        "doNotRefer: true}) { errors { code } } }",
+        {},
+    ),
+    "Mutation.liftSubjectPreference": (
+        "mutation { liftSubjectPreference(input: "
+        '{subjectId: "00000000-0000-4000-8000-000000000000"}) { errors { code } } }',
+        {},
+    ),
     "Query.referral": ("query($id: ID!) { referral(id: $id) { id } }", {"id": "{npo}"}),
     "Query.referralAsFhir": ("query($id: ID!) { referralAsFhir(id: $id) }", {"id": "{npo}"}),
     "Query.notificationDeliveries": ("{ notificationDeliveries { id } }", {}),

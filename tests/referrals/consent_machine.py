@@ -4,10 +4,13 @@ as its oracle.
 
 After every read: subject data came back exactly when the oracle says it may (never
 more, never less); every successful read has its audit event; no open referral rests on
-a withdrawn consent. Time is the graph's clock (graph/clock.py), moved by a rule, so
-validity, the age of majority and statutory sight are exercised. Steps that change what
-may be seen end with a look at every reader × subject × category (`look_at`), so a rule
-broken by one step is seen at once rather than when a random read happens to hit it.
+a withdrawn consent. The subject's own preference (issue 19) is set and lifted by rules
+too: no referral is sent and nothing is recommended against an active one, except a
+statutory child-protection referral, whose override must be audited. Time is the
+graph's clock (graph/clock.py), moved by a rule, so validity, the age of majority and
+statutory sight are exercised. Steps that change what may be seen end with a look at
+every reader × subject × category (`look_at`), so a rule broken by one step is seen at
+once rather than when a random read happens to hit it.
 
 Used by test_consent_properties.py, both on the real rule and on named mutants of it.
 """
@@ -40,16 +43,21 @@ from referral_hub.consent.policy import ConsentTerms, Purpose
 from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory import services as directory
+from referral_hub.pathways import recommend as recommending
 from referral_hub.referrals import handoff, lists
 from referral_hub.referrals import services as referrals
 from referral_hub.referrals.requests import NewReferral
+from referral_hub.subjects import preference_services
 from referral_hub.subjects import services as subjects
+from referral_hub.subjects.preferences import PreferenceTerms
 from tests import directory_fixtures
 from tests.conftest import wipe_graph
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 RECEIVERS = ("welfare", "npo", "cafe_org")
-SERVICES = {"consult": "welfare", "study": "npo", "freeschool": "npo"}
+SERVICES = {"consult": "welfare", "study": "npo", "freeschool": "npo", "cafe": "cafe_org"}
+# The services' modes, written out (exchangeOnly lets only the EXCHANGE one through).
+MODES = {"consult": "SUPPORT", "study": "SUPPORT", "freeschool": "SUPPORT", "cafe": "EXCHANGE"}
 CATEGORIES = ("CONTACT", "SCHOOL_ATTENDANCE", "FAMILY", "NOTES")
 FIELDS = {"name": "CONTACT", "contact": "CONTACT", "guardianName": "FAMILY", "notes": "NOTES"}
 KINDS = ("WELFARE_OFFICE", "NPO", "PLACE")
@@ -73,11 +81,17 @@ SIGHT_DAYS = 30
 # Few subjects, so steps go to consents, referrals and time rather than to strangers.
 MAX_SUBJECTS = 4
 WHY = "支援会議で共有が決定された。保護者と連絡が取れず、同意を得る見込みが立たないため。"
+CHILD_ABUSE_WHY = "児童虐待の防止等に関する法律第6条に基づく通告。身体にあざが確認され安全が不明。"
 
 _STATES = """
-MATCH (r:Referral)-[:FOR]->(s:Subject), (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
-RETURN r.id AS id, r.state AS state, r.version AS version, r.legalBasis AS basis,
+MATCH (r:Referral)-[:FOR]->(s:Subject), (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation)
+RETURN svc.id AS service, r.id AS id, r.state AS state, r.version AS version, r.legalBasis AS basis,
        s.id AS subject, to.id AS to, r.categories AS categories
+"""
+_OVERRIDES = """
+MATCH (e:AuditEvent {action: 'PREFERENCE_OVERRIDDEN_STATUTORY'})
+OPTIONAL MATCH (r:Referral {id: e.targetId})
+RETURN e.targetId AS referral, e.legalBasis AS basis, r.overrodePreference AS preference
 """
 _AUDITED = """
 MATCH (e:AuditEvent {outcome: 'OK'}) WHERE e.action IN ['SUBJECT_READ', 'REFERRAL_INBOX_READ']
@@ -123,6 +137,9 @@ class Model:
     audited: dict[str, int] = field(
         default_factory=lambda: {"SUBJECT_READ": 0, "REFERRAL_INBOX_READ": 0}
     )
+    # Each subject's active preference (doNotRefer, exchangeOnly, noContactBefore), if any.
+    preferences: dict[str, dict] = field(default_factory=dict)
+    overrides: set[str] = field(default_factory=set)  # referrals sent against one
 
 
 class ConsentMachine(RuleBasedStateMachine):
@@ -235,15 +252,42 @@ class ConsentMachine(RuleBasedStateMachine):
             for r in self.model.referrals.values()
         )
 
+    def blocked_by(self, subject: str, mode: str) -> str | None:
+        """The oracle of the subject's preference: which one a referral sent now to a
+        service of `mode` goes against, if any."""
+        preference = self.model.preferences.get(subject)
+        if preference is None:
+            return None
+        if preference["doNotRefer"]:
+            return "doNotRefer"
+        if preference["exchangeOnly"] and mode != "EXCHANGE":
+            return "exchangeOnly"
+        before = preference["noContactBefore"]
+        if before is not None and self.now.date() < before:
+            return "noContactBefore"
+        return None
+
     def sync(self) -> None:
         rows = session.read(lambda tx: tx.rows(_STATES))
         self.model.referrals = {row["id"]: row for row in rows}
         for row in rows:
             if row["state"] in SENT_OPEN | {"DECLINED", "COMPLETED"}:
+                if row["id"] not in self.model.sent:
+                    # Sent since the last look: by the step just taken, now.
+                    self.sent_now(row)
                 if row["id"] not in self.model.sent and row["basis"].startswith("STATUTORY_"):
                     # Sent since the last look, so at this moment of the test's clock.
                     self.model.sight_until[row["id"]] = self.now + timedelta(days=SIGHT_DAYS)
                 self.model.sent.add(row["id"])
+
+    def sent_now(self, row: dict) -> None:
+        """A referral just sent respects the subject's active preference, or is a statutory
+        child-protection referral (whose override must then be audited)."""
+        service = next(name for name in SERVICES if self.net[name] == row["service"])
+        blocked = self.blocked_by(row["subject"], MODES[service])
+        if blocked is not None:
+            assert row["basis"] == "STATUTORY_CHILD_ABUSE_PREVENTION", (blocked, row)
+            self.model.overrides.add(row["id"])
 
     def receiver_of(self, referral: dict) -> str:
         return next(o for o in RECEIVERS if self.net[o] == referral["to"])
@@ -367,6 +411,64 @@ class ConsentMachine(RuleBasedStateMachine):
         )
         return consent["id"]
 
+    @rule(
+        subject=subjects,
+        do_not_refer=st.booleans(),
+        exchange_only=st.booleans(),
+        days=st.sampled_from([None, 1, 30]),
+    )
+    def set_preference(
+        self, subject: str, do_not_refer: bool, exchange_only: bool, days: int | None
+    ) -> None:
+        """The subject's own choices; with none that limits a referral, a contact route
+        (a preference that blocks nothing must block nothing)."""
+        guardian = date.today().year - self.model.birth_years[subject] < 18
+        before = None if days is None else date.today() + timedelta(days=days)
+        preference_services.preference_set(
+            actor=self.counsellor,
+            subject_id=subject,
+            terms=PreferenceTerms(
+                given_by="GUARDIAN" if guardian else "SUBJECT",
+                do_not_refer=do_not_refer,
+                exchange_only=exchange_only,
+                no_contact_before=before,
+                contact_route="PHONE",
+            ),
+        )
+        self.model.preferences[subject] = {
+            "doNotRefer": do_not_refer,
+            "exchangeOnly": exchange_only,
+            "noContactBefore": before,
+        }
+
+    @rule(subject=subjects)
+    def lift_preference(self, subject: str) -> None:
+        with contextlib.suppress(ValidationFailed):  # none to lift
+            preference_services.preference_lift(actor=self.counsellor, subject_id=subject)
+        self.model.preferences.pop(subject, None)
+
+    @rule(subject=subjects, need=st.sampled_from(["meal_provision", "school_non_attendance"]))
+    def recommend_for(self, subject: str, need: str) -> None:
+        """Nothing the subject's active preference excludes is recommended, and what it
+        left out is said."""
+        found = recommending.recommend(
+            actor=self.counsellor,
+            from_organisation=self.net["school"],
+            need_tags=[need],
+            area=directory_fixtures.KAWASAKI,
+            for_subject=subject,
+        )
+        preference = self.model.preferences.get(subject) or {}
+        modes = [item["service"]["mode"] for item in found["recommendations"]]
+        if preference.get("doNotRefer"):
+            assert modes == [], found
+        elif preference.get("exchangeOnly"):
+            assert set(modes) <= {"EXCHANGE"}, found
+        named = [x["preference"] for x in found["left_out_by_preference"]]
+        assert set(named) <= {"doNotRefer", "exchangeOnly"}
+        if not (preference.get("doNotRefer") or preference.get("exchangeOnly")):
+            assert named == [], found
+
     @rule(consent=consumes(consents), purpose=st.sampled_from(list(Purpose)))
     def withdraw(self, consent: str, purpose: Purpose) -> None:
         subjects.consent_withdraw(actor=self.counsellor, consent_id=consent)
@@ -403,6 +505,29 @@ class ConsentMachine(RuleBasedStateMachine):
             justification=WHY if statutory else None,
         )
         # Refusals (no consent, a duplicate) are expected; the reads check what follows.
+        with contextlib.suppress(ValidationFailed, PublicError):
+            referrals.referral_create(actor=self.counsellor, request=request)
+        self.sync()
+
+    @rule(
+        subject=subjects,
+        categories=st.frozensets(st.sampled_from(CATEGORIES), min_size=1),
+        send=st.booleans(),
+    )
+    def child_protection_referral(self, subject: str, categories: frozenset, send: bool) -> None:
+        """A statutory child-protection notification to the welfare office: the one referral
+        a subject's preference does not stop (its override is audited)."""
+        request = NewReferral(
+            subject_id=subject,
+            service_id=self.net["consult"],
+            summary="要保護",
+            categories=sorted(categories),
+            accept_waitlist=True,
+            send=send,
+            legal_basis="STATUTORY_CHILD_ABUSE_PREVENTION",
+            justification=CHILD_ABUSE_WHY,
+        )
+        # Refusals (an adult, a relabelled receiver, a duplicate) are expected.
         with contextlib.suppress(ValidationFailed, PublicError):
             referrals.referral_create(actor=self.counsellor, request=request)
         self.sync()
@@ -571,6 +696,16 @@ class ConsentMachine(RuleBasedStateMachine):
         counts = {row["action"]: row["n"] for row in rows}
         for action, expected in self.model.audited.items():
             assert counts.get(action, 0) == expected, action
+
+    @invariant()
+    def every_override_of_a_preference_is_audited(self) -> None:
+        """Exactly the referrals sent against an active preference have an override event,
+        under the child-protection statute, and name the preference they overrode."""
+        rows = session.read(lambda tx: tx.rows(_OVERRIDES))
+        assert {row["referral"] for row in rows} == self.model.overrides
+        assert all(
+            row["basis"] == "STATUTORY_CHILD_ABUSE_PREVENTION" and row["preference"] for row in rows
+        ), rows
 
     @invariant()
     def withdrawn_consent_leaves_no_open_referral(self) -> None:

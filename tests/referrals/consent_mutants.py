@@ -36,6 +36,14 @@ MUTANTS: dict[str, list[tuple[str, str]]] = {
     ],
     "statutory sight never expires": [(NOW + " <= statutory.sightUntil", "true")],
     "statutory for any purpose": [("$purpose IN ['REFERRAL', 'SERVICE_DELIVERY']", "true")],
+    # Issue 19: the statements that decide on a referral or a recommendation forget the
+    # subject's own preference.
+    "ignore the preference": [
+        (
+            "(p:SubjectPreference {state: 'ACTIVE'})\n  RETURN p { .id",
+            "(p:Nothing)\n  RETURN p { .id",
+        )
+    ],
     "STATISTICS identifies": [
         ("$purpose IN ['REFERRAL', 'CASE_COORDINATION', 'SERVICE_DELIVERY']", "true")
     ],

@@ -469,7 +469,7 @@ def test_every_audit_event_names_its_basis_consent_categories_and_fields(case):
             "CONSENT",
             consent,
             ["CONTACT"],
-            ["birthYear", "needTags", "notes", "summary"],
+            ["birthYear", "needTags", "notes", "preference", "summary"],
         ),
     ]
     assert _events(subject, network["npo"]) == [
@@ -496,7 +496,7 @@ def test_a_lapsed_statutory_read_is_not_marked_statutory_and_maintenance_claims_
             "STATUTORY_SWA_106_6",
             None,
             shared,
-            ["birthYear", "needTags", "notes", "summary"],
+            ["birthYear", "needTags", "notes", "preference", "summary"],
         ),
         _event("REFERRAL_READ", None, None, shared, []),
     ]
