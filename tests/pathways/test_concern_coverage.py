@@ -171,6 +171,25 @@ def subject(name, created, *, area=KAWASAKI_KU, erased=None, connections=()):
         session.autocommit(_CONNECTION, subject=name, closed=closed, outcome=outcome)
 
 
+def test_a_role_taken_up_is_a_connection_and_one_stopped_or_declined_is_not(city):
+    """CONNECTING_OUTCOMES (handoff.py): an OFFER_ROLE referral completed TOOK_UP found the
+    person a place; TRIED_AND_STOPPED and DECLINED_ROLE did not."""
+    before = "2025-01-10T10:00:00+09:00"
+    subject("took", before, connections=[("2026-03-10T10:00:00+09:00", "TOOK_UP")])
+    subject("stopped", before, connections=[("2026-03-10T10:00:00+09:00", "TRIED_AND_STOPPED")])
+    subject("declined", before, connections=[("2026-03-10T10:00:00+09:00", "DECLINED_ROLE")])
+    with clock.frozen_at(NOW):
+        row = pathway_repo.coverage(
+            area=KAWASAKI,
+            area_codes=reference_data.area_codes_within(KAWASAKI),
+            months=6,
+            connecting_outcomes=list(CONNECTING_OUTCOMES),
+        )
+    assert row is not None
+    may = row["somewhere"][-1]
+    assert (may["month"].isoformat(), may["registered"], may["connected"]) == ("2026-05-01", 3, 1)
+
+
 def test_somewhere_measured_month_by_month(city):
     _, coordinator = city
     before = "2025-01-10T10:00:00+09:00"

@@ -160,3 +160,74 @@ def test_for_a_subject_its_age_and_open_referrals_leave_roles_out(db, roles):
     assert sent["errors"] == []
     # An open referral to the cafe already: offering its role would be a duplicate.
     assert found(counsellor(RECOMMEND, variables)) == []
+
+
+PREFER = """
+mutation($input: SetSubjectPreferenceInput!) {
+  setSubjectPreference(input: $input) { errors { field code } }
+}"""
+WITH_PREFERENCE = """
+query($o: ID!, $interests: [String!], $area: String, $subject: ID) {
+  recommend(fromOrganisation: $o, interestTags: $interests, area: $area,
+            forSubject: $subject, includeOpportunities: true) {
+    leftOutByPreference { preference }
+    opportunities { opportunity { title } service { mode } }
+  }
+}"""
+
+
+def test_a_subjects_preference_leaves_roles_out_as_it_leaves_services_out(db, roles):
+    """doNotRefer: no role at all; exchangeOnly: no role taken up through a support-type
+    service (the OFFER_ROLE referral would go to that service and be refused)."""
+    counsellor = member("counsellor", roles["school"], Role.COUNSELLOR)
+    subject = counsellor(REGISTER)["data"]["registerSubject"]["subject"]["id"]
+    variables = {
+        "o": roles["school"],
+        "interests": [*LIKES, "go_shogi"],
+        "area": directory_fixtures.KAWASAKI,
+        "subject": subject,
+    }
+
+    def asked():
+        answer = counsellor(WITH_PREFERENCE, variables)["data"]["recommend"]
+        return (
+            [p["preference"] for p in answer["leftOutByPreference"]],
+            [(o["opportunity"]["title"], o["service"]["mode"]) for o in answer["opportunities"]],
+        )
+
+    both = [("配膳ボランティア", "EXCHANGE"), ("将棋を教える", "SUPPORT")]
+    assert asked() == ([], both)
+
+    def prefer(**choices):
+        data = {"subjectId": subject, "givenBy": "GUARDIAN", **choices}
+        assert counsellor(PREFER, {"input": data})["data"]["setSubjectPreference"]["errors"] == []
+
+    prefer(exchangeOnly=True)
+    assert asked() == (["exchangeOnly"], [("配膳ボランティア", "EXCHANGE")])
+    prefer(doNotRefer=True)
+    assert asked() == (["doNotRefer"], [])
+
+
+def test_an_offer_of_a_role_through_a_support_service_is_refused_under_exchange_only(db, roles):
+    counsellor = member("counsellor", roles["school"], Role.COUNSELLOR)
+    people = {"counsellor": counsellor}
+    subject = counsellor(REGISTER)["data"]["registerSubject"]["subject"]["id"]
+    give_consent(people, subject, organisationIds=[roles["npo"], roles["cafe_org"]])
+    data = {"subjectId": subject, "givenBy": "GUARDIAN", "exchangeOnly": True}
+    assert counsellor(PREFER, {"input": data})["data"]["setSubjectPreference"]["errors"] == []
+
+    refused = create(
+        people,
+        subject,
+        roles["study"],
+        purpose="OFFER_ROLE",
+        opportunityId=roles["O2"],
+        needTags=[],
+    )["data"]["createReferral"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("subjectId", "SUBJECT_PREFERENCE")
+    ]
+    offered = create(
+        people, subject, roles["cafe"], purpose="OFFER_ROLE", opportunityId=roles["O1"], needTags=[]
+    )["data"]["createReferral"]
+    assert offered["errors"] == []
