@@ -85,3 +85,23 @@ def test_node_and_introspection_reach_no_private_field_anonymously(network):
     )
     data = probe.get("data") or {}
     assert not (data.get("node") or {}).get("capacityStatus"), probe
+
+
+def test_residents_behind_the_deployments_reverse_proxy_do_not_share_one_limit(
+    network, settings
+):
+    """Deployed, gunicorn sits behind the municipality's TLS proxy (compose publishes it on
+    127.0.0.1; k8s behind an Ingress), so REMOTE_ADDR is the proxy for every resident and
+    client_address() reads nothing else: HUB_PUBLIC_RATE becomes one global bucket. (An
+    untrusted client's own X-Forwarded-For must still not be believed.)"""
+    settings.HUB_PUBLIC_RATE = 1
+
+    def ask(resident: str) -> dict:
+        return (
+            Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=resident)
+            .post("/graphql", {"query": CHOICES}, content_type="application/json")
+            .json()
+        )
+
+    assert "errors" not in ask("198.51.100.1")
+    assert "errors" not in ask("198.51.100.2"), "a second resident is refused"
