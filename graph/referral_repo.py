@@ -194,6 +194,9 @@ _LOCK: LiteralString = (
 MATCH (r:Referral {id: $id})-[:FROM]->(from:Organisation),
       (r)-[:TO]->(svc:Service)<-[:PROVIDES]-(to:Organisation), (r)-[:FOR]->(s:Subject)
 SET r.lockedAt = datetime()
+// A draft's next step is sending it: lock its subject too, as creating does, so the send
+// is ordered with a preference set at the same time (graph/preference_repo.py locks it).
+FOREACH (_ IN CASE WHEN r.state = 'DRAFT' THEN [1] ELSE [] END | SET s.lockedAt = datetime())
 WITH r, from, svc, to, s,
      CASE WHEN r.state = 'DRAFT' AND NOT r.legalBasis STARTS WITH 'STATUTORY_'
        THEN """
@@ -220,7 +223,10 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
     + """ AS today,
        """
     + ACTIVE_PREFERENCE
-    + """ AS preference
+    + """ AS preference,
+       head(COLLECT { MATCH (r)-[:OFFERS]->(op:Opportunity)-[:VIA]->(ov:Service)
+                      RETURN {id: op.id, active: coalesce(op.active, true), via: ov.id}
+       }) AS offered
 """
 )
 

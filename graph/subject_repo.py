@@ -17,6 +17,7 @@ from graph.consent_rule import (
     TODAY,
     basis_consent,
     consent_covers,
+    read_basis,
 )
 from graph.errors import MissingReferences, NotFound
 from graph.preference_repo import PREFERENCE_HISTORY
@@ -47,6 +48,16 @@ RETURN COLLECT {
 """
 )
 
+# What another organisation sees of the subject's preference: the one in force (not the
+# versions the subject replaced), without who recorded or lifted it, and what not to
+# mention only where its basis covers NOTES (free text about the person). The registering
+# organisation sees the whole history.
+_PREFERENCES_SEEN: LiteralString = """CASE WHEN basis = 'OWN_RECORD' THEN history ELSE [
+  p IN history WHERE p.state = 'ACTIVE' | p {
+    .*, recorded_by: null, lifted_by: null,
+    avoid_mentioning_sealed: CASE WHEN notes_basis IS NOT NULL
+                                  THEN p.avoid_mentioning_sealed END }] END"""
+
 _READ: LiteralString = (
     """
 OPTIONAL MATCH (s:Subject {id: $id})
@@ -56,13 +67,19 @@ WITH s, reader, CASE WHEN s IS NOT NULL AND reader IS NOT NULL THEN """
     + """ END AS basis
 WITH s, basis, CASE WHEN basis = 'CONSENT' THEN """
     + basis_consent()
-    + """ END AS consent
+    + """ END AS consent,
+     CASE WHEN basis IS NOT NULL AND basis <> 'OWN_RECORD' THEN """
+    + read_basis("['NOTES']")
+    + """ END AS notes_basis
 OPTIONAL MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
+WITH s, basis, consent, notes_basis, k, """
+    + PREFERENCE_HISTORY
+    + """ AS history
 RETURN s IS NOT NULL AS found, basis, consent,
        CASE WHEN basis IS NOT NULL THEN s { .id, .birthYear, .areaCode, .sealed, .erasedAt,
                                             .erasureDueAt, masterKeyId: k.masterKeyId,
                                             blob: k.blob, preferences: """
-    + PREFERENCE_HISTORY
+    + _PREFERENCES_SEEN
     + """ } END AS subject
 """
 )

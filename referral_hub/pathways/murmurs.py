@@ -77,9 +77,12 @@ def concern_signal_record(
     previous one) about someone in `age_band`. Returns what was stored."""
     organisation_id = _recorder(actor)
     values = _cleaned(need_tag, area_code, month, age_band)
+    # Per person, not per name: a token's name is the issuer's choice (two organisations
+    # may both call one "sync", one admin may issue many), its issuer is not.
+    who = actor.username if actor.user_id is None else f"user:{actor.user_id}"
     ratelimit.hit(
         "concern-signal",
-        actor.username,
+        f"{organisation_id}:{who}",
         limit=settings.HUB_CONCERN_SIGNALS_PER_HOUR,
         window_seconds=3600,
     )

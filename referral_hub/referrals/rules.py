@@ -114,3 +114,17 @@ def opportunity_refusal(
             ErrorCode.OPPORTUNITY_MISMATCH,
             f"The opportunity is taken up through service {opportunity['via']}.",
         )
+
+
+def offer_refusal(row: dict[str, Any]) -> None:
+    """Sending an OFFER_ROLE draft: the role it offers must still be open and still taken
+    up through the draft's service (it may have been archived since the draft was kept)."""
+    if row.get("referral_purpose") != "OFFER_ROLE":
+        return
+    offered = row.get("offered")
+    if offered is None or not offered["active"] or offered["via"] != row["service_id"]:
+        raise PublicError(
+            ErrorCode.UNKNOWN_OPPORTUNITY,
+            "The role this draft offers is no longer open; it cannot be sent.",
+            field="id",
+        )

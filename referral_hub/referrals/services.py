@@ -33,6 +33,7 @@ from referral_hub.referrals.rules import (
     Urgency,
     creation_refusal,
     deadline_hours,
+    offer_refusal,
     purpose_errors,
 )
 from referral_hub.subjects import crypto, keys
@@ -348,6 +349,8 @@ def referral_transition(
         )
         if action == handoff.Action.SEND and is_statutory(row["legal_basis"]):
             require_recent_second_factor(actor)  # it shares without consent from now
+        if action == handoff.Action.SEND:
+            offer_refusal(row)
         overrode = _basis_check(action, row)
         fields = _move_fields(step, row, organisation_id=actor.organisation_id, suggested=suggested)
         return {**fields, "overrode_preference": overrode}

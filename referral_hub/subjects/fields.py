@@ -17,3 +17,6 @@ FIELD_CATEGORIES: dict[str, DataCategory] = {
     "notes": DataCategory.NOTES,
 }
 PERSONAL_FIELDS = tuple(FIELD_CATEGORIES)
+# The fields a read's audit event names: the personal ones, and the subject's own choices
+# (what not to mention is about the person even though no category gates the rest).
+AUDITED_FIELDS = (*PERSONAL_FIELDS, "preference", "preferenceHistory")

@@ -23,7 +23,7 @@ from referral_hub.directory import reference_data
 from referral_hub.directory.selectors import area_error
 from referral_hub.notifications.relay import nudge
 from referral_hub.subjects import crypto, keys
-from referral_hub.subjects.fields import FIELD_CATEGORIES, PERSONAL_FIELDS
+from referral_hub.subjects.fields import AUDITED_FIELDS, FIELD_CATEGORIES, PERSONAL_FIELDS
 from referral_hub.subjects.preference_reads import opened
 
 JAPAN = ZoneInfo("Asia/Tokyo")
@@ -168,7 +168,7 @@ def subject_read(
             purpose=purpose.value,
             categories=categories,
             # The basis and consent come from the statement that decides (graph/subject_repo.py).
-            fields=[field for field in fields if field in FIELD_CATEGORIES],
+            fields=[field for field in fields if field in AUDITED_FIELDS],
         ),
     )
     if row is None:
@@ -179,7 +179,8 @@ def subject_read(
         "area_code": row["areaCode"],
         "erased": row.get("blob") is None,
     }
-    # Every reader with a basis sees the subject's own choices, so it can respect them.
+    # Every reader with a basis sees the subject's choices in force, so it can respect them
+    # (graph/subject_repo.py: what another organisation sees of them).
     history = [
         opened(p, master_key_id=row.get("masterKeyId"), blob=row.get("blob"), subject_id=key)
         for p in row.get("preferences") or []

@@ -13,10 +13,11 @@ from typing import Any
 
 import graphene
 
-from referral_hub.accounts.authentication import client_address, uses_bearer_token
+from referral_hub.accounts.authentication import client_address
 from referral_hub.core.paging import Page
 from referral_hub.directory import finder, public_finder
 from schema.core.pagination import connection, decode_cursor
+from schema.core.permissions import current_actor
 from schema.directory.enums import OrganisationKindEnum
 
 
@@ -154,9 +155,9 @@ def _admit(info: graphene.ResolveInfo) -> None:
     request = info.context
     if getattr(request, "_public_finder_admitted", False):
         return
-    user = getattr(request, "user", None)
-    signed_in = uses_bearer_token(request) or (user is not None and user.is_authenticated)
-    if not signed_in:
+    # Signed in means an actor the hub resolved: a bearer header alone proves nothing (a bad
+    # token is refused here as UNAUTHENTICATED and counts against the failed-token limit).
+    if current_actor(info) is None:
         public_finder.admit(client_address(request) or "")
     request._public_finder_admitted = True
 

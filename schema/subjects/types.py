@@ -32,10 +32,15 @@ class SubjectPreference(graphene.ObjectType):
     )
     given_by = PreferenceGiverEnum(required=True, description="Who stated it.")
     recorded_at = graphene.DateTime(required=True, description="When it was recorded.")
-    recorded_by = graphene.String(required=True, description="The counsellor who recorded it.")
+    recorded_by = graphene.String(
+        description="The counsellor who recorded it (the registering organisation only: "
+        "null for another organisation)."
+    )
     organisation_id = graphene.ID(required=True, description="The registering organisation.")
     lifted_at = graphene.DateTime(description="When it was replaced or lifted.")
-    lifted_by = graphene.String(description="Who replaced or lifted it.")
+    lifted_by = graphene.String(
+        description="Who replaced or lifted it (the registering organisation only)."
+    )
 
 
 class Subject(graphene.ObjectType):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from graph import session
 from referral_hub.accounts.actor import SYSTEM
 from referral_hub.accounts.roles import Role
 from referral_hub.directory import opportunity_services
@@ -135,3 +136,22 @@ def test_bad_offer_input_has_its_code_and_changes_nothing(offered, changes, fiel
     assert [(e["field"], e["code"]) for e in answer["errors"]] == [(field, code)]
     assert answer["referral"] is None
     assert graph_counts() == before
+
+
+def test_a_draft_for_an_archived_opportunity_cannot_be_sent(offered):
+    """Found by the issue-19 attack review: create checked the opportunity, SEND did not.
+    The draft stays a draft; the error names the referral (the field transitionReferral
+    takes), and nothing is written."""
+    network, people, subject, opportunity = offered
+    draft = offer(people, subject, network, opportunity, send=False)
+    assert draft["errors"] == []
+    opportunity_services.opportunity_archive(actor=SYSTEM, opportunity_id=opportunity)
+    refused = move(people["counsellor"], draft["referral"]["id"], "SEND", 1)
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("id", "UNKNOWN_OPPORTUNITY")]
+    state = session.read(
+        lambda tx: tx.single(
+            "MATCH (r:Referral {id: $id}) RETURN r.state AS state, r.version AS version",
+            id=draft["referral"]["id"],
+        )
+    )
+    assert (state["state"], state["version"]) == ("DRAFT", 1)
