@@ -32,6 +32,10 @@ class OrganisationKind(StrEnum):
     MUNICIPALITY = "MUNICIPALITY"
     SOCIAL_WELFARE_COUNCIL = "SOCIAL_WELFARE_COUNCIL"
     HEALTH = "HEALTH"
+    # The elderly pathway (issue 20): 地域包括支援センター and 居宅介護支援事業所. The
+    # welfare volunteer (民生委員) is a person, not an organisation: accounts/roles.py.
+    COMPREHENSIVE_SUPPORT_CENTRE = "COMPREHENSIVE_SUPPORT_CENTRE"
+    CARE_MANAGEMENT_OFFICE = "CARE_MANAGEMENT_OFFICE"
 
 
 class ServiceMode(StrEnum):

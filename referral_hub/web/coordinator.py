@@ -35,6 +35,8 @@ KIND_COLOURS = {
     "MUNICIPALITY": "#505a5f",
     "SOCIAL_WELFARE_COUNCIL": "#a35200",
     "HEALTH": "#00707a",
+    "COMPREHENSIVE_SUPPORT_CENTRE": "#8a1c5a",
+    "CARE_MANAGEMENT_OFFICE": "#5c4a00",
 }
 OTHER_COLOUR = "#505a5f"
 # Shapes by how an organisation meets people: open exchange-type places, support, or both.

@@ -138,6 +138,8 @@ ORGANISATION_KINDS = {
     "MUNICIPALITY": _("Municipal offices"),
     "SOCIAL_WELFARE_COUNCIL": _("Social welfare councils"),
     "HEALTH": _("Health services"),
+    "COMPREHENSIVE_SUPPORT_CENTRE": _("Regional comprehensive support centres"),
+    "CARE_MANAGEMENT_OFFICE": _("Care management offices"),
 }
 
 CONSENT_STATES = {

@@ -22,6 +22,10 @@ OrganisationKindEnum = described_enum(
         OrganisationKind.MUNICIPALITY: "Municipal government (市区町村).",
         OrganisationKind.SOCIAL_WELFARE_COUNCIL: "Social welfare council (社会福祉協議会).",
         OrganisationKind.HEALTH: "Health centre or clinic (保健所・医療機関).",
+        OrganisationKind.COMPREHENSIVE_SUPPORT_CENTRE: "Regional comprehensive support centre "
+        "(地域包括支援センター): the first door for older people and their carers.",
+        OrganisationKind.CARE_MANAGEMENT_OFFICE: "Home care management office "
+        "(居宅介護支援事業所): care managers who plan long-term care insurance services.",
     },
 )
 ServiceModeEnum = described_enum(

@@ -43,4 +43,4 @@ def test_tags_by_kind(gql):
         "labelEn": "Go and shogi",
         "stigmaSensitive": False,
     } in interests
-    assert len(gql(TAGS)["data"]["tags"]) == 62
+    assert len(gql(TAGS)["data"]["tags"]) == 66
