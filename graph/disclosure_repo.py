@@ -58,7 +58,7 @@ CALL (s) {
   WITH c ORDER BY c.recordedAt, c.id
   WHERE c IS NOT NULL
   RETURN collect(c {
-    .id, .state, .givenBy, .purposes, .categories,
+    .id, .state, .givenBy, .guardianshipType, .purposes, .categories,
     .organisationKinds, .areaCode, .kindAreaCodes, .method, .recordedBy,
     validFrom: toString(c.validFrom), validUntil: toString(c.validUntil),
     recordedAt: toString(c.recordedAt), withdrawnAt: toString(c.withdrawnAt),

@@ -208,6 +208,7 @@ def _with_basis(record: AuditRecord, basis: str, consent_id: str | None) -> Audi
 _NEW_CONSENT: LiteralString = """
 CREATE (s)-[:GAVE]->(c:Consent {
   id: $id, state: 'ACTIVE', givenBy: $given_by, guardianRelationship: $guardian_relationship,
+  guardianshipType: $guardianship_type,
   purposes: $purposes, categories: $categories, organisationKinds: $organisation_kinds,
   areaCode: $area_code, kindAreaCodes: $kind_area_codes, validFrom: date($valid_from),
   validUntil: date($valid_until), method: $method, evidenceSha256: $evidence_sha256,
@@ -334,6 +335,7 @@ class ConsentRow(TypedDict):
     method: str
     subject_id: str
     given_by: str
+    guardianship_type: str | None
     organisation_ids: list[str]
     organisation_kinds: list[str]
     area_code: str | None
@@ -345,7 +347,7 @@ class ConsentRow(TypedDict):
 _CONSENT: LiteralString = """
 MATCH (s:Subject)-[:GAVE]->(c:Consent {id: $id})
 RETURN c { .id, .state, .purposes, .categories, .method,
-           subject_id: s.id, given_by: c.givenBy,
+           subject_id: s.id, given_by: c.givenBy, guardianship_type: c.guardianshipType,
            organisation_ids: COLLECT { MATCH (c)-[:PERMITS]->(o:Organisation) RETURN o.id },
            organisation_kinds: coalesce(c.organisationKinds, []), area_code: c.areaCode,
            valid_from: c.validFrom, valid_until: c.validUntil,

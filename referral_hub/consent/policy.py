@@ -49,8 +49,19 @@ class Method(StrEnum):
 
 
 class GivenBy(StrEnum):
-    SUBJECT = "SUBJECT"
-    GUARDIAN = "GUARDIAN"
+    SUBJECT = "SUBJECT"  # the person themself, from the year they turn 18
+    GUARDIAN = "GUARDIAN"  # a parent (親権者 or 未成年後見人), for a minor
+    # A legally appointed guardian of an adult (成年後見人, 保佐人 or 補助人: issue 20),
+    # with the appointment's kind in guardianship_type.
+    LEGAL_GUARDIAN = "LEGAL_GUARDIAN"
+
+
+class GuardianshipType(StrEnum):
+    """The family court's appointment (民法 arts. 7-17) a LEGAL_GUARDIAN acts under."""
+
+    GUARDIANSHIP = "GUARDIANSHIP"  # 後見: 成年後見人
+    CURATORSHIP = "CURATORSHIP"  # 保佐: 保佐人
+    ASSISTANCE = "ASSISTANCE"  # 補助: 補助人
 
 
 ADULT_AGE = 18
@@ -87,6 +98,7 @@ class ConsentTerms:
     valid_until: date | None
     method: str | None
     guardian_relationship: str | None = None
+    guardianship_type: str | None = None
     organisation_ids: Sequence[str] | None = ()
     organisation_kinds: Sequence[str] | None = ()
     area_code: str | None = None
@@ -191,7 +203,7 @@ def consent_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list
 
 def _giver_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list[FieldError]:
     """Who gives it: the subject from the year they turn 18, a named guardian before."""
-    errors = []
+    errors = _legal_guardian_errors(terms, minor=guardian_speaks_for(birth_year, today))
     given_by = terms.given_by
     if given_by == GivenBy.SUBJECT and guardian_speaks_for(birth_year, today):
         errors.append(
@@ -213,6 +225,39 @@ def _giver_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list[
         errors.append(
             FieldError(
                 "guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."
+            )
+        )
+    return errors
+
+
+def _legal_guardian_errors(terms: ConsentTerms, *, minor: bool) -> list[FieldError]:
+    """A legally appointed guardian speaks for an adult only, under a named appointment;
+    the appointment's kind belongs to a LEGAL_GUARDIAN's consent and to no other."""
+    if terms.given_by != GivenBy.LEGAL_GUARDIAN:
+        if terms.guardianship_type is None:
+            return []
+        return [
+            FieldError(
+                "guardianshipType",
+                ErrorCode.INVALID,
+                "Only a legally appointed guardian's consent names a guardianship type.",
+            )
+        ]
+    errors = []
+    if minor:
+        errors.append(
+            FieldError(
+                "givenBy",
+                ErrorCode.INVALID,
+                "The subject is under 18: a parent or other guardian gives the consent.",
+            )
+        )
+    if terms.guardianship_type is None:
+        errors.append(
+            FieldError(
+                "guardianshipType",
+                ErrorCode.REQUIRED,
+                "Say which appointment the legal guardian acts under (後見, 保佐 or 補助).",
             )
         )
     return errors

@@ -207,6 +207,7 @@ def _consent_fields(
     fields = {
         "given_by": enum_value(terms.given_by),
         "guardian_relationship": terms.guardian_relationship,
+        "guardianship_type": enum_value(terms.guardianship_type),
         "purposes": sorted(enum_value(p) for p in terms.purposes or []),
         "categories": sorted(enum_value(c) for c in terms.categories or []),
         "organisation_kinds": sorted(enum_value(k) for k in terms.organisation_kinds or []),

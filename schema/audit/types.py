@@ -166,7 +166,12 @@ class DisclosureConsent(graphene.ObjectType):
     )
     supersedes = graphene.ID(description="The version this one replaced.")
     state = graphene.String(required=True, description="ACTIVE, SUPERSEDED, WITHDRAWN or EXPIRED.")
-    given_by = graphene.String(required=True, description="SUBJECT or GUARDIAN.")
+    given_by = graphene.String(
+        required=True, description="SUBJECT, GUARDIAN (a parent) or LEGAL_GUARDIAN."
+    )
+    guardianship_type = graphene.String(
+        description="A LEGAL_GUARDIAN's appointment: GUARDIANSHIP, CURATORSHIP or ASSISTANCE."
+    )
     purposes = graphene.NonNull(
         graphene.List(graphene.NonNull(graphene.String)), description="Purposes consented to."
     )

@@ -1,6 +1,6 @@
 """The consent policy's enums, as the API names them; every value described."""
 
-from referral_hub.consent.policy import DataCategory, GivenBy, Method, Purpose
+from referral_hub.consent.policy import DataCategory, GivenBy, GuardianshipType, Method, Purpose
 from referral_hub.subjects.preferences import ContactRoute, PreferenceGiver
 from schema.core.described import described_enum
 
@@ -30,8 +30,20 @@ GivenByEnum = described_enum(
     GivenBy,
     "Who gave the consent.",
     {
-        GivenBy.SUBJECT: "The person themself.",
-        GivenBy.GUARDIAN: "A guardian (保護者), for a minor or a person who cannot consent.",
+        GivenBy.SUBJECT: "The person themself, from the year they turn 18.",
+        GivenBy.GUARDIAN: "A parent or other guardian (親権者・未成年後見人), for a minor: "
+        "until the year the subject turns 18.",
+        GivenBy.LEGAL_GUARDIAN: "A legally appointed guardian of an adult (成年後見人・保佐人・"
+        "補助人), with guardianshipType: from the year the subject turns 18.",
+    },
+)
+GuardianshipTypeEnum = described_enum(
+    GuardianshipType,
+    "The family court's appointment a LEGAL_GUARDIAN acts under.",
+    {
+        GuardianshipType.GUARDIANSHIP: "後見: a guardian of an adult (成年後見人).",
+        GuardianshipType.CURATORSHIP: "保佐: a curator (保佐人).",
+        GuardianshipType.ASSISTANCE: "補助: an assistant (補助人).",
     },
 )
 ConsentMethodEnum = described_enum(

@@ -7,6 +7,7 @@ from schema.subjects.enums import (
     ContactRouteEnum,
     DataCategoryEnum,
     GivenByEnum,
+    GuardianshipTypeEnum,
     PreferenceGiverEnum,
     PurposeEnum,
 )
@@ -30,6 +31,9 @@ class ConsentAmendInput(graphene.InputObjectType):
 
     given_by = GivenByEnum(required=True, description="Who gives it.")
     guardian_relationship = graphene.String(description="Needed when a guardian gives it.")
+    guardianship_type = GuardianshipTypeEnum(
+        description="Needed when a LEGAL_GUARDIAN gives it, and only then."
+    )
     organisation_ids = graphene.List(
         graphene.NonNull(graphene.ID), description="Organisations named as recipients."
     )

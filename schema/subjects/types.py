@@ -95,7 +95,13 @@ class Consent(graphene.ObjectType):
     state = graphene.String(
         required=True, description="ACTIVE, SUPERSEDED (amended), WITHDRAWN or EXPIRED."
     )
-    given_by = graphene.String(required=True, description="SUBJECT or GUARDIAN.")
+    given_by = graphene.String(
+        required=True, description="SUBJECT, GUARDIAN (a parent) or LEGAL_GUARDIAN."
+    )
+    guardianship_type = graphene.String(
+        description="GUARDIANSHIP (後見), CURATORSHIP (保佐) or ASSISTANCE (補助): a "
+        "LEGAL_GUARDIAN's appointment."
+    )
     purposes = graphene.List(
         graphene.NonNull(graphene.String), required=True, description="Purpose values consented to."
     )
