@@ -226,6 +226,36 @@ def demo_parties(*, area_codes: Sequence[str], needs: Sequence[str]) -> dict[str
     }
 
 
+# The second story's parties (issue 20): community salons (places with an open exchange-type
+# service for older people) and the regional comprehensive support centres' services that
+# take referrals, in the areas.
+_DEMO_ELDERLY_PARTIES: LiteralString = """
+CALL () {
+  MATCH (o:Organisation {kind: 'PLACE'})-[:PROVIDES]->(s:Service {mode: 'EXCHANGE'})
+        -[:ADDRESSES]->(:Tag {code: 'older_people'})
+  WHERE o.areaCode IN $area_codes AND coalesce(o.active, true)
+  RETURN collect(DISTINCT o { .id, area_code: o.areaCode }) AS salons
+}
+CALL () {
+  MATCH (o:Organisation {kind: 'COMPREHENSIVE_SUPPORT_CENTRE'})-[:PROVIDES]->(s:Service)
+  WHERE o.areaCode IN $area_codes AND coalesce(o.active, true)
+    AND coalesce(s.acceptsReferrals, true) AND coalesce(s.active, true)
+  RETURN collect({id: s.id, organisation_id: o.id}) AS centres
+}
+RETURN salons, centres
+"""
+
+
+def demo_elderly_parties(*, area_codes: Sequence[str]) -> dict[str, Any]:
+    """Salons and the centres' services in the areas, each ordered by id."""
+    row = session.read(lambda tx: tx.single(_DEMO_ELDERLY_PARTIES, area_codes=list(area_codes)))
+    assert row is not None
+    return {
+        "salons": sorted(row["salons"], key=lambda s: s["id"]),
+        "centres": sorted(row["centres"], key=lambda s: s["id"]),
+    }
+
+
 # The demo's front-line cast: the school that sent the most referrals and the receiving
 # organisation with the most still open (ties by id), so that `make run`'s counsellor and
 # caseworker sign in to pages with something on them.

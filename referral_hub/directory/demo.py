@@ -340,6 +340,32 @@ _SERVICES: dict[str, list[ServiceTemplate]] = {
             response_hours=24,
         )
     ],
+    # The elderly pathway (issue 20): the centre is the first door for older people and
+    # their carers; the care managers plan long-term care insurance services.
+    "comprehensive": [
+        ServiceTemplate(
+            "高齢者総合相談・家族介護者の相談",
+            ServiceMode.SUPPORT,
+            (
+                "long_term_care_consultation",
+                "carer_burnout",
+                "carer_support",
+                "dementia",
+                "isolation_older_people",
+                "older_people",
+                "family_carers",
+                "living_alone",
+            ),
+            response_hours=48,
+        )
+    ],
+    "care": [
+        ServiceTemplate(
+            "ケアプラン作成・介護サービスの調整",
+            ServiceMode.SUPPORT,
+            ("long_term_care_consultation", "dementia", "older_people"),
+        )
+    ],
 }
 
 
@@ -389,6 +415,8 @@ _KIND_OF = {
     "council": OrganisationKind.SOCIAL_WELFARE_COUNCIL,
     "health": OrganisationKind.HEALTH,
     "municipality": OrganisationKind.MUNICIPALITY,
+    "comprehensive": OrganisationKind.COMPREHENSIVE_SUPPORT_CENTRE,
+    "care": OrganisationKind.CARE_MANAGEMENT_OFFICE,
 }
 
 
@@ -478,7 +506,8 @@ def municipality_batch(
 
 def _plan(area: AreaRow, rng: random.Random, local: str) -> list[tuple[str, str]]:
     """The organisations of a municipality, as (role, name): its offices, then schools,
-    libraries, cafeterias, salons and NPOs in numbers that follow its population."""
+    libraries, cafeterias, salons and NPOs in numbers that follow its population, then its
+    regional comprehensive support centre and a care management office."""
     population = _POPULATION[area.kind]
     municipal = "区" if area.kind in (AreaKind.WARD, AreaKind.SPECIAL_WARD) else "市"
     office = (
@@ -507,6 +536,9 @@ def _plan(area: AreaRow, rng: random.Random, local: str) -> list[tuple[str, str]
         stem = _NPO_STEMS[i % len(_NPO_STEMS)]
         suffix = _numbered(_NPO_SUFFIXES, i // len(_NPO_STEMS))
         plan.append(("npo", f"NPO法人{stem}{suffix}（{local}）"))
+    # Last, so every organisation before them keeps its id and its draws.
+    plan.append(("comprehensive", f"{local}地域包括支援センター"))
+    plan.append(("care", f"{local}居宅介護支援事業所"))
     return plan
 
 
