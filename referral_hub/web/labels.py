@@ -149,7 +149,18 @@ CONSENT_STATES = {
     "EXPIRED": _("Expired"),
 }
 
-GIVEN_BY = {"SUBJECT": _("The pupil"), "GUARDIAN": _("A guardian")}
+GIVEN_BY = {
+    "SUBJECT": _("The person themself"),
+    "GUARDIAN": _("A parent or guardian (for a minor)"),
+    "LEGAL_GUARDIAN": _("A legally appointed guardian (of an adult)"),
+}
+
+# The family court's appointment a legally appointed guardian acts under (issue 20).
+GUARDIANSHIP_TYPES = {
+    "GUARDIANSHIP": _("Guardianship (後見)"),
+    "CURATORSHIP": _("Curatorship (保佐)"),
+    "ASSISTANCE": _("Assistance (補助)"),
+}
 # How the pupil would rather be reached (the API's ContactRoute).
 CONTACT_ROUTES = {
     "VIA_SCHOOL": _("Through the school"),
@@ -231,6 +242,7 @@ ROLES = {
     "AUDITOR": _("Auditor"),
     "ORG_ADMIN": _("Organisation admin"),
     "SYSTEM_ADMIN": _("System administrator"),
+    "WELFARE_VOLUNTEER": _("Welfare volunteer (reports concerns in the district)"),
 }
 
 IMPORT_STATES = {
@@ -261,6 +273,7 @@ ALL = {
     "reply": REPLY_BANDS,
     "method": CONSENT_METHODS,
     "given_by": GIVEN_BY,
+    "guardianship_type": GUARDIANSHIP_TYPES,
     "basis": LEGAL_BASES,
     "role": ROLES,
     "import_state": IMPORT_STATES,

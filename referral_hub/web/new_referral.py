@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from referral_hub.consent.policy import guardian_speaks_for
 from referral_hub.web import consent_text, labels, operations
 from referral_hub.web.operations import FieldError
 from referral_hub.web.views import refused, uuid_or_none
@@ -171,6 +172,8 @@ def _consent_input(request: HttpRequest, errors: list[FieldError]) -> dict[str, 
         data["areaCode"] = form["areaCode"].strip()
     if form.get("guardianRelationship", "").strip():
         data["guardianRelationship"] = form["guardianRelationship"]
+    if form.get("guardianshipType", "").strip():
+        data["guardianshipType"] = form["guardianshipType"].strip()
     if form.get("validFrom", "").strip():
         data["validFrom"] = form["validFrom"]
     upload = request.FILES.get("evidence")
@@ -188,8 +191,19 @@ def _consent_input(request: HttpRequest, errors: list[FieldError]) -> dict[str, 
     return data
 
 
-def _defaults(organisation: dict[str, Any]) -> dict[str, Any]:
+# What the form starts with for an adult (issue 20): the person consents, and the elderly
+# pathway's kinds are offered; a minor's form starts with a parent and the school's kinds.
+_ADULT_DEFAULTS = {
+    "givenBy": "SUBJECT",
+    "categories": ["CONTACT", "FAMILY"],
+    "organisationKinds": ["COMPREHENSIVE_SUPPORT_CENTRE", "SOCIAL_WELFARE_COUNCIL", "PLACE"],
+}
+
+
+def _defaults(organisation: dict[str, Any], subject: dict[str, Any]) -> dict[str, Any]:
     today = date.today()
+    birth_year = subject.get("birthYear")
+    adult = isinstance(birth_year, int) and not guardian_speaks_for(birth_year, today)
     return {
         "givenBy": "GUARDIAN",
         "purposes": ["REFERRAL"],
@@ -199,6 +213,7 @@ def _defaults(organisation: dict[str, Any]) -> dict[str, Any]:
         "validFrom": today.isoformat(),
         "validUntil": (today + timedelta(days=365)).isoformat(),
         "method": "WRITTEN",
+        **(_ADULT_DEFAULTS if adult else {}),
     }
 
 
@@ -242,9 +257,10 @@ def _consent_context(
     context.update(
         nav="new",
         step=2,
-        values=values or _defaults(organisation),
+        values=values or _defaults(organisation, context["subject"]),
         errors=errors,
         given_by=labels.GIVEN_BY,
+        guardianship_types=labels.GUARDIANSHIP_TYPES,
         purposes=labels.PURPOSES,
         categories=labels.CATEGORIES,
         kinds=labels.ORGANISATION_KINDS,
