@@ -40,7 +40,8 @@ WITH org, need, area,
        WHEN area IS NULL OR org.areaCode IS NULL
          OR NOT EXISTS { MATCH (area)-[:PART_OF*0..2]->(:Area {code: org.areaCode}) }
          THEN 'AREA'
-       WHEN NOT EXISTS { MATCH (org)-[:PROVIDES]->(s:Service {mode: 'EXCHANGE'})
+       WHEN NOT $on_rounds
+         AND NOT EXISTS { MATCH (org)-[:PROVIDES]->(s:Service {mode: 'EXCHANGE'})
                          WHERE coalesce(s.active, true) } THEN 'EXCHANGE'
      END AS refused
 CALL (org, need, area, refused) {
@@ -57,9 +58,12 @@ RETURN refused, created
 )
 
 
-def concern_signal_record(*, fields: Mapping[str, Any], audit: AuditRecord) -> dict[str, Any]:
+def concern_signal_record(
+    *, fields: Mapping[str, Any], audit: AuditRecord, on_rounds: bool = False
+) -> dict[str, Any]:
     """Record one signal and its audit event in one transaction; SignalRefused (nothing
-    written) when the graph refuses it. `fields` passes graph/concern_signal_rule.py first."""
+    written) when the graph refuses it. `fields` passes graph/concern_signal_rule.py first.
+    `on_rounds`: a welfare volunteer heard it on their rounds, so no open place is asked."""
     signal = checked_signal(fields)
 
     def work(tx: session.Tx) -> dict[str, Any]:
@@ -71,6 +75,7 @@ def concern_signal_record(*, fields: Mapping[str, Any], audit: AuditRecord) -> d
             need_tag=signal["needTag"],
             area_code=signal["areaCode"],
             organisation_id=signal["organisationId"],
+            on_rounds=on_rounds,
         )
         assert row is not None  # OPTIONAL MATCHes: always one row
         if row["refused"] is not None:

@@ -112,6 +112,16 @@ DECLARED: dict[str, Permission] = {
     ),
 }
 
+# issue 20: generations — a welfare volunteer (民生委員) reports a concern heard on their
+# rounds in their district (the organisation's area), naming no one; nothing else.
+DECLARED["Mutation.recordConcernSignal"] = roles(
+    Role.COUNSELLOR,
+    Role.CASEWORKER,
+    Role.ORG_ADMIN,
+    Role.WELFARE_VOLUNTEER,
+    scope="own organisation's area; a welfare volunteer's district",
+)
+
 
 def markdown_table() -> str:
     """The permission table in docs/identity-and-audit.md (SYSTEM_ADMIN may do everything

@@ -49,6 +49,7 @@ class Actor:
             Role.COORDINATOR,
             Role.CASEWORKER,
             Role.COUNSELLOR,
+            Role.WELFARE_VOLUNTEER,  # issue 20: the least privileged
         ):
             if role in self.roles:
                 return role.value

@@ -47,7 +47,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # An organisation's admin gives any role of the organisation; SYSTEM_ADMIN is the
 # operator's alone (manage.py grant_role).
-INVITABLE_ROLES = (Role.COUNSELLOR, Role.CASEWORKER, Role.COORDINATOR, Role.AUDITOR, Role.ORG_ADMIN)
+INVITABLE_ROLES = (
+    Role.COUNSELLOR,
+    Role.CASEWORKER,
+    Role.COORDINATOR,
+    Role.AUDITOR,
+    Role.ORG_ADMIN,
+    Role.WELFARE_VOLUNTEER,
+)
 # They see across the area (aggregates, the access log): given only by someone who has them.
 OVERSIGHT_ROLES = frozenset({Role.COORDINATOR, Role.AUDITOR})
 INVITATION_PATH = "/accounts/invitation/"

@@ -24,7 +24,7 @@ from referral_hub.core.audit import audit_record
 from referral_hub.core.errors import ErrorCode, FieldError, PublicError, ValidationFailed
 from referral_hub.directory.rules import is_tag_code
 from referral_hub.directory.selectors import area_error
-from referral_hub.pathways.signals import RECORDING_ROLES, AgeBand, signal_month
+from referral_hub.pathways.signals import RECORDING_ROLES, ROUNDS_ROLES, AgeBand, signal_month
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 
@@ -91,6 +91,8 @@ def concern_signal_record(
         stored = concern_signal_repo.concern_signal_record(
             fields={**values, "id": signal_id, "organisationId": organisation_id},
             audit=audit_record(actor, "CONCERN_SIGNAL_RECORD", "ConcernSignal", signal_id),
+            # A volunteer who is also staff here records as staff: the place is asked.
+            on_rounds=not actor.has_role(*(set(RECORDING_ROLES) - ROUNDS_ROLES)),
         )
     except SignalRefused as refused:
         raise ValidationFailed([_REFUSALS[refused.reason]]) from refused

@@ -31,7 +31,10 @@ class AgeBand(StrEnum):
 
 
 # The staff of a place record what they heard; coordinators read only the aggregates.
-RECORDING_ROLES = (Role.COUNSELLOR, Role.CASEWORKER, Role.ORG_ADMIN)
+RECORDING_ROLES = (Role.COUNSELLOR, Role.CASEWORKER, Role.ORG_ADMIN, Role.WELFARE_VOLUNTEER)
+# A welfare volunteer (民生委員, issue 20) hears concerns on their rounds, at no place: the
+# open exchange-type place a staff member's organisation must run is not asked of them.
+ROUNDS_ROLES = frozenset({Role.WELFARE_VOLUNTEER})
 # A signal is about the concern, never a person: below this a count is not shown.
 K_SIGNALS = 5
 # A need heard this often in the last GAP_MONTHS months with no place for it is a gap.

@@ -16,7 +16,8 @@ from referral_hub.web import gates, labels, operations
 from referral_hub.web.operations import FieldError
 from referral_hub.web.views import refused
 
-STAFF_ROLES = frozenset({"COUNSELLOR", "CASEWORKER", "ORG_ADMIN"})
+# and a welfare volunteer (民生委員, issue 20), for a concern heard on their rounds
+STAFF_ROLES = frozenset({"COUNSELLOR", "CASEWORKER", "ORG_ADMIN", "WELFARE_VOLUNTEER"})
 
 
 @login_required
