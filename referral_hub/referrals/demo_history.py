@@ -188,18 +188,17 @@ def _one_referral(
         )
 
 
-def _one_elderly_referral(
+def _older_person(
     rng: random.Random,
+    staff: Actor,
     salon: dict[str, Any],
     centre: dict[str, Any],
     today: date,
     *,
     alone: bool,
-) -> None:
+) -> str:
     """A man in his late seventies caring for his wife, who consents himself — or a woman
-    living alone whose 保佐人 consents for her — referred by the salon's staff to the
-    centre, which takes it all the way to CONNECTED."""
-    staff = _counsellor(salon["id"])
+    living alone whose 保佐人 consents for her — registered by the salon's staff."""
     subject, _ = subject_services.subject_register(
         actor=staff,
         data={
@@ -225,10 +224,25 @@ def _one_elderly_referral(
             method="VERBAL",
         ),
     )
+    return str(subject["id"])
+
+
+def _one_elderly_referral(
+    rng: random.Random,
+    salon: dict[str, Any],
+    centre: dict[str, Any],
+    today: date,
+    *,
+    alone: bool,
+) -> None:
+    """An older person from the salon (_older_person), referred by its staff to the
+    centre, which takes it all the way to CONNECTED."""
+    staff = _counsellor(salon["id"])
+    subject_id = _older_person(rng, staff, salon, centre, today, alone=alone)
     referral = referral_services.referral_create(
         actor=staff,
         request=NewReferral(
-            subject_id=subject["id"],
+            subject_id=subject_id,
             service_id=centre["id"],
             urgency="ROUTINE",
             summary=_ALONE_SUMMARY if alone else rng.choice(_CARER_SUMMARIES),
