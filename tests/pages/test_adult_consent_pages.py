@@ -10,7 +10,10 @@ import re
 import pytest
 
 from graph import session
+from referral_hub.accounts.roles import Role
 from referral_hub.web.new_referral import FLOW
+from tests import directory_fixtures
+from tests.conftest import signed_in_member
 from tests.pages.test_new_referral_views import register
 from tests.pages.test_web_views import signed_in
 
@@ -121,3 +124,24 @@ def test_a_legal_guardians_consent_is_recorded_and_the_flow_moves_on(counsellor)
         )
     )
     assert dict(stored) == {"by": "LEGAL_GUARDIAN", "type": "CURATORSHIP"}
+
+
+def test_the_printed_form_names_the_appointment(counsellor):
+    _adult(counsellor)
+    printed = counsellor.post("/referrals/new/consent/", {**ADULT_FORM, "intent": "print"})
+    assert printed["Location"] == "/referrals/new/consent/print/"
+    form = counsellor.get("/referrals/new/consent/print/").content.decode()
+    assert "I, the court-appointed curator (保佐人), agree" in form
+    assert "A legally appointed guardian: the appointment" in form
+    assert "Curatorship (保佐)" in form
+
+
+def test_the_auditors_disclosure_record_shows_who_gave_consent(counsellor):
+    subject = _adult(counsellor)
+    recorded = counsellor.post("/referrals/new/consent/", {**ADULT_FORM, "intent": "record"})
+    assert recorded.status_code == 302
+    area = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
+    auditor = signed_in_member("k-auditor", area, Role.AUDITOR).client
+    auditor.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    page = auditor.get(f"/audit/subjects/{subject}/").content.decode()
+    assert "A legally appointed guardian (of an adult) (Curatorship (保佐))" in page
