@@ -9,7 +9,7 @@ from graph import deadline_repo, statistics_repo
 from referral_hub.core.batches import drain
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
-from referral_hub.referrals import responsiveness
+from referral_hub.referrals import check_ins, responsiveness
 
 
 @shared_task(name="hub.maintenance.check_deadlines")
@@ -34,7 +34,9 @@ def check_deadlines() -> dict[str, int]:
 @shared_task(name="hub.maintenance.refresh_responsiveness")
 def refresh_responsiveness() -> int:
     """Nightly per-service bands over the last 90 days (see referrals/responsiveness.py)."""
-    figures = statistics_repo.responsiveness_figures(days=responsiveness.WINDOW_DAYS)
+    figures = statistics_repo.responsiveness_figures(
+        days=responsiveness.WINDOW_DAYS, still_days=check_ins.STILL_CONNECTED_DAYS
+    )
     return statistics_repo.responsiveness_write(
         [{"id": row["id"], **responsiveness.bands(row)} for row in figures]
     )
