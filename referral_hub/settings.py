@@ -397,6 +397,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hub.maintenance.check_deadlines",
         "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
     },
+    "check-check-ins": {
+        "task": "hub.maintenance.check_check_ins",
+        "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
+    },
     "refresh-responsiveness": {
         "task": "hub.maintenance.refresh_responsiveness",
         "schedule": crontab(hour=2, minute=0),
