@@ -9,7 +9,7 @@ import graphene
 
 from referral_hub.core.errors import PublicError
 from referral_hub.pathways import recommend as recommending
-from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
+from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff
 from referral_hub.referrals.check_ins import NOTIFIES_SENDER
 from schema.core.errors import domain_error
@@ -162,6 +162,8 @@ class Referral(graphene.ObjectType):
             return []
         if not root["need_tags"] or sender.get("area_code") is None:
             return []
+        # After a STOPPED check-in the place they stopped going to is not the next best.
+        left = root["service"]["id"] if root["state"] == handoff.State.COMPLETED.value else None
         try:
             found = recommending.recommend(
                 actor=actor,
@@ -169,13 +171,14 @@ class Referral(graphene.ObjectType):
                 need_tags=root["need_tags"][:RECOMMEND_TAGS_MAX],
                 area=sender["area_code"],
                 for_subject=root["subject_id"],
-                limit=limit,
+                limit=limit if left is None else min(limit + 1, RECOMMEND_LIMIT_MAX),
             )
         except PublicError:
             # A suggestion must not take the referral's page down with it (a bad `limit`,
             # an area since retired): the page shows the referral without one.
             return []
-        return recommendations_from(found).items
+        items = recommendations_from(found).items
+        return [item for item in items if item.service.id != left][:limit]
 
 
 def _needs_next_place(root: dict[str, Any]) -> bool:
