@@ -9,7 +9,7 @@ takes the `:Due` label off. Entries carry no personal data: a kind, a referral, 
 
 from __future__ import annotations
 
-from typing import Any, LiteralString, TypedDict
+from typing import Any, LiteralString, NotRequired, TypedDict
 
 from graph import session
 
@@ -18,14 +18,22 @@ class Entry(TypedDict):
     kind: str
     referralId: str
     version: int
+    # A check-in's index (issue 20): a completed referral's version no longer changes, so
+    # its check-ins' reminders are told apart by their index.
+    checkIn: NotRequired[int]
 
 
 def entry(kind: str, referral_id: str, version: int) -> Entry:
     return {"kind": str(kind), "referralId": referral_id, "version": int(version)}
 
 
+def check_in_entry(kind: str, referral_id: str, version: int, index: int) -> Entry:
+    return {**entry(kind, referral_id, version), "checkIn": int(index)}
+
+
 def key(item: Entry) -> str:
-    return f"{item['referralId']}:{item['version']}:{item['kind']}"
+    base = f"{item['referralId']}:{item['version']}:{item['kind']}"
+    return base if "checkIn" not in item else f"{base}:{item['checkIn']}"
 
 
 # MERGE on the key: a managed transaction the driver retries, or a second writer of the
@@ -34,7 +42,7 @@ _RECORD: LiteralString = """
 UNWIND $entries AS e
 MERGE (o:OutboxEntry {key: e.key})
 ON CREATE SET o:Due, o.kind = e.kind, o.referralId = e.referralId, o.version = e.version,
-              o.createdAt = datetime()
+              o.checkIn = e.checkIn, o.createdAt = datetime()
 """
 
 
@@ -56,8 +64,8 @@ WITH o ORDER BY coalesce(o.failures, 0), o.createdAt LIMIT $limit
 OPTIONAL MATCH (r:Referral {id: o.referralId})-[:FROM]->(from:Organisation)
 OPTIONAL MATCH (r)-[:TO]->(:Service)<-[:PROVIDES]-(to:Organisation)
 RETURN o.key AS key, o.kind AS kind, o.referralId AS referral_id, o.version AS version,
-       o.createdAt AS created_at, from.id AS from_id, from.email AS from_email,
-       to.id AS to_id, to.email AS to_email
+       o.createdAt AS created_at, o.checkIn AS check_in,
+       from.id AS from_id, from.email AS from_email, to.id AS to_id, to.email AS to_email
 """
 
 

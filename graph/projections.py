@@ -73,12 +73,13 @@ SERVICE: LiteralString = (
   .id, .name, .description, .mode, .languages, .schedule,
   age_min: n.ageMin, age_max: n.ageMax,
   accepts_referrals: n.acceptsReferrals,
-  response_target_hours: n.responseTargetHours,
+  response_target_hours: n.responseTargetHours, check_in_days: n.checkInDays,
   capacity_status: n.capacityStatus, capacity_updated_at: n.capacityUpdatedAt,
   active: coalesce(n.active, true), created_at: n.createdAt, updated_at: n.updatedAt,
   responsiveness: CASE WHEN n.statsComputedAt IS NOT NULL THEN {
     reply_band: n.statsReplyBand, acceptance_band: n.statsAcceptanceBand,
-    completion_band: n.statsCompletionBand, computed_at: n.statsComputedAt } END,
+    completion_band: n.statsCompletionBand,
+    still_connected_band: n.statsStillConnectedBand, computed_at: n.statsComputedAt } END,
   organisation: CASE WHEN $parts.organisation
     THEN head(COLLECT { MATCH (o:Organisation)-[:PROVIDES]->(n) RETURN o """
     + ORGANISATION_SUMMARY

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, LiteralString
 
-from graph import audit_log, outbox_repo, session
+from graph import audit_log, check_in_repo, outbox_repo, session
 from graph.audit_log import AuditRecord
 from graph.consent_rule import (
     NOW,
@@ -218,7 +218,7 @@ RETURN r.state AS state, r.version AS version, from.id AS from_id, to.id AS to_i
        END AS basis_holds,
        head(COLLECT { MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
                       RETURN {masterKeyId: k.masterKeyId, blob: k.blob} }) AS key,
-       svc.mode AS service_mode, """
+       svc.mode AS service_mode, svc.checkInDays AS check_in_days, """
     + TODAY
     + """ AS today,
        """
@@ -330,7 +330,10 @@ RETURN r {
            timeline: COLLECT { MATCH (r)-[:HAS_EVENT]->(e:HandoffEvent)
                              RETURN """
     + handoff_event("e", "basis")
-    + """ ORDER BY e.version, e.at } } AS referral,
+    + """ ORDER BY e.version, e.at },
+           check_ins: COLLECT { MATCH (r)-[:HAS_CHECK_IN]->(c:CheckIn) RETURN """
+    + check_in_repo.projection("c", "basis")
+    + """ ORDER BY c.index } } AS referral,
        basis, consent,
        CASE WHEN basis IS NOT NULL THEN head(COLLECT {
          MATCH (s)-[:HAS_KEY]->(k:SubjectKey)
@@ -382,8 +385,11 @@ def referral_move(
         row = tx.single(_LOCK, id=referral_id, purpose="REFERRAL")
         step = decide(row)
         assert row is not None  # decide refuses a referral that is not there
+        check_ins = step.pop("check_ins", [])
         moved = tx.single(_MOVE, id=referral_id, actor=actor, **step)
         assert moved is not None  # the lock makes the version check succeed
+        # A connecting completion schedules its check-ins with it (issue 20).
+        check_in_repo.schedule(tx, referral_id, check_ins)
         audit_log.append(tx, audit_for(row))
         for record in also_audit(row, step):
             audit_log.append(tx, record)

@@ -101,6 +101,8 @@ class ReferralRow(TypedDict):
     # The subject's active preference, where the reader has a basis (so it respects it).
     subject_preference: dict[str, Any] | None
     timeline: list[HandoffEventRow]
+    # Check-ins after a connection (issue 20), by index; notes opened like the timeline's.
+    check_ins: list[dict[str, Any]]
 
 
 class ReferralRead(TypedDict):

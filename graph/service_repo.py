@@ -31,7 +31,7 @@ CREATE (o)-[:PROVIDES]->(n:Service {
   ageMin: $age_min, ageMax: $age_max, languages: $languages, schedule: $schedule,
   acceptsReferrals: $accepts_referrals, responseTargetHours: $response_target_hours,
   capacityStatus: $capacity_status, capacityUpdatedAt: datetime(),
-  active: true, createdAt: datetime(), updatedAt: datetime()
+  checkInDays: $check_in_days, active: true, createdAt: datetime(), updatedAt: datetime()
 })
 WITH n
 CALL (n) {
@@ -100,6 +100,7 @@ UPDATABLE: dict[str, str] = {
     "response_target_hours": "responseTargetHours",
     "capacity_status": "capacityStatus",
     "active": "active",
+    "check_in_days": "checkInDays",
 }
 
 

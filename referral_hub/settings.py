@@ -376,6 +376,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # Japanese: consents end at the end of their last day there.
 # How often the deadline check runs (reminders at the deadline, escalation at twice it).
 HUB_DEADLINE_CHECK_MINUTES = int(os.environ.get("HUB_DEADLINE_CHECK_MINUTES", "5"))
+# Check-ins after a connection (issue 20): reminded on their due working day, escalated
+# this many Japanese working days later while unanswered (referral_hub/referrals/check_ins.py).
+HUB_CHECK_IN_ESCALATE_DAYS = int(os.environ.get("HUB_CHECK_IN_ESCALATE_DAYS", "5"))
 # The outbox relay (referral_hub/notifications/relay.py) runs this often besides the
 # nudge after each write: the longest a notification waits once the broker is back.
 HUB_OUTBOX_RELAY_SECONDS = float(os.environ.get("HUB_OUTBOX_RELAY_SECONDS", "5"))
@@ -392,6 +395,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "check-deadlines": {
         "task": "hub.maintenance.check_deadlines",
+        "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
+    },
+    "check-check-ins": {
+        "task": "hub.maintenance.check_check_ins",
         "schedule": crontab(minute=f"*/{HUB_DEADLINE_CHECK_MINUTES}"),
     },
     "refresh-responsiveness": {

@@ -110,6 +110,9 @@ DECLARED: dict[str, Permission] = {
     "Mutation.setMemberRoles": roles(
         Role.ORG_ADMIN, scope="own members; not a SYSTEM_ADMIN; ORG_ADMIN not from yourself"
     ),
+    # issue 20: check-ins — the receiving organisation's caseworkers follow up connections
+    "Query.checkIns": roles(Role.CASEWORKER, scope="check-ins of referrals to own services"),
+    "Mutation.recordCheckIn": roles(Role.CASEWORKER, scope="referrals to own services"),
 }
 
 # issue 20: generations — a welfare volunteer (民生委員) reports a concern heard on their

@@ -16,6 +16,7 @@ from schema.health.schema import HealthQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
 from schema.pathways.schema import PathwayMutations, PathwayQueries, RecommendQueries
 from schema.permissions import DECLARED
+from schema.referrals.check_ins import CheckInMutations, CheckInQueries
 from schema.referrals.queries import NODE_KINDS as REFERRAL_NODES
 from schema.referrals.schema import ReferralMutations, ReferralQueries
 from schema.subjects.queries import NODE_KINDS as SUBJECT_NODES
@@ -43,6 +44,7 @@ class Query(
     PathwayQueries,
     RecommendQueries,
     HealthQueries,
+    CheckInQueries,
     graphene.ObjectType,
 ):
     """Every read of the hub. Each field names who may call it in docs/identity-and-audit.md;
@@ -57,6 +59,7 @@ class Mutation(
     MemberMutations,
     NotificationMutations,
     PathwayMutations,
+    CheckInMutations,
     graphene.ObjectType,
 ):
     """Every write of the hub. Each answers with its payload and `errors` (empty when it did

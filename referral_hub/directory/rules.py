@@ -22,6 +22,7 @@ from referral_hub.core.validation import (
     clean,
     normalise_text,
 )
+from referral_hub.referrals import check_ins
 
 
 class OrganisationKind(StrEnum):
@@ -156,6 +157,7 @@ SERVICE_DEFAULTS: dict[str, Any] = {
     "capacity_status": CapacityStatus.AVAILABLE,
     "tag_codes": [],
     "location_ids": [],
+    "check_in_days": None,  # the defaults (referral_hub/referrals/check_ins.py)
 }
 
 
@@ -176,6 +178,18 @@ def clean_service(
     age_max = values.get("age_max", (current or {}).get("age_max"))
     if age_min is not None and age_max is not None and age_min > age_max:
         errors.append(FieldError("ageMax", ErrorCode.OUT_OF_RANGE, "ageMax must be ≥ ageMin."))
+    # Check-in days (issue 20): null (or absent) keeps the defaults, 30 and 90.
+    if data.get("check_in_days") is not None:
+        days = data["check_in_days"]
+        if isinstance(days, list) and all(type(day) is int for day in days):
+            day_errors = check_ins.days_errors(days)
+        else:
+            day_errors = [FieldError("checkInDays", ErrorCode.INVALID, "Whole numbers only.")]
+        errors += day_errors
+        if not day_errors:
+            values["check_in_days"] = list(days)
+    elif "check_in_days" in data:
+        values["check_in_days"] = None
     return values, errors
 
 

@@ -255,7 +255,7 @@ def location_deactivate(*, actor: Actor, location_id: str) -> dict[str, Any]:
 
 
 def service_create(*, actor: Actor, data: Mapping[str, Any]) -> dict[str, Any]:
-    _only(data, SERVICE_SPECS, "organisation_id")
+    _only(data, SERVICE_SPECS, "organisation_id", "check_in_days")
     organisation_id = checked_uuid(data.get("organisation_id"), "organisationId")
     _require_member(actor, organisation_id, Role.ORG_ADMIN)
     values, errors = clean_service(data)
@@ -283,7 +283,7 @@ def _service_change(
     roles: tuple[Role, ...] = (Role.ORG_ADMIN,),
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    _only(data, SERVICE_SPECS)
+    _only(data, SERVICE_SPECS, "check_in_days")
     key = checked_uuid(service_id, "id")
     _require_member(actor, _owner(organisation_repo.service_owner, key, actor), *roles)
     with _graph_references():

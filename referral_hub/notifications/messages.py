@@ -26,6 +26,10 @@ class Kind(StrEnum):
     WITHDRAWN = "WITHDRAWN"
     REMIND = "REMIND"
     ESCALATE = "ESCALATE"
+    # Check-ins after a connection (issue 20, referral_hub/referrals/check_ins.py).
+    CHECK_IN_REMIND = "CHECK_IN_REMIND"
+    CHECK_IN_ESCALATE = "CHECK_IN_ESCALATE"
+    CHECK_IN_STOPPED = "CHECK_IN_STOPPED"
 
 
 class Audience(StrEnum):
@@ -43,6 +47,9 @@ AUDIENCES: dict[Kind, tuple[Audience, ...]] = {
     Kind.WITHDRAWN: (Audience.RECEIVER,),
     Kind.REMIND: (Audience.RECEIVER,),
     Kind.ESCALATE: (Audience.RECEIVER_ADMINS, Audience.SENDER),
+    Kind.CHECK_IN_REMIND: (Audience.RECEIVER,),
+    Kind.CHECK_IN_ESCALATE: (Audience.RECEIVER_ADMINS,),
+    Kind.CHECK_IN_STOPPED: (Audience.SENDER,),
 }
 
 _SUBJECTS = {
@@ -53,6 +60,9 @@ _SUBJECTS = {
     Kind.WITHDRAWN: gettext_lazy("Referral withdrawn (consent ended)"),
     Kind.REMIND: gettext_lazy("Reminder: referral not yet acknowledged"),
     Kind.ESCALATE: gettext_lazy("Escalation: referral not acknowledged by twice its deadline"),
+    Kind.CHECK_IN_REMIND: gettext_lazy("Check-in due: is the person still attending?"),
+    Kind.CHECK_IN_ESCALATE: gettext_lazy("Escalation: a check-in is overdue"),
+    Kind.CHECK_IN_STOPPED: gettext_lazy("Check-in: the person stopped attending"),
 }
 
 

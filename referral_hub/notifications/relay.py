@@ -113,7 +113,9 @@ def delivery_key(row: dict[str, Any], kind: Kind, channel: str, recipient: str) 
     """One per event and recipient; the recipient hashed, so a long webhook URL (up to
     500 characters) keeps the key within its column."""
     digest = hashlib.sha256(recipient.encode()).hexdigest()[:16]
-    return f"{row['referral_id']}:{row['version']}:{kind.value}:{channel}:{digest}"
+    key = f"{row['referral_id']}:{row['version']}:{kind.value}:{channel}:{digest}"
+    # A check-in's notices (issue 20) are one per check-in of the completed referral.
+    return key if row.get("check_in") is None else f"{key}:{row['check_in']}"
 
 
 def _recipients(audience: Audience, organisation_id: str, email: str | None) -> list[tuple]:

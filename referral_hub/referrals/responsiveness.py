@@ -14,6 +14,11 @@ from typing import Any
 
 WINDOW_DAYS = 90
 MINIMUM_REFERRALS = 10
+# "Still connected at 90 days" (issue 20): of a service's connected referrals whose 90-day
+# check-in was answered, the share that said STILL_ATTENDING, as a band, shown from this
+# many answered referrals (not windowed: a 90-day answer comes three months after the
+# referral, so the nightly 90-day window would hold almost none).
+STILL_CONNECTED_MINIMUM = 5
 
 
 class ReplyBand(StrEnum):
@@ -89,9 +94,29 @@ def share_band(part: int, whole: int) -> ShareBand | None:
     return ShareBand.FEW
 
 
+def still_connected_band(still_attending: int, answered: int) -> ShareBand | None:
+    """The band of still_attending / answered 90-day check-ins, from
+    STILL_CONNECTED_MINIMUM answered ones."""
+    if answered < STILL_CONNECTED_MINIMUM:
+        return None
+    share = still_attending / answered
+    for bound, band in SHARE_BANDS:
+        if share >= bound:
+            return band
+    return ShareBand.FEW
+
+
 def bands(figures: dict[str, Any]) -> dict[str, str | None]:
     """The bands of one service's raw figures over the window (from the nightly
-    statement); all None under MINIMUM_REFERRALS referrals."""
+    statement); all None under MINIMUM_REFERRALS referrals, except still connected at 90
+    days, which has its own minimum."""
+    still = still_connected_band(
+        figures.get("still_attending_90", 0), figures.get("answered_90", 0)
+    )
+    return {**_window_bands(figures), "still_connected_band": still.value if still else None}
+
+
+def _window_bands(figures: dict[str, Any]) -> dict[str, str | None]:
     if figures["referrals"] < MINIMUM_REFERRALS:
         return {"reply_band": None, "acceptance_band": None, "completion_band": None}
     accepted = figures["accepted"]

@@ -27,7 +27,7 @@ from referral_hub.core.errors import ErrorCode, FieldError, PublicError, Validat
 from referral_hub.core.validation import checked_uuid, enum_value
 from referral_hub.notifications.messages import Kind
 from referral_hub.notifications.relay import nudge
-from referral_hub.referrals import deadlines, fhir, handoff
+from referral_hub.referrals import check_ins, deadlines, fhir, handoff
 from referral_hub.referrals.requests import NewReferral
 from referral_hub.referrals.rules import (
     Urgency,
@@ -434,7 +434,20 @@ def _move_fields(
         "send_consent_id": row["sendable_consent"] if step.action == handoff.Action.SEND else None,
         "sight_days": settings.HUB_STATUTORY_SIGHT_DAYS,
         **_due(Urgency(row["urgency"]), int(row["deadline_hours"])),
+        "check_ins": _check_ins(step, row),
     }
+
+
+def _check_ins(step: handoff.Transition, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The check-ins a connecting completion schedules (issue 20), from now."""
+    if not check_ins.schedules_check_ins(step.action, step.to_state, step.outcome):
+        return []
+    planned = check_ins.schedule(
+        completed_at=datetime.now(UTC),
+        days=check_ins.days_for(row.get("check_in_days")),
+        escalate_days=settings.HUB_CHECK_IN_ESCALATE_DAYS,
+    )
+    return check_ins.graph_rows(planned)
 
 
 def _sealed_note(note: str | None, row: dict[str, Any]) -> str | None:
@@ -512,8 +525,12 @@ def referral_read(*, actor: Actor, referral_id: str, action: str = "REFERRAL_REA
             referral["summary"] = _opened(sealed, data_key, referral)["summary"]
         for event in referral["timeline"]:
             event["note"] = _opened(event["note_sealed"], data_key, referral).get("note")
+        for check_in in referral["check_ins"]:
+            check_in["note"] = _opened(check_in["note_sealed"], data_key, referral).get("note")
     for event in referral["timeline"]:
         event.pop("note_sealed", None)
+    for check_in in referral["check_ins"]:
+        check_in.pop("note_sealed", None)
     preference = referral.get("subject_preference")
     if preference is not None:
         wrapped = row["key"]

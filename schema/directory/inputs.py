@@ -105,6 +105,11 @@ class ServiceFields:
     accepts_referrals = graphene.Boolean(description="Whether referrals may be sent to it.")
     response_target_hours = graphene.Int(description="Promised first response, in hours.")
     capacity_status = CapacityStatusEnum(description="Free places now.")
+    check_in_days = graphene.List(
+        graphene.NonNull(graphene.Int),
+        description="Days after a connecting completion to check in (issue 20): 1 to 4 of "
+        "them, each 1 to 365, ascending; null: the defaults, 30 and 90.",
+    )
     tag_codes = graphene.List(
         graphene.NonNull(graphene.String), description="Tag codes it addresses (see tags)."
     )

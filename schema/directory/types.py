@@ -2,6 +2,7 @@
 
 import graphene
 
+from referral_hub.referrals.check_ins import days_for
 from referral_hub.referrals.responsiveness import ReplyBand, ShareBand
 from referral_hub.referrals.responsiveness import summary as responsiveness_summary
 from schema.core.described import described_enum
@@ -198,6 +199,11 @@ class Service(graphene.ObjectType):
     response_target_hours = graphene.Int(
         required=True, description="Promised first response, in hours (the referral deadline)."
     )
+    check_in_days = graphene.List(
+        graphene.NonNull(graphene.Int),
+        required=True,
+        description="Days after a connecting completion its check-ins fall (issue 20).",
+    )
     responsiveness = graphene.Field(
         lambda: Responsiveness,
         description="How the service has answered referrals over the last 90 days, in bands "
@@ -224,6 +230,10 @@ class Service(graphene.ObjectType):
         description="The needs, interests and people it serves.",
     )
     distance_km = graphene.Float(description="Distance to the nearest location (with near).")
+
+    @staticmethod
+    def resolve_check_in_days(root: dict, info: graphene.ResolveInfo) -> list[int]:
+        return list(days_for(root.get("check_in_days")))
 
     @staticmethod
     def resolve_languages(root: dict, info: graphene.ResolveInfo) -> list[str]:
@@ -263,6 +273,11 @@ class Responsiveness(graphene.ObjectType):
     )
     acceptance_band = graphene.Field(ShareBandEnum, description="Accepted of those decided.")
     completion_band = graphene.Field(ShareBandEnum, description="Completed of those accepted.")
+    still_connected_band = graphene.Field(
+        ShareBandEnum,
+        description="Still connected at 90 days (issue 20): of the connected referrals whose "
+        "90-day check-in was answered, those still attending; null under 5 answered.",
+    )
     summary = graphene.String(
         description='In words, e.g. "usually replies within 3 days, most referrals accepted".'
     )

@@ -9,8 +9,9 @@ import graphene
 
 from referral_hub.core.errors import PublicError
 from referral_hub.pathways import recommend as recommending
-from referral_hub.pathways.scoring import RECOMMEND_TAGS_MAX
+from referral_hub.pathways.scoring import RECOMMEND_LIMIT_MAX, RECOMMEND_TAGS_MAX
 from referral_hub.referrals import handoff
+from referral_hub.referrals.check_ins import NOTIFIES_SENDER
 from schema.core.errors import domain_error
 from schema.core.node import Node
 from schema.core.pagination import CountedConnection
@@ -18,6 +19,7 @@ from schema.core.permissions import require_actor
 from schema.directory.enums import OrganisationKindEnum
 from schema.directory.types import ServiceRef
 from schema.pathways.recommend import Recommendation, recommendations_from
+from schema.referrals.check_in_types import CheckIn
 from schema.referrals.enums import (
     LegalBasisEnum,
     ReferralPurposeEnum,
@@ -135,13 +137,19 @@ class Referral(graphene.ObjectType):
     )
     created_at = graphene.DateTime(required=True, description="When it was created.")
     updated_at = graphene.DateTime(required=True, description="When it last moved.")
+    check_ins = graphene.List(
+        graphene.NonNull(CheckIn),
+        required=True,
+        description="After a connecting completion: its check-ins (30 and 90 days, or the "
+        "service's checkInDays), oldest first; empty otherwise.",
+    )
     next_best = graphene.List(
         graphene.NonNull(Recommendation),
         required=True,
         limit=graphene.Int(default_value=3, description="1 to 50."),
-        description="No wrong door: once DECLINED, the best services in the sender's area "
-        "for the same needs that have not declined this subject (see `recommend`). Empty "
-        "before a decline and for the receiver.",
+        description="No wrong door: once DECLINED, or once a check-in found the person "
+        "STOPPED, the best services in the sender's area for the same needs that have not "
+        "declined this subject (see `recommend`). Empty otherwise and for the receiver.",
     )
 
     @staticmethod
@@ -150,10 +158,12 @@ class Referral(graphene.ObjectType):
     ) -> list[Any]:
         actor = require_actor(info)
         sender = root["sender"]
-        if root["state"] != handoff.State.DECLINED.value or not actor.acts_for(sender["id"]):
+        if not _needs_next_place(root) or not actor.acts_for(sender["id"]):
             return []
         if not root["need_tags"] or sender.get("area_code") is None:
             return []
+        # After a STOPPED check-in the place they stopped going to is not the next best.
+        left = root["service"]["id"] if root["state"] == handoff.State.COMPLETED.value else None
         try:
             found = recommending.recommend(
                 actor=actor,
@@ -161,13 +171,21 @@ class Referral(graphene.ObjectType):
                 need_tags=root["need_tags"][:RECOMMEND_TAGS_MAX],
                 area=sender["area_code"],
                 for_subject=root["subject_id"],
-                limit=limit,
+                limit=limit if left is None else min(limit + 1, RECOMMEND_LIMIT_MAX),
             )
         except PublicError:
             # A suggestion must not take the referral's page down with it (a bad `limit`,
             # an area since retired): the page shows the referral without one.
             return []
-        return recommendations_from(found).items
+        items = recommendations_from(found).items
+        return [item for item in items if item.service.id != left][:limit]
+
+
+def _needs_next_place(root: dict[str, Any]) -> bool:
+    """Declined, or a connection a check-in found broken (check_ins.NOTIFIES_SENDER)."""
+    return root["state"] == handoff.State.DECLINED.value or any(
+        item.get("answer") in NOTIFIES_SENDER for item in root.get("check_ins") or []
+    )
 
 
 class ReferralListItem(graphene.ObjectType):

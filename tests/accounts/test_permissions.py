@@ -239,6 +239,13 @@ OPERATIONS = {
         "mutation($id: ID!) { archiveOpportunity(input: {id: $id}) { errors { code } } }",
         {"id": "{npo}"},
     ),
+    # issue 20: check-ins
+    "Query.checkIns": ("{ checkIns(first: 1) { edges { node { id } } } }", {}),
+    "Mutation.recordCheckIn": (
+        "mutation($id: ID!) { recordCheckIn(input: {referralId: $id, index: 0, answer: STOPPED}) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
     # The file goes as a multipart upload (see UPLOADS).
     "Mutation.startDirectoryImport": (
         "mutation($file: Upload!) { startDirectoryImport(file: $file) { errors { code } } }",

@@ -18,8 +18,8 @@ from schema.schema import schema
         (inputs.OrganisationUpdateInput, ORGANISATION_SPECS, set()),
         (inputs.LocationCreateInput, LOCATION_SPECS, {"organisation_id", "latitude", "longitude"}),
         (inputs.LocationUpdateInput, LOCATION_SPECS, {"latitude", "longitude"}),
-        (inputs.ServiceCreateInput, SERVICE_SPECS, {"organisation_id"}),
-        (inputs.ServiceUpdateInput, SERVICE_SPECS, set()),
+        (inputs.ServiceCreateInput, SERVICE_SPECS, {"organisation_id", "check_in_days"}),
+        (inputs.ServiceUpdateInput, SERVICE_SPECS, {"check_in_days"}),
     ],
 )
 def test_each_input_names_exactly_what_its_service_checks(input_type, specs, also):

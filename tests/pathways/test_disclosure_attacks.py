@@ -319,6 +319,7 @@ def test_8_responsiveness_shows_bands_over_ten_referrals_and_no_counts(city, set
         "replyBand",
         "acceptanceBand",
         "completionBand",
+        "stillConnectedBand",  # issue 20: a band too, from 5 answered 90-day check-ins
         "summary",
         "computedAt",
     }  # no count, no rate: nothing to difference

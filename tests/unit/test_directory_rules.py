@@ -106,9 +106,31 @@ def test_a_new_service_gets_the_defaults_it_did_not_say():
         "capacity_status": CapacityStatus.AVAILABLE,
         "tag_codes": [],
         "location_ids": [],
+        "check_in_days": None,
     }
     # A partial update adds no defaults: what is absent stays as it is.
     assert clean_service({"schedule": "月曜"}, partial=True) == ({"schedule": "月曜"}, [])
+
+
+@pytest.mark.parametrize(
+    ("days", "values", "errors"),
+    [
+        ([30, 90], {"check_in_days": [30, 90]}, []),
+        ([1, 2, 3, 365], {"check_in_days": [1, 2, 3, 365]}, []),
+        ([1, 2, 3, 4, 5], {}, [("checkInDays", "TOO_LONG")]),
+        ([0], {}, [("checkInDays", "OUT_OF_RANGE")]),
+        ([366], {}, [("checkInDays", "OUT_OF_RANGE")]),
+        ([90, 30], {}, [("checkInDays", "INVALID")]),
+        (["30"], {}, [("checkInDays", "INVALID")]),
+        ([True], {}, [("checkInDays", "INVALID")]),
+        ([], {}, [("checkInDays", "REQUIRED")]),
+        (None, {"check_in_days": None}, []),  # back to the defaults
+    ],
+)
+def test_check_in_days_on_an_update(days, values, errors):
+    cleaned, found = clean_service({"check_in_days": days}, partial=True)
+    assert cleaned == values
+    assert [(e.field, e.code) for e in found] == errors
 
 
 @pytest.mark.parametrize(
@@ -282,6 +304,7 @@ def test_every_field_of_a_service_keeps_its_own_kind_of_value():
         "capacity_status": "WAITLIST",
         "tag_codes": ["need:study"],
         "location_ids": ["loc-1"],
+        "check_in_days": [14, 60],
     }
     values, errors = clean_service(full)
     assert errors == []

@@ -72,6 +72,9 @@ def test_each_kind_reaches_exactly_its_audience():
         Kind.WITHDRAWN: (Audience.RECEIVER,),
         Kind.REMIND: (Audience.RECEIVER,),
         Kind.ESCALATE: (Audience.RECEIVER_ADMINS, Audience.SENDER),
+        Kind.CHECK_IN_REMIND: (Audience.RECEIVER,),
+        Kind.CHECK_IN_ESCALATE: (Audience.RECEIVER_ADMINS,),
+        Kind.CHECK_IN_STOPPED: (Audience.SENDER,),
     }
 
 
@@ -103,6 +106,9 @@ def test_each_kind_has_its_own_english_subject():
         Kind.ESCALATE: (
             "[Tsunagari] Escalation: referral not acknowledged by twice its deadline (0b7c6d1e)"
         ),
+        Kind.CHECK_IN_REMIND: "[Tsunagari] Check-in due: is the person still attending? (0b7c6d1e)",
+        Kind.CHECK_IN_ESCALATE: "[Tsunagari] Escalation: a check-in is overdue (0b7c6d1e)",
+        Kind.CHECK_IN_STOPPED: "[Tsunagari] Check-in: the person stopped attending (0b7c6d1e)",
     }
 
 

@@ -4,11 +4,13 @@ import pytest
 
 from referral_hub.referrals.responsiveness import (
     MINIMUM_REFERRALS,
+    STILL_CONNECTED_MINIMUM,
     ReplyBand,
     ShareBand,
     bands,
     reply_band,
     share_band,
+    still_connected_band,
     summary,
 )
 
@@ -65,11 +67,13 @@ def test_bands_need_ten_referrals_and_ten_of_each_share():
         "reply_band": "WITHIN_3_DAYS",
         "acceptance_band": "MOST",  # 8 of 10 decided
         "completion_band": None,  # 3 of only 8 accepted: too few
+        "still_connected_band": None,  # no 90-day check-in answered
     }
     assert bands(figures(referrals=9)) == {
         "reply_band": None,
         "acceptance_band": None,
         "completion_band": None,
+        "still_connected_band": None,
     }
     assert bands(figures(accepted=7, declined=2))["acceptance_band"] is None  # 9 decided
     assert bands(figures(accepted=10, completed=5))["completion_band"] == "MORE_THAN_HALF"
@@ -82,3 +86,31 @@ def test_summary_reads_the_bands():
     assert summary({"acceptance_band": "FEW"}) == "few referrals accepted"
     assert summary({"reply_band": None, "acceptance_band": None}) is None
     assert summary(None) is None
+
+
+# --- still connected at 90 days (issue 20) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("still", "answered", "band"),
+    [
+        (4, 4, None),  # 4 answered: hidden
+        (5, 5, "MOST"),  # 5 answered: shown
+        (0, 5, "FEW"),
+        (1, 5, "FEW"),  # 20%
+        (2, 5, "SOME"),  # 40%
+        (3, 5, "MORE_THAN_HALF"),  # 60%
+        (4, 5, "MOST"),  # 80%
+        (3, 4, None),
+    ],
+)
+def test_still_connected_is_shown_from_five_answered(still, answered, band):
+    shown = still_connected_band(still, answered)
+    assert (shown.value if shown else None) == band
+    # Independent of the window's own minimum of ten referrals.
+    figures_now = figures(referrals=0, still_attending_90=still, answered_90=answered)
+    assert bands(figures_now)["still_connected_band"] == band
+
+
+def test_still_connected_minimum_is_five():
+    assert STILL_CONNECTED_MINIMUM == 5

@@ -15,6 +15,7 @@ def test_every_scheduled_task_exists_and_runs_on_its_queue():
     assert sorted(queues) == [
         "hub.maintenance.audit_checkpoint",
         "hub.maintenance.beat_tick",
+        "hub.maintenance.check_check_ins",
         "hub.maintenance.check_deadlines",
         "hub.maintenance.erase_due_subjects",
         "hub.maintenance.expire_consents",
