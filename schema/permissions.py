@@ -110,6 +110,31 @@ DECLARED: dict[str, Permission] = {
     "Mutation.setMemberRoles": roles(
         Role.ORG_ADMIN, scope="own members; not a SYSTEM_ADMIN; ORG_ADMIN not from yourself"
     ),
+    # issue 20: support meetings (支援会議): convened by a coordinator for its area; content
+    # only to participants who acknowledged confidentiality, within the sight window
+    "Query.supportMeeting": roles(
+        Role.COORDINATOR,
+        Role.COUNSELLOR,
+        Role.CASEWORKER,
+        Role.AUDITOR,
+        scope="convener, invited organisations' members, auditors of its area",
+    ),
+    "Query.supportMeetings": roles(
+        Role.COORDINATOR,
+        Role.COUNSELLOR,
+        Role.CASEWORKER,
+        Role.AUDITOR,
+        scope="convened, invited to, or (auditor) in its area",
+    ),
+    "Mutation.conveneSupportMeeting": roles(Role.COORDINATOR, scope="an area within its own"),
+    "Mutation.inviteToSupportMeeting": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.acknowledgeConfidentiality": roles(
+        Role.COORDINATOR, Role.COUNSELLOR, Role.CASEWORKER, scope="invited organisations' members"
+    ),
+    "Mutation.addMeetingSubject": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.recordMeetingMinutes": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.recordMeetingDecision": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.closeSupportMeeting": roles(Role.COORDINATOR, scope="meetings it convened"),
 }
 
 
