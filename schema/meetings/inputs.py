@@ -21,6 +21,8 @@ class NamedMemberInput(graphene.InputObjectType):
 
 
 class InviteToSupportMeetingInput(graphene.InputObjectType):
+    """Organisations and named members invited to a meeting (at least one; at most 50)."""
+
     meeting_id = graphene.ID(required=True, description="The meeting.")
     organisation_ids = graphene.List(
         graphene.NonNull(graphene.ID), description="Organisations invited."
@@ -29,10 +31,14 @@ class InviteToSupportMeetingInput(graphene.InputObjectType):
 
 
 class SupportMeetingIdInput(graphene.InputObjectType):
+    """The meeting an action is about."""
+
     meeting_id = graphene.ID(required=True, description="The meeting.")
 
 
 class AddMeetingSubjectInput(graphene.InputObjectType):
+    """A subject to discuss: the statute is the basis, no consent is needed."""
+
     meeting_id = graphene.ID(required=True, description="The meeting.")
     subject_id = graphene.ID(
         required=True, description="A subject living in the meeting's area (no consent needed)."
@@ -40,11 +46,15 @@ class AddMeetingSubjectInput(graphene.InputObjectType):
 
 
 class RecordMeetingMinutesInput(graphene.InputObjectType):
+    """Minutes, sealed with each discussed subject's key."""
+
     meeting_id = graphene.ID(required=True, description="The meeting.")
     text = graphene.String(required=True, description="The minutes, at most 8000 characters.")
 
 
 class RecordMeetingDecisionInput(graphene.InputObjectType):
+    """A decision about one discussed subject, sealed with its key."""
+
     meeting_id = graphene.ID(required=True, description="The meeting.")
     subject_id = graphene.ID(required=True, description="A subject discussed there.")
     text = graphene.String(required=True, description="The decision, at most 8000 characters.")

@@ -88,6 +88,8 @@ class MeetingDecision(graphene.ObjectType):
 
 
 class ConvenerOrganisation(graphene.ObjectType):
+    """The organisation that convened the meeting (a municipality's)."""
+
     id = graphene.ID(required=True, description="The convening organisation's UUID.")
     name = graphene.String(required=True, description="Its name.")
 
