@@ -22,6 +22,7 @@ from graph.consent_rule import (
     read_basis,
     statutory_stands,
 )
+from graph.meeting_repo import citable
 from graph.preference_repo import ACTIVE_PREFERENCE, preference_projection
 from graph.records import plain
 from graph.referral_rows import ReferralRead, ReferralRow
@@ -74,6 +75,18 @@ _OPPORTUNITY_FACTS: LiteralString = """
        }) AS opportunity
 """
 
+# The support meeting a STATUTORY_SWA_106_6 referral cites (issue 20), if it may: the
+# subject was discussed there, the sender's organisation took part and acknowledged
+# confidentiality, and the meeting's sight window is open (graph/meeting_repo.py).
+_CITED_MEETING: LiteralString = (
+    """
+       head(COLLECT { MATCH (m:SupportMeeting {id: $meeting_id})-[:DISCUSSES]->(s)
+                      WHERE """
+    + citable("m", "from")
+    + """
+                      RETURN m.id }) AS cited_meeting,"""
+)
+
 _PREPARE: LiteralString = (
     """
 MATCH (s:Subject {id: $subject_id})-[:REGISTERED_BY]->(from:Organisation {id: $from_id})
@@ -104,8 +117,8 @@ RETURN svc IS NOT NULL AS service_found, to.id AS to_id, svc.capacityStatus AS c
     + """ AS today,
        """
     + ACTIVE_PREFERENCE
-    + """ AS preference,
-"""
+    + """ AS preference,"""
+    + _CITED_MEETING
     + _OPPORTUNITY_FACTS
 )
 
@@ -182,6 +195,10 @@ WITH r
 OPTIONAL MATCH (offered:Opportunity {id: $opportunity_id})
 FOREACH (_ IN CASE WHEN offered IS NULL THEN [] ELSE [1] END |
   CREATE (r)-[:OFFERS]->(offered))
+WITH r
+OPTIONAL MATCH (cited:SupportMeeting {id: $meeting_id})
+FOREACH (_ IN CASE WHEN cited IS NULL THEN [] ELSE [1] END |
+  CREATE (r)-[:CITES]->(cited))
 RETURN r.id AS id
 """
 )

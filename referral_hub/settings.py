@@ -480,6 +480,9 @@ HUB_ERASURE_RETENTION_DAYS = int(os.environ.get("HUB_ERASURE_RETENTION_DAYS", "3
 # Days a statutory referral's receiver may see the subject after it is sent; a new
 # referral with a new justification is needed to go on.
 HUB_STATUTORY_SIGHT_DAYS = int(os.environ.get("HUB_STATUTORY_SIGHT_DAYS", "90"))
+# Days a support meeting's participants may still see its subjects after it ends (when it
+# was closed, or convened plus its duration): docs/meetings.md.
+HUB_MEETING_SIGHT_DAYS = int(os.environ.get("HUB_MEETING_SIGHT_DAYS", "14"))
 
 # --- GraphQL ---------------------------------------------------------------------------
 GRAPHENE = {

@@ -113,6 +113,31 @@ DECLARED: dict[str, Permission] = {
     # issue 20: check-ins — the receiving organisation's caseworkers follow up connections
     "Query.checkIns": roles(Role.CASEWORKER, scope="check-ins of referrals to own services"),
     "Mutation.recordCheckIn": roles(Role.CASEWORKER, scope="referrals to own services"),
+    # issue 20: support meetings (支援会議): convened by a coordinator for its area; content
+    # only to participants who acknowledged confidentiality, within the sight window
+    "Query.supportMeeting": roles(
+        Role.COORDINATOR,
+        Role.COUNSELLOR,
+        Role.CASEWORKER,
+        Role.AUDITOR,
+        scope="convener, invited organisations' members, auditors of its area",
+    ),
+    "Query.supportMeetings": roles(
+        Role.COORDINATOR,
+        Role.COUNSELLOR,
+        Role.CASEWORKER,
+        Role.AUDITOR,
+        scope="convened, invited to, or (auditor) in its area",
+    ),
+    "Mutation.conveneSupportMeeting": roles(Role.COORDINATOR, scope="an area within its own"),
+    "Mutation.inviteToSupportMeeting": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.acknowledgeConfidentiality": roles(
+        Role.COORDINATOR, Role.COUNSELLOR, Role.CASEWORKER, scope="invited organisations' members"
+    ),
+    "Mutation.addMeetingSubject": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.recordMeetingMinutes": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.recordMeetingDecision": roles(Role.COORDINATOR, scope="meetings it convened"),
+    "Mutation.closeSupportMeeting": roles(Role.COORDINATOR, scope="meetings it convened"),
 }
 
 # issue 20: generations — a welfare volunteer (民生委員) reports a concern heard on their

@@ -13,6 +13,7 @@ from schema.directory.schema import (
     PublicFinderQueries,
 )
 from schema.health.schema import HealthQueries
+from schema.meetings.schema import MeetingMutations, MeetingQueries
 from schema.notifications.schema import NotificationMutations, NotificationQueries
 from schema.pathways.schema import PathwayMutations, PathwayQueries, RecommendQueries
 from schema.permissions import DECLARED
@@ -45,6 +46,7 @@ class Query(
     RecommendQueries,
     HealthQueries,
     CheckInQueries,
+    MeetingQueries,
     graphene.ObjectType,
 ):
     """Every read of the hub. Each field names who may call it in docs/identity-and-audit.md;
@@ -60,6 +62,7 @@ class Mutation(
     NotificationMutations,
     PathwayMutations,
     CheckInMutations,
+    MeetingMutations,
     graphene.ObjectType,
 ):
     """Every write of the hub. Each answers with its payload and `errors` (empty when it did

@@ -79,7 +79,7 @@ def test_every_schema_domain_has_the_same_layout():
         for folder in sorted((ROOT / "schema").iterdir())
         if (folder / "__init__.py").exists() and folder.name != "core"
     ]
-    assert len(domains) == 8
+    assert len(domains) == 9
     wrong = []
     for domain in domains:
         wrong += [f"{domain.name}/{m}" for m in SCHEMA_DOMAIN_MODULES if not (domain / m).exists()]

@@ -58,6 +58,13 @@ class ErrorCode(StrEnum):
     CONFLICTING_FILTERS = "CONFLICTING_FILTERS"
     # The subject's own preference (doNotRefer, exchangeOnly, noContactBefore) forbids it.
     SUBJECT_PREFERENCE = "SUBJECT_PREFERENCE"
+    # Support meetings (issue 20): createReferral's meetingId is no meeting the sender's
+    # organisation took part in and acknowledged, about this subject, within its sight.
+    MEETING_NOT_CITABLE = "MEETING_NOT_CITABLE"
+    # A closed support meeting takes nothing more (subjects, minutes, decisions, invites).
+    MEETING_CLOSED = "MEETING_CLOSED"
+    # A participant of a support meeting tried what only its convener may do.
+    FORBIDDEN_IN_MEETING = "FORBIDDEN_IN_MEETING"
 
 
 # Refusals of the request itself rather than of its input: never a mutation's `errors`.

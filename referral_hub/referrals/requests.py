@@ -25,3 +25,5 @@ class NewReferral:
     send: bool | None = True  # false (or null) keeps it as a DRAFT
     purpose: str | None = "SUPPORT"  # or OFFER_ROLE, with opportunity_id (issue 19)
     opportunity_id: str | None = None
+    # With STATUTORY_SWA_106_6 (and only then): the support meeting that decided it (issue 20).
+    meeting_id: str | None = None

@@ -104,6 +104,7 @@ class _Checked:
     state: handoff.State
     purpose: handoff.Purpose
     opportunity_id: str | None
+    meeting_id: str | None = None
 
 
 def _checked(request: NewReferral) -> _Checked:
@@ -119,7 +120,12 @@ def _checked(request: NewReferral) -> _Checked:
         if request.opportunity_id is None
         else checked_uuid(request.opportunity_id, "opportunityId")
     )
-    errors = basis_errors(basis, justification) + purpose_errors(purpose, opportunity_id)
+    meeting_id, meeting_errors = _meeting_cited(basis, request.meeting_id)
+    errors = (
+        basis_errors(basis, justification)
+        + purpose_errors(purpose, opportunity_id)
+        + meeting_errors
+    )
     if not categories:
         # Nothing is shared by default: the sender names what the receiver will see.
         errors.append(
@@ -144,7 +150,25 @@ def _checked(request: NewReferral) -> _Checked:
         state=handoff.State.SENT if request.send else handoff.State.DRAFT,
         purpose=purpose,
         opportunity_id=opportunity_id,
+        meeting_id=meeting_id,
     )
+
+
+def _meeting_cited(basis: LegalBasis, meeting_id: Any) -> tuple[str | None, list[FieldError]]:
+    """A support meeting is the justification of STATUTORY_SWA_106_6 (issue 20): required
+    with it, refused with any other basis; whether it may be cited is the graph's to say."""
+    if basis != LegalBasis.STATUTORY_SWA_106_6:
+        if meeting_id is None:
+            return None, []
+        message = "meetingId goes only with STATUTORY_SWA_106_6."
+        return None, [FieldError("meetingId", ErrorCode.INVALID, message)]
+    if meeting_id is None:
+        message = "A support meeting (支援会議) is the basis of STATUTORY_SWA_106_6: cite it."
+        return None, [FieldError("meetingId", ErrorCode.REQUIRED, message)]
+    try:
+        return checked_uuid(meeting_id, "meetingId"), []
+    except ValidationFailed as refused:
+        return None, refused.errors
 
 
 def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
@@ -169,6 +193,7 @@ def _creation_fields(row: dict[str, Any], checked: _Checked) -> dict[str, Any]:
         "waitlisted": row["capacity"] == "FULL",
         "referral_purpose": checked.purpose.value,
         "opportunity_id": checked.opportunity_id,
+        "meeting_id": checked.meeting_id,
         "deadline_hours": hours,
         **_due(checked.urgency, hours),
     }
@@ -185,6 +210,8 @@ def _prepare(actor: Actor, checked: _Checked) -> dict[str, Any]:
         "categories": checked.categories,
         "purpose": "REFERRAL",
         "opportunity_id": checked.opportunity_id,
+        "meeting_id": checked.meeting_id,
+        "meeting_sight_days": settings.HUB_MEETING_SIGHT_DAYS,
     }
 
 
@@ -229,8 +256,11 @@ def referral_create(
             categories=categories,
         ),
         announce=_announced(Kind.SENT if state == handoff.State.SENT else None, referral_id, 1),
-        also_audit=lambda fields: _override_audit(
-            actor, fields["overrode_preference"], referral_id, subject_id, basis.value
+        also_audit=lambda fields: (
+            _override_audit(
+                actor, fields["overrode_preference"], referral_id, subject_id, basis.value
+            )
+            + _citation_audit(actor, checked.meeting_id, referral_id, subject_id, basis.value)
         ),
     )
     if state == handoff.State.SENT:
@@ -254,6 +284,13 @@ def _creation_decision(
     assert row is not None
     if is_statutory(basis):
         _statute_check(basis, row)
+    if checked.meeting_id is not None and row["cited_meeting"] is None:
+        raise ValidationFailed.one(
+            "meetingId",
+            ErrorCode.MEETING_NOT_CITABLE,
+            "Cite a support meeting your organisation took part in and acknowledged, "
+            "where this subject was discussed, within its sight window.",
+        )
     overrode = None
     if state == handoff.State.SENT:  # a draft shares nothing: it may wait
         overrode = _preference_check(row, basis)
@@ -289,6 +326,28 @@ def _override_audit(
             "PREFERENCE_OVERRIDDEN_STATUTORY",
             "Referral",
             referral_id,
+            subjects=[subject_id],
+            purpose="REFERRAL",
+            legal_basis=basis,
+            statutory=True,
+        )
+    ]
+
+
+def _citation_audit(
+    actor: Actor, meeting_id: str | None, referral_id: str, subject_id: str, basis: str
+) -> list[AuditRecord]:
+    """A referral citing a support meeting: an event of its own about the meeting
+    (REFERRAL_CITES_MEETING, target the meeting), beside REFERRAL_CREATE, so the meeting's
+    statutory referrals are found by the meeting's id (docs/meetings.md)."""
+    if meeting_id is None:
+        return []
+    return [
+        audit_record(
+            actor,
+            "REFERRAL_CITES_MEETING",
+            "SupportMeeting",
+            meeting_id,
             subjects=[subject_id],
             purpose="REFERRAL",
             legal_basis=basis,

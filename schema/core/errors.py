@@ -65,6 +65,12 @@ _CODES = {
     "through.",
     ErrorCode.CONFLICTING_FILTERS: "Two arguments that exclude each other were both given.",
     ErrorCode.SUBJECT_PREFERENCE: "The subject's own preference forbids it (named in the message).",
+    ErrorCode.MEETING_NOT_CITABLE: "The support meeting cited cannot justify this referral: the "
+    "sender's organisation did not take part and acknowledge, the subject was not discussed, "
+    "or its sight window has closed.",
+    ErrorCode.MEETING_CLOSED: "The support meeting is closed: nothing more is added to it.",
+    ErrorCode.FORBIDDEN_IN_MEETING: "Only the support meeting's convener may do this, or the "
+    "area is outside the coordinator's own.",
 }
 ErrorCodeEnum = described_enum(ErrorCode, "Stable error codes.", _CODES)
 

@@ -45,3 +45,9 @@ class ReferralInput(graphene.InputObjectType):
         description="With OFFER_ROLE (and only then): the active opportunity offered; "
         "serviceId must be the service it is taken up through (Opportunity.service)."
     )
+    meeting_id = graphene.ID(
+        description="With STATUTORY_SWA_106_6 (required with it, refused with any other "
+        "basis): the support meeting (支援会議) that decided the referral. The sender's "
+        "organisation took part and acknowledged confidentiality, the subject was discussed "
+        "there, and the meeting's sight window is open; else MEETING_NOT_CITABLE."
+    )

@@ -14,6 +14,7 @@ from referral_hub.accounts.reauthentication import require_recent_second_factor
 from referral_hub.accounts.roles import Role
 from referral_hub.core.errors import PublicError
 from tests.conftest import age_second_factor, graph_counts, signed_in_member
+from tests.meetings.flows import cited_meeting
 from tests.referrals.flows import MOVE, build_case, create, give_consent
 from tests.referrals.test_statutory import WHY
 
@@ -93,7 +94,11 @@ def test_a_statutory_referral_needs_one_and_a_consented_one_does_not(case):
     give_consent(people, subject, organisationIds=[network["welfare"]])
     caller = signed_in_member("kana", network["school"], Role.COUNSELLOR)
     age_second_factor(caller.client.session.session_key, 301)
-    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+    statutory = {
+        "legalBasis": "STATUTORY_SWA_106_6",
+        "justification": WHY,
+        "meetingId": cited_meeting(people, subject),
+    }
     before = graph_counts(audit=False)
     refused = create({"counsellor": caller}, subject, network["consult"], **statutory)
     assert code(refused) == "REAUTHENTICATION_REQUIRED"
@@ -117,7 +122,12 @@ def test_issuing_a_token_needs_one(case):
 
 def test_sending_a_statutory_draft_needs_one(case):
     network, people, subject = case
-    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY, "send": False}
+    statutory = {
+        "legalBasis": "STATUTORY_SWA_106_6",
+        "justification": WHY,
+        "meetingId": cited_meeting(people, subject),
+        "send": False,
+    }
     draft = create(people, subject, network["consult"], **statutory)["data"]["createReferral"]
     assert draft["errors"] == []
     referral = draft["referral"]

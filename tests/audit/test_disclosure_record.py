@@ -13,6 +13,7 @@ from graph.session import count_round_trips
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import member, subject_audit_events
+from tests.meetings.flows import cited_meeting
 from tests.referrals.flows import build_case, consent_input, create, give_consent, move
 from tests.referrals.test_consent_amend import AMEND
 from tests.referrals.test_statutory import WHY
@@ -66,6 +67,7 @@ def history(graph_db, db, redis_db):
         network["study"],
         legalBasis="STATUTORY_SWA_106_6",
         justification=WHY,
+        meetingId=cited_meeting(people, subject),
         acceptWaitlist=True,
     )["data"]["createReferral"]
     assert statutory["errors"] == []

@@ -19,6 +19,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.web import audit_filter
 from tests import directory_fixtures
 from tests.conftest import age_second_factor, signed_in_member, subject_audit_events
+from tests.meetings.flows import cited_meeting
 from tests.pages.conftest import assert_accessible, closed_network, sign_in
 from tests.referrals.flows import create
 from tests.referrals.test_statutory import WHY
@@ -31,7 +32,11 @@ def events() -> int:
 @pytest.fixture
 def auditor(case):
     network, people, subject = case
-    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+    statutory = {
+        "legalBasis": "STATUTORY_SWA_106_6",
+        "justification": WHY,
+        "meetingId": cited_meeting(people, subject),
+    }
     sent = create(people, subject, network["consult"], **statutory)["data"]["createReferral"]
     assert sent["errors"] == []
     area = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
@@ -139,7 +144,11 @@ def test_an_auditor_records_a_finding_after_confirming_their_factor(auditor):
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_auditors_pages_in_the_browser(case, browser, live_server, language, screenshots):
     network, people, subject = case
-    statutory = {"legalBasis": "STATUTORY_SWA_106_6", "justification": WHY}
+    statutory = {
+        "legalBasis": "STATUTORY_SWA_106_6",
+        "justification": WHY,
+        "meetingId": cited_meeting(people, subject),
+    }
     create(people, subject, network["consult"], **statutory)
     area = directory_fixtures.build_auditor_org("川崎市 監査室", "141305")
     user = get_user_model().objects.create_user(username="auditor")

@@ -501,7 +501,10 @@ class ConsentMachine(RuleBasedStateMachine):
             categories=sorted(categories),
             accept_waitlist=True,
             send=send,
-            legal_basis="STATUTORY_SWA_106_6" if statutory else "CONSENT",
+            # 社会福祉法 第106条の6 now needs a support meeting to cite (issue 20); the
+            # machine's statutory paths go under the APPI's child clause instead (refused,
+            # and so observed as refused, once a subject is an adult).
+            legal_basis="STATUTORY_APPI_27_1_III" if statutory else "CONSENT",
             justification=WHY if statutory else None,
         )
         # Refusals (no consent, a duplicate) are expected; the reads check what follows.

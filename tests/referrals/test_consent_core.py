@@ -10,6 +10,7 @@ from referral_hub.accounts.roles import Role
 from referral_hub.subjects import maintenance
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member, subject_audit_events
+from tests.meetings.flows import cited_meeting
 from tests.referrals.flows import CONSENT, READ, consent_input, create, give_consent, move
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -52,11 +53,14 @@ def _name(caller, subject, purpose="REFERRAL"):
 
 
 def _statutory(people, subject, service, **changes):
+    basis = changes.pop("legalBasis", "STATUTORY_SWA_106_6")
+    if basis == "STATUTORY_SWA_106_6" and "meetingId" not in changes:
+        changes["meetingId"] = cited_meeting(people, subject)  # the statute's basis
     payload = create(
         people,
         subject,
         service,
-        legalBasis=changes.pop("legalBasis", "STATUTORY_SWA_106_6"),
+        legalBasis=basis,
         justification=WHY,
         **changes,
     )["data"]["createReferral"]
@@ -577,9 +581,10 @@ def test_an_unknown_organisation_in_a_consent_is_refused_and_nothing_is_kept(cas
 def test_an_erased_subject_cannot_be_referred_again_not_even_by_statute(case, settings):
     """Issue 12, finding 15: the key is gone, so nothing about the subject is shared."""
     network, people, subject = case
+    meeting = cited_meeting(people, subject)  # discussed before the erasure
     _erase_now(subject, settings)
     before = graph_counts(audit=False)
-    refused = _statutory(people, subject, network["consult"])
+    refused = _statutory(people, subject, network["consult"], meetingId=meeting)
     assert refused["errors"] == [
         {"field": "subjectId", "code": "SUBJECT_ERASED", "message": "This subject was erased."}
     ]

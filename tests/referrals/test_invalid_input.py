@@ -31,11 +31,17 @@ CREATE_CASES = [
     ({"summary": LONG}, [("summary", "TOO_LONG")]),
     ({"categories": ["HEALTH"]}, [("subjectId", "CONSENT_REQUIRED")]),
     ({"urgency": "SOON"}, [(None, "BAD_USER_INPUT")]),
-    ({"legalBasis": "STATUTORY_SWA_106_6"}, [("justification", "REQUIRED")]),
+    # 社会福祉法 第106条の6 also needs the support meeting it rests on (issue 20).
+    (
+        {"legalBasis": "STATUTORY_SWA_106_6"},
+        [("justification", "REQUIRED"), ("meetingId", "REQUIRED")],
+    ),
     (
         {"legalBasis": "STATUTORY_SWA_106_6", "justification": "短い"},
-        [("justification", "TOO_SHORT")],
+        [("justification", "TOO_SHORT"), ("meetingId", "REQUIRED")],
     ),
+    ({"legalBasis": "STATUTORY_APPI_27_1_III"}, [("justification", "REQUIRED")]),
+    ({"meetingId": NOWHERE}, [("meetingId", "INVALID")]),
     ({"justification": "同意があるのに理由を書いた" * 5}, [("justification", "INVALID")]),
     ({"serviceKey": "x"}, [(None, "BAD_USER_INPUT")]),
     # Nothing is shared by default (issue 12, finding 14): the categories are named.

@@ -5,6 +5,7 @@ from graph import audit_log, session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member
+from tests.meetings.flows import cited_meeting
 from tests.referrals.flows import create, move
 
 WHY = (
@@ -32,12 +33,14 @@ RETURN e.action AS action, e.legalBasis AS basis, e.statutory AS statutory ORDER
 
 
 def statutory(people, subject, network, **changes):
+    """A referral under 社会福祉法 第106条の6, citing the support meeting that decided it."""
     return create(
         people,
         subject,
         network["consult"],
         legalBasis="STATUTORY_SWA_106_6",
         justification=WHY,
+        meetingId=changes.pop("meetingId", None) or cited_meeting(people, subject),
         **changes,
     )["data"]["createReferral"]
 
@@ -56,6 +59,12 @@ def test_a_statutory_basis_needs_a_written_justification_and_writes_nothing_with
         assert [(e["field"], e["code"]) for e in refused["errors"]] == [("justification", code)]
     consent_with_text = create(people, subject, network["consult"], justification=WHY)
     assert consent_with_text["data"]["createReferral"]["errors"][0]["code"] == "INVALID"
+    # 社会福祉法 第106条の6 rests on a support meeting (issue 20): without one it is refused,
+    # however well justified.
+    no_meeting = create(
+        people, subject, network["consult"], legalBasis="STATUTORY_SWA_106_6", justification=WHY
+    )["data"]["createReferral"]
+    assert [(e["field"], e["code"]) for e in no_meeting["errors"]] == [("meetingId", "REQUIRED")]
     assert graph_counts() == before
 
 

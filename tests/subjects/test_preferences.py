@@ -14,6 +14,7 @@ from graph.session import count_round_trips
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import graph_counts, member, subject_audit_events
+from tests.meetings.flows import cited_meeting
 from tests.referrals.flows import MOVE, REGISTER, build_case, create, give_consent
 
 SET = """
@@ -221,6 +222,7 @@ def test_no_contact_before_a_day_refuses_until_that_day(case):
 def test_only_a_statutory_child_protection_referral_overrides_and_it_is_audited(case):
     network, people, subject = case
     preference = preferred(people, subject, doNotRefer=True)
+    meeting = cited_meeting(people, subject)
     before = graph_counts()
     swa = created(
         people,
@@ -228,6 +230,7 @@ def test_only_a_statutory_child_protection_referral_overrides_and_it_is_audited(
         network["consult"],
         legalBasis="STATUTORY_SWA_106_6",
         justification=SWA_WHY,
+        meetingId=meeting,
     )
     assert swa["errors"][0]["code"] == "SUBJECT_PREFERENCE"
     assert graph_counts() == before
