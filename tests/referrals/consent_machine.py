@@ -43,6 +43,7 @@ from referral_hub.consent.policy import ConsentTerms, Purpose
 from referral_hub.core.errors import PublicError, ValidationFailed
 from referral_hub.directory import reference_data
 from referral_hub.directory import services as directory
+from referral_hub.meetings import services as meetings
 from referral_hub.pathways import recommend as recommending
 from referral_hub.referrals import handoff, lists
 from referral_hub.referrals import services as referrals
@@ -170,6 +171,10 @@ class ConsentMachine(RuleBasedStateMachine):
             "川崎市 監査室", directory_fixtures.KAWASAKI
         )
         self.auditor = actor("auditor", auditors, Role.AUDITOR)
+        coordinators = directory_fixtures.build_auditor_org(
+            "川崎市 地域福祉課", directory_fixtures.KAWASAKI
+        )
+        self.coordinator = actor("coordinator", coordinators, Role.COORDINATOR)
 
     def teardown(self) -> None:
         try:
@@ -501,16 +506,32 @@ class ConsentMachine(RuleBasedStateMachine):
             categories=sorted(categories),
             accept_waitlist=True,
             send=send,
-            # 社会福祉法 第106条の6 now needs a support meeting to cite (issue 20); the
-            # machine's statutory paths go under the APPI's child clause instead (refused,
-            # and so observed as refused, once a subject is an adult).
-            legal_basis="STATUTORY_APPI_27_1_III" if statutory else "CONSENT",
+            legal_basis="STATUTORY_SWA_106_6" if statutory else "CONSENT",
             justification=WHY if statutory else None,
+            # 社会福祉法 第106条の6 cites the support meeting that decided it (issue 20).
+            meeting_id=self.meeting_about(subject) if statutory else None,
         )
         # Refusals (no consent, a duplicate) are expected; the reads check what follows.
         with contextlib.suppress(ValidationFailed, PublicError):
             referrals.referral_create(actor=self.counsellor, request=request)
         self.sync()
+
+    def meeting_about(self, subject: str) -> str:
+        """A support meeting held now about the subject, the school invited and its
+        counsellor bound by confidentiality: what a statutory referral under 第106条の6 cites."""
+        meeting = meetings.meeting_convene(
+            actor=self.coordinator,
+            data={"title": "支援会議", "area_code": directory_fixtures.KAWASAKI},
+        )["id"]
+        meetings.meeting_invite(
+            actor=self.coordinator,
+            meeting_id=meeting,
+            organisation_ids=[self.net["school"]],
+            members=None,
+        )
+        meetings.meeting_acknowledge(actor=self.counsellor, meeting_id=meeting)
+        meetings.meeting_add_subject(actor=self.coordinator, meeting_id=meeting, subject_id=subject)
+        return meeting
 
     @rule(
         subject=subjects,
