@@ -309,3 +309,32 @@ def test_next_best_and_notes_after_the_stop_and_a_withdrawal(case):
     reads = [e for e in subject_audit_events(subject) if e["action"] == "REFERRAL_READ"]
     assert reads
     assert reads[-1]["basis"] is None
+
+
+def test_a_welfare_volunteer_of_the_receiving_organisation_sees_and_records_nothing(case):
+    """A 民生委員 held in the receiver's membership is not its caseworker: the check-ins,
+    the referral (by its own lookup or as a node) and a recommendation for the subject
+    are all refused or null."""
+    network, people, subject = case
+    referral = completed(case)
+    _make_due(referral, 0)
+    volunteer = member("minsei", network["welfare"], Role.WELFARE_VOLUNTEER)
+    for document, variables in (
+        (LIST, {}),
+        (RECORD, {"referral": referral, "index": 0, "answer": "STOPPED"}),
+        (READ, {"id": referral}),
+    ):
+        body = volunteer(document, variables)
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", document
+    node = volunteer(
+        "query($id: ID!) { node(id: $id) { id ... on Referral { summary } } }", {"id": referral}
+    )
+    assert node["data"]["node"] is None
+    asked = volunteer(
+        "query($o: ID!, $s: ID!) { recommend(fromOrganisation: $o, needTags: "
+        '["school_non_attendance"], area: "141313", forSubject: $s) { exchangeFirst } }',
+        {"o": network["welfare"], "s": subject},
+    )
+    assert asked["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert _states(people, referral) == ["DUE", "DUE"]
+    assert not [e for e in subject_audit_events(subject) if e["user"] == "minsei"]
