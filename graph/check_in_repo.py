@@ -129,19 +129,31 @@ def check_in_record(
     return session.write(work)
 
 
+# Only a check-in its receiver may answer now (the basis recordCheckIn needs: consent,
+# statute in sight or its own record) is listed, reminded or escalated: once the person
+# withdrew their consent, or a statute's sight ended with the referral, pressing the
+# receiver to follow them up would press it to contact someone it may not record
+# anything about. A new consent brings the check-in back. Needs `reader`, `s`, `r`, and
+# no `c` in scope (the basis binds `c` to a consent in its own subqueries).
+_ANSWERABLE: LiteralString = read_basis("r.categories") + " IS NOT NULL"
+
 # The receiving organisation's check-ins whose day has come, unanswered, oldest due first.
 # No subject data: the page shows the referral, its service and sender, and the dates;
 # the referral's own page is the consent-checked, audited read of the person.
 _PAGE_MATCH: LiteralString = (
     """
 MATCH (reader:Organisation {id: $reader})-[:PROVIDES]->(svc:Service)<-[:TO]-(r:Referral)
-      -[:HAS_CHECK_IN]->(n:CheckIn {state: 'DUE'})
+      -[:HAS_CHECK_IN]->(n:CheckIn {state: 'DUE'}),
+      (r)-[:FOR]->(s:Subject)
 WHERE n.dueAt <= """
     + NOW
     + """ + duration({days: $ahead_days})
   AND ($overdue IS NULL OR (n.escalateAt <= """
     + NOW
     + """) = $overdue)
+  AND """
+    + _ANSWERABLE
+    + """
 WITH reader, svc, r, n, n.dueAt.epochMillis AS sortKey
 """
 )
@@ -171,7 +183,12 @@ def check_in_page(
         lambda tx: [
             plain(row)
             for row in tx.rows(
-                _PAGE, reader=reader, overdue=overdue, ahead_days=ahead_days, **page.params()
+                _PAGE,
+                reader=reader,
+                overdue=overdue,
+                ahead_days=ahead_days,
+                purpose="REFERRAL",
+                **page.params(),
             )
         ]
     )
@@ -180,29 +197,37 @@ def check_in_page(
 
 _REMIND: LiteralString = (
     """
-MATCH (r:Referral)-[:HAS_CHECK_IN]->(c:CheckIn {state: 'DUE'})
-WHERE c.dueAt <= """
+MATCH (r:Referral)-[:HAS_CHECK_IN]->(ci:CheckIn {state: 'DUE'}),
+      (r)-[:TO]->(:Service)<-[:PROVIDES]-(reader:Organisation), (r)-[:FOR]->(s:Subject)
+WHERE ci.dueAt <= """
     + NOW
-    + """ AND c.remindedAt IS NULL
-WITH r, c ORDER BY c.dueAt LIMIT $limit
-SET c.remindedAt = """
+    + """ AND ci.remindedAt IS NULL
+  AND """
+    + _ANSWERABLE
+    + """
+WITH r, ci ORDER BY ci.dueAt LIMIT $limit
+SET ci.remindedAt = """
     + NOW
     + """
-RETURN r.id AS referral_id, r.version AS version, c.index AS index, c.id AS check_in_id
+RETURN r.id AS referral_id, r.version AS version, ci.index AS index, ci.id AS check_in_id
 """
 )
 
 _ESCALATE: LiteralString = (
     """
-MATCH (r:Referral)-[:HAS_CHECK_IN]->(c:CheckIn {state: 'DUE'})
-WHERE c.escalateAt <= """
+MATCH (r:Referral)-[:HAS_CHECK_IN]->(ci:CheckIn {state: 'DUE'}),
+      (r)-[:TO]->(:Service)<-[:PROVIDES]-(reader:Organisation), (r)-[:FOR]->(s:Subject)
+WHERE ci.escalateAt <= """
     + NOW
-    + """ AND c.escalatedAt IS NULL
-WITH r, c ORDER BY c.escalateAt LIMIT $limit
-SET c.escalatedAt = """
+    + """ AND ci.escalatedAt IS NULL
+  AND """
+    + _ANSWERABLE
+    + """
+WITH r, ci ORDER BY ci.escalateAt LIMIT $limit
+SET ci.escalatedAt = """
     + NOW
     + """
-RETURN r.id AS referral_id, r.version AS version, c.index AS index, c.id AS check_in_id
+RETURN r.id AS referral_id, r.version AS version, ci.index AS index, ci.id AS check_in_id
 """
 )
 
@@ -213,7 +238,7 @@ def overdue_mark(*, kind: str, limit: int) -> list[Row]:
     query = _REMIND if kind == "CHECK_IN_REMIND" else _ESCALATE
 
     def work(tx: session.Tx) -> list[Row]:
-        rows = tx.rows(query, limit=limit)
+        rows = tx.rows(query, limit=limit, purpose="REFERRAL")
         outbox_repo.record(
             tx,
             [

@@ -65,6 +65,9 @@ class GuardianshipType(StrEnum):
 
 
 ADULT_AGE = 18
+# How the guardian is related (母, 保佐人（司法書士）): a few words, kept in plain text on the
+# consent node and printed on the form, so no room for a name or a story.
+GUARDIAN_RELATIONSHIP_MAX = 100
 MAX_VALIDITY_YEARS = 3
 # A consent may be recorded ahead of the day it starts, but not by more than this: a
 # validFrom years ahead would keep the subject's data (and its erasure) waiting on it.
@@ -225,6 +228,14 @@ def _giver_errors(terms: ConsentTerms, *, birth_year: int, today: date) -> list[
         errors.append(
             FieldError(
                 "guardianRelationship", ErrorCode.REQUIRED, "Say how the guardian is related."
+            )
+        )
+    if len(terms.guardian_relationship or "") > GUARDIAN_RELATIONSHIP_MAX:
+        errors.append(
+            FieldError(
+                "guardianRelationship",
+                ErrorCode.TOO_LONG,
+                f"guardianRelationship is at most {GUARDIAN_RELATIONSHIP_MAX} characters.",
             )
         )
     return errors

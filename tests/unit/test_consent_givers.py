@@ -105,3 +105,13 @@ def test_the_year_boundary_moves_with_today():
     assert [(e.field, e.code) for e in new_year] == [("givenBy", ErrorCode.INVALID)]
     appointed = terms(GivenBy.LEGAL_GUARDIAN, **APPOINTED)
     assert consent_errors(appointed, birth_year=MINOR_17, today=date(2027, 1, 1)) == []
+
+
+@pytest.mark.parametrize("given_by", [GivenBy.GUARDIAN, GivenBy.LEGAL_GUARDIAN])
+def test_the_relationship_is_at_most_a_hundred_characters(given_by):
+    birth_year = MINOR_17 if given_by == GivenBy.GUARDIAN else OLDER
+    extra = {} if given_by == GivenBy.GUARDIAN else APPOINTED
+    longest = terms(given_by, guardian_relationship="母" * 100, **extra)
+    assert errors(longest, birth_year) == []
+    over = terms(given_by, guardian_relationship="母" * 101, **extra)
+    assert errors(over, birth_year) == [("guardianRelationship", ErrorCode.TOO_LONG)]
