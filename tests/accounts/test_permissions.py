@@ -246,6 +246,43 @@ OPERATIONS = {
         "{ errors { code } } }",
         {"id": "{npo}"},
     ),
+    # issue 20: support meetings (an unknown meeting: the permission is what is checked)
+    "Query.supportMeeting": ("query($id: ID!) { supportMeeting(id: $id) { id } }", {"id": "{npo}"}),
+    "Query.supportMeetings": ("{ supportMeetings { id } }", {}),
+    "Mutation.conveneSupportMeeting": (
+        'mutation { conveneSupportMeeting(input: {title: "会議", areaCode: "141305"}) '
+        "{ errors { code } } }",
+        {},
+    ),
+    "Mutation.inviteToSupportMeeting": (
+        "mutation($id: ID!) { inviteToSupportMeeting(input: {meetingId: $id, "
+        "organisationIds: [$id]}) { errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.acknowledgeConfidentiality": (
+        "mutation($id: ID!) { acknowledgeConfidentiality(input: {meetingId: $id}) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.addMeetingSubject": (
+        "mutation($id: ID!) { addMeetingSubject(input: {meetingId: $id, subjectId: $id}) "
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.recordMeetingMinutes": (
+        'mutation($id: ID!) { recordMeetingMinutes(input: {meetingId: $id, text: "議事"}) '
+        "{ errors { code } } }",
+        {"id": "{npo}"},
+    ),
+    "Mutation.recordMeetingDecision": (
+        "mutation($id: ID!) { recordMeetingDecision(input: {meetingId: $id, subjectId: $id, "
+        'text: "決定"}) { errors { code } } }',
+        {"id": "{npo}"},
+    ),
+    "Mutation.closeSupportMeeting": (
+        "mutation($id: ID!) { closeSupportMeeting(input: {meetingId: $id}) { errors { code } } }",
+        {"id": "{npo}"},
+    ),
     # The file goes as a multipart upload (see UPLOADS).
     "Mutation.startDirectoryImport": (
         "mutation($file: Upload!) { startDirectoryImport(file: $file) { errors { code } } }",
