@@ -6,7 +6,7 @@ from enum import StrEnum
 class Role(StrEnum):
     COUNSELLOR = "COUNSELLOR"  # refers: registers subjects, records consent, sends referrals
     CASEWORKER = "CASEWORKER"  # receives: inbox, accept/decline, progress, outcome
-    COORDINATOR = "COORDINATOR"  # municipality: pathways, flows, coverage; aggregates only
+    COORDINATOR = "COORDINATOR"  # municipality: pathways, flows, coverage, support meetings
     ORG_ADMIN = "ORG_ADMIN"  # keeps its organisation's directory entry, members and tokens
     AUDITOR = "AUDITOR"  # reads consents and the access log for its area
     SYSTEM_ADMIN = "SYSTEM_ADMIN"  # runs the service; may act for any organisation

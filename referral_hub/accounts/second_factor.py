@@ -1,7 +1,8 @@
 """Who must prove a second factor, whether this session has, and how recently.
 
-Everyone who can read subject data or administer (every role but COORDINATOR, whose
-pages show aggregates only) signs in with a password *and* a second factor: a TOTP app,
+Everyone signs in with a password *and* a second factor — every role reads subject data
+or administers; COORDINATOR, once aggregates only, convenes support meetings and reads
+their subjects and minutes (issue 20): a TOTP app,
 a WebAuthn security key, or a one-time recovery code (django-allauth's MFA does the
 protocol). Someone who has none yet is sent to enrol one before any other page, and
 the API refuses their session with SECOND_FACTOR_REQUIRED.
@@ -36,7 +37,7 @@ from referral_hub.accounts.roles import Role
 
 # Set when a factor is enrolled in this session: it proved possession of the new factor.
 ENROLLED_AT = "hub:second_factor_enrolled_at"
-REQUIRED_ROLES = frozenset(Role) - {Role.COORDINATOR}
+REQUIRED_ROLES = frozenset(Role)
 # Pages a person without a factor may still open: enrolment itself, signing out,
 # the language, health checks, metrics and the files those pages load.
 OPEN_PREFIXES = (

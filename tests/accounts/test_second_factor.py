@@ -79,7 +79,8 @@ def services(graph_db, db, redis_db):
     ("roles", "superuser", "needed"),
     [
         ((), False, False),
-        (("COORDINATOR",), False, False),
+        (("COORDINATOR",), False, True),  # issue 20: conveners read meeting minutes
+        (("WELFARE_VOLUNTEER",), False, True),
         (("COUNSELLOR",), False, True),
         (("CASEWORKER",), False, True),
         (("AUDITOR",), False, True),
@@ -173,10 +174,13 @@ def test_a_recovery_code_signs_in_once(services):
     )
 
 
-def test_a_coordinator_signs_in_with_a_password_alone(services):
+def test_a_coordinator_without_a_factor_is_sent_to_enrol_one(services):
+    # Issue 20: a coordinator convenes support meetings and reads their subjects and
+    # minutes, so a password alone no longer opens the API or a page to them.
     person("mio", Role.COORDINATOR)
     client = password_only("mio")
-    assert api(client) == {"data": {"me": {"username": "mio", "roles": ["COORDINATOR"]}}}
+    assert api(client)["errors"][0]["extensions"]["code"] == "SECOND_FACTOR_REQUIRED"
+    assert client.get("/meetings/")["Location"] == "/accounts/2fa/"
 
 
 def test_the_command_line_resets_a_system_administrators_factors(services):
@@ -244,7 +248,7 @@ def test_the_demo_code_is_printed_only_in_development(services, settings):
 
 def test_a_signed_in_person_cannot_use_the_admin_form_to_become_someone_else(services):
     person("root", superuser=True)
-    mio = person("mio", Role.COORDINATOR)  # needs no factor: signed in with a password
+    mio = person("mio")  # no role, so no factor needed: signed in with a password
     client = password_only("mio")
     answer = client.post("/admin/login/", {"username": "root", "password": PASSWORD})
     assert answer.status_code == 403
