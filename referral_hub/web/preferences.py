@@ -60,7 +60,9 @@ def preference(request: HttpRequest) -> HttpResponse:
         errors={},
         posted=None,
         routes=labels.CONTACT_ROUTES,
-        givers=labels.GIVEN_BY,
+        # A preference is the person's or a parent's word (PreferenceGiver): not a legal
+        # guardian's, whom GIVEN_BY also names for consent since issue 20.
+        givers={code: labels.GIVEN_BY[code] for code in ("SUBJECT", "GUARDIAN")},
         route_label=labels.CONTACT_ROUTES.get(
             str((subject.get("preference") or {}).get("contactRoute"))
         ),

@@ -117,7 +117,8 @@ def test_recording_and_lifting_a_preference_in_chromium_is_accessible(
     assert page.get_by_role("heading", level=1).inner_text() == "本人の希望"
     assert_accessible(page)
 
-    page.get_by_label("保護者", exact=True).check()
+    assert page.locator("input[name=givenBy]").count() == 2  # the person or a parent
+    page.get_by_label("保護者（未成年の場合）", exact=True).check()
     page.get_by_label("本人をどこにもつながない").check()
     page.locator("#p-contactRoute").select_option("VIA_GUARDIAN")
     page.locator("#p-avoidMentioning").fill("父親のこと")
