@@ -195,41 +195,39 @@ def check_in_page(
     return page_from(rows, page, key="check_in")
 
 
-_REMIND: LiteralString = (
-    """
+def _overdue(when: LiteralString, marked: LiteralString) -> LiteralString:
+    """Check-ins whose `when` has come, not yet `marked`, that the receiver may answer now:
+    marked in the same statement, oldest first (the reminder and the escalation differ
+    only in these two properties)."""
+    return (
+        """
 MATCH (r:Referral)-[:HAS_CHECK_IN]->(ci:CheckIn {state: 'DUE'}),
       (r)-[:TO]->(:Service)<-[:PROVIDES]-(reader:Organisation), (r)-[:FOR]->(s:Subject)
-WHERE ci.dueAt <= """
-    + NOW
-    + """ AND ci.remindedAt IS NULL
+WHERE ci."""
+        + when
+        + " <= "
+        + NOW
+        + " AND ci."
+        + marked
+        + """ IS NULL
   AND """
-    + _ANSWERABLE
-    + """
-WITH r, ci ORDER BY ci.dueAt LIMIT $limit
-SET ci.remindedAt = """
-    + NOW
-    + """
+        + _ANSWERABLE
+        + """
+WITH r, ci ORDER BY ci."""
+        + when
+        + """ LIMIT $limit
+SET ci."""
+        + marked
+        + " = "
+        + NOW
+        + """
 RETURN r.id AS referral_id, r.version AS version, ci.index AS index, ci.id AS check_in_id
 """
-)
+    )
 
-_ESCALATE: LiteralString = (
-    """
-MATCH (r:Referral)-[:HAS_CHECK_IN]->(ci:CheckIn {state: 'DUE'}),
-      (r)-[:TO]->(:Service)<-[:PROVIDES]-(reader:Organisation), (r)-[:FOR]->(s:Subject)
-WHERE ci.escalateAt <= """
-    + NOW
-    + """ AND ci.escalatedAt IS NULL
-  AND """
-    + _ANSWERABLE
-    + """
-WITH r, ci ORDER BY ci.escalateAt LIMIT $limit
-SET ci.escalatedAt = """
-    + NOW
-    + """
-RETURN r.id AS referral_id, r.version AS version, ci.index AS index, ci.id AS check_in_id
-"""
-)
+
+_REMIND = _overdue("dueAt", "remindedAt")
+_ESCALATE = _overdue("escalateAt", "escalatedAt")
 
 
 def overdue_mark(*, kind: str, limit: int) -> list[Row]:
