@@ -34,7 +34,21 @@ class WorkerInstance:
 
 
 def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.0) -> bool:
-    if process.read_pid(instance.pid_file) is not None:
+    """Start the worker, or keep the running one; either way return only once its heartbeat
+    is visible in the broker. True when this call started it."""
+    running = process.read_pid(instance.pid_file)
+    if running is not None:
+        # Something may have emptied the broker's database since (the tests' `redis_db`
+        # flushes it), taking the heartbeat key with it; the worker writes it again within
+        # worker_heartbeat.INTERVAL. Returning before that let a health check run in the gap
+        # see no worker (CI, 2026-12-02).
+        process.wait_until(
+            lambda: _beats(instance, env["CELERY_BROKER_URL"], running),
+            pid=running,
+            timeout=timeout,
+            what="Celery worker",
+            log_file=instance.log_file,
+        )
         return False
     instance.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
