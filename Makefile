@@ -232,9 +232,11 @@ test-postgres-ci: deps
 	$(call run_on_postgres,-m "not browser" $(PG_CI_TESTS))
 
 ## --- benchmarks (their own Neo4j on port 7689; never part of make test) ------------------
+# Plain HTTP in process, as the server group's gunicorn is (DEBUG off makes HTTPS the
+# default, and the in-process test client's http requests would be redirected).
 bench: deps
 	$(DEVSERVICES) start neo4j redis --profile bench
-	env $$($(DEVSERVICES) env --profile bench) $(PY) manage.py bench $(BENCH_ARGS)
+	env $$($(DEVSERVICES) env --profile bench) HUB_HTTPS=0 $(PY) manage.py bench $(BENCH_ARGS)
 
 ## --- mutation testing (tests/unit only, no services; never part of make test) ------------
 # mutmut and our table/constant mutants over the pure domain modules, in a scratch copy

@@ -329,7 +329,7 @@ def redis_cache(url: str) -> dict[str, dict[str, object]]:
     through (like referral_hub/core/ratelimit.py)."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "referral_hub.core.redis_cache.ReusingRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "hub-cache",
             "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},

@@ -175,7 +175,7 @@ def test_bookmarks_the_server_cannot_parse_are_dropped_not_refused(setting, db):
 @override_settings(
     CACHES={
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "referral_hub.core.redis_cache.ReusingRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",  # discard port: nothing listens
             "OPTIONS": {"socket_timeout": 1.0, "socket_connect_timeout": 1.0},
         }
