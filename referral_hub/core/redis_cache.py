@@ -20,13 +20,13 @@ class ReusingRedisCacheClient(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        django: Any = self  # its private helpers are not in django-stubs
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
             # Two threads may both build one here; either is as good, and one is kept.
-            client = self._clients.setdefault(
-                index, self._client(connection_pool=self._get_connection_pool(write))
-            )
+            pool = django._get_connection_pool(write)
+            client = self._clients.setdefault(index, django._client(connection_pool=pool))
         return client
 
 
