@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -26,10 +28,12 @@ def client_address(request: HttpRequest) -> str | None:
 BEARER_FAILURES = {"limit": 20, "window_seconds": 300}
 
 
-def _issuer_still_holds(token: ApiToken) -> None:
+def _issuer_still_holds(bearer: tokens.Bearer) -> None:
     """An organisation token acts with its issuer's authority: it works only while the
     issuer may still carry it (tokens.issuer_may_carry); removing a membership disables it."""
-    if not tokens.issuer_may_carry(token.user, token.organisation_id, token.role):
+    if not bearer.superuser and not tokens.holds(
+        bearer.memberships, bearer.organisation_id, bearer.role
+    ):
         raise tokens.TokenError("The issuer of this API token no longer holds its role.")
 
 
@@ -46,23 +50,30 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
     """
     header = request.headers.get("Authorization")
     if header is not None:
-        token = _bearer_token(request, header)
-        if token.kind == ApiToken.Kind.ORGANISATION:
-            return _organisation_token_actor(request, token)
-        user, token_id, proved = token.user, token.pk, None
+        bearer = _bearer(request, header)
+        if bearer.kind == ApiToken.Kind.ORGANISATION:
+            return _organisation_token_actor(request, bearer)
+        username, user_id, superuser = bearer.username, bearer.user_id, bearer.superuser
+        memberships: Sequence[tuple[Any, str]] = bearer.memberships
+        token_id: int | None = bearer.token_id
+        proved = None
     elif getattr(request, "user", None) is not None and request.user.is_authenticated:
-        user, token_id = request.user, None
+        user = request.user
+        username, user_id, superuser = user.get_username(), user.pk, user.is_superuser
+        memberships = list(
+            Membership.objects.filter(user=user).values_list("organisation_id", "role")
+        )
+        token_id = None
         proved = second_factor.session_proved_at(request, user)
     else:
         return None
 
-    memberships = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-    global_admin = user.is_superuser or any(role == Role.SYSTEM_ADMIN for _, role in memberships)
+    global_admin = superuser or any(role == Role.SYSTEM_ADMIN for _, role in memberships)
     if (
         require_second_factor
         and token_id is None
         and proved is None
-        and second_factor.required([role for _, role in memberships], superuser=user.is_superuser)
+        and second_factor.required([role for _, role in memberships], superuser=superuser)
     ):
         raise PublicError(
             ErrorCode.SECOND_FACTOR_REQUIRED,
@@ -73,8 +84,8 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
     if global_admin:
         roles.add(Role.SYSTEM_ADMIN)
     return Actor(
-        username=user.get_username(),
-        user_id=user.pk,
+        username=username,
+        user_id=user_id,
         organisation_id=chosen,
         roles=frozenset(roles),
         token_id=token_id,
@@ -85,12 +96,12 @@ def actor_for(request: HttpRequest, *, require_second_factor: bool = True) -> Ac
     )
 
 
-def _bearer_token(request: HttpRequest, header: str) -> ApiToken:
+def _bearer(request: HttpRequest, header: str) -> tokens.Bearer:
     scheme, _, raw = header.partition(" ")
     if scheme != "Bearer" or not raw:
         raise PublicError(ErrorCode.UNAUTHENTICATED, "Use 'Authorization: Bearer <token>'.")
     try:
-        token = tokens.authenticate(raw.strip())
+        token = tokens.identify(raw.strip())
         if token.kind == ApiToken.Kind.ORGANISATION:
             _issuer_still_holds(token)
     except tokens.TokenError as exc:
@@ -102,14 +113,14 @@ def _bearer_token(request: HttpRequest, header: str) -> ApiToken:
     return token
 
 
-def _organisation_token_actor(request: HttpRequest, token: ApiToken) -> Actor:
+def _organisation_token_actor(request: HttpRequest, token: tokens.Bearer) -> Actor:
     """An organisation's system: the token's one role in its one organisation."""
     return Actor(
         username=f"token:{token.name}",
         user_id=token.user_id,
         organisation_id=str(token.organisation_id),
         roles=frozenset({Role(token.role)}),
-        token_id=token.pk,
+        token_id=token.token_id,
         request_id=getattr(request, "request_id", None),
         client_address=client_address(request),
         machine=True,

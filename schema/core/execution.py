@@ -3,10 +3,11 @@
 A directory page is a few statements' worth of maps and hundreds of fields: the 20-service
 search the bench runs completes about 450, of which some 350 are strings, numbers and
 enums read straight from a dict by graphene's default resolver. graphql-core gives each
-one a ResolveInfo, its argument values, both middlewares and the generic completion:
-about 1.5 ms of Python per page (issue 17, docs/benchmarks.md). For exactly those fields
-this reads the value and serializes it as complete_leaf_value would, and leaves every
-other field to graphql-core:
+one a Path, a ResolveInfo, its argument values, both middlewares, the awaitable check and
+the generic completion: about 1.5 ms of Python per page (issue 17, docs/benchmarks.md).
+For exactly those fields this reads the value and serializes it as complete_leaf_value
+would, inside the loop over a record's fields (so not even a Path is made for them),
+and leaves every other field to graphql-core:
 
 - root fields (the permission middleware checks them) and fields with arguments (the
   null-arguments middleware reads them) always take the ordinary path;
@@ -18,6 +19,7 @@ other field to graphql-core:
 
 from __future__ import annotations
 
+from asyncio import gather
 from functools import partial
 from typing import Any
 
@@ -61,26 +63,71 @@ def plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> _PlainLeaf:
     return found
 
 
+_NOT_PLAIN = object()
+
+
+def _plain_value(parent_type: GraphQLObjectType, source: dict[str, Any], field_name: str) -> Any:
+    """The serialized value of a plain leaf field, or _NOT_PLAIN for the ordinary path."""
+    leaf = plain_leaf(parent_type, field_name)
+    if leaf is None:
+        return _NOT_PLAIN
+    attname, default, leaf_type = leaf
+    value = source.get(attname, default)
+    if value is None:
+        return _NOT_PLAIN
+    try:
+        serialized = leaf_type.serialize(value)
+    except Exception:  # the ordinary path reports it, as it always has
+        return _NOT_PLAIN
+    if serialized is None or serialized is Undefined:
+        return _NOT_PLAIN
+    return serialized
+
+
 class LeanExecutionContext(ExecutionContext):
     """graphql-core's execution, with plain leaf fields of dict records read directly."""
 
-    def execute_field(
+    def execute_fields(
         self,
         parent_type: GraphQLObjectType,
-        source: Any,
-        field_nodes: list[FieldNode],
-        path: Path,
+        source_value: Any,
+        path: Path | None,
+        fields: dict[str, list[FieldNode]],
     ) -> Any:
-        if path.prev is not None and type(source) is dict:
-            leaf = plain_leaf(parent_type, field_nodes[0].name.value)
-            if leaf is not None:
-                attname, default, leaf_type = leaf
-                value = source.get(attname, default)
-                if value is not None:
-                    try:
-                        serialized = leaf_type.serialize(value)
-                    except Exception:  # the ordinary path reports it, as it always has
-                        serialized = None
-                    if serialized is not None and serialized is not Undefined:
-                        return serialized
-        return super().execute_field(parent_type, source, field_nodes, path)
+        # graphql-core's loop, except that a plain leaf of a dict record (below the root:
+        # `path` is None only there) is read without a Path, a ResolveInfo or the
+        # awaitable check; the results keep the selection's order.
+        if path is None or type(source_value) is not dict:
+            return super().execute_fields(parent_type, source_value, path, fields)
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        is_awaitable = self.is_awaitable
+        for response_name, field_nodes in fields.items():
+            value = _plain_value(parent_type, source_value, field_nodes[0].name.value)
+            if value is not _NOT_PLAIN:
+                results[response_name] = value
+                continue
+            result = super().execute_field(
+                parent_type,
+                source_value,
+                field_nodes,
+                Path(path, response_name, parent_type.name),
+            )
+            if result is not Undefined:
+                results[response_name] = result
+                if is_awaitable(result):
+                    awaitable_fields.append(response_name)
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:  # no resolver of ours is async; kept whole
+            results.update(
+                zip(
+                    awaitable_fields,
+                    await gather(*(results[field] for field in awaitable_fields)),
+                    strict=True,
+                )
+            )
+            return results
+
+        return get_results()

@@ -1,5 +1,6 @@
 """API tokens: hashed at rest, expiry, revocation, last use, machine tokens, issuing limits."""
 
+import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -9,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from referral_hub.accounts import tokens
-from referral_hub.accounts.models import ApiToken
+from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import GraphQLClient, member, signed_in_member
@@ -134,3 +135,164 @@ def test_management_commands_issue_and_revoke(db, graph_db):
     call_command("revoke_token", record.pk, stdout=StringIO())
     with pytest.raises(tokens.TokenError, match="revoked"):
         tokens.authenticate(raw)
+
+
+# --- identify: the token, its user and their roles in one SQL statement (issue 17) --------
+
+
+def _person(username, *memberships, superuser=False):
+    user = get_user_model().objects.create_user(username=username, is_superuser=superuser)
+    for organisation, role in memberships:
+        Membership.objects.create(user=user, organisation_id=organisation, role=role.value)
+    return user
+
+
+def test_identify_answers_in_one_statement_with_every_role_of_the_user(
+    db, django_assert_num_queries
+):
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    user = _person(
+        "many", (first, Role.CASEWORKER), (first, Role.ORG_ADMIN), (second, Role.AUDITOR)
+    )
+    raw, record = tokens.issue(user=user, name="t", kind=ApiToken.Kind.PERSONAL)
+    ApiToken.objects.filter(pk=record.pk).update(last_used_at=timezone.now())
+
+    with django_assert_num_queries(1):
+        bearer = tokens.identify(raw)
+
+    assert bearer == tokens.Bearer(
+        token_id=record.pk,
+        kind="PERSONAL",
+        name="t",
+        organisation_id=None,
+        role="",
+        user_id=user.pk,
+        username="many",
+        superuser=False,
+        memberships=(
+            (first, "CASEWORKER"),
+            (first, "ORG_ADMIN"),
+            (second, "AUDITOR"),
+        ),
+    )
+
+
+def test_identify_of_a_user_with_no_membership_and_of_a_superuser(db):
+    nobody = _person("nobody")
+    root = _person("root", superuser=True)
+    raw_nobody, _ = tokens.issue(user=nobody, name="a", kind=ApiToken.Kind.PERSONAL)
+    raw_root, _ = tokens.issue(user=root, name="b", kind=ApiToken.Kind.PERSONAL)
+
+    assert (tokens.identify(raw_nobody).memberships, tokens.identify(raw_nobody).superuser) == (
+        (),
+        False,
+    )
+    assert tokens.identify(raw_root).superuser is True
+
+
+def test_an_organisation_tokens_facts_come_back_as_the_api_writes_them(db):
+    organisation = str(uuid.uuid4())
+    admin = _person("admin", (organisation, Role.ORG_ADMIN), (organisation, Role.CASEWORKER))
+    raw, _ = tokens.issue(
+        user=admin,
+        name="case system",
+        kind=ApiToken.Kind.ORGANISATION,
+        organisation_id=organisation,
+        role=Role.CASEWORKER,
+    )
+    bearer = tokens.identify(raw)
+    # The UUID as text with its hyphens on every backend (SQLite keeps 32 hex digits).
+    assert (bearer.kind, bearer.organisation_id, bearer.role) == (
+        "ORGANISATION",
+        organisation,
+        "CASEWORKER",
+    )
+
+
+@pytest.mark.parametrize(
+    ("seconds_ago", "marked_again"), [(59, False), (61, True)], ids=["59s", "61s"]
+)
+def test_last_use_is_written_once_a_minute(db, seconds_ago, marked_again):
+    raw, record = tokens.issue(user=_person("u"), name="t", kind=ApiToken.Kind.PERSONAL)
+    before = timezone.now() - timedelta(seconds=seconds_ago)
+    ApiToken.objects.filter(pk=record.pk).update(last_used_at=before)
+
+    tokens.identify(raw)
+
+    after = ApiToken.objects.get(pk=record.pk).last_used_at
+    assert (after != before) is marked_again
+
+
+@pytest.mark.parametrize(
+    ("seconds_left", "works"), [(-1, False), (2, True)], ids=["expired", "valid"]
+)
+def test_expiry_is_compared_by_the_database_as_stored(db, seconds_left, works):
+    raw, record = tokens.issue(user=_person("u"), name="t", kind=ApiToken.Kind.PERSONAL)
+    expires = timezone.now() + timedelta(seconds=seconds_left)
+    ApiToken.objects.filter(pk=record.pk).update(expires_at=expires)
+
+    if works:
+        assert tokens.identify(raw).token_id == record.pk
+    else:
+        with pytest.raises(tokens.TokenError, match="expired"):
+            tokens.identify(raw)
+
+
+@pytest.mark.parametrize(
+    ("damaged", "message"),
+    [
+        ("tsu_{prefix}_wrong-secret", "Unknown API token."),  # the right row, a wrong digest
+        ("tsu_nosuchprefix_{secret}", "Unknown API token."),
+        ("tsu_{prefix}' OR '1'='1_x", "Unknown API token."),  # a parameter, never SQL
+        ("tsu_{prefix}", "Malformed API token."),
+    ],
+)
+def test_a_damaged_token_names_no_one(db, damaged, message):
+    raw, record = tokens.issue(user=_person("u"), name="t", kind=ApiToken.Kind.PERSONAL)
+    secret = raw.split("_", 2)[2]
+    with pytest.raises(tokens.TokenError) as refused:
+        tokens.identify(damaged.format(prefix=record.prefix, secret=secret))
+    assert str(refused.value) == message
+
+
+def test_an_inactive_users_token_is_refused(db):
+    user = _person("gone")
+    raw, _ = tokens.issue(user=user, name="t", kind=ApiToken.Kind.PERSONAL)
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    with pytest.raises(tokens.TokenError, match="inactive"):
+        tokens.identify(raw)
+
+
+@pytest.mark.parametrize(
+    ("issuer_keeps", "works"),
+    [
+        ((Role.ORG_ADMIN, Role.CASEWORKER), True),
+        ((Role.CASEWORKER,), False),
+        ((Role.ORG_ADMIN,), False),
+        ((Role.SYSTEM_ADMIN,), True),
+    ],
+    ids=["both", "no-admin", "no-role", "system-admin"],
+)
+def test_an_organisation_token_works_while_its_issuer_holds_admin_and_its_role(
+    network, issuer_keeps, works
+):
+    organisation = network["npo"]
+    issuer = _person("issuer", (organisation, Role.ORG_ADMIN), (organisation, Role.CASEWORKER))
+    raw, _ = tokens.issue(
+        user=issuer,
+        name="system",
+        kind=ApiToken.Kind.ORGANISATION,
+        organisation_id=organisation,
+        role=Role.CASEWORKER,
+    )
+    Membership.objects.filter(user=issuer).delete()
+    for role in issuer_keeps:
+        place = None if role is Role.SYSTEM_ADMIN else organisation
+        Membership.objects.create(user=issuer, organisation_id=place or uuid.uuid4(), role=role)
+
+    body = GraphQLClient(raw)(ME)
+    if works:
+        assert body["data"]["me"]["roles"] == ["CASEWORKER"]
+    else:
+        assert _code(body) == "UNAUTHENTICATED"
+        assert "no longer holds" in body["errors"][0]["message"]
