@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 TOKEN_PREFIX = "tsu"  # noqa: S105 - a label, not a secret
+_PREFIX = re.compile(r"[0-9a-f]{12}")  # secrets.token_hex(6), as issue() makes it
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
 # Writing last_used_at on every request would turn each read into a write.
@@ -158,6 +160,10 @@ def identify(token: str) -> Bearer:
     parts = token.split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise TokenError("Malformed API token.")
+    if not _PREFIX.fullmatch(parts[1]):
+        # No row has such a prefix (issue() writes 12 hex digits); a NUL or a megabyte of
+        # text is not sent to the database (PostgreSQL refuses a NUL in a parameter).
+        raise TokenError("Unknown API token.")
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:

@@ -245,7 +245,11 @@ def test_expiry_is_compared_by_the_database_as_stored(db, seconds_left, works):
         ("tsu_nosuchprefix_{secret}", "Unknown API token."),
         ("tsu_{prefix}' OR '1'='1_x", "Unknown API token."),  # a parameter, never SQL
         ("tsu_{prefix}", "Malformed API token."),
+        ("tsu_{prefix}\x00_{secret}", "Unknown API token."),  # never sent to the database
+        ("tsu_" + "a" * 100_000 + "_{secret}", "Unknown API token."),
+        ("tsu_ABCDEF012345_{secret}", "Unknown API token."),  # issue() writes lower case
     ],
+    ids=["digest", "prefix", "injection", "no-secret", "nul", "huge", "upper-case"],
 )
 def test_a_damaged_token_names_no_one(db, damaged, message):
     raw, record = tokens.issue(user=_person("u"), name="t", kind=ApiToken.Kind.PERSONAL)
@@ -253,6 +257,16 @@ def test_a_damaged_token_names_no_one(db, damaged, message):
     with pytest.raises(tokens.TokenError) as refused:
         tokens.identify(damaged.format(prefix=record.prefix, secret=secret))
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("prefix", "asks"), [("0123456789ab", 1), ("0123456789a", 0), ("0123456789abc", 0)]
+)
+def test_only_a_prefix_such_as_issue_writes_reaches_the_database(
+    db, django_assert_num_queries, prefix, asks
+):
+    with django_assert_num_queries(asks), pytest.raises(tokens.TokenError, match="Unknown"):
+        tokens.identify(f"tsu_{prefix}_secret")
 
 
 def test_an_inactive_users_token_is_refused(db):
