@@ -160,9 +160,10 @@ def identify(token: str) -> Bearer:
     parts = token.split("_", 2)  # the secret itself may contain "_"
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         raise TokenError("Malformed API token.")
-    if not _PREFIX.fullmatch(parts[1]):
-        # No row has such a prefix (issue() writes 12 hex digits); a NUL or a megabyte of
-        # text is not sent to the database (PostgreSQL refuses a NUL in a parameter).
+    if not _PREFIX.fullmatch(parts[1]) or not token.isascii():
+        # No row has such a prefix (issue() writes 12 hex digits) or such a token (ASCII
+        # only); a NUL or a megabyte of text is not sent to the database (PostgreSQL
+        # refuses a NUL in a parameter), and a lone surrogate never reaches the digest.
         raise TokenError("Unknown API token.")
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value

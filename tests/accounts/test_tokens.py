@@ -248,8 +248,20 @@ def test_expiry_is_compared_by_the_database_as_stored(db, seconds_left, works):
         ("tsu_{prefix}\x00_{secret}", "Unknown API token."),  # never sent to the database
         ("tsu_" + "a" * 100_000 + "_{secret}", "Unknown API token."),
         ("tsu_ABCDEF012345_{secret}", "Unknown API token."),  # issue() writes lower case
+        ("tsu_{prefix}_{secret}\ud800", "Unknown API token."),  # could not even be hashed
+        ("tsu_{prefix}_{secret}あ", "Unknown API token."),
     ],
-    ids=["digest", "prefix", "injection", "no-secret", "nul", "huge", "upper-case"],
+    ids=[
+        "digest",
+        "prefix",
+        "injection",
+        "no-secret",
+        "nul",
+        "huge",
+        "upper-case",
+        "lone-surrogate",
+        "not-ascii",
+    ],
 )
 def test_a_damaged_token_names_no_one(db, damaged, message):
     raw, record = tokens.issue(user=_person("u"), name="t", kind=ApiToken.Kind.PERSONAL)

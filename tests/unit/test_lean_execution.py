@@ -61,7 +61,8 @@ DOCUMENT = parse(
     """
     { name things {
         __typename name count ratio colour shouted sized(size: 2) tags
-        alias: name child { name colour } second: count
+        alias: name child { name colour child { name } } second: count
+        again: child { __typename shouted }
     } }
     """
 )
@@ -76,6 +77,14 @@ SOURCES = {
     "an Int that is not one": [{"name": "d", "count": "many"}],
     "an enum value it does not know": [{"name": "e", "colour": "GREEN"}],
     "a float for an Int": [{"name": "f", "count": 1.5}],
+    "a text where a record belongs": [{"name": "g", "child": "not a record"}],
+    "a null item in a list of non-nulls": [{"name": "h", "tags": ["x", None]}],
+    "a text where a list belongs": [{"name": "i", "tags": "abc"}],
+    "a child whose own non-null field is null": [{"name": "j", "child": {"name": None}}],
+    "an object record inside a dict record": [{"name": "k", "child": AsObject()}],
+    "nested records three deep": [
+        {"name": "l", "child": {"name": "m", "child": {"name": "n", "colour": "BLUE"}}}
+    ],
 }
 
 
@@ -126,3 +135,27 @@ def test_root_fields_take_the_ordinary_path_through_the_middleware() -> None:
     assert result.data == {"name": "root", "things": [{"name": "a", "shouted": "A"}]}
     # The root's plain leaf and every resolver of its own went through the middleware.
     assert seen == ["name", "things", "things.0.shouted"]
+
+
+def test_a_plain_object_field_is_completed_without_the_middleware_its_resolvers_with_it() -> None:
+    seen: list[str] = []
+
+    def middleware(next_: Any, root: Any, info: Any, **args: Any) -> Any:
+        seen.append(".".join(str(key) for key in info.path.as_list()))
+        return next_(root, info, **args)
+
+    result = execute(
+        SCHEMA,
+        parse("{ things { child { name shouted sized(size: 1) } tags } }"),
+        root_value={},
+        context_value={"things": [{"name": "a", "child": {"name": "bc"}, "tags": ["t"]}]},
+        middleware=[middleware],
+        execution_context_class=LeanExecutionContext,
+    )
+    assert result.errors is None
+    assert result.data == {
+        "things": [{"child": {"name": "bc", "shouted": "BC", "sized": "b"}, "tags": ["t"]}]
+    }
+    # `child` and `tags` are read from the record (neither has a resolver or arguments,
+    # and the project's middlewares act only on root fields and arguments).
+    assert seen == ["things", "things.0.child.shouted", "things.0.child.sized"]
