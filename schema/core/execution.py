@@ -88,6 +88,21 @@ def plain_leaf(parent_type: GraphQLObjectType, field_name: str) -> _PlainLeaf:
     return (found[0], found[1], found[3])
 
 
+_NOT_SERIALIZED = object()
+
+
+def _serialized(leaf: GraphQLLeafType | None, value: Any) -> Any:
+    """A plain leaf's value as complete_leaf_value would give it, or _NOT_SERIALIZED when
+    graphql-core must complete it (not a leaf, a null, a value the type refuses)."""
+    if leaf is None or value is None:
+        return _NOT_SERIALIZED
+    try:
+        serialized = leaf.serialize(value)
+    except Exception:  # graphql-core completes it and reports the error as always
+        return _NOT_SERIALIZED
+    return _NOT_SERIALIZED if serialized is None or serialized is Undefined else serialized
+
+
 class LeanExecutionContext(ExecutionContext):
     """graphql-core's execution, with the plain fields of dict records read directly."""
 
@@ -115,14 +130,10 @@ class LeanExecutionContext(ExecutionContext):
             if plain is not None:
                 attname, default, field, leaf = plain
                 value = source_value.get(attname, default)
-                if leaf is not None and value is not None:
-                    try:
-                        serialized = leaf.serialize(value)
-                    except Exception:  # completed below, which reports it as always
-                        serialized = None
-                    if serialized is not None and serialized is not Undefined:
-                        results[response_name] = serialized
-                        continue
+                serialized = _serialized(leaf, value)
+                if serialized is not _NOT_SERIALIZED:
+                    results[response_name] = serialized
+                    continue
                 result = self._complete_read(
                     field,
                     parent_type,
