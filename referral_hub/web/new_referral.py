@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from referral_hub.consent.legal_basis import JUSTIFICATION_MAX
 from referral_hub.consent.policy import guardian_speaks_for
 from referral_hub.web import consent_text, labels, operations
 from referral_hub.web.operations import FieldError
@@ -136,6 +137,25 @@ def _register(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
                 return redirect("web:new-consent")
     context.update(register_errors=operations.errors_by_field(errors), posted=form)
     return render(request, "web/new_pupil.html", context, status=422)
+
+
+@login_required
+@require_POST
+def statutory(request: HttpRequest) -> HttpResponse:
+    """From a support meeting's decision: a referral of that subject on the statute
+    (社会福祉法 第106条の6) citing the meeting, so the consent step is not asked. The ids
+    come in the body, never the address; whether the meeting may be cited, and the
+    subject referred by this organisation, the API decides when the referral is sent."""
+    meeting = uuid_or_none(request.POST.get("meetingId", ""))
+    subject = uuid_or_none(request.POST.get("subjectId", ""))
+    if meeting is None or subject is None:
+        return refused(
+            request,
+            FieldError("meetingId", "NOT_FOUND", _("There is no such meeting decision for you.")),
+        )
+    _begin(request, subject)
+    _save(request, meeting_id=meeting)
+    return redirect("web:new-service")
 
 
 def pupil_or_refusal(request: HttpRequest) -> dict[str, Any] | HttpResponse:
@@ -378,6 +398,8 @@ def service(request: HttpRequest) -> HttpResponse:
         categories=labels.CATEGORIES,
         chosen_categories=flow.get("consent_categories") or ["CONTACT"],
         score_parts=labels.SCORE_PARTS,
+        statutory_meeting=flow.get("meeting_id"),
+        justification_max=JUSTIFICATION_MAX,
     )
     if needs:
         answer = operations.run(
@@ -419,6 +441,12 @@ def _send(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     }
     if form.get("summary", "").strip():
         data["summary"] = form["summary"]
+    if context["statutory_meeting"]:
+        data.update(
+            legalBasis="STATUTORY_SWA_106_6",
+            meetingId=context["statutory_meeting"],
+            justification=form.get("justification", ""),
+        )
     answer = operations.run(request, "CreateReferral", {"input": data})
     errors = [answer.refused] if answer.refused is not None else answer.errors_of("createReferral")
     if not errors:

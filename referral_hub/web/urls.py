@@ -123,6 +123,7 @@ urlpatterns = [
     path("referrals/new/consent/print/", new_referral.consent_print, name="new-consent-print"),
     path("referrals/new/preference/", preferences.preference, name="new-preference"),
     path("referrals/new/service/", new_referral.service, name="new-service"),
+    path("referrals/new/statutory/", new_referral.statutory, name="new-statutory"),
     path("referrals/<uuid:referral_id>/", views.referral, name="referral"),
     path("referrals/<uuid:referral_id>/act/", views.referral_act, name="referral-act"),
     path(
