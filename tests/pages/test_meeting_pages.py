@@ -11,6 +11,7 @@ import pytest
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import signed_in_member
+from tests.meetings.flows import WHY
 
 MINUTES = "欠席が続く。家庭訪問を行う。"
 SETAGAYA = "131121"  # where the welfare office's 子ども家庭相談 is (tests/directory_fixtures.py)
@@ -92,17 +93,14 @@ def test_the_pages_in_english(people):
     assert "Close the meeting" in page
 
 
-@pytest.mark.browser
-def test_a_participant_acknowledges_in_the_browser(case, browser, live_server):
-    """A counsellor invited to a meeting signs in, finds it from the menu, sees only the
-    duty and the button, acknowledges, then sees the minutes; each page is accessible."""
+def _browser_meeting(case, *decided: str):
+    """A meeting the coordinator convened, the school invited, the pupil added (and the
+    decisions recorded), with a counsellor `kana` of the school who has not signed in yet."""
     from django.contrib.auth import get_user_model
 
     from referral_hub.accounts.models import Membership
     from tests.conftest import member
-    from tests.meetings.flows import ADD_SUBJECT, INVITE, convene, step
-    from tests.meetings.flows import MINUTES as RECORD
-    from tests.pages.conftest import assert_accessible, closed_network, sign_in
+    from tests.meetings.flows import ADD_SUBJECT, DECISION, INVITE, convene, step
 
     network, _, subject = case
     city = directory_fixtures.build_auditor_org("川崎市 地域福祉課", "141305")
@@ -116,11 +114,32 @@ def test_a_participant_acknowledges_in_the_browser(case, browser, live_server):
         organisationIds=[network["school"]],
     )
     step(coordinator, ADD_SUBJECT, "addMeetingSubject", meetingId=meeting, subjectId=subject)
-    step(coordinator, RECORD, "recordMeetingMinutes", meetingId=meeting, text=MINUTES)
+    for text in decided:
+        step(
+            coordinator,
+            DECISION,
+            "recordMeetingDecision",
+            meetingId=meeting,
+            subjectId=subject,
+            text=text,
+        )
     user = get_user_model().objects.create_user(username="kana")
     Membership.objects.create(
         user=user, organisation_id=network["school"], role=Role.COUNSELLOR.value
     )
+    return network, subject, coordinator, meeting
+
+
+@pytest.mark.browser
+def test_a_participant_acknowledges_in_the_browser(case, browser, live_server):
+    """A counsellor invited to a meeting signs in, finds it from the menu, sees only the
+    duty and the button, acknowledges, then sees the minutes; each page is accessible."""
+    from tests.meetings.flows import MINUTES as RECORD
+    from tests.meetings.flows import step
+    from tests.pages.conftest import assert_accessible, closed_network, sign_in
+
+    _, _, coordinator, meeting = _browser_meeting(case)
+    step(coordinator, RECORD, "recordMeetingMinutes", meetingId=meeting, text=MINUTES)
     context = browser.new_context(locale="ja-JP")
     outside: list[str] = []
     closed_network(context, outside)
@@ -137,12 +156,6 @@ def test_a_participant_acknowledges_in_the_browser(case, browser, live_server):
     assert MINUTES in page.locator("main").inner_text()
     assert_accessible(page)
     assert outside == []
-
-
-WHY = (
-    "支援会議(社会福祉法第106条の6)で共有が決定。保護者と連絡が取れず同意を得られないが、"
-    "児童の欠席が続き生活状況の確認が急がれるため。"
-)
 
 
 def _decided(people):
@@ -265,37 +278,9 @@ def test_a_statutory_start_is_a_post(people):
 def test_a_counsellor_refers_as_the_meeting_decided_in_the_browser(case, browser, live_server):
     """From the decision on the meeting page to a sent statutory referral that cites the
     meeting, in Chromium on a closed network; each page accessible."""
-    from django.contrib.auth import get_user_model
-
-    from referral_hub.accounts.models import Membership
-    from tests.conftest import member
-    from tests.meetings.flows import ADD_SUBJECT, DECISION, INVITE, convene, step
     from tests.pages.conftest import assert_accessible, closed_network, sign_in
 
-    network, _, subject = case
-    city = directory_fixtures.build_auditor_org("川崎市 地域福祉課", "141305")
-    coordinator = member("city-coordinator", city, Role.COORDINATOR)
-    meeting = convene(coordinator)["meeting"]["id"]
-    step(
-        coordinator,
-        INVITE,
-        "inviteToSupportMeeting",
-        meetingId=meeting,
-        organisationIds=[network["school"]],
-    )
-    step(coordinator, ADD_SUBJECT, "addMeetingSubject", meetingId=meeting, subjectId=subject)
-    step(
-        coordinator,
-        DECISION,
-        "recordMeetingDecision",
-        meetingId=meeting,
-        subjectId=subject,
-        text="福祉事務所の子ども家庭相談につなぐ。",
-    )
-    user = get_user_model().objects.create_user(username="kana")
-    Membership.objects.create(
-        user=user, organisation_id=network["school"], role=Role.COUNSELLOR.value
-    )
+    network, _, _, meeting = _browser_meeting(case, "福祉事務所の子ども家庭相談につなぐ。")
     context = browser.new_context(locale="ja-JP")
     outside: list[str] = []
     closed_network(context, outside)
