@@ -42,13 +42,7 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
         # flushes it), taking the heartbeat key with it; the worker writes it again within
         # worker_heartbeat.INTERVAL. Returning before that let a health check run in the gap
         # see no worker (CI, 2026-12-02).
-        process.wait_until(
-            lambda: _beats(instance, env["CELERY_BROKER_URL"], running),
-            pid=running,
-            timeout=timeout,
-            what="Celery worker",
-            log_file=instance.log_file,
-        )
+        _wait_for_heartbeat(instance, env["CELERY_BROKER_URL"], running, timeout)
         return False
     instance.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
@@ -74,14 +68,20 @@ def start(instance: WorkerInstance, *, env: dict[str, str], timeout: float = 60.
     pid = process.spawn(
         command, log_file=instance.log_file, pid_file=instance.pid_file, env={**os.environ, **env}
     )
+    _wait_for_heartbeat(instance, env["CELERY_BROKER_URL"], pid, timeout)
+    return True
+
+
+def _wait_for_heartbeat(
+    instance: WorkerInstance, broker_url: str, pid: int, timeout: float
+) -> None:
     process.wait_until(
-        lambda: _beats(instance, env["CELERY_BROKER_URL"], pid),
+        lambda: _beats(instance, broker_url, pid),
         pid=pid,
         timeout=timeout,
         what="Celery worker",
         log_file=instance.log_file,
     )
-    return True
 
 
 def _beats(instance: WorkerInstance, broker_url: str, pid: int) -> bool:
