@@ -31,8 +31,8 @@ BEARER_FAILURES = {"limit": 20, "window_seconds": 300}
 def _issuer_still_holds(bearer: tokens.Bearer) -> None:
     """An organisation token acts with its issuer's authority: it works only while the
     issuer may still carry it (tokens.issuer_may_carry); removing a membership disables it."""
-    if not bearer.superuser and not tokens.holds(
-        bearer.memberships, bearer.organisation_id, bearer.role
+    if not tokens.holds(
+        bearer.memberships, bearer.organisation_id, bearer.role, superuser=bearer.superuser
     ):
         raise tokens.TokenError("The issuer of this API token no longer holds its role.")
 

@@ -73,10 +73,8 @@ def issuer_may_carry(user: User, organisation_id: Any, role: str) -> bool:
     """May `user` give an organisation token with `role` for that organisation? Only an
     ORG_ADMIN there who also holds `role` there, or a system administrator. Checked when
     the token is issued and again every time it is used."""
-    if getattr(user, "is_superuser", False):
-        return True
     held = Membership.objects.filter(user=user).values_list("organisation_id", "role")
-    return holds(held, organisation_id, role)
+    return holds(held, organisation_id, role, superuser=bool(getattr(user, "is_superuser", False)))
 
 
 @dataclass(frozen=True)
@@ -207,9 +205,13 @@ def authenticate(token: str) -> ApiToken:
     return ApiToken.objects.select_related("user").get(pk=identify(token).token_id)
 
 
-def holds(memberships: Iterable[tuple[Any, str]], organisation_id: Any, role: str) -> bool:
-    """Whether these (organisation, role) pairs may carry an organisation token with
-    `role` for that organisation (issuer_may_carry, without asking the database)."""
+def holds(
+    memberships: Iterable[tuple[Any, str]], organisation_id: Any, role: str, *, superuser: bool
+) -> bool:
+    """Whether a user with these (organisation, role) pairs may carry an organisation token
+    with `role` for that organisation (issuer_may_carry, without asking the database)."""
+    if superuser:
+        return True
     held = {(str(organisation), held_role) for organisation, held_role in memberships}
     if any(held_role == Role.SYSTEM_ADMIN.value for _, held_role in held):
         return True

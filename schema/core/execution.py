@@ -134,20 +134,11 @@ class LeanExecutionContext(ExecutionContext):
                 if serialized is not _NOT_SERIALIZED:
                     results[response_name] = serialized
                     continue
-                result = self._complete_read(
-                    field,
-                    parent_type,
-                    field_nodes,
-                    Path(path, response_name, parent_type.name),
-                    value,
-                )
+            field_path = Path(path, response_name, parent_type.name)
+            if plain is not None:
+                result = self._complete_read(field, parent_type, field_nodes, field_path, value)
             else:
-                result = super().execute_field(
-                    parent_type,
-                    source_value,
-                    field_nodes,
-                    Path(path, response_name, parent_type.name),
-                )
+                result = super().execute_field(parent_type, source_value, field_nodes, field_path)
             if result is not Undefined:
                 results[response_name] = result
                 if is_awaitable(result):

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from graph import session
 from referral_hub.accounts.roles import Role
 from tests import directory_fixtures
 from tests.conftest import signed_in_member
@@ -171,8 +172,6 @@ def _decided(people):
 
 
 def _cited(referral_id):
-    from graph import session
-
     return session.read(
         lambda tx: tx.single(
             "MATCH (r:Referral {id: $id}) OPTIONAL MATCH (r)-[:CITES]->(m:SupportMeeting)"
@@ -209,8 +208,6 @@ def test_a_participating_counsellor_refers_a_decided_subject_on_the_statute(peop
     assert 'id="s-justification-error"' in unexplained.content.decode()
     too_short = counsellor.post("/referrals/new/service/", {**send, "justification": "x" * 39})
     assert 'id="s-justification-error"' in too_short.content.decode()
-    from graph import session
-
     assert session.read(lambda tx: tx.single("MATCH (r:Referral) RETURN count(r) AS n")) == {"n": 0}
 
     sent = counsellor.post("/referrals/new/service/", {**send, "justification": WHY})
@@ -248,8 +245,6 @@ def test_a_meeting_the_school_did_not_acknowledge_cannot_be_cited(people):
     assert refused.status_code == 422
     body = refused.content.decode()
     assert 'id="s-meetingId-error"' in body
-    from graph import session
-
     assert session.read(lambda tx: tx.single("MATCH (r:Referral) RETURN count(r) AS n")) == {"n": 0}
 
 
