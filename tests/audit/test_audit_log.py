@@ -134,6 +134,44 @@ def test_verify_chain_is_pure():
     assert "head says seq 1" in link.reason
 
 
+def _settled(
+    monkeypatch, readings: list[list[str]], first: list[str]
+) -> tuple[list[str], list, list]:
+    """settle() over breaks named by chain: `readings` are what each reading again finds
+    among the chains it is given. Returns (reported, pauses, what each reading was given)."""
+    pauses: list[float] = []
+    given: list[list[str]] = []
+    link = {c: audit_log.BrokenLink(c, 1, None, "r", "HEAD") for c in "abc"}
+
+    def reread(links):
+        given.append([b.chain for b in links])
+        now = readings[len(given) - 1]
+        return [link[c] for c in now if c in given[-1]]
+
+    monkeypatch.setattr(audit_log, "pause", pauses.append)
+    reported = audit_log.settle([link[c] for c in first], reread)
+    return [b.chain for b in reported], pauses, given
+
+
+def test_settle_reports_only_a_break_every_reading_shows(monkeypatch):
+    every = list(audit_log.RECHECK_PAUSES)
+    assert audit_log.RECHECK_PAUSES == (0.05, 0.15, 0.4)
+    # Nothing broken: no pause, no second reading.
+    assert _settled(monkeypatch, [], []) == ([], [], [])
+    # Seen once, gone at the next reading (a commit being applied).
+    assert _settled(monkeypatch, [[]], ["a"]) == ([], [0.05], [["a"]])
+    # Still there at every reading: reported after all three pauses.
+    assert _settled(monkeypatch, [["a"]] * 3, ["a"]) == (["a"], every, [["a"]] * 3)
+    # Gone only at the last reading: no alarm.
+    assert _settled(monkeypatch, [["a"], ["a"], []], ["a"]) == ([], every, [["a"]] * 3)
+    # A chain that reads clean once is not read again, nor reported when it breaks later.
+    assert _settled(monkeypatch, [["b"], ["a", "b"], ["a", "b"]], ["a", "b"]) == (
+        ["b"],
+        every,
+        [["a", "b"], ["b"], ["b"]],
+    )
+
+
 def _events(n: int) -> list[dict]:
     """A well-formed chain of n events (version 2 hashes)."""
     events, previous = [], audit_log.GENESIS

@@ -206,6 +206,94 @@ def test_a_chain_rewritten_between_two_checkpoints_is_found_by_the_earlier(writt
     assert problems() == [(written, 5, "CHECKPOINT")]
 
 
+# --- a commit seen half-applied is no alarm; tampering stays one ----------------------------
+# Neo4j's readers may see part of a commit being applied (read committed, no snapshot): a
+# head moved before its event is indexed, or an event before its head moves. The verifier
+# reads a break again after each pause and reports only what every reading shows.
+
+VERIFY = audit_log.AuditRecord("AUDIT_VERIFY", "AuditLog", None, "test", None, None, None)
+
+
+def _pauses(monkeypatch, landing=None) -> list[float]:
+    """Each pause between readings, recorded; in the first, `landing` (the rest of the
+    commit) is applied."""
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        if landing is not None and not pauses:
+            landing()
+        pauses.append(seconds)
+
+    monkeypatch.setattr(audit_log, "pause", pause)
+    return pauses
+
+
+def _appended_unseen(key: str):
+    """The next event of `key` as a writer writes it, without the head it moves; and
+    the landing of that head."""
+    last = chain_events(key)[-1]
+    event = {**last, "id": "next", "seq": 6, "chainSeq": f"{key}#6", "prevHash": last["hash"]}
+    event["hash"] = audit_log.event_hash({k: v for k, v in event.items() if k != "hash"})
+    session.write(lambda tx: tx.run("CREATE (e:AuditEvent) SET e = $f", f=event).consume())
+    return lambda: set_head(key, 6, event["hash"])
+
+
+def _head_ahead(key: str):
+    """The head moved to a sixth event not yet seen; and the landing of that event."""
+    landing = _appended_unseen(key)
+    landing()
+    [event] = [e for e in chain_events(key) if e["seq"] == 6]
+    session.write(lambda tx: tx.run("MATCH (e:AuditEvent {id: 'next'}) DELETE e").consume())
+    return lambda: session.write(
+        lambda tx: tx.run("CREATE (e:AuditEvent) SET e = $f", f=event).consume()
+    )
+
+
+@pytest.mark.parametrize("half", [_appended_unseen, _head_ahead], ids=["event", "head"])
+def test_a_commit_seen_half_applied_is_read_again_and_raises_no_alarm(written, monkeypatch, half):
+    pauses = _pauses(monkeypatch, half(written))
+    assert [link for c, _, link in audit_log.verify_all() if c == written] == [None]
+    assert pauses == [audit_log.RECHECK_PAUSES[0]]
+    assert problems() == []
+
+
+@pytest.mark.parametrize("half", [_appended_unseen, _head_ahead], ids=["event", "head"])
+def test_an_area_check_reads_a_half_applied_commit_again(written, monkeypatch, half):
+    pauses = _pauses(monkeypatch, half(written))
+    found = audit_log.verify_area(area_codes=None, reader=VERIFY)
+    assert (found.broken, len(pauses)) == ([], 1)
+
+
+def test_a_checkpoint_check_reads_a_half_applied_head_again(written, monkeypatch):
+    assert checkpoints.write_checkpoint() is not None
+    fifth = chain_events(written)[4]["hash"]
+    set_head(written, 4, chain_events(written)[3]["hash"])  # seen before it moved to 5
+    pauses = _pauses(monkeypatch, lambda: set_head(written, 5, fifth))
+    assert (checkpoints.verify_checkpoints().broken, len(pauses)) == ([], 1)
+
+
+def test_a_break_that_every_reading_shows_is_reported_after_every_pause(written, monkeypatch):
+    _appended_unseen(written)  # and no head ever lands: inserted by hand
+    audit_writers.retire()  # the check's own event goes to a new chain, not into seq 6
+    pauses = _pauses(monkeypatch)
+    assert problems() == [(written, 6, "INSERTED")]
+    assert pauses == list(audit_log.RECHECK_PAUSES)
+    pauses.clear()
+    assert [
+        (b.chain, b.seq, b.code)
+        for b in audit_log.verify_area(area_codes=None, reader=VERIFY).broken
+    ] == [(written, 6, "INSERTED")]
+    assert pauses == list(audit_log.RECHECK_PAUSES)
+
+
+def test_an_intact_log_is_read_once(written, monkeypatch):
+    pauses = _pauses(monkeypatch)
+    assert checkpoints.write_checkpoint() is not None
+    assert problems() == []
+    assert audit_log.verify_area(area_codes=None, reader=VERIFY).broken == []
+    assert pauses == []
+
+
 def test_a_deleted_mention_hides_nothing(graph_db, db, redis_db):
     network, people, subject = build_case()
     give_consent(people, subject, organisationIds=[network["welfare"]])
