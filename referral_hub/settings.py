@@ -8,6 +8,9 @@ from typing import Literal
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from referral_hub.core.forwarding import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("HUB_DATA_DIR", BASE_DIR / ".data"))
@@ -232,6 +235,13 @@ if HUB_PROXY_SSL_HEADER:
         "HTTP_" + HUB_PROXY_SSL_HEADER.upper().replace("-", "_"),
         "https",
     )
+# The proxies whose X-Forwarded-For is believed: addresses or networks (CIDR), comma-
+# separated (referral_hub/core/forwarding.py). Empty: the header is never read, and
+# behind a proxy every client has the proxy's address (check --deploy says so: hub.W006).
+try:
+    HUB_TRUSTED_PROXIES = parse_networks(os.environ.get("HUB_TRUSTED_PROXIES", ""))
+except ValueError as bad_entry:
+    raise ImproperlyConfigured(str(bad_entry)) from None
 # What the proxy does itself instead of the app: "redirect" (http → https) and/or "hsts"
 # (the Strict-Transport-Security header). The app then does not do it twice, and the one
 # deploy check about it is silenced because it cannot apply — never without saying so.

@@ -15,6 +15,7 @@ from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from referral_hub.accounts.authentication import client_address
 from referral_hub.accounts.language import SUPPORTED
 from referral_hub.accounts.models import Preference
 from referral_hub.accounts.second_factor import is_fresh, session_proved_at
@@ -32,6 +33,12 @@ QUIET = frozenset({"account/messages/logged_in.txt", "account/messages/logged_ou
 class HubAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's own limit on failed sign-ins per address and the list of one's sessions
+        # name the client the hub's limits and audit name (HUB_TRUSTED_PROXIES), not the
+        # proxy in front; allauth's answer (it refuses a request with no address) otherwise.
+        return client_address(request) or super().get_client_ip(request)
 
     def post_login(self, request: HttpRequest, user: User, **kwargs: Any) -> Any:
         response = super().post_login(request, user, **kwargs)

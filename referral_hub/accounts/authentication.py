@@ -6,13 +6,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from referral_hub.accounts import second_factor, tokens
 from referral_hub.accounts.actor import Actor
 from referral_hub.accounts.models import ApiToken, Membership
 from referral_hub.accounts.roles import Role
-from referral_hub.core import ratelimit
+from referral_hub.core import forwarding, ratelimit
 from referral_hub.core.errors import ErrorCode, PublicError
 
 ORGANISATION_HEADER = "X-Organisation-Id"
@@ -20,8 +21,13 @@ SESSION_ORGANISATION = "organisation_id"
 
 
 def client_address(request: HttpRequest) -> str | None:
-    # Behind a proxy the deployment sets a trusted header; REMOTE_ADDR is the safe default.
-    return request.META.get("REMOTE_ADDR")
+    """The address the limits count and the audit records: the peer's, or, from a proxy
+    in HUB_TRUSTED_PROXIES, the client's as the trusted proxies forwarded it."""
+    return forwarding.client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        settings.HUB_TRUSTED_PROXIES,
+    )
 
 
 # Failed bearer-token attempts per client address (docs/identity-and-audit.md: request limits).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -93,3 +93,21 @@ def no_secret_is_a_placeholder(app_configs: Any, **kwargs: Any) -> list[Error]:
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def a_proxy_names_its_clients(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    # A TLS proxy in front (it names the scheme) and none trusted to name the client: every
+    # request comes from the proxy's address, so the per-address limits count a whole city
+    # as one client (twenty sign-ins lock out the rest) and the audit records the proxy.
+    if settings.HUB_PROXY_SSL_HEADER and not settings.HUB_TRUSTED_PROXIES:
+        return [
+            Warning(
+                "HUB_PROXY_SSL_HEADER names a proxy, but HUB_TRUSTED_PROXIES is empty: every "
+                "client has the proxy's address.",
+                hint="Set HUB_TRUSTED_PROXIES to the proxies' addresses or network "
+                "(docs/serving.md).",
+                id="hub.W006",
+            )
+        ]
+    return []

@@ -43,7 +43,11 @@ def _anonymous(request: HttpRequest) -> HttpRequest:
     anonymous = HttpRequest()
     anonymous.method = "GET"
     anonymous.path = request.path
-    anonymous.META = {"REMOTE_ADDR": request.META.get("REMOTE_ADDR", "")}
+    anonymous.META = {
+        name: request.META[name]
+        for name in ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR")
+        if name in request.META
+    }
     anonymous.user = AnonymousUser()
     anonymous.request_id = getattr(request, "request_id", None)  # type: ignore[attr-defined]
     return anonymous

@@ -297,6 +297,29 @@ def test_the_limit_is_per_client_address(network, settings):
     assert ask("192.0.2.1")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
 
+def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(network, settings):
+    from referral_hub.core.forwarding import parse_networks
+
+    settings.HUB_PUBLIC_RATE = 1
+    settings.HUB_TRUSTED_PROXIES = parse_networks("10.244.0.0/16")
+    document = {"query": "{ publicFinderChoices { interestTags { code } } }"}
+
+    def ask(peer: str, forwarded: str) -> dict:
+        return (
+            Client(REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+            .post("/graphql", document, content_type="application/json")
+            .json()
+        )
+
+    assert "errors" not in ask("10.244.3.4", "192.0.2.1")
+    assert "errors" not in ask("10.244.3.4", "192.0.2.2")
+    refused = ask("10.244.7.7", "192.0.2.1")  # through another ingress pod: the same client
+    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    # Anyone else's header is not believed: a direct caller is counted by its own address.
+    assert "errors" not in ask("198.51.100.9", "192.0.2.3")
+    assert ask("198.51.100.9", "192.0.2.4")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
 # Every field a public type may have: public directory data and nothing else. A field
 # added to one of these types fails here until it is judged public and listed.
 PUBLIC_FIELDS = {

@@ -125,6 +125,19 @@ def test_the_n_plus_first_page_in_a_minute_is_429_without_a_cookie(network, sett
     _no_cookie(refused)
 
 
+def test_behind_a_trusted_proxy_the_pages_count_each_client(network, settings):
+    from referral_hub.core.forwarding import parse_networks
+
+    settings.HUB_PUBLIC_RATE = 1
+    settings.HUB_TRUSTED_PROXIES = parse_networks("10.244.0.0/16")
+
+    def page(forwarded: str) -> int:
+        client = Client(REMOTE_ADDR="10.244.3.4", HTTP_X_FORWARDED_FOR=forwarded)
+        return client.get("/places/").status_code
+
+    assert [page("192.0.2.1"), page("192.0.2.2"), page("192.0.2.1")] == [200, 200, 429]
+
+
 def test_a_repeated_search_costs_no_round_trip(network):
     client = Client()
     with count_round_trips() as trips:

@@ -29,6 +29,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="hub.city.example.lg.jp",
         HUB_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        HUB_TRUSTED_PROXIES="10.244.0.0/16",
         HUB_MASTER_KEYS=f"k1={key()}",
         HUB_MASTER_KEY_ID="k1",
         HUB_DUPLICATE_SECRET=secrets.token_urlsafe(32),
@@ -79,6 +80,8 @@ def test_a_proxy_that_redirects_and_sets_hsts_itself_passes_too():
         ({"HUB_DUPLICATE_SECRET": "CHANGE-ME"}, "hub.E004"),
         ({"HUB_METRICS_TOKEN": "CHANGE-ME-" + "x" * 30}, "hub.E004"),
         ({"HUB_METRICS_TOKEN": "x" * 21}, "hub.E005"),
+        # Behind the proxy with none trusted to name the client: one address for a city.
+        ({"HUB_TRUSTED_PROXIES": ""}, "hub.W006"),
     ],
 )
 def test_what_is_not_handled_is_still_reported(extra, expected):
@@ -90,6 +93,13 @@ def test_what_is_not_handled_is_still_reported(extra, expected):
 
     assert checked.returncode != 0
     assert expected in checked.stderr + checked.stdout
+
+
+def test_a_trusted_proxy_that_is_no_network_stops_the_hub_naming_it():
+    checked = check_deploy(production_env(HUB_TRUSTED_PROXIES="10.244.0.0/16, 10.244.0.1/16"))
+
+    assert checked.returncode != 0
+    assert "ImproperlyConfigured: HUB_TRUSTED_PROXIES: '10.244.0.1/16'" in checked.stderr
 
 
 def test_a_metrics_token_of_22_characters_is_long_enough():

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from graphql import get_introspection_query
 
+from graph import session
 from graph.session import count_round_trips
 from referral_hub.accounts import signin
 
@@ -172,3 +173,70 @@ def test_login_works(graph_db, db, redis_db):
     get_user_model().objects.create_user(username="kana", password="correct-horse-1")
     response = Client().post("/accounts/login/", {"login": "kana", "password": "correct-horse-1"})
     assert response.status_code == 302
+
+
+# --- behind a proxy: the limits and the audit count the client, not the proxy -------------
+PROXY = "10.244.3.4"
+
+
+def _sign_in_from(client_address: str, username: str, password: str) -> int:
+    """A sign-in that reaches the hub through the ingress at PROXY."""
+    return (
+        Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address)
+        .post("/accounts/login/", {"login": username, "password": password})
+        .status_code
+    )
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit(
+    graph_db, db, redis_db, settings
+):
+    from referral_hub.accounts.views import LOGIN_ATTEMPTS
+    from referral_hub.core.forwarding import parse_networks
+
+    settings.HUB_TRUSTED_PROXIES = parse_networks("10.244.0.0/16")
+    per_address = LOGIN_ATTEMPTS * 4
+    assert per_address == 20
+    # One office's twenty attempts (each on its own account, under the per-account limit).
+    office = [_sign_in_from("203.0.113.1", f"user{n}", "wrong") for n in range(per_address)]
+    assert office == [200] * 20
+    assert _sign_in_from("203.0.113.1", "user-21", "wrong") == 429
+    # Another office behind the same ingress signs in as if nothing happened.
+    get_user_model().objects.create_user(username="kana", password="correct-horse-1")
+    assert _sign_in_from("198.51.100.7", "kana", "correct-horse-1") == 302
+    # The audit names the client, not the ingress.
+    [event] = session.read(
+        lambda tx: tx.rows(
+            "MATCH (e:AuditEvent {action: 'SIGN_IN'}) RETURN e.clientAddress AS address"
+        )
+    )
+    assert event["address"] == "198.51.100.7"
+    # So does the list of one's sessions (allauth's, through the account adapter).
+    from allauth.usersessions.models import UserSession
+
+    assert list(UserSession.objects.values_list("ip", flat=True)) == ["198.51.100.7"]
+
+
+def test_a_forwarded_for_header_from_anyone_but_a_trusted_proxy_is_ignored(
+    graph_db, db, redis_db, settings
+):
+    from referral_hub.core.forwarding import parse_networks
+
+    settings.HUB_TRUSTED_PROXIES = parse_networks("10.244.0.0/16")
+    guesser = Client(REMOTE_ADDR="198.51.100.9")
+    statuses = [
+        guesser.post(
+            "/accounts/login/",
+            {"login": f"user{n}", "password": "wrong"},
+            # A new address each time: a guesser talking to the hub directly.
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(21)
+    ]
+    assert statuses == [200] * 20 + [429]
+
+
+def test_without_trusted_proxies_everyone_behind_the_proxy_shares_one_limit(graph_db, db, redis_db):
+    """What HUB_TRUSTED_PROXIES is for (and why check --deploy warns without it, hub.W006)."""
+    assert [_sign_in_from(f"203.0.113.{n}", f"user{n}", "wrong") for n in range(20)] == [200] * 20
+    assert _sign_in_from("198.51.100.7", "kana", "wrong") == 429
