@@ -30,6 +30,12 @@ def client_address(request: HttpRequest) -> str | None:
     )
 
 
+def limit_key(request: HttpRequest) -> str:
+    """What the per-address limits count for this request: the client's address, an IPv6
+    client's /64 (forwarding.limit_key)."""
+    return forwarding.limit_key(client_address(request))
+
+
 # Failed bearer-token attempts per client address (docs/identity-and-audit.md: request limits).
 BEARER_FAILURES = {"limit": 20, "window_seconds": 300}
 
@@ -114,7 +120,7 @@ def _bearer(request: HttpRequest, header: str) -> tokens.Bearer:
         # Failed attempts are counted per address like password guesses; past the
         # limit they answer RATE_LIMITED. Valid tokens never touch the counter, so a
         # Redis outage does not lock out the agencies' systems.
-        ratelimit.hit("bearer-failure", client_address(request) or "", **BEARER_FAILURES)
+        ratelimit.hit("bearer-failure", limit_key(request), **BEARER_FAILURES)
         raise PublicError(ErrorCode.UNAUTHENTICATED, str(exc)) from None
     return token
 

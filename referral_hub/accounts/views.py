@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from referral_hub.accounts import members
-from referral_hub.accounts.authentication import SESSION_ORGANISATION, client_address
+from referral_hub.accounts.authentication import SESSION_ORGANISATION, limit_key
 from referral_hub.accounts.language import remember
 from referral_hub.accounts.models import Membership
 from referral_hub.core import ratelimit
@@ -44,7 +44,7 @@ class LoginView(allauth_views.LoginView):
             # Per address and per account: one guesser cannot lock out a whole office.
             ratelimit.hit(
                 "login-ip",
-                client_address(request) or "?",
+                limit_key(request),
                 limit=LOGIN_ATTEMPTS * 4,
                 window_seconds=LOGIN_WINDOW_SECONDS,
             )
@@ -113,9 +113,7 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     errors: dict[str, FieldError] = {}
     if request.method == "POST":
         try:
-            ratelimit.hit(
-                "invitation", client_address(request) or "?", limit=20, window_seconds=300
-            )
+            ratelimit.hit("invitation", limit_key(request), limit=20, window_seconds=300)
             members.accept(
                 secret,
                 # `signed_in`, said again so that mypy narrows request.user to a person

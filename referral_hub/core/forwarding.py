@@ -14,10 +14,15 @@ never read.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# An IPv6 client holds a whole /64 (a home line, a cloud host), and picks any address in
+# it: a limit that counted each address apart would be no limit (allauth counts /64 too).
+IPV6_LIMIT_PREFIX = 64
 
 # More hops than any real chain of proxies: a longer header is read no further (a client
 # could send megabytes of it; the trusted part is what the proxies appended at its end).
@@ -35,27 +40,46 @@ def parse_networks(text: str) -> tuple[Network, ...]:
         if not entry:
             continue
         try:
-            networks.append(ipaddress.ip_network(entry, strict=True))
+            network = ipaddress.ip_network(entry, strict=True)
         except ValueError as error:
             raise ValueError(
                 f"HUB_TRUSTED_PROXIES: {entry!r} is not an address or a network ({error})"
             ) from None
+        if network.prefixlen == 0:  # every address a proxy: anyone names their own client
+            raise ValueError(f"HUB_TRUSTED_PROXIES: {entry!r} trusts every address")
+        networks.append(network)
     return tuple(networks)
+
+
+_ZONE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
 def _address(text: str) -> Address | None:
     """One hop as a proxy writes it: an address, with or without a port; else None."""
     host = text.strip()
+    port = ""
     if host.startswith("["):  # [2001:db8::1] or [2001:db8::1]:443
-        host = host[1 : host.find("]")] if "]" in host else ""
+        host, bracket, rest = host[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and len(rest) > 1)):
+            return None
+        port = rest[1:]
     elif host.count(":") == 1:  # 192.0.2.1:8080
-        host = host.partition(":")[0]
+        host, _, port = host.partition(":")
+        if not port:
+            return None
+    if port and not (port.isascii() and port.isdigit() and len(port) <= 5):
+        return None
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1 (a dual-stack socket)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1 (a dual-stack socket)
+        if address.scope_id is not None:  # fe80::1%eth0: the zone names an interface
+            if not _ZONE.fullmatch(address.scope_id):
+                return None
+            return ipaddress.IPv6Address(address.packed)
     return address
 
 
@@ -85,3 +109,16 @@ def client_address(
             return str(address)
         nearest = address
     return str(nearest)
+
+
+def limit_key(address: str | None) -> str:
+    """What a per-address limit counts: the address; for IPv6, its /64."""
+    if not address:
+        return "?"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{parsed}/{IPV6_LIMIT_PREFIX}", strict=False))
+    return str(parsed)

@@ -13,7 +13,7 @@ from typing import Any
 
 import graphene
 
-from referral_hub.accounts.authentication import client_address
+from referral_hub.accounts.authentication import limit_key
 from referral_hub.core.paging import Page
 from referral_hub.directory import finder, public_finder
 from schema.core.pagination import connection, decode_cursor
@@ -158,7 +158,7 @@ def _admit(info: graphene.ResolveInfo) -> None:
     # Signed in means an actor the hub resolved: a bearer header alone proves nothing (a bad
     # token is refused here as UNAUTHENTICATED and counts against the failed-token limit).
     if current_actor(info) is None:
-        public_finder.admit(client_address(request) or "")
+        public_finder.admit(limit_key(request))
     request._public_finder_admitted = True
 
 

@@ -90,6 +90,46 @@ def test_web_probes_ask_livez_for_liveness_and_healthz_for_readiness():
     assert web["spec"]["replicas"] >= 2
 
 
+def _load(path: Path) -> dict:
+    [document] = yaml.safe_load_all(path.read_text(encoding="utf-8"))
+    return document
+
+
+def test_compose_trusts_exactly_its_own_gateway_as_the_proxy():
+    """The host's reverse proxy reaches web through the compose network's gateway: the
+    example trusts that one address, not Docker's wide default pools (docs/serving.md)."""
+    from referral_hub.core.forwarding import parse_networks
+
+    [subnet] = _load(COMPOSE_FILE)["networks"]["default"]["ipam"]["config"]
+    example = (COMPOSE_FILE.parent / "hub.env.example").read_text(encoding="utf-8")
+    [trusted] = [
+        line.partition("=")[2]
+        for line in example.splitlines()
+        if line.startswith("HUB_TRUSTED_PROXIES=")
+    ]
+    assert [str(n) for n in parse_networks(trusted)] == [subnet["gateway"] + "/32"]
+    assert subnet["gateway"] == "172.30.99.1"
+
+
+def test_only_the_ingress_and_prometheus_reach_the_web_pods():
+    from referral_hub.core.forwarding import parse_networks
+
+    policy = _load(K8S_DIR / "web-networkpolicy.yaml")
+    web = _load(K8S_DIR / "web-deployment.yaml")
+    labels = web["spec"]["template"]["metadata"]["labels"]
+    selected = policy["spec"]["podSelector"]["matchLabels"]
+    assert selected.items() <= labels.items()
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
+    [rule] = policy["spec"]["ingress"]
+    assert [peer["namespaceSelector"]["matchLabels"] for peer in rule["from"]] == [
+        {"kubernetes.io/metadata.name": "ingress-nginx"},
+        {"kubernetes.io/metadata.name": "monitoring"},
+    ]
+    assert rule["ports"] == [{"port": "http"}]
+    config = _load(K8S_DIR / "configmap.yaml")["data"]
+    assert [str(n) for n in parse_networks(config["HUB_TRUSTED_PROXIES"])] == ["10.244.0.0/16"]
+
+
 def test_a_compose_file_against_the_specification_is_refused(compose: Path):
     _edit(compose, "condition: service_completed_successfully", "condition: service_finished")
     problems = compose_problems(compose)

@@ -320,6 +320,23 @@ def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(network, setti
     assert ask("198.51.100.9", "192.0.2.4")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
 
+def test_an_ipv6_client_is_counted_by_its_64(network, settings):
+    settings.HUB_PUBLIC_RATE = 1
+    document = {"query": "{ publicFinderChoices { interestTags { code } } }"}
+
+    def ask(address: str) -> dict:
+        return (
+            Client(REMOTE_ADDR=address)
+            .post("/graphql", document, content_type="application/json")
+            .json()
+        )
+
+    assert "errors" not in ask("2001:db9:1:2::1")
+    # Another address of the same line: the same client.
+    assert ask("2001:db9:1:2:ffff::9")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "errors" not in ask("2001:db9:1:3::1")  # the next /64: another client
+
+
 # Every field a public type may have: public directory data and nothing else. A field
 # added to one of these types fails here until it is judged public and listed.
 PUBLIC_FIELDS = {

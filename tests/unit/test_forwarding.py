@@ -2,7 +2,13 @@
 
 import pytest
 
-from referral_hub.core.forwarding import MAX_HOPS, client_address, parse_networks
+from referral_hub.core.forwarding import (
+    IPV6_LIMIT_PREFIX,
+    MAX_HOPS,
+    client_address,
+    limit_key,
+    parse_networks,
+)
 
 PROXIES = parse_networks("10.244.0.0/16, 192.0.2.10, 2001:db8::/32")
 
@@ -34,6 +40,22 @@ PROXIES = parse_networks("10.244.0.0/16, 192.0.2.10, 2001:db8::/32")
         ("10.244.3.4", "[2001:DB9::0001]:443", "2001:db9::1"),
         ("10.244.3.4", "[2001:db9::1", "10.244.3.4"),
         ("2001:db8::5", "203.0.113.1", "203.0.113.1"),
+        # A port must be a port; a bracket must close and be followed by nothing or one.
+        ("10.244.3.4", "203.0.113.1:65535", "203.0.113.1"),
+        ("10.244.3.4", "203.0.113.1:123456", "10.244.3.4"),
+        ("10.244.3.4", "203.0.113.1:notaport", "10.244.3.4"),
+        ("10.244.3.4", "203.0.113.1:", "10.244.3.4"),
+        ("10.244.3.4", "[2001:db9::1]garbage", "10.244.3.4"),
+        ("10.244.3.4", "[2001:db9::1]:", "10.244.3.4"),
+        # A zone names an interface, not a client: dropped; a zone that is no name refused.
+        ("10.244.3.4", "fe80::1%eth0", "fe80::1"),
+        ("10.244.3.4", "[fe80::1%eth0]:443", "fe80::1"),
+        ("10.244.3.4", "2001:db9::1%a]:1", "10.244.3.4"),
+        ("10.244.3.4", "fe80::1%évil", "10.244.3.4"),
+        ("10.244.3.4", "fe80::1%", "10.244.3.4"),
+        # Leading zeros and whole numbers are no addresses a proxy writes.
+        ("10.244.3.4", "010.1.1.1", "10.244.3.4"),
+        ("10.244.3.4", "167772161", "10.244.3.4"),
         # A dual-stack socket's IPv4-mapped peer is the IPv4 proxy.
         ("::ffff:10.244.3.4", "203.0.113.1", "203.0.113.1"),
         ("::ffff:198.51.100.7", "203.0.113.1", "198.51.100.7"),
@@ -87,3 +109,21 @@ def test_anything_else_is_refused_naming_the_entry(text, entry):
         parse_networks(f"192.0.2.10, {text}")
     assert entry in str(refused.value)
     assert "is not an address or a network" in str(refused.value)
+
+
+@pytest.mark.parametrize("everyone", ["0.0.0.0/0", "::/0"])
+def test_trusting_every_address_is_refused(everyone):
+    with pytest.raises(ValueError, match=f"'{everyone}' trusts every address"):
+        parse_networks(everyone)
+    assert len(parse_networks("0.0.0.0/1, ::/1")) == 2  # half of them is a choice, if odd
+
+
+def test_a_limit_counts_an_ipv4_client_by_address_and_an_ipv6_client_by_its_64():
+    assert IPV6_LIMIT_PREFIX == 64
+    assert limit_key("198.51.100.7") == "198.51.100.7"
+    assert limit_key("2001:db9:1:2:aaaa::1") == "2001:db9:1:2::/64"
+    assert limit_key("2001:db9:1:2:ffff:ffff:ffff:ffff") == "2001:db9:1:2::/64"
+    assert limit_key("2001:db9:1:3::") == "2001:db9:1:3::/64"
+    # No address (a unix socket) is one client, as before; anything else is itself.
+    assert limit_key(None) == limit_key("") == "?"
+    assert limit_key("unix:/run/hub.sock") == "unix:/run/hub.sock"
