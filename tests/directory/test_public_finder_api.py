@@ -281,20 +281,26 @@ def test_the_n_plus_first_request_in_a_minute_is_rate_limited(network, anonymous
     assert [e["extensions"]["code"] for e in refused["errors"]] == ["RATE_LIMITED"]
 
 
+ASK_CHOICES = {"query": "{ publicFinderChoices { interestTags { code } } }"}
+
+
+def _ask(address: str, forwarded: str | None = None) -> dict:
+    """The finder's choices, asked from `address` (forwarding `forwarded`, if given)."""
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+    client = Client(REMOTE_ADDR=address, **headers)
+    return client.post("/graphql", ASK_CHOICES, content_type="application/json").json()
+
+
+def _refused(answer: dict) -> bool:
+    return answer["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
 def test_the_limit_is_per_client_address(network, settings):
     settings.HUB_PUBLIC_RATE = 1
-    document = {"query": "{ publicFinderChoices { interestTags { code } } }"}
 
-    def ask(address: str) -> dict:
-        return (
-            Client(REMOTE_ADDR=address)
-            .post("/graphql", document, content_type="application/json")
-            .json()
-        )
-
-    assert "errors" not in ask("192.0.2.1")
-    assert "errors" not in ask("192.0.2.2")
-    assert ask("192.0.2.1")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "errors" not in _ask("192.0.2.1")
+    assert "errors" not in _ask("192.0.2.2")
+    assert _refused(_ask("192.0.2.1"))
 
 
 def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(network, settings):
@@ -302,39 +308,21 @@ def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(network, setti
 
     settings.HUB_PUBLIC_RATE = 1
     settings.HUB_TRUSTED_PROXIES = parse_networks("10.244.0.0/16")
-    document = {"query": "{ publicFinderChoices { interestTags { code } } }"}
 
-    def ask(peer: str, forwarded: str) -> dict:
-        return (
-            Client(REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
-            .post("/graphql", document, content_type="application/json")
-            .json()
-        )
-
-    assert "errors" not in ask("10.244.3.4", "192.0.2.1")
-    assert "errors" not in ask("10.244.3.4", "192.0.2.2")
-    refused = ask("10.244.7.7", "192.0.2.1")  # through another ingress pod: the same client
-    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "errors" not in _ask("10.244.3.4", "192.0.2.1")
+    assert "errors" not in _ask("10.244.3.4", "192.0.2.2")
+    assert _refused(_ask("10.244.7.7", "192.0.2.1"))  # through another ingress pod: the same
     # Anyone else's header is not believed: a direct caller is counted by its own address.
-    assert "errors" not in ask("198.51.100.9", "192.0.2.3")
-    assert ask("198.51.100.9", "192.0.2.4")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "errors" not in _ask("198.51.100.9", "192.0.2.3")
+    assert _refused(_ask("198.51.100.9", "192.0.2.4"))
 
 
 def test_an_ipv6_client_is_counted_by_its_64(network, settings):
     settings.HUB_PUBLIC_RATE = 1
-    document = {"query": "{ publicFinderChoices { interestTags { code } } }"}
 
-    def ask(address: str) -> dict:
-        return (
-            Client(REMOTE_ADDR=address)
-            .post("/graphql", document, content_type="application/json")
-            .json()
-        )
-
-    assert "errors" not in ask("2001:db9:1:2::1")
-    # Another address of the same line: the same client.
-    assert ask("2001:db9:1:2:ffff::9")["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-    assert "errors" not in ask("2001:db9:1:3::1")  # the next /64: another client
+    assert "errors" not in _ask("2001:db9:1:2::1")
+    assert _refused(_ask("2001:db9:1:2:ffff::9"))  # another address of the same line
+    assert "errors" not in _ask("2001:db9:1:3::1")  # the next /64: another client
 
 
 # Every field a public type may have: public directory data and nothing else. A field
