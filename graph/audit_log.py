@@ -441,14 +441,12 @@ RECHECK_PAUSES: tuple[float, ...] = (0.05, 0.15, 0.4)
 
 
 def settle(
-    broken: list[BrokenLink],
-    reread: Callable[[list[BrokenLink]], list[BrokenLink]],
-    pauses: Sequence[float] = RECHECK_PAUSES,
+    broken: list[BrokenLink], reread: Callable[[list[BrokenLink]], list[BrokenLink]]
 ) -> list[BrokenLink]:
     """The breaks still there after every pause. `reread` reads again only the chains
     (and stray events) given and returns their breaks now, so a chain stays reported
     only while each reading finds it broken. An intact log costs no pause."""
-    for seconds in pauses:
+    for seconds in RECHECK_PAUSES:
         if not broken:
             break
         pause(seconds)

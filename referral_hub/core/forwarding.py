@@ -93,8 +93,8 @@ def client_address(
     """The client's address: the peer, unless the peer is a trusted proxy; then the
     rightmost hop of `forwarded_for` that is not one. A hop a trusted proxy wrote that is
     no address stops the walk at that proxy: it is the nearest one vouched for."""
-    if not remote_addr:
-        return remote_addr or None
+    if not remote_addr:  # a unix socket's peer has no address
+        return None
     peer = _address(remote_addr)
     if peer is None:
         return remote_addr
